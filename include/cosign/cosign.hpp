@@ -13,3 +13,4 @@
 #include "core/pem.hpp"
 #include "core/json_writer.hpp"
 #include "core/json_reader.hpp"
+#include "core/json_go.hpp"

@@ -125,3 +125,14 @@ TEST_CASE("JSON reader refuses duplicates, deep nesting, bad UTF-8 and trailing 
     CHECK_FALSE(json::parse("{} x"));
     CHECK_FALSE(json::parse("{\"a\":NaN}"));
 }
+
+TEST_CASE("Go re-encoding sorts keys and prints numbers as float64", "[core][json]") {
+    auto doc = json::parse(R"({"b":1458239713,"a":{"z":null,"y":[true,1.5,1e-7,1e21,123456789012]},"c":"<x>"})");
+    REQUIRE(doc);
+    json::writer w;
+    json::write_go(w, *doc);
+    CHECK(w.str() == R"({"a":{"y":[true,1.5,1e-7,1e+21,123456789012],"z":null},"b":1458239713,"c":"\u003cx\u003e"})");
+    CHECK(json::go_float(0) == "0");
+    CHECK(json::go_float(-2.5) == "-2.5");
+    CHECK(json::go_float(0.000001) == "0.000001");
+}
