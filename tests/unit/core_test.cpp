@@ -48,7 +48,7 @@ TEST_CASE("base64 follows RFC 4648 test vectors and rejects malformed input", "[
     CHECK_FALSE(base64::decode("Zm9"));
     CHECK_FALSE(base64::decode("Zm=v"));
     CHECK_FALSE(base64::decode("Zm9v\n"));
-    CHECK_FALSE(base64::decode("Zh=="));  // non-canonical trailing bits
+    CHECK(*base64::decode("Zh==") == *base64::decode("Zg=="));  // Go ignores the unused bits
     CHECK(base64::decode<secure_bytes>("AAEC")->size() == 3);
 }
 

@@ -48,7 +48,7 @@ inline int value_of(char c) noexcept {
 }
 }  // namespace detail
 
-/// Decodes strict standard base64 (padding required, no whitespace, canonical trailing bits),
+/// Decodes standard base64 as Go's StdEncoding does (padding required, no whitespace),
 /// into any byte container (bytes or secure_bytes).
 template <class Out = bytes>
 result<Out> decode(std::string_view in) {
@@ -75,9 +75,8 @@ result<Out> decode(std::string_view in) {
         out.push_back(static_cast<std::uint8_t>(w >> 16));
         if (pad < 2) out.push_back(static_cast<std::uint8_t>(w >> 8));
         if (pad < 1) out.push_back(static_cast<std::uint8_t>(w));
-        // Go's StdEncoding is strict about the unused low bits.
-        if ((pad == 1 && (w & 0xff) != 0) || (pad == 2 && (w & 0xffff) != 0))
-            return fail(errc::invalid_argument, "invalid base64: non-canonical trailing bits");
+        // Like Go's StdEncoding (not .Strict()), unused low bits before the padding are ignored:
+        // cosign accepts such signatures, so cosign-cpp does too.
     }
     return out;
 }
