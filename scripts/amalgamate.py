@@ -69,6 +69,19 @@ def inline(rel, done, out, backends):
 def generate():
     headers = all_headers()
     backends = {h for h in headers if is_backend(h)}
+    # A header that includes a backend header is a backend too (defaults.hpp, default_client.hpp).
+    changed = True
+    while changed:
+        changed = False
+        for h in headers:
+            if h in backends:
+                continue
+            for line in read(h).splitlines():
+                m = LOCAL.match(line)
+                if m and resolve(h, m.group(1)) in backends:
+                    backends.add(h)
+                    changed = True
+                    break
     files = {}
     done, out = set(), []
     # cosign.hpp first (its include order), then any header it does not reach.
@@ -98,6 +111,8 @@ def generate():
                     line = f'#include "{up}"  // was: {m.group(1)}'
                 elif m:
                     line = f'#include "{os.path.relpath(resolve(h, m.group(1)), os.path.dirname(h) or ".")}"'
+                elif line.strip() == "#pragma once" and h not in ("cosign.hpp",):
+                    line = "#pragma once\n// Generated from include/cosign/" + h + ": a backend policy, kept out of cosign.hpp."
                 lines.append(line)
             files[h] = "\n".join(lines) + "\n"
         else:

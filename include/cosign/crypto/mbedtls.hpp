@@ -1,1 +1,554 @@
+// SPDX-License-Identifier: Apache-2.0
+/// The default crypto policy, on mbedTLS (2.28 and 3.x): keys, ECDSA/RSA signatures, random
+/// bytes, and what mbedTLS lacks for cosign's key files (scrypt, XSalsa20, PKCS#8 writing).
+///
+/// This is the only file of cosign-cpp that includes mbedTLS headers. Link with
+/// `-lmbedtls -lmbedx509 -lmbedcrypto`.
+///
+///     using crypto = cosign::crypto::mbedtls;
+///     auto key = crypto::generate_p256();
+///     auto sig = crypto::sign(*key, payload);
+///     auto pub = crypto::public_key_of(*key);
+///     auto ok  = crypto::verify(*pub, payload, *sig);   // errc::verification_failed if not
 #pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <string>
+#include <string_view>
+
+#include <unistd.h>
+
+#include <mbedtls/version.h>
+#if MBEDTLS_VERSION_MAJOR >= 3
+#include <mbedtls/build_info.h>
+#else
+#include <mbedtls/config.h>
+#endif
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/ecp.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/md.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/pkcs5.h>
+#include <mbedtls/poly1305.h>
+#if defined(MBEDTLS_ERROR_C)
+#include <mbedtls/error.h>
+#endif
+
+#include "../core/bytes.hpp"
+#include "../core/config.hpp"
+#include "../core/hex.hpp"
+#include "../core/pem.hpp"
+#include "../core/result.hpp"
+#include "asn1.hpp"
+#include "key_info.hpp"
+#include "scrypt.hpp"
+#include "secretbox.hpp"
+
+namespace cosign {
+inline namespace v0 {
+namespace detail {
+
+/// mbedTLS's description of an error code, for messages.
+inline std::string mbedtls_error_text(int ret) {
+#if defined(MBEDTLS_ERROR_C)
+    char buf[192];
+    mbedtls_strerror(ret, buf, sizeof buf);
+    return buf;
+#else
+    unsigned v = static_cast<unsigned>(ret < 0 ? -ret : ret);
+    std::uint8_t b[4] = {std::uint8_t(v >> 24), std::uint8_t(v >> 16), std::uint8_t(v >> 8), std::uint8_t(v)};
+    return "mbedTLS error -0x" + hex::encode(byte_view(b, 4));
+#endif
+}
+
+/// An error that keeps mbedTLS's code as the backend code.
+inline cosign::error mbedtls_fail(errc code, const std::string& what, int ret) {
+    return fail(code, what + " (" + mbedtls_error_text(ret) + ")", ret);
+}
+
+struct pk_deleter {
+    void operator()(mbedtls_pk_context* p) const noexcept {
+        mbedtls_pk_free(p);  // frees the key material with mbedtls_platform_zeroize
+        delete p;
+    }
+};
+using pk_ptr = std::unique_ptr<mbedtls_pk_context, pk_deleter>;
+
+inline pk_ptr new_pk() {
+    auto* p = new (std::nothrow) mbedtls_pk_context;
+    if (p) mbedtls_pk_init(p);
+    return pk_ptr(p);
+}
+
+// A pointer that is never null, for mbedTLS calls that may memcpy from an empty input.
+inline const unsigned char* nonnull(byte_view v) noexcept {
+    static constexpr unsigned char dummy = 0;
+    return v.data() ? v.data() : &dummy;
+}
+
+/// One CTR_DRBG per thread, seeded from the platform entropy and re-seeded after fork().
+struct mbedtls_drbg {
+    mbedtls_entropy_context entropy;
+    mbedtls_ctr_drbg_context ctr;
+    int seed_ret = 0;
+    pid_t pid = 0;
+
+    mbedtls_drbg() { init(); }
+    ~mbedtls_drbg() { release(); }
+    mbedtls_drbg(const mbedtls_drbg&) = delete;
+    mbedtls_drbg& operator=(const mbedtls_drbg&) = delete;
+
+    void init() {
+        mbedtls_entropy_init(&entropy);
+        mbedtls_ctr_drbg_init(&ctr);
+        static constexpr unsigned char personal[] = "cosign-cpp ctr_drbg";
+        seed_ret = mbedtls_ctr_drbg_seed(&ctr, mbedtls_entropy_func, &entropy, personal, sizeof personal - 1);
+        pid = getpid();
+    }
+    void release() {
+        mbedtls_ctr_drbg_free(&ctr);
+        mbedtls_entropy_free(&entropy);
+    }
+    int fill(unsigned char* out, std::size_t n) {
+        if (pid != getpid()) {  // a forked child must not repeat its parent's stream
+            release();
+            init();
+        }
+        if (seed_ret != 0) return seed_ret;
+        while (n > 0) {
+            std::size_t chunk = n < MBEDTLS_CTR_DRBG_MAX_REQUEST ? n : MBEDTLS_CTR_DRBG_MAX_REQUEST;
+            int ret = mbedtls_ctr_drbg_random(&ctr, out, chunk);
+            if (ret != 0) return ret;
+            out += chunk;
+            n -= chunk;
+        }
+        return 0;
+    }
+};
+
+inline mbedtls_drbg& thread_drbg() {
+    thread_local mbedtls_drbg drbg;
+    return drbg;
+}
+
+/// The f_rng callback handed to mbedTLS.
+inline int mbedtls_rng(void*, unsigned char* out, std::size_t n) { return thread_drbg().fill(out, n); }
+
+inline bool is_ec_type(mbedtls_pk_type_t t) noexcept {
+    return t == MBEDTLS_PK_ECKEY || t == MBEDTLS_PK_ECDSA;
+}
+
+inline mbedtls_ecp_group_id ec_group_of(const mbedtls_pk_context* pk) noexcept {
+#if MBEDTLS_VERSION_MAJOR >= 3
+    return mbedtls_pk_ec(*pk)->MBEDTLS_PRIVATE(grp).id;
+#else
+    return mbedtls_pk_ec(*pk)->grp.id;
+#endif
+}
+
+/// Go's names for the NIST curves; mbedTLS's names for the others.
+inline std::string curve_name(mbedtls_ecp_group_id id) {
+    switch (id) {
+        case MBEDTLS_ECP_DP_SECP192R1:
+            return "P-192";
+        case MBEDTLS_ECP_DP_SECP224R1:
+            return "P-224";
+        case MBEDTLS_ECP_DP_SECP256R1:
+            return "P-256";
+        case MBEDTLS_ECP_DP_SECP384R1:
+            return "P-384";
+        case MBEDTLS_ECP_DP_SECP521R1:
+            return "P-521";
+        default:
+            break;
+    }
+    const mbedtls_ecp_curve_info* info = mbedtls_ecp_curve_info_from_grp_id(id);
+    return info ? info->name : "unknown";
+}
+
+inline key_info describe_pk(const mbedtls_pk_context* pk) {
+    key_info k;
+    if (!pk) return k;
+    mbedtls_pk_type_t t = mbedtls_pk_get_type(pk);
+    k.bits = static_cast<int>(mbedtls_pk_get_bitlen(pk));
+    if (is_ec_type(t) || t == MBEDTLS_PK_ECKEY_DH) {
+        k.type = t == MBEDTLS_PK_ECKEY_DH ? key_type::other : key_type::ecdsa;
+        k.curve = curve_name(ec_group_of(pk));
+    } else if (t == MBEDTLS_PK_RSA) {
+        k.type = key_type::rsa;
+    }
+    return k;
+}
+
+inline result<bytes> md_hash(mbedtls_md_type_t t, byte_view message) {
+    const mbedtls_md_info_t* info = mbedtls_md_info_from_type(t);
+    if (!info) return fail(errc::unsupported, "this mbedTLS build lacks the requested hash");
+    bytes out(mbedtls_md_get_size(info));
+    int ret = mbedtls_md(info, nonnull(message), message.size(), out.data());
+    if (ret != 0) return mbedtls_fail(errc::internal, "hashing failed", ret);
+    return out;
+}
+
+inline mbedtls_md_type_t md_type_of(hash_algorithm h) noexcept {
+    switch (h) {
+        case hash_algorithm::sha224:
+            return MBEDTLS_MD_SHA224;
+        case hash_algorithm::sha256:
+            return MBEDTLS_MD_SHA256;
+        case hash_algorithm::sha384:
+            return MBEDTLS_MD_SHA384;
+        case hash_algorithm::sha512:
+            return MBEDTLS_MD_SHA512;
+    }
+    return MBEDTLS_MD_SHA256;
+}
+
+inline result<bytes> write_public_der(const mbedtls_pk_context* pk) {
+    bytes buf(4096);  // an RSA-8192 SubjectPublicKeyInfo is about 1.1 KB
+    int ret = mbedtls_pk_write_pubkey_der(const_cast<mbedtls_pk_context*>(pk), buf.data(), buf.size());
+    if (ret < 0) return mbedtls_fail(errc::internal, "writing the public key failed", ret);
+    return bytes(buf.end() - ret, buf.end());
+}
+
+// What mbedTLS cannot hold, named, so the message says "not supported" rather than "malformed".
+inline const char* unsupported_algorithm_name(byte_view oid) noexcept {
+    if (oid == der::view_of(der::oid_ed25519)) return "Ed25519";
+    if (oid == der::view_of(der::oid_ed448)) return "Ed448";
+    if (oid == der::view_of(der::oid_x25519)) return "X25519";
+    return nullptr;
+}
+
+/// The label of the first PEM BEGIN line, or empty; names the block in messages when the
+/// block itself does not decode.
+inline std::string first_pem_label(std::string_view text) {
+    static constexpr std::string_view begin = "-----BEGIN ";
+    std::size_t b = text.find(begin);
+    if (b == std::string_view::npos) return {};
+    std::size_t e = text.find("-----", b + begin.size());
+    if (e == std::string_view::npos || e - b - begin.size() > 64) return {};
+    return std::string(text.substr(b + begin.size(), e - b - begin.size()));
+}
+
+}  // namespace detail
+
+namespace crypto {
+
+/// A private key held by mbedTLS: move-only, and wiped and freed when destroyed.
+class mbedtls_private_key {
+public:
+    mbedtls_private_key() = default;
+    explicit mbedtls_private_key(detail::pk_ptr pk) noexcept : pk_(std::move(pk)) {}
+    explicit operator bool() const noexcept { return pk_ != nullptr; }
+    /// The mbedTLS context, for code that needs the backend directly.
+    mbedtls_pk_context* native_handle() const noexcept { return pk_.get(); }
+
+private:
+    detail::pk_ptr pk_;
+};
+
+/// A public key held by mbedTLS; copies share one immutable context.
+class mbedtls_public_key {
+public:
+    mbedtls_public_key() = default;
+    explicit mbedtls_public_key(detail::pk_ptr pk) : pk_(std::move(pk)) {}
+    explicit operator bool() const noexcept { return pk_ != nullptr; }
+    mbedtls_pk_context* native_handle() const noexcept { return pk_.get(); }
+
+private:
+    std::shared_ptr<mbedtls_pk_context> pk_;
+};
+
+/// The mbedTLS crypto policy: stateless, every member static. See crypto/concepts.hpp for the
+/// requirements it meets.
+struct mbedtls {
+    using private_key = mbedtls_private_key;
+    using public_key = mbedtls_public_key;
+
+    /// A new ECDSA P-256 key (what `cosign generate-key-pair` makes).
+    static result<private_key> generate_p256() {
+        auto pk = detail::new_pk();
+        if (!pk) return fail(errc::internal, "out of memory");
+        int ret = mbedtls_pk_setup(pk.get(), mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY));
+        if (ret != 0) return detail::mbedtls_fail(errc::internal, "generating a P-256 key failed", ret);
+        ret = mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(*pk), detail::mbedtls_rng, nullptr);
+        if (ret != 0) return detail::mbedtls_fail(errc::internal, "generating a P-256 key failed", ret);
+        return private_key(std::move(pk));
+    }
+
+    /// Parses a DER private key: PKCS#8 (EC, RSA), SEC1 "EC PRIVATE KEY" or PKCS#1 RSA.
+    static result<private_key> parse_private_key_der(byte_view der) {
+        if (auto p8 = detail::der::parse_pkcs8(der)) {
+            if (const char* name = detail::unsupported_algorithm_name(p8->algorithm))
+                return fail(errc::unsupported,
+                            std::string(name) + " private keys are not supported by the mbedTLS backend");
+        }
+        auto pk = detail::new_pk();
+        if (!pk) return fail(errc::internal, "out of memory");
+#if MBEDTLS_VERSION_MAJOR >= 3
+        int ret = mbedtls_pk_parse_key(pk.get(), detail::nonnull(der), der.size(), nullptr, 0,
+                                       detail::mbedtls_rng, nullptr);
+#else
+        int ret = mbedtls_pk_parse_key(pk.get(), detail::nonnull(der), der.size(), nullptr, 0);
+#endif
+        if (ret != 0) return detail::mbedtls_fail(errc::invalid_key, "could not parse the private key", ret);
+        mbedtls_pk_type_t t = mbedtls_pk_get_type(pk.get());
+        if (!detail::is_ec_type(t) && t != MBEDTLS_PK_RSA)
+            return fail(errc::unsupported,
+                        std::string("unsupported private key type ") + mbedtls_pk_get_name(pk.get()));
+        return private_key(std::move(pk));
+    }
+
+    /// Parses a PEM private key: "PRIVATE KEY" (PKCS#8), "EC PRIVATE KEY" (SEC1, optionally after
+    /// an "EC PARAMETERS" block) or "RSA PRIVATE KEY" (PKCS#1). Other labels: errc::invalid_key.
+    static result<private_key> parse_private_key_pem(std::string_view pem_text) {
+        auto decoded = pem::decode_all<secure_bytes>(pem_text);
+        if (!decoded) {
+            std::string label = detail::first_pem_label(pem_text);
+            if (label.empty()) return std::move(decoded).error();
+            return cosign::error(decoded.error()).context("PEM block \"" + label + "\"");
+        }
+        auto& blocks = *decoded;
+        std::size_t i = 0;
+        while (i < blocks.size() && blocks[i].label == "EC PARAMETERS") ++i;
+        if (i == blocks.size()) return fail(errc::invalid_key, "no private key PEM block found");
+        const auto& b = blocks[i];
+        if (b.label == "PRIVATE KEY") {
+            if (!detail::der::parse_pkcs8(b.der))
+                return fail(errc::invalid_key, "the \"PRIVATE KEY\" PEM block does not hold a PKCS#8 key");
+        } else if (b.label == "EC PRIVATE KEY") {
+            if (!detail::der::is_sec1(b.der))
+                return fail(errc::invalid_key, "the \"EC PRIVATE KEY\" PEM block does not hold a SEC1 key");
+        } else if (b.label == "RSA PRIVATE KEY") {
+            if (!detail::der::is_pkcs1_private(b.der))
+                return fail(errc::invalid_key,
+                            "the \"RSA PRIVATE KEY\" PEM block does not hold a PKCS#1 key");
+        } else if (b.label == "ENCRYPTED PRIVATE KEY") {
+            return fail(errc::unsupported,
+                        "encrypted PKCS#8 (\"ENCRYPTED PRIVATE KEY\") is not supported: decrypt it first "
+                        "(openssl pkcs8 -in key.pem -out plain.pem)");
+        } else {
+            return fail(errc::invalid_key,
+                        "unsupported PEM block \"" + b.label +
+                            "\" (expected PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY)");
+        }
+        return parse_private_key_der(b.der);
+    }
+
+    /// The key as PKCS#8 DER, byte for byte what Go's x509.MarshalPKCS8PrivateKey writes.
+    static result<secure_bytes> to_pkcs8_der(const private_key& key) {
+        if (!key) return fail(errc::invalid_argument, "empty private key");
+        secure_bytes buf(16384);
+        int ret = mbedtls_pk_write_key_der(key.native_handle(), buf.data(), buf.size());
+        if (ret < 0) return detail::mbedtls_fail(errc::internal, "writing the private key failed", ret);
+        byte_view der(buf.data() + buf.size() - ret, static_cast<std::size_t>(ret));
+        mbedtls_pk_type_t t = mbedtls_pk_get_type(key.native_handle());
+        secure_bytes out;
+        if (detail::is_ec_type(t))
+            out = detail::der::sec1_to_pkcs8(der);  // mbedTLS writes SEC1
+        else if (t == MBEDTLS_PK_RSA)
+            out = detail::der::pkcs1_to_pkcs8(der);  // and PKCS#1
+        if (out.empty()) return fail(errc::unsupported, "this key type cannot be written as PKCS#8");
+        return out;
+    }
+
+    /// The public half of a private key.
+    static result<public_key> public_key_of(const private_key& key) {
+        if (!key) return fail(errc::invalid_argument, "empty private key");
+        COSIGN_TRY(auto der, detail::write_public_der(key.native_handle()));
+        return parse_public_key_der(der);
+    }
+
+    /// Parses a public key: PEM "PUBLIC KEY" (PKIX), PEM "RSA PUBLIC KEY" (PKCS#1), or raw DER of
+    /// either.
+    static result<public_key> parse_public_key(std::string_view pem_or_der) {
+        if (pem_or_der.find("-----BEGIN ") == std::string_view::npos) return parse_public_key_der(pem_or_der);
+        COSIGN_TRY(auto block, pem::decode(pem_or_der));
+        if (block.label == "PUBLIC KEY") {
+            if (detail::der::spki_algorithm(block.der).empty())
+                return fail(errc::invalid_key,
+                            "the \"PUBLIC KEY\" PEM block does not hold a SubjectPublicKeyInfo");
+        } else if (block.label == "RSA PUBLIC KEY") {
+            detail::der::tlv outer, n, e;
+            std::size_t pos = 0;
+            if (!detail::der::read_single(block.der, detail::der::tag_sequence, outer) ||
+                !detail::der::expect(outer.content, pos, detail::der::tag_integer, n) ||
+                !detail::der::expect(outer.content, pos, detail::der::tag_integer, e) ||
+                pos != outer.content.size())
+                return fail(errc::invalid_key,
+                            "the \"RSA PUBLIC KEY\" PEM block does not hold a PKCS#1 public key");
+        } else {
+            return fail(errc::invalid_key, "unsupported PEM block \"" + block.label +
+                                               "\" for a public key (expected PUBLIC KEY or RSA PUBLIC KEY)");
+        }
+        return parse_public_key_der(block.der);
+    }
+
+    /// The public key as DER SubjectPublicKeyInfo.
+    static result<bytes> public_key_der(const public_key& key) {
+        if (!key) return fail(errc::invalid_argument, "empty public key");
+        return detail::write_public_der(key.native_handle());
+    }
+
+    /// The public key as a "PUBLIC KEY" PEM block, as cosign writes cosign.pub; empty on failure.
+    static std::string public_key_pem(const public_key& key) {
+        auto der = public_key_der(key);
+        return der ? pem::encode("PUBLIC KEY", *der) : std::string();
+    }
+
+    static key_info describe(const private_key& key) { return detail::describe_pk(key.native_handle()); }
+    static key_info describe(const public_key& key) { return detail::describe_pk(key.native_handle()); }
+
+    /// Signs `message` as `cosign sign --key` does: ECDSA P-256/P-384/P-521 with SHA-256/384/512
+    /// (ASN.1 DER, deterministic RFC 6979), RSA 2048/3072/4096 with PKCS#1 v1.5 and SHA-256.
+    static result<bytes> sign(const private_key& key, byte_view message) {
+        if (!key) return fail(errc::invalid_argument, "empty private key");
+        key_info info = describe(key);
+        mbedtls_md_type_t md = MBEDTLS_MD_SHA256;
+        if (info.type == key_type::ecdsa) {
+            if (info.curve == "P-384")
+                md = MBEDTLS_MD_SHA384;
+            else if (info.curve == "P-521")
+                md = MBEDTLS_MD_SHA512;
+            else if (info.curve != "P-256")
+                return fail(errc::unsupported,
+                            "ECDSA curve " + info.curve +
+                                " is not supported for signing (use P-256, P-384 or P-521)");
+        } else if (info.type == key_type::rsa) {
+            if (info.bits != 2048 && info.bits != 3072 && info.bits != 4096)
+                return fail(errc::unsupported,
+                            "RSA key size " + std::to_string(info.bits) +
+                                " is not supported for signing (use 2048, 3072 or 4096 bits)");
+        } else {
+            return fail(errc::unsupported, "this key type cannot sign");
+        }
+        COSIGN_TRY(auto hash, detail::md_hash(md, message));
+        bytes sig(MBEDTLS_PK_SIGNATURE_MAX_SIZE);
+        std::size_t len = 0;
+#if MBEDTLS_VERSION_MAJOR >= 3
+        int ret = mbedtls_pk_sign(key.native_handle(), md, hash.data(), hash.size(), sig.data(), sig.size(),
+                                  &len, detail::mbedtls_rng, nullptr);
+#else
+        int ret = mbedtls_pk_sign(key.native_handle(), md, hash.data(), hash.size(), sig.data(), &len,
+                                  detail::mbedtls_rng, nullptr);
+#endif
+        if (ret != 0) return detail::mbedtls_fail(errc::internal, "signing failed", ret);
+        sig.resize(len);
+        return sig;
+    }
+
+    /// Verifies as `cosign verify --key` does (SHA-256 unless told otherwise). ECDSA signatures may
+    /// be ASN.1 DER or IEEE P1363 r||s, as sigstore accepts. A signature that does not verify is
+    /// errc::verification_failed.
+    static result<void> verify(const public_key& key, byte_view message, byte_view signature) {
+        return verify(key, message, signature, hash_algorithm::sha256);
+    }
+
+    /// verify() with another message digest (`--signature-digest-algorithm`).
+    static result<void> verify(const public_key& key, byte_view message, byte_view signature,
+                               hash_algorithm h) {
+        if (!key) return fail(errc::invalid_argument, "empty public key");
+        mbedtls_pk_context* pk = key.native_handle();
+        const mbedtls_md_type_t md = detail::md_type_of(h);
+        COSIGN_TRY(auto hash, detail::md_hash(md, message));
+        mbedtls_pk_type_t t = mbedtls_pk_get_type(pk);
+        if (detail::is_ec_type(t)) {
+            if (detail::der::is_der_ecdsa_signature(signature) &&
+                mbedtls_pk_verify(pk, md, hash.data(), hash.size(), signature.data(), signature.size()) == 0)
+                return {};
+            const std::size_t n = (mbedtls_pk_get_bitlen(pk) + 7) / 8;
+            if (signature.size() == 2 * n) {
+                bytes der = detail::der::p1363_to_der(signature);
+                if (mbedtls_pk_verify(pk, md, hash.data(), hash.size(), der.data(), der.size()) == 0)
+                    return {};
+            }
+            return fail(errc::verification_failed,
+                        "invalid signature when validating ASN.1 encoded signature");
+        }
+        if (t == MBEDTLS_PK_RSA) {
+            int ret = mbedtls_pk_verify(pk, md, hash.data(), hash.size(), detail::nonnull(signature),
+                                        signature.size());
+            if (ret == 0) return {};
+            return detail::mbedtls_fail(errc::verification_failed, "crypto/rsa: verification error", ret);
+        }
+        return fail(errc::unsupported, "this public key type cannot verify signatures");
+    }
+
+    /// Fills out[0..n) with random bytes from a CTR_DRBG seeded from the platform entropy.
+    static result<void> random(std::uint8_t* out, std::size_t n) {
+        int ret = detail::mbedtls_rng(nullptr, out, n);
+        if (ret != 0) return detail::mbedtls_fail(errc::internal, "the random generator failed", ret);
+        return {};
+    }
+
+    /// The digest of `message`.
+    static result<bytes> digest(hash_algorithm h, byte_view message) {
+        return detail::md_hash(detail::md_type_of(h), message);
+    }
+
+    /// scrypt (RFC 7914). Refuses N that is not a power of two above 1, N above
+    /// COSIGN_MAX_SCRYPT_N, r*p above 256, and more memory than N = COSIGN_MAX_SCRYPT_N with r = 8.
+    static result<secure_bytes> scrypt(byte_view password, byte_view salt, std::uint64_t n, std::uint32_t r,
+                                       std::uint32_t p, std::size_t key_len) {
+        return detail::scrypt(password, salt, n, r, p, key_len, &pbkdf2_sha256_1);
+    }
+
+    /// NaCl secretbox (XSalsa20-Poly1305): returns tag || ciphertext, as Go's secretbox.Seal.
+    static result<bytes> secretbox_seal(byte_view plaintext, byte_view nonce24, byte_view key32) {
+        return detail::secretbox_seal(plaintext, nonce24, key32, &poly1305);
+    }
+
+    /// Opens a secretbox; errc::verification_failed when it does not authenticate.
+    static result<secure_bytes> secretbox_open(byte_view boxed, byte_view nonce24, byte_view key32) {
+        return detail::secretbox_open(boxed, nonce24, key32, &poly1305);
+    }
+
+private:
+    static result<public_key> parse_public_key_der(byte_view der) {
+        if (const char* name = detail::unsupported_algorithm_name(detail::der::spki_algorithm(der)))
+            return fail(errc::unsupported,
+                        std::string(name) + " public keys are not supported by the mbedTLS backend");
+        auto pk = detail::new_pk();
+        if (!pk) return fail(errc::internal, "out of memory");
+        int ret = mbedtls_pk_parse_public_key(pk.get(), detail::nonnull(der), der.size());
+        if (ret != 0) return detail::mbedtls_fail(errc::invalid_key, "could not parse the public key", ret);
+        mbedtls_pk_type_t t = mbedtls_pk_get_type(pk.get());
+        if (!detail::is_ec_type(t) && t != MBEDTLS_PK_RSA)
+            return fail(errc::unsupported,
+                        std::string("unsupported public key type ") + mbedtls_pk_get_name(pk.get()));
+        return public_key(std::move(pk));
+    }
+
+    static result<void> pbkdf2_sha256_1(byte_view password, byte_view salt, std::uint8_t* out,
+                                        std::size_t len) {
+#if MBEDTLS_VERSION_NUMBER >= 0x03030000
+        int ret = mbedtls_pkcs5_pbkdf2_hmac_ext(MBEDTLS_MD_SHA256, detail::nonnull(password), password.size(),
+                                                detail::nonnull(salt), salt.size(), 1,
+                                                static_cast<std::uint32_t>(len), out);
+#else
+        mbedtls_md_context_t ctx;
+        mbedtls_md_init(&ctx);
+        int ret = mbedtls_md_setup(&ctx, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), 1);
+        if (ret == 0)
+            ret = mbedtls_pkcs5_pbkdf2_hmac(&ctx, detail::nonnull(password), password.size(),
+                                            detail::nonnull(salt), salt.size(), 1,
+                                            static_cast<std::uint32_t>(len), out);
+        mbedtls_md_free(&ctx);
+#endif
+        if (ret != 0) return detail::mbedtls_fail(errc::internal, "PBKDF2-HMAC-SHA256 failed", ret);
+        return {};
+    }
+
+    static result<void> poly1305(const std::uint8_t key[32], byte_view message, std::uint8_t tag[16]) {
+        int ret = mbedtls_poly1305_mac(key, detail::nonnull(message), message.size(), tag);
+        if (ret != 0) return detail::mbedtls_fail(errc::internal, "Poly1305 failed", ret);
+        return {};
+    }
+};
+
+}  // namespace crypto
+}  // namespace v0
+}  // namespace cosign

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: Apache-2.0
+/// cosign's image commands: sign, verify, generate, triangulate.
+#pragma once
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "compose.hpp"
+#include "password.hpp"
+#include "registry_flags.hpp"
+
+namespace cli {
+
+inline std::string join_args(const std::vector<std::string>& v) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? " " : "") + v[i];
+    return s + "]";
+}
+
+inline void warn_tag_reference(const std::string& input) {
+    std::cerr << "WARNING: Image reference " << input
+              << " uses a tag, not a digest, to identify the image to sign.\n"
+                 "    This can lead you to sign a different image than the intended one. Please use a\n"
+                 "    digest (example.com/ubuntu@sha256:abc123...) rather than tag\n"
+                 "    (example.com/ubuntu:latest) for the input to cosign. The ability to refer to\n"
+                 "    images by tag will be removed in a future release.\n\n";
+}
+
+/// The transparency log is not built yet: say so once, refuse an explicit request for it.
+inline std::string check_tlog_upload(const args& a) {
+    if (a.has("tlog-upload") && a.get_bool("tlog-upload"))
+        return "--tlog-upload=true: this build has no transparency log (Rekor) support yet; "
+               "sign with --tlog-upload=false";
+    if (!a.has("tlog-upload"))
+        std::cerr << "Note: cosign-cpp has no transparency log support yet: --tlog-upload defaults to false, "
+                     "nothing is uploaded to Rekor.\n";
+    return "";
+}
+
+inline int cmd_sign(const std::vector<std::string>& argv) {
+    std::vector<flag> spec = std::vector<flag>{
+        {"key", 0, kind::string, "", "path to the private key file, or env://VAR"},
+        {"annotations", 'a', kind::slice, "", "extra key=value pairs to sign"},
+        {"yes", 'y', kind::boolean, "", "skip confirmation prompts for non-destructive operations"},
+        {"force", 'f', kind::boolean, "", "skip confirmation prompts (as cosign 1.x and the docs spell it)"},
+        {"tlog-upload", 0, kind::boolean, "false", "whether to upload to the tlog (not supported in this build: false)"},
+        {"upload", 0, kind::boolean, "true", "whether to upload the signature"},
+        {"payload", 0, kind::string, "", "path to a payload file to use rather than generating one"},
+        {"output-signature", 0, kind::string, "", "write the signature to FILE"},
+        {"output-payload", 0, kind::string, "", "write the signed payload to FILE"},
+        {"recursive", 'r', kind::boolean, "", "if a multi-arch image is specified, additionally sign each discrete image"},
+        {"record-creation-timestamp", 0, kind::boolean, "", "set the createdAt timestamp in the signature artifact to the time it was created (not supported in this build)"},
+        {"new-bundle-format", 0, kind::boolean, "false", "sign in the new Sigstore bundle format (not supported in this build)"},
+        {"use-signing-config", 0, kind::boolean, "false", "use a signing config (not supported in this build)"},
+    } + registry_flags();
+    args a;
+    if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
+    if (a.positional.empty()) return report("sign requires at least one image reference");
+    if (a.get("key").empty())
+        return report("keyless signing is not supported in this build: pass --key <cosign.key|env://VAR>");
+    if (auto e = check_tlog_upload(a); !e.empty()) return report(e);
+    if (a.get_bool("new-bundle-format")) return report("--new-bundle-format=true is not supported in this build");
+    if (a.get_bool("record-creation-timestamp")) return report("--record-creation-timestamp is not supported in this build");
+    const std::string prefix = "signing " + join_args(a.positional) + ": ";
+
+    cosign::sign_options opts;
+    auto ann = cosign::oci::parse_annotation_flags(a.get_all("annotations"));
+    if (!ann) return report(ann.error().message());
+    opts.annotations = *ann;
+    opts.upload = a.get_bool("upload");
+    opts.recursive = a.get_bool("recursive");
+    opts.tag_prefix = a.get("attachment-tag-prefix");
+    if (const char* dm = std::getenv("COSIGN_DOCKER_MEDIA_TYPES")) {
+        bool b = false;
+        opts.docker_media_types = parse_bool_text(dm, b) && b;
+    }
+    auto repo = signature_repository();
+    if (!repo) return report(repo.error().message());
+    opts.signature_repository = *repo;
+    if (!a.get("payload").empty()) {
+        auto p = cosign::read_file<cosign::bytes>(a.get("payload"), COSIGN_MAX_PAYLOAD_SIZE);
+        if (!p) return report(prefix + "reading payload: " + p.error().message());
+        opts.payload = cosign::byte_view(*p).to_string();
+        std::cerr << "Using payload from: " << a.get("payload") << "\n";
+    }
+    std::vector<cosign::oci::reference> refs;
+    std::vector<std::string> hosts;
+    for (const auto& s : a.positional) {
+        auto r = cosign::oci::reference::parse(s);
+        if (!r) return report(prefix + r.error().message());
+        hosts.push_back(r->registry);
+        refs.push_back(*r);
+    }
+    if (opts.signature_repository) hosts.push_back(opts.signature_repository->registry);
+
+    // The key first: a wrong password fails before any request, as in cosign.
+    auto key = signer::load_key(a.get("key"), [] { return read_password(false); });
+    if (!key) return report(prefix + "getting signer: reading key: " + key.error().message());
+
+    auto c = make_client(a, hosts);
+    if (!c) return report(prefix + c.error().message());
+    signer s(*c);
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+        if (!refs[i].has_digest()) warn_tag_reference(a.positional[i]);
+        auto out = s.sign(refs[i], *key, opts);
+        if (!out) return report(prefix + "accessing entity: " + out.error().message());
+        for (const auto& one : *out) {
+            if (opts.upload) std::cerr << "Pushing signature to: " << one.repository << "\n";
+            std::string suffix = out->size() > 1 ? "-" + std::string(one.digest.algorithm()) + "-" + std::string(one.digest.hex()) : "";
+            if (!a.get("output-signature").empty()) {
+                auto w = cosign::write_file_0600(a.get("output-signature") + suffix, one.signature_b64);
+                if (!w) return report(prefix + w.error().message());
+            }
+            if (!a.get("output-payload").empty()) {
+                auto w = cosign::write_file_0600(a.get("output-payload") + suffix, one.payload);
+                if (!w) return report(prefix + w.error().message());
+            }
+        }
+    }
+    return exit_code::ok;
+}
+
+inline int cmd_verify(const std::vector<std::string>& argv) {
+    std::vector<flag> spec = std::vector<flag>{
+        {"key", 0, kind::string, "", "path to the public key file, or env://VAR"},
+        {"annotations", 'a', kind::slice, "", "extra key=value pairs to verify"},
+        {"check-claims", 0, kind::boolean, "true", "whether to check the claims found"},
+        {"insecure-ignore-tlog", 0, kind::boolean, "", "ignore transparency log verification, to be used when an artifact signature has not been uploaded to the transparency log"},
+        {"output", 'o', kind::string, "json", "output format for the signing image information (json|text)"},
+        {"new-bundle-format", 0, kind::boolean, "false", "expect the signature in the new Sigstore bundle format (only false is supported)"},
+        {"offline", 0, kind::boolean, "", "only allow offline verification"},
+        {"max-workers", 0, kind::string, "10", "the amount of maximum workers for parallel executions"},
+    } + registry_flags();
+    args a;
+    if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
+    if (a.positional.empty()) return report("verify requires at least one image reference");
+    if (a.get("key").empty())
+        return report("keyless verification is not supported in this build: pass --key <cosign.pub|env://VAR>");
+    if (!a.get_bool("insecure-ignore-tlog"))
+        return report("this build has no transparency log (Rekor) support yet, so it cannot check that the "
+                      "signature was logged: pass --insecure-ignore-tlog to verify the signature alone");
+    std::string fmt = a.get("output");
+    if (fmt != "json" && fmt != "text") return report("unsupported output format \"" + fmt + "\" (json or text)");
+    std::cerr << "WARNING: Skipping tlog verification is an insecure practice that lacks transparency and "
+                 "auditability verification for the signature.\n";
+
+    cosign::verify_options opts;
+    auto ann = cosign::oci::parse_annotation_flags(a.get_all("annotations"));
+    if (!ann) return report(ann.error().message());
+    opts.annotations = *ann;
+    opts.check_claims = a.get_bool("check-claims");
+    opts.tag_prefix = a.get("attachment-tag-prefix");
+    auto repo = signature_repository();
+    if (!repo) return report(repo.error().message());
+    opts.signature_repository = *repo;
+
+    auto key = cosign::load_public_key<crypto>(a.get("key"));
+    if (!key) return report("loading public key: " + key.error().message());
+
+    std::vector<cosign::oci::reference> refs;
+    std::vector<std::string> hosts;
+    for (const auto& s : a.positional) {
+        auto r = cosign::oci::reference::parse(s);
+        if (!r) return report(r.error().message());
+        hosts.push_back(r->registry);
+        refs.push_back(*r);
+    }
+    if (opts.signature_repository) hosts.push_back(opts.signature_repository->registry);
+    auto c = make_client(a, hosts);
+    if (!c) return report(c.error().message());
+    verifier v(*c);
+    for (const auto& ref : refs) {
+        auto out = v.verify(ref, *key, opts);
+        if (!out) return report(out.error().message(), exit_code_for(out.error().code()));
+        std::cerr << "\nVerification for " << ref.str() << " --\n"
+                  << "The following checks were performed on each of these signatures:\n";
+        if (opts.check_claims && !opts.annotations.empty()) std::cerr << "  - The specified annotations were verified.\n";
+        if (opts.check_claims) std::cerr << "  - The cosign claims were validated\n";
+        std::cerr << "  - The signatures were verified against the specified public key\n";
+        if (fmt == "text") {
+            for (const auto& sig : out->signatures) std::cout << sig.payload << "\n";
+        } else {
+            std::string arr = "[";
+            for (std::size_t i = 0; i < out->signatures.size(); ++i)
+                arr += (i ? "," : "") + verifier::reencode_payload(out->signatures[i].payload);
+            std::cout << "\n" << arr << "]\n";
+        }
+    }
+    std::cout << std::flush;
+    return exit_code::ok;
+}
+
+inline int cmd_generate(const std::vector<std::string>& argv) {
+    std::vector<flag> spec = std::vector<flag>{
+        {"annotations", 'a', kind::slice, "", "extra key=value pairs to sign"},
+    } + registry_flags();
+    args a;
+    if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
+    if (a.positional.size() != 1) return report("generate requires exactly one image reference");
+    auto ann = cosign::oci::parse_annotation_flags(a.get_all("annotations"));
+    if (!ann) return report(ann.error().message());
+    auto ref = cosign::oci::reference::parse(a.positional[0]);
+    if (!ref) return report(ref.error().message());
+    cosign::oci::digest d;
+    if (ref->has_digest()) {
+        d = *ref->digest;
+    } else {
+        auto c = make_client(a, {ref->registry});
+        if (!c) return report(c.error().message());
+        auto head = c->head_manifest(ref->registry, ref->repository, ref->identifier());
+        if (!head) return report(head.error().message());
+        auto pd = cosign::oci::digest::parse(head->digest);
+        if (!pd) return report(pd.error().message());
+        d = *pd;
+    }
+    std::cout << signer::payload_for(*ref, d, *ann) << std::flush;
+    return exit_code::ok;
+}
+
+inline int cmd_triangulate(const std::vector<std::string>& argv) {
+    std::vector<flag> spec = std::vector<flag>{
+        {"type", 0, kind::string, "signature", "related attachment to triangulate (attestation|sbom|signature|digest)"},
+    } + registry_flags();
+    args a;
+    if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
+    if (a.positional.size() != 1) return report("triangulate requires exactly one image reference");
+    std::string type = a.get("type");
+    std::string suffix;
+    if (type == "signature") suffix = std::string(cosign::oci::tag_suffix::signature);
+    else if (type == "attestation") suffix = std::string(cosign::oci::tag_suffix::attestation);
+    else if (type == "sbom") suffix = std::string(cosign::oci::tag_suffix::sbom);
+    else if (type != "digest") return report("unknown attachment type " + type);
+    if (type == "sbom")
+        std::cerr << "WARNING: SBOM attachments are deprecated and support will be removed in a Cosign release soon "
+                     "after 2024-02-22 (see https://github.com/sigstore/cosign/issues/2755). Instead, please use SBOM "
+                     "attestations.\n";
+    auto ref = cosign::oci::reference::parse(a.positional[0]);
+    if (!ref) return report(ref.error().message());
+    auto repo = signature_repository();
+    if (!repo) return report(repo.error().message());
+    cosign::oci::digest d;
+    if (ref->has_digest()) {
+        d = *ref->digest;
+    } else {
+        auto c = make_client(a, {ref->registry});
+        if (!c) return report(c.error().message());
+        auto head = c->head_manifest(ref->registry, ref->repository, ref->identifier());
+        if (!head) return report(head.error().message());
+        auto pd = cosign::oci::digest::parse(head->digest);
+        if (!pd) return report(pd.error().message());
+        d = *pd;
+    }
+    cosign::oci::repository_name target = repo->value_or(ref->repo());
+    if (type == "digest") std::cout << target.str() << "@" << d.str() << "\n";
+    else std::cout << target.str() << ":" << cosign::oci::signature_tag(d, suffix, a.get("attachment-tag-prefix")) << "\n";
+    return exit_code::ok;
+}
+
+}  // namespace cli

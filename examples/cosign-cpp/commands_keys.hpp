@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+/// cosign's key commands: generate-key-pair, public-key, import-key-pair.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <iostream>
+#include <string>
+
+#include "cli.hpp"
+#include "compose.hpp"
+#include "password.hpp"
+
+namespace cli {
+
+inline bool file_exists(const std::string& path) {
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0;
+}
+
+/// Writes <prefix>.key (0600) and <prefix>.pub (0644), asking before overwriting, as cosign does.
+inline int write_key_pair(const crypto::private_key& key, const cosign::secure_bytes& password,
+                          const std::string& prefix, bool yes) {
+    std::string key_path = prefix + ".key", pub_path = prefix + ".pub";
+    auto encrypted = cosign::cosign_key_file<crypto>::encrypt(key, password);
+    if (!encrypted) return report(encrypted.error().message());
+    auto pub = crypto::public_key_of(key);
+    if (!pub) return report(pub.error().message());
+    if (file_exists(key_path)) {
+        std::cerr << "WARNING: File " << key_path << " already exists. Overwrite?\n";
+        if (!confirm_continue(yes)) return report("user declined the prompt");
+    }
+    if (auto w = cosign::write_file_0600(key_path, *encrypted); !w) return report(w.error().message());
+    std::cerr << "Private key written to " << key_path << "\n";
+    if (auto w = cosign::write_file_0600(pub_path, crypto::public_key_pem(*pub)); !w) return report(w.error().message());
+    ::chmod(pub_path.c_str(), 0644);
+    std::cerr << "Public key written to " << pub_path << "\n";
+    return exit_code::ok;
+}
+
+inline int cmd_generate_key_pair(const std::vector<std::string>& argv) {
+    std::vector<flag> spec = {
+        {"output-key-prefix", 0, kind::string, "cosign", "name used for generated .pub and .key files (defaults to `cosign`)"},
+        {"kms", 0, kind::string, "", "create key pair in KMS service to use for signing (not supported in this build)"},
+        {"yes", 'y', kind::boolean, "", "skip confirmation prompts for overwriting an existing key (cosign-cpp addition)"},
+    };
+    args a;
+    if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
+    if (!a.positional.empty())
+        return report("generate-key-pair takes no arguments; "
+                      "k8s://, gitlab:// and github:// destinations are not supported in this build");
+    if (!a.get("kms").empty()) {
+        std::string k = a.get("kms");
+        return report("--kms: " + k.substr(0, k.find("://")) + " keys are not supported in this build");
+    }
+    auto password = read_password(true);
+    if (!password) return report(password.error().message());
+    auto key = crypto::generate_p256();
+    if (!key) return report(key.error().message());
+    return write_key_pair(*key, *password, a.get("output-key-prefix"), a.get_bool("yes"));
+}
+
+inline int cmd_public_key(const std::vector<std::string>& argv) {
+    std::vector<flag> spec = {
+        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret"},
+        {"outfile", 0, kind::string, "", "file to write the public key to (default: standard output)"},
+    };
+    args a;
+    if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
+    if (a.get("key").empty()) return report("--key is required (a cosign private key file or env://VAR)");
+    auto signer = keys::load(a.get("key"), [] { return read_password(false); });
+    if (!signer) return report(signer.error().message());
+    std::string pem = signer->public_key_pem();
+    if (!a.get("outfile").empty()) {
+        auto w = cosign::write_file_0600(a.get("outfile"), pem);
+        if (!w) return report(w.error().message());
+        ::chmod(a.get("outfile").c_str(), 0644);
+        return exit_code::ok;
+    }
+    std::cout << pem << std::flush;
+    return exit_code::ok;
+}
+
+/// cosign's import rules: RSA 2048/3072/4096, ECDSA P-256/P-384/P-521, Ed25519.
+inline std::string import_refusal(const cosign::key_info& info) {
+    using cosign::key_type;
+    switch (info.type) {
+        case key_type::rsa:
+            if (info.bits == 2048 || info.bits == 3072 || info.bits == 4096) return "";
+            return "error validating rsa key: rsa key size " + std::to_string(info.bits) +
+                   " is not supported, modulus size must be 2048, 3072, or 4096";
+        case key_type::ecdsa:
+            if (info.curve == "P-256" || info.curve == "P-384" || info.curve == "P-521") return "";
+            return "error validating ecdsa key: ecdsa curve " + (info.curve.empty() ? std::string("(unknown)") : info.curve) +
+                   " is not supported, must be NIST P-256, P-384 or P-521";
+        case key_type::ed25519: return "";
+        case key_type::other: break;
+    }
+    return "unsupported private key type";
+}
+
+inline int cmd_import_key_pair(const std::vector<std::string>& argv) {
+    std::vector<flag> spec = {
+        {"key", 'k', kind::string, "", "import key pair to use for signing"},
+        {"output-key-prefix", 'o', kind::string, "import-cosign", "name used for outputted key pairs"},
+        {"yes", 'y', kind::boolean, "", "skip confirmation prompts for overwriting existing key"},
+    };
+    args a;
+    if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
+    std::string path = a.get("key");
+    if (path.empty()) return report("--key is required: the PEM private key to import");
+    auto text = cosign::read_file<cosign::secure_bytes>(path, 1 << 20);
+    if (!text) return report(text.error().message());
+    auto key = crypto::parse_private_key_pem(cosign::byte_view(*text).as_chars());
+    if (!key) return report(key.error().message());
+    if (auto why = import_refusal(crypto::describe(*key)); !why.empty()) return report(why);
+    auto password = read_password(true);
+    if (!password) return report(password.error().message());
+    return write_key_pair(*key, *password, a.get("output-key-prefix"), a.get_bool("yes"));
+}
+
+}  // namespace cli

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: Apache-2.0
+/// A minimal strict DER reader and writer: enough to wrap SEC1/PKCS#1 keys in PKCS#8 the way Go
+/// does, to recognise key formats by shape, and to handle ECDSA signature encodings.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "../core/bytes.hpp"
+
+namespace cosign {
+inline namespace v0 {
+namespace detail {
+namespace der {
+
+inline constexpr std::uint8_t tag_integer = 0x02;
+inline constexpr std::uint8_t tag_bit_string = 0x03;
+inline constexpr std::uint8_t tag_octet_string = 0x04;
+inline constexpr std::uint8_t tag_null = 0x05;
+inline constexpr std::uint8_t tag_oid = 0x06;
+inline constexpr std::uint8_t tag_sequence = 0x30;
+inline constexpr std::uint8_t tag_context_0 = 0xa0;  // [0] EXPLICIT, constructed
+inline constexpr std::uint8_t tag_context_1 = 0xa1;  // [1] EXPLICIT, constructed
+
+// Contents of the object identifiers we need (without tag and length).
+inline constexpr std::uint8_t oid_ec_public_key[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01};
+inline constexpr std::uint8_t oid_rsa_encryption[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
+inline constexpr std::uint8_t oid_x25519[] = {0x2b, 0x65, 0x6e};
+inline constexpr std::uint8_t oid_ed25519[] = {0x2b, 0x65, 0x70};
+inline constexpr std::uint8_t oid_ed448[] = {0x2b, 0x65, 0x71};
+
+template <std::size_t N>
+inline byte_view view_of(const std::uint8_t (&a)[N]) noexcept {
+    return byte_view(a, N);
+}
+
+/// One tag-length-value element; `whole` spans tag, length and content.
+struct tlv {
+    std::uint8_t tag = 0;
+    byte_view content;
+    byte_view whole;
+};
+
+/// Reads the element at `pos` (single-byte tags, definite minimal lengths of up to 4 bytes) and
+/// advances `pos`; false when malformed or truncated.
+inline bool read(byte_view in, std::size_t& pos, tlv& out) noexcept {
+    const std::size_t start = pos;
+    if (pos + 2 > in.size()) return false;
+    std::uint8_t tag = in[pos++];
+    if ((tag & 0x1f) == 0x1f) return false;  // multi-byte tags are not needed here
+    std::size_t len = in[pos++];
+    if (len & 0x80) {
+        std::size_t n = len & 0x7f;
+        if (n == 0 || n > 4 || pos + n > in.size()) return false;
+        if (in[pos] == 0) return false;  // not minimal
+        len = 0;
+        for (std::size_t i = 0; i < n; ++i) len = (len << 8) | in[pos++];
+        if (len < 0x80) return false;  // long form used for a short length
+    }
+    if (len > in.size() - pos) return false;
+    out.tag = tag;
+    out.content = byte_view(in.data() + pos, len);
+    pos += len;
+    out.whole = byte_view(in.data() + start, pos - start);
+    return true;
+}
+
+/// Reads the element at `pos` and checks its tag.
+inline bool expect(byte_view in, std::size_t& pos, std::uint8_t tag, tlv& out) noexcept {
+    return read(in, pos, out) && out.tag == tag;
+}
+
+/// Reads the only element of `in`: false when anything follows it.
+inline bool read_single(byte_view in, std::uint8_t tag, tlv& out) noexcept {
+    std::size_t pos = 0;
+    return expect(in, pos, tag, out) && pos == in.size();
+}
+
+/// True when an INTEGER's content is minimally encoded (DER).
+inline bool integer_is_minimal(byte_view c) noexcept {
+    if (c.empty()) return false;
+    if (c.size() > 1 && ((c[0] == 0x00 && !(c[1] & 0x80)) || (c[0] == 0xff && (c[1] & 0x80)))) return false;
+    return true;
+}
+
+/// True when the INTEGER `c` is the small non-negative value v.
+inline bool integer_equals(byte_view c, unsigned v) noexcept { return c.size() == 1 && c[0] == v; }
+
+/// Appends a DER length.
+template <class Out>
+void write_length(Out& out, std::size_t len) {
+    if (len < 0x80) {
+        out.push_back(static_cast<std::uint8_t>(len));
+        return;
+    }
+    std::uint8_t tmp[sizeof(std::size_t)];
+    std::size_t n = 0;
+    while (len) {
+        tmp[n++] = static_cast<std::uint8_t>(len & 0xff);
+        len >>= 8;
+    }
+    out.push_back(static_cast<std::uint8_t>(0x80 | n));
+    while (n) out.push_back(tmp[--n]);
+}
+
+/// Appends one element.
+template <class Out>
+void write(Out& out, std::uint8_t tag, byte_view content) {
+    out.push_back(tag);
+    write_length(out, content.size());
+    out.insert(out.end(), content.begin(), content.end());
+}
+
+/// Appends a non-negative INTEGER given as unsigned big-endian bytes (leading zeros allowed).
+template <class Out>
+void write_unsigned_integer(Out& out, byte_view be) {
+    std::size_t i = 0;
+    while (i + 1 < be.size() && be[i] == 0) ++i;
+    bytes c;
+    if (i == be.size() || (be[i] & 0x80)) c.push_back(0);
+    c.insert(c.end(), be.begin() + i, be.end());
+    write(out, tag_integer, c);
+}
+
+/// The parts of a PKCS#8 PrivateKeyInfo (RFC 5208 / 5958).
+struct pkcs8_parts {
+    byte_view algorithm;    ///< OID content of the AlgorithmIdentifier
+    byte_view parameters;   ///< the whole parameters element (empty when absent)
+    byte_view private_key;  ///< content of the privateKey OCTET STRING
+};
+
+/// Splits a PKCS#8 PrivateKeyInfo; nullopt when `in` does not have that shape.
+inline std::optional<pkcs8_parts> parse_pkcs8(byte_view in) noexcept {
+    tlv outer, version, alg, oid, key;
+    if (!read_single(in, tag_sequence, outer)) return std::nullopt;
+    std::size_t pos = 0;
+    byte_view body = outer.content;
+    if (!expect(body, pos, tag_integer, version)) return std::nullopt;
+    if (!integer_equals(version.content, 0) && !integer_equals(version.content, 1)) return std::nullopt;
+    if (!expect(body, pos, tag_sequence, alg)) return std::nullopt;
+    if (!expect(body, pos, tag_octet_string, key)) return std::nullopt;
+    // Optional [0] attributes and [1] public key (v2) may follow; we do not need them.
+    pkcs8_parts parts;
+    std::size_t apos = 0;
+    if (!expect(alg.content, apos, tag_oid, oid)) return std::nullopt;
+    parts.algorithm = oid.content;
+    if (apos < alg.content.size()) {
+        tlv params;
+        if (!read(alg.content, apos, params) || apos != alg.content.size()) return std::nullopt;
+        parts.parameters = params.whole;
+    }
+    parts.private_key = key.content;
+    return parts;
+}
+
+/// True when `in` is a SEC1 ECPrivateKey (RFC 5915): SEQUENCE { INTEGER 1, OCTET STRING, ... }.
+inline bool is_sec1(byte_view in) noexcept {
+    tlv outer, version, key;
+    if (!read_single(in, tag_sequence, outer)) return false;
+    std::size_t pos = 0;
+    return expect(outer.content, pos, tag_integer, version) && integer_equals(version.content, 1) &&
+           expect(outer.content, pos, tag_octet_string, key);
+}
+
+/// True when `in` is a PKCS#1 RSAPrivateKey: SEQUENCE { INTEGER 0|1, INTEGER n, INTEGER e, ... }.
+inline bool is_pkcs1_private(byte_view in) noexcept {
+    tlv outer, version, n, e;
+    if (!read_single(in, tag_sequence, outer)) return false;
+    std::size_t pos = 0;
+    return expect(outer.content, pos, tag_integer, version) &&
+           (integer_equals(version.content, 0) || integer_equals(version.content, 1)) &&
+           expect(outer.content, pos, tag_integer, n) && expect(outer.content, pos, tag_integer, e);
+}
+
+/// The algorithm OID content of a SubjectPublicKeyInfo, or an empty view when `in` is not one.
+inline byte_view spki_algorithm(byte_view in) noexcept {
+    tlv outer, alg, oid;
+    if (!read_single(in, tag_sequence, outer)) return {};
+    std::size_t pos = 0, apos = 0;
+    if (!expect(outer.content, pos, tag_sequence, alg)) return {};
+    if (!expect(alg.content, apos, tag_oid, oid)) return {};
+    return oid.content;
+}
+
+/// Rewrites a SEC1 ECPrivateKey as Go's x509.MarshalPKCS8PrivateKey embeds it (the curve moves to
+/// the AlgorithmIdentifier, so the inner [0] parameters are dropped; [1] publicKey is kept) and
+/// wraps it in PKCS#8. Returns an empty buffer when `sec1` is not a named-curve SEC1 key.
+inline secure_bytes sec1_to_pkcs8(byte_view sec1) {
+    tlv outer, version, key, curve;
+    if (!read_single(sec1, tag_sequence, outer)) return {};
+    byte_view body = outer.content;
+    std::size_t pos = 0;
+    if (!expect(body, pos, tag_integer, version) || !expect(body, pos, tag_octet_string, key)) return {};
+    byte_view curve_oid, public_key;
+    while (pos < body.size()) {
+        tlv t;
+        if (!read(body, pos, t)) return {};
+        if (t.tag == tag_context_0) {
+            if (!read_single(t.content, tag_oid, curve)) return {};
+            curve_oid = curve.whole;
+        } else if (t.tag == tag_context_1) {
+            public_key = t.whole;
+        } else {
+            return {};
+        }
+    }
+    if (curve_oid.empty()) return {};  // explicit curve parameters: Go cannot express these either
+
+    secure_bytes inner_body;
+    inner_body.insert(inner_body.end(), version.whole.begin(), version.whole.end());
+    inner_body.insert(inner_body.end(), key.whole.begin(), key.whole.end());
+    inner_body.insert(inner_body.end(), public_key.begin(), public_key.end());
+    secure_bytes inner;
+    write(inner, tag_sequence, inner_body);
+
+    bytes alg_body;
+    write(alg_body, tag_oid, view_of(oid_ec_public_key));
+    alg_body.insert(alg_body.end(), curve_oid.begin(), curve_oid.end());
+
+    secure_bytes body_out = {tag_integer, 1, 0};  // version 0
+    write(body_out, tag_sequence, alg_body);
+    write(body_out, tag_octet_string, inner);
+    secure_bytes out;
+    write(out, tag_sequence, body_out);
+    return out;
+}
+
+/// Wraps a PKCS#1 RSAPrivateKey in PKCS#8 (rsaEncryption with NULL parameters, as Go writes).
+inline secure_bytes pkcs1_to_pkcs8(byte_view pkcs1) {
+    bytes alg_body;
+    write(alg_body, tag_oid, view_of(oid_rsa_encryption));
+    alg_body.push_back(tag_null);
+    alg_body.push_back(0);
+    secure_bytes body = {tag_integer, 1, 0};
+    write(body, tag_sequence, alg_body);
+    write(body, tag_octet_string, pkcs1);
+    secure_bytes out;
+    write(out, tag_sequence, body);
+    return out;
+}
+
+/// True when `sig` is exactly a strict-DER ECDSA-Sig-Value SEQUENCE { INTEGER r, INTEGER s }.
+inline bool is_der_ecdsa_signature(byte_view sig) noexcept {
+    tlv outer, r, s;
+    if (!read_single(sig, tag_sequence, outer)) return false;
+    std::size_t pos = 0;
+    return expect(outer.content, pos, tag_integer, r) && integer_is_minimal(r.content) &&
+           expect(outer.content, pos, tag_integer, s) && integer_is_minimal(s.content) &&
+           pos == outer.content.size();
+}
+
+/// Converts an IEEE P1363 signature r||s (two equal halves) to DER.
+inline bytes p1363_to_der(byte_view sig) {
+    const std::size_t half = sig.size() / 2;
+    bytes body;
+    write_unsigned_integer(body, sig.subview(0, half));
+    write_unsigned_integer(body, sig.subview(half, half));
+    bytes out;
+    write(out, tag_sequence, body);
+    return out;
+}
+
+}  // namespace der
+}  // namespace detail
+}  // namespace v0
+}  // namespace cosign

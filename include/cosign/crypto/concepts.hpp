@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: Apache-2.0
+/// The requirements of a crypto policy, checked at compile time with one readable message each.
+///
+/// A crypto policy is a stateless type (all members static) that provides, with exactly these
+/// signatures (`P` is the policy):
+///
+/// | expression | meaning |
+/// | --- | --- |
+/// | `P::private_key` | owning, move-only handle to a private key, wiped when destroyed |
+/// | `P::public_key` | owning handle to a public key, copyable |
+/// | `P::generate_p256()` -> `result<private_key>` | a new ECDSA P-256 key |
+/// | `P::parse_private_key_der(byte_view)` -> `result<private_key>` | PKCS#8, SEC1, PKCS#1 |
+/// | `P::parse_private_key_pem(std::string_view)` -> `result<private_key>` | same, in PEM |
+/// | `P::to_pkcs8_der(const private_key&)` -> `result<secure_bytes>` | Go-exact PKCS#8 |
+/// | `P::public_key_of(const private_key&)` -> `result<public_key>` | the public half |
+/// | `P::parse_public_key(std::string_view)` -> `result<public_key>` | PKIX/PKCS#1, PEM or DER |
+/// | `P::public_key_der(const public_key&)` -> `result<bytes>` | DER SubjectPublicKeyInfo |
+/// | `P::public_key_pem(const public_key&)` -> `std::string` | "PUBLIC KEY" PEM as cosign writes |
+/// | `P::describe(const private_key&)`, `P::describe(const public_key&)` -> `key_info` | type, size, curve |
+/// | `P::sign(const private_key&, byte_view)` -> `result<bytes>` | cosign's signature over a message |
+/// | `P::verify(const public_key&, byte_view, byte_view)` -> `result<void>` | verification_failed if not |
+/// | `P::random(std::uint8_t*, std::size_t)` -> `result<void>` | cryptographic random bytes |
+/// | `P::scrypt(password, salt, N, r, p, key_len)` -> `result<secure_bytes>` | RFC 7914 |
+/// | `P::secretbox_seal(plaintext, nonce24, key32)` -> `result<bytes>` | NaCl secretbox |
+/// | `P::secretbox_open(boxed, nonce24, key32)` -> `result<secure_bytes>` | and back |
+///
+/// (the exact parameter types are spelled in the static_assert messages below)
+///
+/// Hosts write `static_assert(cosign::check_crypto_policy<Crypto>());` so that a policy lacking a
+/// member produces one line naming it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "../core/bytes.hpp"
+#include "../core/result.hpp"
+#include "key_info.hpp"
+
+namespace cosign {
+inline namespace v0 {
+namespace detail {
+
+// The detection idiom (std::experimental::is_detected), C++17.
+struct nonesuch {
+    nonesuch() = delete;
+    ~nonesuch() = delete;
+    nonesuch(const nonesuch&) = delete;
+    void operator=(const nonesuch&) = delete;
+};
+
+template <class Default, class AlwaysVoid, template <class...> class Op, class... Args>
+struct detector {
+    using value_t = std::false_type;
+    using type = Default;
+};
+
+template <class Default, template <class...> class Op, class... Args>
+struct detector<Default, std::void_t<Op<Args...>>, Op, Args...> {
+    using value_t = std::true_type;
+    using type = Op<Args...>;
+};
+
+template <template <class...> class Op, class... Args>
+using is_detected = typename detector<nonesuch, void, Op, Args...>::value_t;
+
+template <template <class...> class Op, class... Args>
+using detected_t = typename detector<nonesuch, void, Op, Args...>::type;
+
+/// True when Op<Args...> is well-formed and exactly Expected.
+template <class Expected, template <class...> class Op, class... Args>
+inline constexpr bool is_detected_exact_v = std::is_same<Expected, detected_t<Op, Args...>>::value;
+
+namespace crypto_ops {
+template <class T>
+using private_key_t = typename T::private_key;
+template <class T>
+using public_key_t = typename T::public_key;
+template <class T>
+using priv_cref = const typename T::private_key&;
+template <class T>
+using pub_cref = const typename T::public_key&;
+
+template <class T>
+using generate_p256_t = decltype(T::generate_p256());
+template <class T>
+using parse_private_key_der_t = decltype(T::parse_private_key_der(std::declval<byte_view>()));
+template <class T>
+using parse_private_key_pem_t = decltype(T::parse_private_key_pem(std::declval<std::string_view>()));
+template <class T>
+using to_pkcs8_der_t = decltype(T::to_pkcs8_der(std::declval<priv_cref<T>>()));
+template <class T>
+using public_key_of_t = decltype(T::public_key_of(std::declval<priv_cref<T>>()));
+template <class T>
+using parse_public_key_t = decltype(T::parse_public_key(std::declval<std::string_view>()));
+template <class T>
+using public_key_der_t = decltype(T::public_key_der(std::declval<pub_cref<T>>()));
+template <class T>
+using public_key_pem_t = decltype(T::public_key_pem(std::declval<pub_cref<T>>()));
+template <class T>
+using describe_private_t = decltype(T::describe(std::declval<priv_cref<T>>()));
+template <class T>
+using describe_public_t = decltype(T::describe(std::declval<pub_cref<T>>()));
+template <class T>
+using sign_t = decltype(T::sign(std::declval<priv_cref<T>>(), std::declval<byte_view>()));
+template <class T>
+using verify_t =
+    decltype(T::verify(std::declval<pub_cref<T>>(), std::declval<byte_view>(), std::declval<byte_view>()));
+template <class T>
+using random_t = decltype(T::random(std::declval<std::uint8_t*>(), std::declval<std::size_t>()));
+template <class T>
+using scrypt_t = decltype(T::scrypt(std::declval<byte_view>(), std::declval<byte_view>(),
+                                    std::declval<std::uint64_t>(), std::declval<std::uint32_t>(),
+                                    std::declval<std::uint32_t>(), std::declval<std::size_t>()));
+template <class T>
+using secretbox_seal_t = decltype(T::secretbox_seal(std::declval<byte_view>(), std::declval<byte_view>(),
+                                                    std::declval<byte_view>()));
+template <class T>
+using secretbox_open_t = decltype(T::secretbox_open(std::declval<byte_view>(), std::declval<byte_view>(),
+                                                    std::declval<byte_view>()));
+}  // namespace crypto_ops
+
+// The same key types, or nonesuch when absent (so later checks stay quiet about them).
+template <class T>
+using policy_private_key = detected_t<crypto_ops::private_key_t, T>;
+template <class T>
+using policy_public_key = detected_t<crypto_ops::public_key_t, T>;
+
+}  // namespace detail
+
+/// One flag per requirement of a crypto policy T.
+template <class T>
+struct crypto_policy_traits {
+    using priv = detail::policy_private_key<T>;
+    using pub = detail::policy_public_key<T>;
+    static constexpr bool has_private_key =
+        detail::is_detected<detail::crypto_ops::private_key_t, T>::value &&
+        std::is_nothrow_move_constructible<priv>::value;
+    static constexpr bool has_public_key = detail::is_detected<detail::crypto_ops::public_key_t, T>::value &&
+                                           std::is_copy_constructible<pub>::value;
+    static constexpr bool has_generate_p256 =
+        detail::is_detected_exact_v<result<priv>, detail::crypto_ops::generate_p256_t, T>;
+    static constexpr bool has_parse_private_key_der =
+        detail::is_detected_exact_v<result<priv>, detail::crypto_ops::parse_private_key_der_t, T>;
+    static constexpr bool has_parse_private_key_pem =
+        detail::is_detected_exact_v<result<priv>, detail::crypto_ops::parse_private_key_pem_t, T>;
+    static constexpr bool has_to_pkcs8_der =
+        detail::is_detected_exact_v<result<secure_bytes>, detail::crypto_ops::to_pkcs8_der_t, T>;
+    static constexpr bool has_public_key_of =
+        detail::is_detected_exact_v<result<pub>, detail::crypto_ops::public_key_of_t, T>;
+    static constexpr bool has_parse_public_key =
+        detail::is_detected_exact_v<result<pub>, detail::crypto_ops::parse_public_key_t, T>;
+    static constexpr bool has_public_key_der =
+        detail::is_detected_exact_v<result<bytes>, detail::crypto_ops::public_key_der_t, T>;
+    static constexpr bool has_public_key_pem =
+        detail::is_detected_exact_v<std::string, detail::crypto_ops::public_key_pem_t, T>;
+    static constexpr bool has_describe_private =
+        detail::is_detected_exact_v<key_info, detail::crypto_ops::describe_private_t, T>;
+    static constexpr bool has_describe_public =
+        detail::is_detected_exact_v<key_info, detail::crypto_ops::describe_public_t, T>;
+    static constexpr bool has_sign =
+        detail::is_detected_exact_v<result<bytes>, detail::crypto_ops::sign_t, T>;
+    static constexpr bool has_verify =
+        detail::is_detected_exact_v<result<void>, detail::crypto_ops::verify_t, T>;
+    static constexpr bool has_random =
+        detail::is_detected_exact_v<result<void>, detail::crypto_ops::random_t, T>;
+    static constexpr bool has_scrypt =
+        detail::is_detected_exact_v<result<secure_bytes>, detail::crypto_ops::scrypt_t, T>;
+    static constexpr bool has_secretbox_seal =
+        detail::is_detected_exact_v<result<bytes>, detail::crypto_ops::secretbox_seal_t, T>;
+    static constexpr bool has_secretbox_open =
+        detail::is_detected_exact_v<result<secure_bytes>, detail::crypto_ops::secretbox_open_t, T>;
+
+    static constexpr bool value =
+        has_private_key && has_public_key && has_generate_p256 && has_parse_private_key_der &&
+        has_parse_private_key_pem && has_to_pkcs8_der && has_public_key_of && has_parse_public_key &&
+        has_public_key_der && has_public_key_pem && has_describe_private && has_describe_public && has_sign &&
+        has_verify && has_random && has_scrypt && has_secretbox_seal && has_secretbox_open;
+};
+
+/// True when T meets every requirement of a crypto policy.
+template <class T>
+inline constexpr bool is_crypto_policy_v = crypto_policy_traits<T>::value;
+
+/// Checks T against the crypto policy requirements; each missing member fails one static_assert
+/// whose message spells the signature expected. Use: `static_assert(check_crypto_policy<P>());`
+template <class T>
+constexpr bool check_crypto_policy() {
+    using tr = crypto_policy_traits<T>;
+    static_assert(tr::has_private_key,
+                  "crypto policy: missing `using private_key = <owning, nothrow-movable key handle>`");
+    static_assert(tr::has_public_key,
+                  "crypto policy: missing `using public_key = <owning, copyable key handle>`");
+    static_assert(tr::has_generate_p256,
+                  "crypto policy: missing `static result<private_key> generate_p256()`");
+    static_assert(tr::has_parse_private_key_der,
+                  "crypto policy: missing `static result<private_key> parse_private_key_der(byte_view der)`");
+    static_assert(
+        tr::has_parse_private_key_pem,
+        "crypto policy: missing `static result<private_key> parse_private_key_pem(std::string_view pem)`");
+    static_assert(tr::has_to_pkcs8_der,
+                  "crypto policy: missing `static result<secure_bytes> to_pkcs8_der(const private_key&)`");
+    static_assert(tr::has_public_key_of,
+                  "crypto policy: missing `static result<public_key> public_key_of(const private_key&)`");
+    static_assert(
+        tr::has_parse_public_key,
+        "crypto policy: missing `static result<public_key> parse_public_key(std::string_view pem_or_der)`");
+    static_assert(tr::has_public_key_der,
+                  "crypto policy: missing `static result<bytes> public_key_der(const public_key&)`");
+    static_assert(tr::has_public_key_pem,
+                  "crypto policy: missing `static std::string public_key_pem(const public_key&)`");
+    static_assert(tr::has_describe_private,
+                  "crypto policy: missing `static key_info describe(const private_key&)`");
+    static_assert(tr::has_describe_public,
+                  "crypto policy: missing `static key_info describe(const public_key&)`");
+    static_assert(
+        tr::has_sign,
+        "crypto policy: missing `static result<bytes> sign(const private_key&, byte_view message)`");
+    static_assert(tr::has_verify,
+                  "crypto policy: missing `static result<void> verify(const public_key&, "
+                  "byte_view message, byte_view signature)`");
+    static_assert(tr::has_random,
+                  "crypto policy: missing `static result<void> random(std::uint8_t* out, std::size_t n)`");
+    static_assert(tr::has_scrypt,
+                  "crypto policy: missing `static result<secure_bytes> scrypt(byte_view password, "
+                  "byte_view salt, std::uint64_t N, std::uint32_t r, std::uint32_t p, "
+                  "std::size_t key_len)`");
+    static_assert(tr::has_secretbox_seal,
+                  "crypto policy: missing `static result<bytes> secretbox_seal(byte_view "
+                  "plaintext, byte_view nonce24, byte_view key32)`");
+    static_assert(tr::has_secretbox_open,
+                  "crypto policy: missing `static result<secure_bytes> "
+                  "secretbox_open(byte_view boxed, byte_view nonce24, byte_view key32)`");
+    return tr::value;
+}
+
+}  // namespace v0
+}  // namespace cosign

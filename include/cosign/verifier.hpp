@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: Apache-2.0
+/// basic_verifier: checks an image's signatures the way `cosign verify --key` does. It needs
+/// no key source at all: public keys are values.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/base64.hpp"
+#include "core/config.hpp"
+#include "core/json_go.hpp"
+#include "core/result.hpp"
+#include "crypto/concepts.hpp"
+#include "oci/digest.hpp"
+#include "oci/manifest.hpp"
+#include "oci/media_types.hpp"
+#include "oci/reference.hpp"
+#include "oci/simple_signing.hpp"
+#include "registry/client.hpp"
+
+namespace cosign {
+inline namespace v0 {
+
+/// What `cosign verify` lets the user choose.
+struct verify_options {
+    /// `-a key=value`: each must be in the payload's `optional` with an equal string value.
+    oci::annotation_map annotations;
+    /// `--check-claims` (default true): check the payload's digest and annotations.
+    bool check_claims = true;
+    /// `COSIGN_REPOSITORY`: where signatures are looked for.
+    std::optional<oci::repository_name> signature_repository;
+    /// `--attachment-tag-prefix`.
+    std::string tag_prefix;
+};
+
+/// One signature that passed every check.
+struct verified_signature {
+    std::string payload;                          ///< the payload bytes as stored
+    oci::digest layer_digest;                     ///< the layer (= sha256 of the payload)
+    std::map<std::string, std::string> annotations;  ///< the layer's annotations
+};
+
+/// The outcome of a successful verification.
+struct verification {
+    oci::digest image_digest;
+    std::vector<verified_signature> signatures;  ///< at least one
+};
+
+/// Verifies images against a public key.
+template <class Crypto, class Transport>
+class basic_verifier {
+    static_assert(check_crypto_policy<Crypto>(), "basic_verifier: Crypto is not a crypto policy");
+
+public:
+    using client_type = registry::basic_client<Transport>;
+    using public_key = typename Crypto::public_key;
+
+    explicit basic_verifier(client_type& client) : client_(client) {}
+
+    /// Verifies ref. Errors: errc::not_found (the image tag does not exist: cosign's exit 11),
+    /// errc::no_signatures (no .sig image: exit 10), errc::verification_failed (no layer
+    /// passed: exit 12, the message lists each layer's reason), others for I/O.
+    result<verification> verify(const oci::reference& ref, const public_key& key, const verify_options& opts = {}) {
+        verification out;
+        if (ref.has_digest()) {
+            out.image_digest = *ref.digest;  // as cosign: no lookup of a digest reference
+        } else {
+            auto head = client_.head_manifest(ref.registry, ref.repository, ref.identifier());
+            if (!head) {
+                if (head.error().code() == errc::not_found)
+                    return fail(errc::not_found, "image tag not found: " + head.error().message());
+                return std::move(head).error();
+            }
+            COSIGN_TRY(auto d, oci::digest::parse(head->digest));
+            out.image_digest = d;
+        }
+        oci::repository_name sig_repo = opts.signature_repository.value_or(ref.repo());
+        std::string tag = oci::signature_tag(out.image_digest, oci::tag_suffix::signature, opts.tag_prefix);
+        auto sig_manifest = client_.get_manifest(sig_repo.registry, sig_repo.repository, tag);
+        if (!sig_manifest) {
+            if (sig_manifest.error().code() == errc::not_found) return fail(errc::no_signatures, "no signatures found");
+            return std::move(sig_manifest).error();
+        }
+        COSIGN_TRY(auto m, oci::parse_manifest(sig_manifest->body));
+        if (m.layers.empty()) return fail(errc::no_signatures, "no signatures found");
+
+        std::vector<std::string> reasons;
+        for (const auto& layer : m.layers) {
+            auto r = check_layer(sig_repo, layer, key, out.image_digest, opts);
+            if (r) out.signatures.push_back(std::move(*r));
+            else reasons.push_back(r.error().message());
+        }
+        if (out.signatures.empty()) {
+            std::string msg = "no matching signatures: ";
+            for (std::size_t i = 0; i < reasons.size(); ++i) msg += (i ? "\n" : "") + reasons[i];
+            return fail(errc::verification_failed, msg);
+        }
+        return out;
+    }
+
+    /// The payload as cosign prints it after verification: decoded and re-encoded (only the
+    /// known fields, in cosign's order; `optional` with sorted keys, numbers as float64).
+    static std::string reencode_payload(std::string_view payload) {
+        auto doc = json::parse(payload);
+        if (!doc) return std::string(payload);
+        json::writer w;
+        auto get = [](const json::value* v, std::string_view name) -> const json::value* {
+            return v ? json::member(*v, name) : nullptr;
+        };
+        const json::value* critical = get(&*doc, "critical");
+        auto str = [&](const json::value* v) -> std::string {
+            auto s = v ? json::as_string(*v) : std::nullopt;
+            return s ? std::string(*s) : std::string();
+        };
+        w.begin_object().key("critical").begin_object();
+        w.key("identity").begin_object().key("docker-reference").string(str(get(get(critical, "identity"), "docker-reference"))).end_object();
+        w.key("image").begin_object().key("docker-manifest-digest").string(str(get(get(critical, "image"), "docker-manifest-digest"))).end_object();
+        w.key("type").string(str(get(critical, "type"))).end_object();
+        w.key("optional");
+        const json::value* optional = get(&*doc, "optional");
+        if (optional && optional->IsObject()) json::write_go(w, *optional);
+        else w.null();
+        w.end_object();
+        return std::move(w).str();
+    }
+
+private:
+    result<verified_signature> check_layer(const oci::repository_name& repo, const oci::descriptor& layer,
+                                           const public_key& key, const oci::digest& image,
+                                           const verify_options& opts) {
+        auto sig_it = layer.annotations.find(std::string(oci::annotation::signature));
+        if (sig_it == layer.annotations.end())
+            return fail(errc::verification_failed, "signature layer " + layer.digest.str() + " is missing \"" +
+                                                       std::string(oci::annotation::signature) + "\" annotation");
+        if (layer.size < 0 || static_cast<std::uint64_t>(layer.size) > COSIGN_MAX_PAYLOAD_SIZE)
+            return fail(errc::limit_exceeded, "signature layer " + layer.digest.str() + " is larger than " +
+                                                  std::to_string(COSIGN_MAX_PAYLOAD_SIZE) + " bytes");
+        // The client checks that the bytes read hash to the layer digest.
+        COSIGN_TRY(auto payload, client_.get_blob(repo.registry, repo.repository, layer.digest.str(),
+                                                  COSIGN_MAX_PAYLOAD_SIZE));
+        auto raw = base64::decode(sig_it->second);
+        if (!raw) return fail(errc::verification_failed, "signature of layer " + layer.digest.str() + " is not base64: " + raw.error().message());
+        auto ok = Crypto::verify(key, payload, *raw);
+        if (!ok) {
+            if (ok.error().code() == errc::verification_failed)
+                return fail(errc::verification_failed, "invalid signature when validating ASN.1 encoded signature");
+            return std::move(ok).error();
+        }
+        if (opts.check_claims) {
+            auto parsed = oci::parse_payload(payload);
+            if (!parsed) return fail(errc::verification_failed, "invalid payload: " + parsed.error().message());
+            COSIGN_TRY_VOID(oci::check_claims(*parsed, image, opts.annotations));
+        }
+        return verified_signature{std::move(payload), layer.digest, layer.annotations};
+    }
+
+    client_type& client_;
+};
+
+}  // namespace v0
+}  // namespace cosign

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+/// The usual composition, named: mbedTLS crypto, cpp-httplib transport, cosign key files and
+/// env:// keys. Include it to get cosign::signer, cosign::verifier and cosign::registry_client;
+/// it pulls in both backends (link cosign::mbedtls and cosign::httplib).
+#pragma once
+// Generated from include/cosign/defaults.hpp: a backend policy, kept out of cosign.hpp.
+
+#include "cosign.hpp"  // was: cosign.hpp
+#include "crypto/mbedtls.hpp"
+#include "transport/httplib.hpp"
+
+namespace cosign {
+inline namespace v0 {
+
+/// The OCI registry client over cpp-httplib.
+using registry_client = registry::basic_client<transport::httplib_transport>;
+
+/// Signs with cosign key files or env:// keys, mbedTLS crypto, over cpp-httplib.
+using signer = basic_signer<crypto::mbedtls, transport::httplib_transport, default_key_sources<crypto::mbedtls>>;
+
+/// Verifies with mbedTLS crypto over cpp-httplib.
+using verifier = basic_verifier<crypto::mbedtls, transport::httplib_transport>;
+
+}  // namespace v0
+}  // namespace cosign
