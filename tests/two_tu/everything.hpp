@@ -2,6 +2,8 @@
 // The backend policies, which cosign.hpp leaves out.
 #pragma once
 #include <cosign/crypto/mbedtls.hpp>
+#include <cosign/keys/key_sources.hpp>
 #if defined(COSIGN_TWO_TU_HTTPLIB)
-#include <cosign/transport/httplib.hpp>
+#include <cosign/defaults.hpp>
+#include <cosign/registry/default_client.hpp>
 #endif
