@@ -19,21 +19,23 @@ inline bool stdin_is_terminal() { return ::isatty(STDIN_FILENO) == 1; }
 
 /// Reads one line from the terminal without echo (Go's term.ReadPassword).
 inline cosign::secure_bytes read_hidden_line(const char* prompt) {
-    std::cerr << prompt << std::flush;
+    // Echo goes off before the prompt shows, and without flushing: a password typed (or
+    // pasted) as soon as the prompt appears is neither echoed nor lost.
     termios old{};
     bool restore = ::tcgetattr(STDIN_FILENO, &old) == 0;
     if (restore) {
         termios quiet = old;
         quiet.c_lflag &= static_cast<tcflag_t>(~ECHO);
-        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
     }
+    std::cerr << prompt << std::flush;
     cosign::secure_bytes out;
     char c;
     while (::read(STDIN_FILENO, &c, 1) == 1 && c != '\n') {
         if (c == '\r') continue;
         out.push_back(static_cast<std::uint8_t>(c));
     }
-    if (restore) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    if (restore) ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
     std::cerr << "\n";
     return out;
 }
