@@ -13,6 +13,15 @@
 
 namespace cli {
 
+/// The blob to sign or verify: a file, or standard input for "-".
+inline cosign::result<cosign::bytes> read_blob(const std::string& path) {
+    if (path == "-") {
+        auto in = read_all_stdin();
+        return cosign::bytes(in.begin(), in.end());
+    }
+    return cosign::read_file<cosign::bytes>(path, std::size_t(1) << 31);
+}
+
 inline int cmd_sign_blob(const std::vector<std::string>& argv) {
     std::vector<flag> spec = {
         {"key", 0, kind::string, "", "path to the private key file, or env://VAR"},
@@ -28,19 +37,12 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
     if (a.get("key").empty()) return report("keyless signing is not supported in this build: pass --key");
     if (auto e = check_tlog_upload(a); !e.empty()) return report(e);
     const std::string& path = a.positional[0];
-    cosign::bytes blob;
-    if (path == "-") {
-        auto in = read_all_stdin();
-        blob.assign(in.begin(), in.end());
-    } else {
-        auto f = cosign::read_file<cosign::bytes>(path, std::size_t(1) << 31);
-        if (!f) return report(f.error().message());
-        blob = std::move(*f);
-    }
+    auto blob = read_blob(path);
+    if (!blob) return report(blob.error().message());
     auto key = signer::load_key(a.get("key"), [] { return read_password(false); });
     if (!key) return report("signing " + path + ": getting signer: reading key: " + key.error().message());
     std::cerr << "Using payload from: " << path << "\n";
-    auto sig = key->sign(blob);
+    auto sig = key->sign(*blob);
     if (!sig) return report(sig.error().message());
     std::string b64 = cosign::base64::encode(*sig);
     if (!a.get("output-signature").empty()) {
@@ -76,17 +78,9 @@ inline int cmd_verify_blob(const std::vector<std::string>& argv) {
     while (!sig_text.empty() && (sig_text.back() == '\n' || sig_text.back() == '\r')) sig_text.pop_back();
     auto sig = cosign::base64::decode(sig_text);
     if (!sig) return report("decoding signature: " + sig.error().message());
-    const std::string& path = a.positional[0];
-    cosign::bytes blob;
-    if (path == "-") {
-        auto in = read_all_stdin();
-        blob.assign(in.begin(), in.end());
-    } else {
-        auto f = cosign::read_file<cosign::bytes>(path, std::size_t(1) << 31);
-        if (!f) return report(f.error().message());
-        blob = std::move(*f);
-    }
-    auto ok = crypto::verify(*key, blob, *sig);
+    auto blob = read_blob(a.positional[0]);
+    if (!blob) return report(blob.error().message());
+    auto ok = crypto::verify(*key, *blob, *sig);
     if (!ok) {
         if (ok.error().code() == cosign::errc::verification_failed)
             return report("invalid signature when validating ASN.1 encoded signature");
