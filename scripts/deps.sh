@@ -3,7 +3,7 @@
 # deps.sh [--runtime-only]: installs the Debian 12 packages cosign-cpp needs to build and test,
 # only those missing. Needs root (or sudo). Prints nothing when everything is present.
 set -euo pipefail
-BUILD_PKGS=(g++ clang cmake make pkg-config libmbedtls-dev libcpp-httplib-dev rapidjson-dev catch2 python3)
+BUILD_PKGS=(g++ clang cmake make pkg-config libmbedtls-dev libcpp-httplib-dev rapidjson-dev catch2 python3 bazel-bootstrap)
 TEST_PKGS=(docker-registry skopeo openssl curl jq apache2-utils ca-certificates debian-archive-keyring)
 want=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}")
 missing=()

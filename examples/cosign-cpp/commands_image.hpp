@@ -3,6 +3,8 @@
 #pragma once
 
 #include <iostream>
+#include <map>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,133 @@ inline std::string check_tlog_upload(const args& a) {
     return "";
 }
 
+/// Reads a whole file for a flag, as os.ReadFile does; the message names the file.
+inline cosign::result<std::string> read_text_file(const std::string& path, std::size_t limit = COSIGN_MAX_PAYLOAD_SIZE) {
+    auto f = cosign::read_file<cosign::bytes>(path, limit);
+    if (!f) return std::move(f).error();
+    return cosign::byte_view(*f).to_string();
+}
+
+/// `sign --certificate/--certificate-chain` with a key, as cosign's signerFromKeyRef: the
+/// certificate's key must be the signing key, the chain must lead from it to its last
+/// certificate (code signing). Returns the layer annotations; `cert_pem` gets the certificate
+/// as cosign re-encodes it (empty without --certificate).
+inline cosign::result<std::map<std::string, std::string>> signing_certificate(const args& a, const std::string& key_pem,
+                                                                             std::string& cert_pem) {
+    std::map<std::string, std::string> ann;
+    const std::string cert_path = a.get("certificate"), chain_path = a.get("certificate-chain");
+    std::optional<crypto::certificate> leaf;
+    if (!cert_path.empty()) {
+        auto text = read_text_file(cert_path);
+        if (!text) return cosign::error(text.error()).context("read certificate");
+        auto c = crypto::parse_certificate(*text);
+        if (!c) {
+            if (c.error().message().rfind("supplied PEM file", 0) == 0)
+                return cosign::fail(cosign::errc::invalid_key, "supplied PEM file is not a certificate: " + cert_path);
+            return cosign::error(c.error()).context("parse x509 certificate");
+        }
+        auto cert_key = crypto::certificate_public_key(*c);
+        auto signing_key = crypto::parse_public_key(key_pem);
+        if (!cert_key || !signing_key ||
+            *crypto::public_key_der(*cert_key) != *crypto::public_key_der(*signing_key))
+            return cosign::fail(cosign::errc::invalid_key, "public key in certificate does not match the provided public key");
+        cert_pem = crypto::certificate_pem(*c);
+        ann[std::string(cosign::oci::annotation::certificate)] = cert_pem;
+        leaf = *c;
+    }
+    if (chain_path.empty()) return ann;
+    if (!leaf) return cosign::fail(cosign::errc::invalid_argument, "no leaf certificate found or provided while specifying chain");
+    auto text = read_text_file(chain_path);
+    if (!text) return cosign::error(text.error()).context("reading certificate chain from path");
+    auto chain = crypto::parse_certificate_chain(*text);
+    if (!chain) return cosign::error(chain.error()).context("loading certificate chain");
+    if (auto ok = crypto::verify_chain(*leaf, *chain); !ok)
+        return cosign::error(ok.error()).context("unable to validate certificate chain");
+    ann[std::string(cosign::oci::annotation::chain)] = *text;  // the file's bytes, as cosign stores them
+    return ann;
+}
+
+/// One --certificate-identity/-oidc-issuer pair (cosign's Identity), matched as cosign's
+/// CheckCertificatePolicy does: exact strings, or unanchored regular expressions.
+struct identity_policy {
+    std::string subject, subject_regexp, issuer, issuer_regexp;
+
+    static bool search(const std::string& re, const std::string& s, std::string& err) {
+#if defined(__cpp_exceptions)
+        try {
+            return std::regex_search(s, std::regex(re, std::regex::ECMAScript));
+        } catch (const std::regex_error& e) {
+            err = e.what();
+            return false;
+        }
+#else
+        (void)err;
+        return std::regex_search(s, std::regex(re, std::regex::ECMAScript));
+#endif
+    }
+
+    cosign::result<void> check(const cosign::certificate_info& info) const {
+        const std::string oidc_issuer = info.extension(cosign::fulcio_oidc_issuer_oid);
+        const auto sans = info.subject_alternative_names();
+        std::string err;
+        bool issuer_ok = true;
+        if (!issuer_regexp.empty()) {
+            issuer_ok = search(issuer_regexp, oidc_issuer, err);
+            if (!err.empty()) return cosign::fail(cosign::errc::invalid_argument, "malformed issuer in identity: " + issuer_regexp + " : " + err);
+        } else if (!issuer.empty()) {
+            issuer_ok = issuer == oidc_issuer;
+        }
+        bool subject_ok = subject.empty() && subject_regexp.empty();
+        for (const auto& san : sans) {
+            if (!subject_regexp.empty()) {
+                if (search(subject_regexp, san, err)) subject_ok = true;
+                if (!err.empty()) return cosign::fail(cosign::errc::invalid_argument, "malformed subject in identity: " + subject_regexp + " : " + err);
+            } else if (!subject.empty() && san == subject) {
+                subject_ok = true;
+            }
+        }
+        if (subject_ok && issuer_ok) return {};
+        std::string list;
+        for (std::size_t i = 0; i < sans.size(); ++i) list += (i ? ", " : "") + sans[i];
+        return cosign::fail(cosign::errc::verification_failed,
+                            "none of the expected identities matched what was in the certificate, got subjects [" + list +
+                                "] with issuer " + oidc_issuer);
+    }
+};
+
+/// `verify --certificate C --certificate-chain CH` (no --key): the key comes from the
+/// certificate, validated as cosign's ValidateAndUnpackCertWithChain does (chain to the chain's
+/// last certificate, code signing, times at the certificate's NotBefore, identity policy).
+inline cosign::result<crypto::public_key> key_from_certificate(const args& a) {
+    identity_policy id{a.get("certificate-identity"), a.get("certificate-identity-regexp"),
+                       a.get("certificate-oidc-issuer"), a.get("certificate-oidc-issuer-regexp")};
+    if (id.subject.empty() && id.subject_regexp.empty())
+        return cosign::fail(cosign::errc::invalid_argument,
+                            "--certificate-identity or --certificate-identity-regexp is required for verification in keyless mode");
+    if (id.issuer.empty() && id.issuer_regexp.empty())
+        return cosign::fail(cosign::errc::invalid_argument,
+                            "--certificate-oidc-issuer or --certificate-oidc-issuer-regexp is required for verification in keyless mode");
+    if (a.get("certificate-chain").empty())
+        return cosign::fail(cosign::errc::unsupported,
+                            "--certificate without --certificate-chain would use Fulcio's roots, which this build does not "
+                            "have: pass --certificate-chain with the issuing chain (parent first, root last)");
+    if (!a.get_bool("insecure-ignore-sct"))
+        return cosign::fail(cosign::errc::unsupported,
+                            "this build cannot check certificate transparency (SCT) yet: pass --insecure-ignore-sct");
+    auto text = read_text_file(a.get("certificate"));
+    if (!text) return std::move(text).error();
+    auto cert = crypto::parse_certificate(*text);
+    if (!cert) return std::move(cert).error();
+    auto chain_text = read_text_file(a.get("certificate-chain"));
+    if (!chain_text) return std::move(chain_text).error();
+    auto chain = crypto::parse_certificate_chain(*chain_text);
+    if (!chain) return std::move(chain).error();
+    COSIGN_TRY_VOID(crypto::verify_chain(*cert, *chain));
+    COSIGN_TRY(auto info, crypto::describe_certificate(*cert));
+    COSIGN_TRY_VOID(id.check(info));
+    return crypto::certificate_public_key(*cert);
+}
+
 inline int cmd_sign(const std::vector<std::string>& argv) {
     std::vector<flag> spec = std::vector<flag>{
         {"key", 0, kind::string, "", "path to the private key file, or env://VAR"},
@@ -50,6 +179,9 @@ inline int cmd_sign(const std::vector<std::string>& argv) {
         {"payload", 0, kind::string, "", "path to a payload file to use rather than generating one"},
         {"output-signature", 0, kind::string, "", "write the signature to FILE"},
         {"output-payload", 0, kind::string, "", "write the signed payload to FILE"},
+        {"output-certificate", 0, kind::string, "", "write the certificate to FILE"},
+        {"certificate", 0, kind::string, "", "path to the X.509 certificate in PEM format to include in the OCI Signature"},
+        {"certificate-chain", 0, kind::string, "", "path to a list of CA X.509 certificates in PEM format which will be needed when building the certificate chain for the signing certificate. Must start with the parent intermediate CA certificate of the signing certificate and end with the root certificate. Included in the OCI Signature"},
         {"recursive", 'r', kind::boolean, "", "if a multi-arch image is specified, additionally sign each discrete image"},
         {"record-creation-timestamp", 0, kind::boolean, "", "set the createdAt timestamp in the signature artifact to the time it was created (not supported in this build)"},
         {"new-bundle-format", 0, kind::boolean, "false", "sign in the new Sigstore bundle format (not supported in this build)"},
@@ -80,10 +212,10 @@ inline int cmd_sign(const std::vector<std::string>& argv) {
     if (!repo) return report(repo.error().message());
     opts.signature_repository = *repo;
     if (!a.get("payload").empty()) {
-        auto p = cosign::read_file<cosign::bytes>(a.get("payload"), COSIGN_MAX_PAYLOAD_SIZE);
-        if (!p) return report(prefix + "reading payload: " + p.error().message());
-        opts.payload = cosign::byte_view(*p).to_string();
         std::cerr << "Using payload from: " << a.get("payload") << "\n";
+        auto p = cosign::read_file<cosign::bytes>(a.get("payload"), COSIGN_MAX_PAYLOAD_SIZE);
+        if (!p) return report(prefix + "payload from file: " + p.error().message());
+        opts.payload = cosign::byte_view(*p).to_string();
     }
     std::vector<cosign::oci::reference> refs;
     std::vector<std::string> hosts;
@@ -98,6 +230,11 @@ inline int cmd_sign(const std::vector<std::string>& argv) {
     // The key first: a wrong password fails before any request, as in cosign.
     auto key = signer::load_key(a.get("key"), [] { return read_password(false); });
     if (!key) return report(prefix + "getting signer: reading key: " + key.error().message());
+    // Certificate and chain next, still before any request: bad input writes nothing.
+    std::string cert_pem;
+    auto cert_ann = signing_certificate(a, key->public_key_pem(), cert_pem);
+    if (!cert_ann) return report(prefix + "getting signer: " + cert_ann.error().message());
+    opts.layer_annotations = *cert_ann;
 
     auto c = make_client(a, hosts);
     if (!c) return report(prefix + c.error().message());
@@ -107,8 +244,8 @@ inline int cmd_sign(const std::vector<std::string>& argv) {
         auto out = s.sign(refs[i], *key, opts);
         if (!out) return report(prefix + "accessing entity: " + out.error().message());
         for (const auto& one : *out) {
-            if (opts.upload) std::cerr << "Pushing signature to: " << one.repository << "\n";
-            std::string suffix = out->size() > 1 ? "-" + std::string(one.digest.algorithm()) + "-" + std::string(one.digest.hex()) : "";
+            // cosign suffixes the files with the digest whenever -r is given.
+            std::string suffix = opts.recursive ? "-" + std::string(one.digest.algorithm()) + "-" + std::string(one.digest.hex()) : "";
             if (!a.get("output-signature").empty()) {
                 auto w = cosign::write_file_0600(a.get("output-signature") + suffix, one.signature_b64);
                 if (!w) return report(prefix + w.error().message());
@@ -117,6 +254,13 @@ inline int cmd_sign(const std::vector<std::string>& argv) {
                 auto w = cosign::write_file_0600(a.get("output-payload") + suffix, one.payload);
                 if (!w) return report(prefix + w.error().message());
             }
+            if (!a.get("output-certificate").empty()) {
+                // The certificate, or the public key when there is none (cosign's sv.Bytes), no suffix.
+                auto w = cosign::write_file_0600(a.get("output-certificate"), cert_pem.empty() ? key->public_key_pem() : cert_pem);
+                if (!w) return report(prefix + "create certificate file: " + w.error().message());
+                std::cerr << "Certificate wrote in the file " << a.get("output-certificate") << "\n";
+            }
+            if (opts.upload) std::cerr << "Pushing signature to: " << one.repository << "\n";
         }
     }
     return exit_code::ok;
@@ -132,12 +276,20 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
         {"new-bundle-format", 0, kind::boolean, "false", "expect the signature in the new Sigstore bundle format (only false is supported)"},
         {"offline", 0, kind::boolean, "", "only allow offline verification"},
         {"max-workers", 0, kind::string, "10", "the amount of maximum workers for parallel executions"},
+        {"certificate", 0, kind::string, "", "path to the public certificate. The certificate will be verified against the Fulcio roots if the --certificate-chain option is not passed."},
+        {"certificate-chain", 0, kind::string, "", "path to a list of CA certificates in PEM format which will be needed when building the certificate chain for the signing certificate. Must start with the parent intermediate CA certificate of the signing certificate and end with the root certificate"},
+        {"certificate-identity", 0, kind::string, "", "The identity expected in a valid Fulcio certificate. Valid values include email address, DNS names, IP addresses, and URIs."},
+        {"certificate-identity-regexp", 0, kind::string, "", "A regular expression alternative to --certificate-identity."},
+        {"certificate-oidc-issuer", 0, kind::string, "", "The OIDC issuer expected in a valid Fulcio certificate, e.g. https://token.actions.githubusercontent.com or https://oauth2.sigstore.dev/auth."},
+        {"certificate-oidc-issuer-regexp", 0, kind::string, "", "A regular expression alternative to --certificate-oidc-issuer."},
+        {"insecure-ignore-sct", 0, kind::boolean, "", "when set, verification will not check that a certificate contains an embedded SCT"},
     } + registry_flags();
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.empty()) return report("verify requires at least one image reference");
-    if (a.get("key").empty())
-        return report("keyless verification is not supported in this build: pass --key <cosign.pub|env://VAR>");
+    if (a.get("key").empty() && a.get("certificate").empty())
+        return report("keyless verification is not supported in this build: pass --key <cosign.pub|env://VAR>, "
+                      "or --certificate with --certificate-chain");
     if (!a.get_bool("insecure-ignore-tlog"))
         return report("this build has no transparency log (Rekor) support yet, so it cannot check that the "
                       "signature was logged: pass --insecure-ignore-tlog to verify the signature alone");
@@ -156,8 +308,15 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
     if (!repo) return report(repo.error().message());
     opts.signature_repository = *repo;
 
-    auto key = cosign::load_public_key<crypto>(a.get("key"));
-    if (!key) return report("loading public key: " + key.error().message());
+    // --key wins over --certificate, as in cosign.
+    cosign::result<crypto::public_key> key = cosign::fail(cosign::errc::internal, "no key");
+    if (!a.get("key").empty()) {
+        key = cosign::load_public_key<crypto>(a.get("key"));
+        if (!key) return report("loading public key: " + key.error().message());
+    } else {
+        key = key_from_certificate(a);
+        if (!key) return report(key.error().message());
+    }
 
     std::vector<cosign::oci::reference> refs;
     std::vector<std::string> hosts;
@@ -180,11 +339,19 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
         if (opts.check_claims) std::cerr << "  - The cosign claims were validated\n";
         std::cerr << "  - The signatures were verified against the specified public key\n";
         if (fmt == "text") {
-            for (const auto& sig : out->signatures) std::cout << sig.payload << "\n";
+            for (const auto& sig : out->signatures) {
+                if (sig.certificate) {
+                    auto claims = sig.printed_claims();
+                    std::cerr << "Certificate subject: " << claims["Subject"] << "\n";
+                    if (!claims["Issuer"].empty()) std::cerr << "Certificate issuer URL: " << claims["Issuer"] << "\n";
+                }
+                std::cout << sig.payload << "\n";
+            }
         } else {
             std::string arr = "[";
             for (std::size_t i = 0; i < out->signatures.size(); ++i)
-                arr += (i ? "," : "") + verifier::reencode_payload(out->signatures[i].payload);
+                arr += (i ? "," : "") + verifier::reencode_payload(out->signatures[i].payload,
+                                                                   out->signatures[i].printed_claims());
             std::cout << "\n" << arr << "]\n";
         }
     }

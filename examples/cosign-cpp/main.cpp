@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "commands_attach.hpp"
 #include "commands_blob.hpp"
+#include "commands_clean.hpp"
 #include "commands_image.hpp"
 #include "commands_keys.hpp"
 
@@ -28,6 +30,8 @@ const command commands[] = {
     {"verify", cli::cmd_verify, "Verify a signature on the supplied container image"},
     {"generate", cli::cmd_generate, "Generates (unsigned) signature payloads from the supplied container image."},
     {"triangulate", cli::cmd_triangulate, "Outputs the located cosign image reference."},
+    {"attach", cli::cmd_attach, "Provides utilities for attaching artifacts to other artifacts in a registry (signature)."},
+    {"clean", cli::cmd_clean, "Remove all signatures from an image."},
     {"sign-blob", cli::cmd_sign_blob, "Sign the supplied blob, outputting the base64-encoded signature to stdout."},
     {"verify-blob", cli::cmd_verify_blob, "Verify a signature on the supplied blob"},
 };

@@ -3,8 +3,11 @@
 /// crypto policy, a transport and a list of key sources, and owns no protocol detail itself.
 #pragma once
 
+#include <chrono>
 #include <optional>
+#include <random>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -128,6 +131,7 @@ private:
         layer.signature_b64 = out.signature_b64;
         layer.annotations = opts.layer_annotations;
 
+        auto read_start = std::chrono::steady_clock::now();
         COSIGN_TRY(auto image, existing_image(sig_repo, out.tag, opts));
         COSIGN_TRY(auto pub, Crypto::parse_public_key(key.public_key_pem()));
         bool dup = image.has_duplicate(layer, [&](byte_view s, byte_view p) {
@@ -138,9 +142,7 @@ private:
             out.uploaded = true;
             return out;
         }
-        oci::digest layer_digest = oci::digest::of(layer.payload);
-        COSIGN_TRY_VOID(image.append(std::move(layer)));
-        COSIGN_TRY_VOID(write(sig_repo, out.tag, image, layer_digest));
+        COSIGN_TRY_VOID(write(sig_repo, out.tag, std::move(image), layer, read_start, opts));
         out.uploaded = true;
         return out;
     }
@@ -160,22 +162,134 @@ private:
         return oci::signature_image::from_existing(m->body, cfg);
     }
 
-    // Blobs first, then the manifest: the registry never holds a manifest whose blobs are missing.
-    result<void> write(const oci::repository_name& repo, const std::string& tag, const oci::signature_image& image,
-                       const oci::digest& layer_digest) {
-        const bytes* payload = image.blob(layer_digest);
-        if (!payload) return fail(errc::internal, "new signature layer has no payload");
-        COSIGN_TRY_VOID(client_.put_blob(repo.registry, repo.repository, layer_digest.str(),
-                                         byte_view(*payload).as_chars()));
-        std::string config = image.config_json();
-        COSIGN_TRY_VOID(client_.put_blob(repo.registry, repo.repository, oci::digest::of(config).str(), config));
-        COSIGN_TRY(auto ignored, client_.put_manifest(repo.registry, repo.repository, tag, image.manifest_json(),
-                                                      image.manifest_media_type()));
-        (void)ignored;
-        return {};
+    // Rounds of read-merge-write before giving up on a tag that racing signers keep replacing.
+    static constexpr unsigned max_merge_rounds = 12;
+
+    static bool holds(const oci::signature_image& image, const oci::descriptor& mine) {
+        for (const auto& l : image.layers())
+            if (l.digest == mine.digest && l.media_type == mine.media_type && l.size == mine.size &&
+                l.annotations == mine.annotations)
+                return true;
+        return false;
+    }
+
+    // docker-registry refuses a manifest with 400 DIGEST_INVALID or BLOB_UNKNOWN while a racing
+    // signer uploads the same config blob: that is one more race round, not a failure.
+    static bool racing_put_error(const error& e) {
+        return e.code() == errc::registry && e.backend_code() == 400 &&
+               (e.message().find("DIGEST_INVALID") != std::string::npos ||
+                e.message().find("BLOB_UNKNOWN") != std::string::npos);
+    }
+
+    // A random wait in [lo, hi] milliseconds: racing signers must not retry in step.
+    static std::chrono::milliseconds jitter(long lo, long hi) {
+        std::random_device rd;
+        return std::chrono::milliseconds(std::uniform_int_distribution<long>(lo, hi < lo ? lo : hi)(rd));
+    }
+
+    // Writes `base` plus `layer` under the tag: blobs first, then the manifest, so the registry
+    // never holds a manifest whose blobs are missing.
+    //
+    // The registry is last-writer-wins: a signer that read the tag before our PUT and writes
+    // after it drops our layer (cosign loses most of 16 racing signatures so). Three defences:
+    // - when the read is more than a moment old, HEAD the tag just before the PUT and start over
+    //   from the current image if it moved (a racer's stale window shrinks to one round trip);
+    // - after the PUT, wait longer than a racer's read-modify-write takes (twice ours, plus
+    //   jitter) and HEAD the tag: still our manifest, done; else read the current image and
+    //   done if it holds our layer, or add our layer to it (what the racer wrote is kept) and
+    //   write again, at most max_merge_rounds times with jittered backoff;
+    // - after a race, our manifest must be seen twice, a settle time apart.
+    // Without a race this costs one HEAD and a few tens of milliseconds.
+    result<void> write(const oci::repository_name& repo, const std::string& tag, oci::signature_image base,
+                       const oci::signature_layer& layer, std::chrono::steady_clock::time_point read_start,
+                       const sign_options& opts) {
+        using namespace std::chrono;
+        const oci::descriptor mine = layer.to_descriptor();
+        COSIGN_TRY_VOID(client_.put_blob(repo.registry, repo.repository, mine.digest.str(),
+                                         byte_view(layer.payload).as_chars()));
+        oci::signature_image image = std::move(base);
+        auto since = [](steady_clock::time_point t) {
+            return static_cast<long>(duration_cast<milliseconds>(steady_clock::now() - t).count());
+        };
+        bool raced = false;
+        for (unsigned round = 1;; ++round) {
+            std::string base_digest = image.size() ? image.manifest_digest().str() : std::string();
+            COSIGN_TRY_VOID(image.append(layer));
+            std::string config = image.config_json();
+            COSIGN_TRY_VOID(client_.put_blob(repo.registry, repo.repository, oci::digest::of(config).str(), config));
+            bool moved = false;
+            if (raced || since(read_start) > 30) {
+                auto cur = client_.head_manifest(repo.registry, repo.repository, tag);
+                if (!cur && cur.error().code() != errc::not_found) return std::move(cur).error();
+                moved = (cur ? cur->digest : std::string()) != base_digest;
+            }
+            if (!moved) {
+                auto written = client_.put_manifest(repo.registry, repo.repository, tag, image.manifest_json(),
+                                                    image.manifest_media_type());
+                if (written) {
+                    long window = since(read_start);
+                    long settle = window * 2 < 25 ? 25 : (window * 2 > 1000 ? 1000 : window * 2);
+                    bool ours = true;
+                    for (int check = 0; ours && check < (raced ? 2 : 1); ++check) {
+                        std::this_thread::sleep_for(jitter(settle, settle + (window < 1000 ? window / 2 : 500)));
+                        auto now = client_.head_manifest(repo.registry, repo.repository, tag);
+                        if (!now)
+                            return error(now.error()).context("the signature was written to " + repo.str() + ":" +
+                                                              tag + " but reading it back failed");
+                        ours = now->digest == *written;
+                    }
+                    if (ours) return {};
+                } else if (!racing_put_error(written.error()) || round >= max_merge_rounds) {
+                    return std::move(written).error();
+                }
+            }
+            raced = true;
+            if (round >= max_merge_rounds)
+                return fail(errc::registry, "concurrent signers kept replacing " + repo.str() + ":" + tag +
+                                                "; the signature is not in it after " + std::to_string(round) +
+                                                " attempts (sign again)");
+            // Back off before reading, not between reading and writing: that window stays short.
+            std::this_thread::sleep_for(jitter(5, 25L << (round < 5 ? round : 5)));
+            read_start = steady_clock::now();
+            COSIGN_TRY(auto fresh, existing_image(repo, tag, opts));
+            if (holds(fresh, mine)) return {};
+            image = std::move(fresh);
+        }
     }
 
     client_type& client_;
+
+public:
+    /// `cosign attach signature`: stores a signature made elsewhere. The reference is resolved
+    /// to a digest; an empty `payload` becomes cosign's implied payload (what `generate` prints,
+    /// without annotations). The layer is appended WITHOUT de-duplication, as cosign's attach
+    /// does; `layer_annotations` (certificate, chain) join the signature annotation. Nothing is
+    /// verified here: callers check the signature text and certificates before.
+    result<signed_image> attach(const oci::reference& ref, std::string payload, std::string signature_b64,
+                                std::map<std::string, std::string> layer_annotations, const sign_options& opts) {
+        oci::repository_name sig_repo = opts.signature_repository.value_or(ref.repo());
+        client_.prepare_push(sig_repo.registry, sig_repo.repository);
+        COSIGN_TRY(auto top, resolve(ref));
+        COSIGN_TRY(auto d, oci::digest::parse(top.digest));
+        if (ref.has_digest() && *ref.digest != d)
+            return fail(errc::registry, "registry returned digest " + top.digest + " for " + ref.original);
+        signed_image out;
+        out.digest = d;
+        out.payload = payload.empty() ? payload_for(ref, d, {}) : std::move(payload);
+        out.signature_b64 = std::move(signature_b64);
+        out.repository = sig_repo.str();
+        out.tag = oci::signature_tag(d, oci::tag_suffix::signature, opts.tag_prefix);
+
+        oci::signature_layer layer;
+        layer.payload = bytes(out.payload.begin(), out.payload.end());
+        layer.signature_b64 = out.signature_b64;
+        layer.annotations = std::move(layer_annotations);
+        auto read_start = std::chrono::steady_clock::now();
+        COSIGN_TRY(auto image, existing_image(sig_repo, out.tag, opts));
+        COSIGN_TRY_VOID(write(sig_repo, out.tag, std::move(image), layer, read_start, opts));
+        out.uploaded = true;
+        return out;
+    }
 };
 
 }  // namespace v0

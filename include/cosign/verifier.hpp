@@ -3,6 +3,9 @@
 /// no key source at all: public keys are values.
 #pragma once
 
+#include <algorithm>
+#include <ctime>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,6 +16,7 @@
 #include "core/json_go.hpp"
 #include "core/result.hpp"
 #include "crypto/concepts.hpp"
+#include "crypto/x509.hpp"
 #include "oci/digest.hpp"
 #include "oci/manifest.hpp"
 #include "oci/media_types.hpp"
@@ -33,6 +37,9 @@ struct verify_options {
     std::optional<oci::repository_name> signature_repository;
     /// `--attachment-tag-prefix`.
     std::string tag_prefix;
+    /// The time a certificate on a signature layer must be valid at (Unix seconds): with no
+    /// transparency log and no timestamp, cosign takes "now" (0 here means now).
+    std::int64_t certificate_time = 0;
 };
 
 /// One signature that passed every check.
@@ -40,6 +47,32 @@ struct verified_signature {
     std::string payload;                          ///< the payload bytes as stored
     oci::digest layer_digest;                     ///< the layer (= sha256 of the payload)
     std::map<std::string, std::string> annotations;  ///< the layer's annotations
+    /// The layer's certificate (`dev.sigstore.cosign/certificate`), described, when it has one
+    /// and the crypto policy reads X.509 (has_x509_v).
+    std::optional<certificate_info> certificate;
+
+    /// What cosign adds to the printed payload's `optional` for a layer with a certificate:
+    /// "Subject" (first SAN), and "Issuer" plus Fulcio's extension OIDs when present.
+    std::map<std::string, std::string> printed_claims() const {
+        std::map<std::string, std::string> out;
+        if (!certificate) return out;
+        auto sans = certificate->subject_alternative_names();
+        out["Subject"] = sans.empty() ? std::string() : sans.front();
+        static const std::pair<const char*, const char*> fulcio[] = {
+            {"1.3.6.1.4.1.57264.1.1", "Issuer"},
+            {"1.3.6.1.4.1.57264.1.2", "githubWorkflowTrigger"},
+            {"1.3.6.1.4.1.57264.1.3", "githubWorkflowSha"},
+            {"1.3.6.1.4.1.57264.1.4", "githubWorkflowName"},
+            {"1.3.6.1.4.1.57264.1.5", "githubWorkflowRepository"},
+            {"1.3.6.1.4.1.57264.1.6", "githubWorkflowRef"}};
+        for (const auto& f : fulcio) {
+            std::string v = certificate->extension(f.first);
+            if (v.empty()) continue;
+            out[f.second] = v;
+            out[f.first] = v;
+        }
+        return out;
+    }
 };
 
 /// The outcome of a successful verification.
@@ -102,7 +135,8 @@ public:
 
     /// The payload as cosign prints it after verification: decoded and re-encoded (only the
     /// known fields, in cosign's order; `optional` with sorted keys, numbers as float64).
-    static std::string reencode_payload(std::string_view payload) {
+    static std::string reencode_payload(std::string_view payload,
+                                        const std::map<std::string, std::string>& extra = {}) {
         auto doc = json::parse(payload);
         if (!doc) return std::string(payload);
         json::writer w;
@@ -120,10 +154,37 @@ public:
         w.key("type").string(str(get(critical, "type"))).end_object();
         w.key("optional");
         const json::value* optional = get(&*doc, "optional");
-        if (optional && optional->IsObject()) json::write_go(w, *optional);
-        else w.null();
+        if (!extra.empty()) {
+            // Go adds the certificate's claims to the decoded map: one object, keys sorted.
+            std::map<std::string, const json::value*> members;
+            if (optional && optional->IsObject())
+                for (const auto& m : optional->GetObject())
+                    members[std::string(m.name.GetString(), m.name.GetStringLength())] = &m.value;
+            for (const auto& e : extra) members[e.first] = nullptr;
+            w.begin_object();
+            for (const auto& m : members) {
+                w.key(m.first);
+                if (m.second) json::write_go(w, *m.second);
+                else w.string(extra.at(m.first));
+            }
+            w.end_object();
+        } else if (optional && optional->IsObject()) {
+            json::write_go(w, *optional);
+        } else {
+            w.null();
+        }
         w.end_object();
         return std::move(w).str();
+    }
+
+    /// The text with every '\r' and '\n' removed: Go's StdEncoding ignores them, so a signature
+    /// attached as `base64` wrapped it (76 columns, final newline) verifies in cosign.
+    static std::string without_newlines(std::string_view s) {
+        std::string out;
+        out.reserve(s.size());
+        for (char c : s)
+            if (c != '\r' && c != '\n') out += c;
+        return out;
     }
 
 private:
@@ -140,7 +201,7 @@ private:
         // The client checks that the bytes read hash to the layer digest.
         COSIGN_TRY(auto payload, client_.get_blob(repo.registry, repo.repository, layer.digest.str(),
                                                   COSIGN_MAX_PAYLOAD_SIZE));
-        auto raw = base64::decode(sig_it->second);
+        auto raw = base64::decode(without_newlines(sig_it->second));
         if (!raw) return fail(errc::verification_failed, "signature of layer " + layer.digest.str() + " is not base64: " + raw.error().message());
         auto ok = Crypto::verify(key, payload, *raw);
         if (!ok) {
@@ -153,7 +214,29 @@ private:
             if (!parsed) return fail(errc::verification_failed, "invalid payload: " + parsed.error().message());
             COSIGN_TRY_VOID(oci::check_claims(*parsed, image, opts.annotations));
         }
-        return verified_signature{std::move(payload), layer.digest, layer.annotations};
+        verified_signature out{std::move(payload), layer.digest, layer.annotations, std::nullopt};
+        if constexpr (has_x509_v<Crypto>) {
+            COSIGN_TRY(out.certificate, layer_certificate(layer, opts));
+        }
+        return out;
+    }
+
+    // The layer's certificate, if any, checked as cosign does for a key-verified signature: it
+    // must parse, and be valid at opts.certificate_time (now, without a log or timestamp).
+    template <class C = Crypto>
+    result<std::optional<certificate_info>> layer_certificate(const oci::descriptor& layer,
+                                                              const verify_options& opts) {
+        auto it = layer.annotations.find(std::string(oci::annotation::certificate));
+        if (it == layer.annotations.end() || it->second.empty()) return std::optional<certificate_info>();
+        auto cert = C::parse_certificate(it->second);
+        if (!cert)
+            return fail(errc::verification_failed, "certificate on signature layer " + layer.digest.str() +
+                                                       " does not parse: " + cert.error().message());
+        COSIGN_TRY(auto info, C::describe_certificate(*cert));
+        std::int64_t t = opts.certificate_time ? opts.certificate_time : static_cast<std::int64_t>(std::time(nullptr));
+        if (t > info.not_after || t < info.not_before)
+            return fail(errc::verification_failed, "expected a signed timestamp to verify an expired certificate");
+        return std::optional<certificate_info>(std::move(info));
     }
 
     client_type& client_;

@@ -648,3 +648,53 @@ get_blob() {
 
 # sig_tag DIGEST -> sha256-<hex>.sig
 sig_tag() { echo "sha256-${1#sha256:}.sig"; }
+
+# ---------------------------------------------------------------------------------------------
+# Added for the signing-page tests (issue 4)
+# ---------------------------------------------------------------------------------------------
+# registry_disable_delete REG_DIR: restarts that registry (same port and data) with
+# storage.delete.enabled: false, so DELETE answers 405 UNSUPPORTED.
+registry_disable_delete() {
+  local dir=$1 pid scheme curl_tls=()
+  pid=$(cat "$dir/pid")
+  _stop_pid "$pid" "$dir/config.yml"
+  sed -i '/^  delete:$/{n;s/enabled: true/enabled: false/}' "$dir/config.yml"
+  grep -q 'enabled: false' "$dir/config.yml" || die "registry_disable_delete: config not changed"
+  scheme=$(cat "$dir/scheme")
+  [ "$scheme" = https ] && curl_tls=(--cacert "$dir/ca.crt")
+  "$REGISTRY_BIN" serve "$dir/config.yml" >> "$dir/registry.log" 2>&1 </dev/null &
+  pid=$!
+  CLEANUP_PIDS+=("$pid:$dir/config.yml")
+  echo "$pid" > "$dir/pid"
+  wait_http "$scheme://$(cat "$dir/address")/v2/" "${curl_tls[@]+"${curl_tls[@]}"}" \
+    || { tail -n 20 "$dir/registry.log" >&2; die "registry did not restart with deletion disabled"; }
+  note "registry at $(cat "$dir/address") restarted with deletion disabled"
+}
+
+# make_code_signing_chain DIR PUBKEY_PEM: an EC P-256 root CA and intermediate, and a leaf for
+# PUBKEY_PEM (code-signing EKU, email SAN dev@example.com), written as DIR/{root,int,leaf}.crt and
+# DIR/chain.crt (intermediate then root, as cosign wants --certificate-chain).
+make_code_signing_chain() {
+  local d=$1 pub
+  pub=$(cd "$(dirname "$2")" && pwd -P)/$(basename "$2")
+  mkdir -p "$d"
+  (
+    set -e
+    cd "$d"
+    openssl ecparam -name prime256v1 -genkey -noout -out root.key
+    openssl req -x509 -new -key root.key -subj "/CN=cosign-cpp test root" -days 30 \
+      -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign -out root.crt
+    openssl ecparam -name prime256v1 -genkey -noout -out int.key
+    openssl req -new -key int.key -subj "/CN=cosign-cpp test intermediate" -out int.csr
+    printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n' > int.ext
+    openssl x509 -req -in int.csr -CA root.crt -CAkey root.key -CAcreateserial -days 30 -extfile int.ext -out int.crt
+    printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\nsubjectAltName=email:dev@example.com\n' > leaf.ext
+    openssl req -new -key int.key -subj "/CN=cosign-cpp test leaf" -out leaf.csr
+    openssl x509 -req -in leaf.csr -CA int.crt -CAkey int.key -CAcreateserial -days 30 -extfile leaf.ext \
+      -force_pubkey "$pub" -out leaf.crt
+    cat int.crt root.crt > chain.crt
+  ) >"$d/openssl.log" 2>&1 || { cat "$d/openssl.log" >&2; die "openssl could not make the test certificate chain"; }
+}
+
+# reg_writes_since REG_DIR MARK: number of PUT/POST/PATCH/DELETE requests after MARK.
+reg_writes_since() { reg_count_since "$1" "$2" 'PUT|POST|PATCH|DELETE'; }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unit tests of core/: result, base64, hex, SHA-256, PEM, the Go-exact JSON writer and the
 // hardened JSON reader.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <cosign/cosign.hpp>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unit tests of the mbedTLS crypto policy on cosign's own keys and signatures: key parsing and
 // description, Go-exact PKCS#8 and PEM writing, signing and verification.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <fstream>
 #include <iterator>

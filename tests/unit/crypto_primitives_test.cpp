@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Known-answer tests of what cosign-cpp adds to mbedTLS (scrypt, XSalsa20-Poly1305, DER helpers)
 // and compile-time checks of the crypto policy requirements.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <cosign/core/hex.hpp>
 #include <cosign/crypto/concepts.hpp>

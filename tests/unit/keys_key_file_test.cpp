@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unit tests of cosign's encrypted key file: go-securesystemslib's vectors, cosign's test keys, a
 // key written by the real cosign 2, and keys written by us.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <fstream>
 #include <iterator>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unit tests of the key sources (file, env://, refused KMS schemes), the signers they hand back,
 // public-key loading for verification, and the key-file I/O helpers.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <cstdlib>
 #include <fstream>

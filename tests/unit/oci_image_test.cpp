@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unit tests of oci/manifest and oci/signature_image: ggcr-exact manifests and configs, appending,
 // de-duplication, skopeo-written images, and index parsing.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <fstream>
 #include <iterator>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unit tests of oci/simple_signing: byte-exact payloads, the strict parser, cosign's claim checks
 // and `-a` flag parsing.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <fstream>
 #include <iterator>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unit tests of oci/digest and oci/reference: digests, the tag rule, and image references parsed
 // as go-containerregistry v0.20.7 parses them (expectations checked against cosign binaries).
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <cosign/oci/digest.hpp>
 #include <cosign/oci/media_types.hpp>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unit tests of registry/auth.hpp: WWW-Authenticate parsing, token requests and answers, the token cache.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <cosign/registry/auth.hpp>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unit tests of registry/client.hpp against the in-memory registry: flows, errors, auth and round trips.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <cosign/registry/client.hpp>
 #include <cosign/transport/fake.hpp>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unit tests of registry/docker_config.hpp: auths, lookup keys as docker has them, and credential helpers.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <cosign/registry/docker_config.hpp>
 

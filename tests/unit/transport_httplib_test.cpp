@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unit tests of transport/httplib.hpp against local cpp-httplib servers: redirects, limits, retries,
 // keep-alive.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 // Built only when cpp-httplib's macros are present (pkg-config --cflags cpp-httplib).
 #if defined(CPPHTTPLIB_OPENSSL_SUPPORT) || defined(COSIGN_TEST_HTTPLIB)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unit tests of transport/: the requirement trait, URL handling, the redirect policy and the fake registry.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <cosign/transport/concepts.hpp>
 #include <cosign/transport/fake.hpp>

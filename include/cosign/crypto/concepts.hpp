@@ -26,6 +26,21 @@
 ///
 /// (the exact parameter types are spelled in the static_assert messages below)
 ///
+/// Optional: X.509 certificates (`cosign sign --certificate`, `verify --certificate`, the
+/// certificates on signature layers). A policy that has them all is `has_x509_v<P>`; hosts use
+/// them only under `if constexpr (has_x509_v<Crypto>)`, so a policy without X.509 still works.
+///
+/// | expression | meaning |
+/// | --- | --- |
+/// | `P::certificate` | copyable handle to a parsed certificate |
+/// | `P::parse_certificate(std::string_view)` -> `result<certificate>` | PEM "CERTIFICATE" or DER |
+/// | `P::parse_certificate_chain(std::string_view)` -> `result<std::vector<certificate>>` | every PEM block, in order |
+/// | `P::certificate_der(const certificate&)` -> `bytes` | the DER bytes |
+/// | `P::certificate_pem(const certificate&)` -> `std::string` | PEM as cosign re-encodes it |
+/// | `P::certificate_public_key(const certificate&)` -> `result<public_key>` | the subject key |
+/// | `P::describe_certificate(const certificate&)` -> `result<certificate_info>` | validity, SANs, extensions |
+/// | `P::verify_chain(const certificate& leaf, const std::vector<certificate>& chain)` -> `result<void>` | chain parent first, root last; code-signing EKU; times judged at the leaf's NotBefore |
+///
 /// Hosts write `static_assert(cosign::check_crypto_policy<Crypto>());` so that a policy lacking a
 /// member produces one line naming it.
 #pragma once
@@ -36,10 +51,12 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "../core/bytes.hpp"
 #include "../core/result.hpp"
 #include "key_info.hpp"
+#include "x509.hpp"
 
 namespace cosign {
 inline namespace v0 {
@@ -237,6 +254,50 @@ constexpr bool check_crypto_policy() {
                   "secretbox_open(byte_view boxed, byte_view nonce24, byte_view key32)`");
     return tr::value;
 }
+
+namespace detail {
+namespace x509_ops {
+template <class T>
+using certificate_t = typename T::certificate;
+template <class T>
+using cert_cref = const typename T::certificate&;
+template <class T>
+using parse_certificate_t = decltype(T::parse_certificate(std::declval<std::string_view>()));
+template <class T>
+using parse_certificate_chain_t = decltype(T::parse_certificate_chain(std::declval<std::string_view>()));
+template <class T>
+using certificate_der_t = decltype(T::certificate_der(std::declval<cert_cref<T>>()));
+template <class T>
+using certificate_pem_t = decltype(T::certificate_pem(std::declval<cert_cref<T>>()));
+template <class T>
+using certificate_public_key_t = decltype(T::certificate_public_key(std::declval<cert_cref<T>>()));
+template <class T>
+using describe_certificate_t = decltype(T::describe_certificate(std::declval<cert_cref<T>>()));
+template <class T>
+using verify_chain_t = decltype(T::verify_chain(std::declval<cert_cref<T>>(),
+                                                std::declval<const std::vector<typename T::certificate>&>()));
+}  // namespace x509_ops
+
+template <class T, bool = is_detected<x509_ops::certificate_t, T>::value>
+struct has_x509_impl : std::false_type {};
+
+template <class T>
+struct has_x509_impl<T, true>
+    : std::integral_constant<
+          bool,
+          is_detected_exact_v<result<typename T::certificate>, x509_ops::parse_certificate_t, T> &&
+              is_detected_exact_v<result<std::vector<typename T::certificate>>, x509_ops::parse_certificate_chain_t,
+                                  T> &&
+              is_detected_exact_v<bytes, x509_ops::certificate_der_t, T> &&
+              is_detected_exact_v<std::string, x509_ops::certificate_pem_t, T> &&
+              is_detected_exact_v<result<policy_public_key<T>>, x509_ops::certificate_public_key_t, T> &&
+              is_detected_exact_v<result<certificate_info>, x509_ops::describe_certificate_t, T> &&
+              is_detected_exact_v<result<void>, x509_ops::verify_chain_t, T>> {};
+}  // namespace detail
+
+/// True when the crypto policy T has every optional X.509 member (see the table above).
+template <class T>
+inline constexpr bool has_x509_v = detail::has_x509_impl<T>::value;
 
 }  // namespace v0
 }  // namespace cosign

@@ -18,6 +18,7 @@
 #include <new>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <unistd.h>
 
@@ -31,9 +32,11 @@
 #include <mbedtls/ecp.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/md.h>
+#include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/pkcs5.h>
 #include <mbedtls/poly1305.h>
+#include <mbedtls/x509_crt.h>
 #if defined(MBEDTLS_ERROR_C)
 #include <mbedtls/error.h>
 #endif
@@ -47,6 +50,7 @@
 #include "key_info.hpp"
 #include "scrypt.hpp"
 #include "secretbox.hpp"
+#include "x509.hpp"
 
 namespace cosign {
 inline namespace v0 {
@@ -233,6 +237,12 @@ inline std::string first_pem_label(std::string_view text) {
     return std::string(text.substr(b + begin.size(), e - b - begin.size()));
 }
 
+/// An mbedTLS certificate time as Unix seconds.
+inline std::int64_t x509_time_seconds(const mbedtls_x509_time& t) noexcept {
+    return x509::days_from_civil(t.year, static_cast<unsigned>(t.mon), static_cast<unsigned>(t.day)) * 86400 +
+           t.hour * 3600 + t.min * 60 + t.sec;
+}
+
 }  // namespace detail
 
 namespace crypto {
@@ -260,6 +270,25 @@ public:
 
 private:
     std::shared_ptr<mbedtls_pk_context> pk_;
+};
+
+struct x509_crt_deleter {
+    void operator()(mbedtls_x509_crt* p) const noexcept {
+        mbedtls_x509_crt_free(p);
+        delete p;
+    }
+};
+
+/// An X.509 certificate held by mbedTLS; copies share one immutable context.
+class mbedtls_certificate {
+public:
+    mbedtls_certificate() = default;
+    explicit mbedtls_certificate(mbedtls_x509_crt* crt) : crt_(crt, x509_crt_deleter{}) {}
+    explicit operator bool() const noexcept { return crt_ != nullptr; }
+    mbedtls_x509_crt* native_handle() const noexcept { return crt_.get(); }
+
+private:
+    std::shared_ptr<mbedtls_x509_crt> crt_;
 };
 
 /// The mbedTLS crypto policy: stateless, every member static. See crypto/concepts.hpp for the
@@ -506,7 +535,156 @@ struct mbedtls {
         return detail::secretbox_open(boxed, nonce24, key32, &poly1305);
     }
 
+    // ---- X.509 (optional members: see has_x509_v in crypto/concepts.hpp) ----
+
+    using certificate = mbedtls_certificate;
+
+    /// Parses one certificate, PEM ("CERTIFICATE", the first block) or DER, as `cosign sign
+    /// --certificate` reads its file. Errors name what is wrong, in Go's words where cosign shows them.
+    static result<certificate> parse_certificate(std::string_view pem_or_der) {
+        bytes der;
+        if (pem_or_der.find("-----BEGIN ") != std::string_view::npos) {
+            auto block = pem::decode(pem_or_der);
+            if (!block) return fail(errc::invalid_key, "x509: malformed certificate (" + block.error().message() + ")");
+            if (block->label != "CERTIFICATE")
+                return fail(errc::invalid_key, "supplied PEM file is not a certificate (PEM block \"" + block->label + "\")");
+            der = std::move(block->der);
+        } else {
+            der.assign(reinterpret_cast<const std::uint8_t*>(pem_or_der.data()),
+                       reinterpret_cast<const std::uint8_t*>(pem_or_der.data()) + pem_or_der.size());
+        }
+        return parse_certificate_der(der);
+    }
+
+    /// Parses every "CERTIFICATE" block of a PEM bundle, in order (cosign's
+    /// LoadCertificatesFromPEM for `--certificate-chain`). No block, or a block that is not a
+    /// certificate, is an error.
+    static result<std::vector<certificate>> parse_certificate_chain(std::string_view pem_text) {
+        auto blocks = pem::decode_all(pem_text);
+        if (!blocks) return fail(errc::invalid_key, "error during PEM decoding (" + blocks.error().message() + ")");
+        if (blocks->empty()) return fail(errc::invalid_key, "error during PEM decoding: no certificate found");
+        std::vector<certificate> out;
+        for (auto& b : *blocks) {
+            if (b.label != "CERTIFICATE")
+                return fail(errc::invalid_key, "error during PEM decoding: unexpected PEM block \"" + b.label + "\"");
+            COSIGN_TRY(auto c, parse_certificate_der(b.der));
+            out.push_back(std::move(c));
+        }
+        return out;
+    }
+
+    /// The certificate's DER bytes.
+    static bytes certificate_der(const certificate& cert) {
+        if (!cert) return {};
+        const mbedtls_x509_buf& raw = cert.native_handle()->raw;
+        return bytes(raw.p, raw.p + raw.len);
+    }
+
+    /// The certificate as a "CERTIFICATE" PEM block, as cosign re-encodes `--certificate`
+    /// (Go's pem.Encode: 64 columns, trailing newline).
+    static std::string certificate_pem(const certificate& cert) {
+        return pem::encode("CERTIFICATE", certificate_der(cert));
+    }
+
+    /// The certificate's subject public key.
+    static result<public_key> certificate_public_key(const certificate& cert) {
+        if (!cert) return fail(errc::invalid_argument, "empty certificate");
+        COSIGN_TRY(auto der, detail::write_public_der(&cert.native_handle()->pk));
+        return parse_public_key_der(der);
+    }
+
+    /// Validity, subject alternative names and extensions (see certificate_info).
+    static result<certificate_info> describe_certificate(const certificate& cert) {
+        if (!cert) return fail(errc::invalid_argument, "empty certificate");
+        return detail::x509::describe_certificate(certificate_der(cert));
+    }
+
+    /// Checks that `leaf` chains to the last certificate of `chain` (parent first, root last,
+    /// the others untrusted intermediates) for code signing, as cosign's TrustedCert does: the
+    /// validity of every certificate is judged at the leaf's NotBefore, not now; the leaf (and
+    /// any intermediate that restricts it) must allow the code-signing extended key usage.
+    /// Failure is errc::verification_failed with Go's wording.
+    static result<void> verify_chain(const certificate& leaf, const std::vector<certificate>& chain) {
+        if (!leaf) return fail(errc::invalid_argument, "empty certificate");
+        if (chain.empty()) return fail(errc::invalid_argument, "no chain provided to validate certificate");
+        mbedtls_x509_crt path, root;
+        mbedtls_x509_crt_init(&path);
+        mbedtls_x509_crt_init(&root);
+        struct guard {
+            mbedtls_x509_crt* a;
+            mbedtls_x509_crt* b;
+            ~guard() {
+                mbedtls_x509_crt_free(a);
+                mbedtls_x509_crt_free(b);
+            }
+        } g{&path, &root};
+        auto add = [](mbedtls_x509_crt* list, const certificate& c) {
+            const mbedtls_x509_buf& raw = c.native_handle()->raw;
+            return mbedtls_x509_crt_parse_der(list, raw.p, raw.len);
+        };
+        int ret = add(&path, leaf);
+        for (std::size_t i = 0; ret == 0 && i + 1 < chain.size(); ++i) ret = add(&path, chain[i]);
+        if (ret == 0) ret = add(&root, chain.back());
+        if (ret != 0) return detail::mbedtls_fail(errc::internal, "copying the certificate chain failed", ret);
+
+        struct context {
+            std::int64_t at;
+            bool bad_time = false;
+            bool bad_eku = false;
+        } ctx{detail::x509_time_seconds(leaf.native_handle()->valid_from)};
+        auto cb = [](void* p, mbedtls_x509_crt* crt, int, std::uint32_t* flags) -> int {
+            auto* c = static_cast<context*>(p);
+            // Go judges validity at the leaf's NotBefore (cosign's "trusted forever" rule).
+            *flags &= ~static_cast<std::uint32_t>(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
+            if (detail::x509_time_seconds(crt->valid_from) > c->at || detail::x509_time_seconds(crt->valid_to) < c->at)
+                c->bad_time = true;
+            if (mbedtls_x509_crt_check_extended_key_usage(crt, MBEDTLS_OID_CODE_SIGNING,
+                                                          MBEDTLS_OID_SIZE(MBEDTLS_OID_CODE_SIGNING)) != 0)
+                c->bad_eku = true;
+            return 0;
+        };
+        std::uint32_t flags = 0;
+        ret = mbedtls_x509_crt_verify(&path, &root, nullptr, nullptr, &flags, cb, &ctx);
+        const char* prefix = "cert verification failed: ";
+        if (ret != 0 || flags != 0) {
+            if (flags & (MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_MISSING))
+                return fail(errc::verification_failed,
+                            std::string(prefix) + "x509: certificate signed by unknown authority");
+            if (flags & MBEDTLS_X509_BADCERT_BAD_KEY)
+                return fail(errc::verification_failed,
+                            std::string(prefix) + "x509: a certificate in the chain has a key too weak for the mbedTLS default profile");
+            if (flags & MBEDTLS_X509_BADCERT_BAD_MD)
+                return fail(errc::verification_failed,
+                            std::string(prefix) + "x509: a certificate in the chain is signed with a hash the mbedTLS default profile refuses");
+            char buf[512] = {0};
+            mbedtls_x509_crt_verify_info(buf, sizeof buf, "", flags);
+            std::string why = buf;
+            while (!why.empty() && why.back() == '\n') why.pop_back();
+            for (auto& ch : why)
+                if (ch == '\n') ch = ';';
+            if (why.empty()) why = detail::mbedtls_error_text(ret);
+            return fail(errc::verification_failed, std::string(prefix) + "x509: " + why, ret);
+        }
+        if (ctx.bad_time)
+            return fail(errc::verification_failed,
+                        std::string(prefix) + "x509: certificate has expired or is not yet valid (at the leaf's NotBefore)");
+        if (ctx.bad_eku)
+            return fail(errc::verification_failed,
+                        std::string(prefix) + "x509: certificate specifies an incompatible key usage");
+        return {};
+    }
+
 private:
+    static result<certificate> parse_certificate_der(byte_view der) {
+        auto* crt = new (std::nothrow) mbedtls_x509_crt;
+        if (!crt) return fail(errc::internal, "out of memory");
+        mbedtls_x509_crt_init(crt);
+        certificate cert(crt);
+        int ret = mbedtls_x509_crt_parse_der(crt, detail::nonnull(der), der.size());
+        if (ret != 0) return detail::mbedtls_fail(errc::invalid_key, "x509: malformed certificate", ret);
+        return cert;
+    }
+
     static result<public_key> parse_public_key_der(byte_view der) {
         if (const char* name = detail::unsupported_algorithm_name(detail::der::spki_algorithm(der)))
             return fail(errc::unsupported,

@@ -359,6 +359,14 @@ public:
             return fail(errc::limit_exceeded, "signature image has " + std::to_string(m.layers.size()) +
                                                   " layers, more than the " + std::to_string(COSIGN_MAX_SIGNATURE_LAYERS) +
                                                   " allowed");
+        // A descriptor without a digest would be written back as `"digest":""`, which no registry
+        // takes (found by fuzz/manifest.cpp): refuse it here, with the field named.
+        if (m.config.digest.str().empty())
+            return fail(errc::invalid_manifest, "signature image manifest has no config digest");
+        for (std::size_t i = 0; i < m.layers.size(); ++i)
+            if (m.layers[i].digest.str().empty())
+                return fail(errc::invalid_manifest,
+                            "signature image manifest: layers[" + std::to_string(i) + "] has no digest");
         if (m.config.digest.algorithm() == "sha256" && m.config.digest != digest::of(config_json))
             return fail(errc::invalid_manifest, "config blob does not match the manifest's config digest " + m.config.digest.str());
         COSIGN_TRY(auto c, detail::parse_config_file(config_json));

@@ -390,6 +390,12 @@ public:
         o.headers.emplace_back("Content-Type", "application/octet-stream");
         o.body = std::string(content);
         COSIGN_TRY(transport::response r, exchange(h, o));
+        // A retried PUT whose first answer was lost finds its upload already closed (404
+        // BLOB_UPLOAD_UNKNOWN): the blob may well be there.
+        if (r.status == 404) {
+            auto there = blob_exists(host, repo, digest);
+            if (there && *there) return {};
+        }
         if (r.status != 201 && r.status != 204 && r.status != 200)
             return detail::status_error(r,
                                         "uploading blob " + std::string(digest) + " to " + std::string(repo));

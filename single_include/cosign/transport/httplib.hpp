@@ -150,6 +150,23 @@ inline std::string x509_verify_text(long v) {
     }
 }
 
+/// A duration from the environment: "<n>ms", "<n>s", "<n>m" or "<n>" (seconds); `fallback` when the
+/// variable is unset or malformed.
+inline std::chrono::milliseconds env_duration(const char* name, std::chrono::milliseconds fallback) {
+    const char* e = std::getenv(name);
+    if (!e || !*e) return fallback;
+    std::string_view v(e);
+    std::size_t i = 0;
+    unsigned long long n = 0;
+    for (; i < v.size() && v[i] >= '0' && v[i] <= '9' && i < 9; ++i) n = n * 10 + static_cast<unsigned>(v[i] - '0');
+    if (i == 0) return fallback;
+    std::string_view unit = v.substr(i);
+    if (unit == "ms") return std::chrono::milliseconds(n);
+    if (unit.empty() || unit == "s") return std::chrono::seconds(n);
+    if (unit == "m") return std::chrono::minutes(n);
+    return fallback;
+}
+
 inline bool file_exists(const std::string& p) {
     std::ifstream f(p);
     return static_cast<bool>(f);
@@ -164,9 +181,11 @@ public:
         bool tls_verify = true;  ///< verify server certificates and host names
         std::string ca_file;     ///< PEM bundle of trusted CAs ("" = $SSL_CERT_FILE or the system bundle)
         std::string ca_dir;      ///< directory of hashed CA certificates ("" = $SSL_CERT_DIR or none)
-        std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
-        std::chrono::milliseconds read_timeout{std::chrono::seconds(60)};
-        std::chrono::milliseconds write_timeout{std::chrono::seconds(60)};
+        /// Defaults can be set with $COSIGN_CPP_HTTP_TIMEOUT ("30s", "500ms", "2m"): the longest
+        /// wait for a connection, and for each read or write of a request.
+        std::chrono::milliseconds connect_timeout{detail::env_duration("COSIGN_CPP_HTTP_TIMEOUT", std::chrono::seconds(10))};
+        std::chrono::milliseconds read_timeout{detail::env_duration("COSIGN_CPP_HTTP_TIMEOUT", std::chrono::seconds(60))};
+        std::chrono::milliseconds write_timeout{detail::env_duration("COSIGN_CPP_HTTP_TIMEOUT", std::chrono::seconds(60))};
         std::string user_agent = std::string("cosign-cpp/") + COSIGN_VERSION_STRING;
         bool keep_alive = true;
         unsigned max_redirects = 10;

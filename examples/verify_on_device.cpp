@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// verify_on_device: checks an image's cosign signature on an edge device, as
+// `cosign verify --key` does.
+//
+//     verify_on_device cosign.pub registry.example.com/app@sha256:...
+//
+// A verify-only composition: mbedTLS for the signature and for TLS, no key source (so no
+// private-key, scrypt or key-file code), no cpp-httplib (so no HTTP server code, no OpenSSL).
+// Link cosign::mbedtls only; it links fully statically (cmake -DCOSIGN_STATIC=ON).
+#include <cosign/cosign.hpp>
+#include <cosign/crypto/mbedtls.hpp>
+#include <cosign/transport/mbedtls.hpp>
+
+#include <cstdio>
+
+using crypto = cosign::crypto::mbedtls;
+using transport = cosign::transport::mbedtls_transport;
+using verifier = cosign::basic_verifier<crypto, transport>;
+
+int main(int argc, char** argv) {
+    if (argc != 3) {
+        std::fprintf(stderr, "usage: %s PUBLIC_KEY IMAGE\n", argv[0]);
+        return 2;
+    }
+    auto key = cosign::load_public_key<crypto>(argv[1]);
+    if (!key) return std::fprintf(stderr, "key: %s\n", key.error().message().c_str()), 2;
+    auto image = cosign::oci::reference::parse(argv[2]);
+    if (!image) return std::fprintf(stderr, "image: %s\n", image.error().message().c_str()), 2;
+
+    cosign::registry::basic_client<transport> registry;
+    verifier v(registry);
+    auto checked = v.verify(*image, *key);
+    if (!checked) {
+        // "Does not verify" (exit 1) is not "could not ask the registry" (exit 2).
+        auto code = checked.error().code();
+        bool rejected = code == cosign::errc::verification_failed || code == cosign::errc::no_signatures;
+        std::fprintf(stderr, "%s: %s\n", rejected ? "REJECTED" : "error", checked.error().message().c_str());
+        return rejected ? 1 : 2;
+    }
+    std::printf("Verified %s (%s): %zu valid signature(s)\n", argv[2], checked->image_digest.str().c_str(),
+                checked->signatures.size());
+    return 0;
+}
