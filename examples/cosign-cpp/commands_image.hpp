@@ -359,6 +359,14 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
     return exit_code::ok;
 }
 
+/// The digest a reference names: its own, or the registry's answer for its tag (one HEAD).
+inline cosign::result<cosign::oci::digest> digest_of(const args& a, const cosign::oci::reference& ref) {
+    if (ref.has_digest()) return *ref.digest;
+    COSIGN_TRY(auto c, make_client(a, {ref.registry}));
+    COSIGN_TRY(auto head, c.head_manifest(ref.registry, ref.repository, ref.identifier()));
+    return cosign::oci::digest::parse(head.digest);
+}
+
 inline int cmd_generate(const std::vector<std::string>& argv) {
     std::vector<flag> spec = std::vector<flag>{
         {"annotations", 'a', kind::slice, "", "extra key=value pairs to sign"},
@@ -370,19 +378,9 @@ inline int cmd_generate(const std::vector<std::string>& argv) {
     if (!ann) return report(ann.error().message());
     auto ref = cosign::oci::reference::parse(a.positional[0]);
     if (!ref) return report(ref.error().message());
-    cosign::oci::digest d;
-    if (ref->has_digest()) {
-        d = *ref->digest;
-    } else {
-        auto c = make_client(a, {ref->registry});
-        if (!c) return report(c.error().message());
-        auto head = c->head_manifest(ref->registry, ref->repository, ref->identifier());
-        if (!head) return report(head.error().message());
-        auto pd = cosign::oci::digest::parse(head->digest);
-        if (!pd) return report(pd.error().message());
-        d = *pd;
-    }
-    std::cout << signer::payload_for(*ref, d, *ann) << std::flush;
+    auto d = digest_of(a, *ref);
+    if (!d) return report(d.error().message());
+    std::cout << signer::payload_for(*ref, *d, *ann) << std::flush;
     return exit_code::ok;
 }
 
@@ -407,21 +405,11 @@ inline int cmd_triangulate(const std::vector<std::string>& argv) {
     if (!ref) return report(ref.error().message());
     auto repo = signature_repository();
     if (!repo) return report(repo.error().message());
-    cosign::oci::digest d;
-    if (ref->has_digest()) {
-        d = *ref->digest;
-    } else {
-        auto c = make_client(a, {ref->registry});
-        if (!c) return report(c.error().message());
-        auto head = c->head_manifest(ref->registry, ref->repository, ref->identifier());
-        if (!head) return report(head.error().message());
-        auto pd = cosign::oci::digest::parse(head->digest);
-        if (!pd) return report(pd.error().message());
-        d = *pd;
-    }
+    auto d = digest_of(a, *ref);
+    if (!d) return report(d.error().message());
     cosign::oci::repository_name target = repo->value_or(ref->repo());
-    if (type == "digest") std::cout << target.str() << "@" << d.str() << "\n";
-    else std::cout << target.str() << ":" << cosign::oci::signature_tag(d, suffix, a.get("attachment-tag-prefix")) << "\n";
+    if (type == "digest") std::cout << target.str() << "@" << d->str() << "\n";
+    else std::cout << target.str() << ":" << cosign::oci::signature_tag(*d, suffix, a.get("attachment-tag-prefix")) << "\n";
     return exit_code::ok;
 }
 
