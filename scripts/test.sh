@@ -5,11 +5,18 @@
 #   1. Debian packages (scripts/deps.sh), the real cosign 2.x/3.x and crane (scripts/get-cosign.sh),
 #      a sigstore-capable skopeo (scripts/get-skopeo.sh);
 #   2. unit tests built with clang and AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/);
-#   3. unit tests built against the single header (build-single/);
-#   4. the full build with g++ (build/): unit, compile-fail, two-TU, single-header freshness and
+#   3. unit, two-TU and compile-fail tests built against the single header (build-single/);
+#   4. the library, the CLI and the examples with -fno-exceptions -fno-rtti (build-noexcept/);
+#   5. the CMake consumer projects: find_package, add_subdirectory, FetchContent, pkg-config
+#      (tests/consumers/run.sh, in a temporary directory);
+#   6. Bazel 4.2.3 offline: bazel build //... and bazel test //... (output in build-bazel/);
+#   7. the libFuzzer targets in fuzz/, a bounded smoke run each (scripts/fuzz.sh);
+#   8. the integration tests (fault injection and 16 racing signers included) against the CLI
+#      built with ASan+UBSan (build-asan-it/);
+#   9. the full build with g++ (build/): unit, compile-fail, two-TU, single-header freshness and
 #      integration tests against a real registry, the real cosign and skopeo. Its ctest summary
 #      is the last thing printed.
-# --quick skips steps 2 and 3. Exit status: non-zero if any step failed.
+# --quick skips steps 2 to 8. Exit status: non-zero if any step failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QUICK=0
@@ -30,10 +37,47 @@ if [ "$QUICK" = 0 ]; then
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
      ctest -L unit -j "$JOBS" --output-on-failure) || status=1
 
-  echo "== unit tests against single_include/cosign/cosign.hpp =="
+  echo "== unit, two-TU and compile-fail tests against single_include/cosign/cosign.hpp =="
   cmake -S . -B build-single -DCOSIGN_USE_SINGLE_HEADER=ON -DCOSIGN_BUILD_EXAMPLES=OFF >/dev/null
   cmake --build build-single -j "$JOBS" --target cosign_unit_tests cosign_two_tu
-  (cd build-single && ctest -L unit -j "$JOBS" --output-on-failure) || status=1
+  (cd build-single && ctest -LE integration -j "$JOBS" --output-on-failure) || status=1
+
+  echo "== -fno-exceptions -fno-rtti: the library, the CLI and the examples =="
+  cmake -S . -B build-noexcept -DCOSIGN_NO_EXCEPTIONS=ON >/dev/null
+  { cmake --build build-noexcept -j "$JOBS" && (cd build-noexcept && ctest --output-on-failure); } || status=1
+
+  echo "== CMake consumers: find_package(cosign CONFIG), add_subdirectory, FetchContent, pkg-config =="
+  JOBS=$JOBS tests/consumers/run.sh || status=1
+
+  echo "== Bazel (bazel-bootstrap 4.2.3, offline): bazel build //... && bazel test //... =="
+  BAZEL=(bazel --output_user_root="$PWD/build-bazel/root")
+  { "${BAZEL[@]}" build --jobs="$JOBS" //... && "${BAZEL[@]}" test --jobs="$JOBS" //...; } || status=1
+  "${BAZEL[@]}" shutdown || true
+fi
+
+if [ "$QUICK" = 0 ]; then
+  echo "== fuzz smoke run: every fuzz/ target, ${FUZZ_RUNS:-20000} inputs from its committed corpus (clang libFuzzer) =="
+  scripts/fuzz.sh --runs "${FUZZ_RUNS:-20000}" --jobs "$JOBS" || status=1
+
+  echo "== integration tests with the CLI built with ASan+UBSan (clang; faults and races included) =="
+  # Sanitizer reports go to files as well as failing the process with exit 86, so that a test
+  # expecting "any failure" cannot mistake a sanitizer abort for one.
+  cmake -S . -B build-asan-it -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCOSIGN_SANITIZE=ON >/dev/null
+  rm -rf build-asan-it/sanitizer-logs && mkdir -p build-asan-it/sanitizer-logs
+  # The CLI and every example (the examples test runs them); not the unit tests: build-asan/ has them.
+  if cmake --build build-asan-it/examples -j "$JOBS"; then
+    (cd build-asan-it && \
+       ASAN_OPTIONS="detect_leaks=1:exitcode=86:log_path=$PWD/sanitizer-logs/asan" \
+       UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=86:log_path=$PWD/sanitizer-logs/ubsan" \
+       RACE_ROUNDS=1 ctest -L integration -j "$JOBS" --output-on-failure) || status=1
+    if [ -n "$(ls -A build-asan-it/sanitizer-logs)" ]; then
+      echo "FAIL: sanitizer reports in build-asan-it/sanitizer-logs:"; head -n 40 build-asan-it/sanitizer-logs/*
+      status=1
+    fi
+  else
+    status=1
+  fi
 fi
 
 echo "== full build and every test (g++) =="

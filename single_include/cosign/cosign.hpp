@@ -6767,6 +6767,10 @@ private:
         layer.signature_b64 = out.signature_b64;
         layer.annotations = opts.layer_annotations;
 
+        // The payload blob goes first: it does not depend on what is at the tag, and keeping it
+        // out of the read-modify-write keeps that window (and the settle time below) short.
+        COSIGN_TRY_VOID(client_.put_blob(sig_repo.registry, sig_repo.repository, oci::digest::of(layer.payload).str(),
+                                         byte_view(layer.payload).as_chars()));
         auto read_start = std::chrono::steady_clock::now();
         COSIGN_TRY(auto image, existing_image(sig_repo, out.tag, opts));
         COSIGN_TRY(auto pub, Crypto::parse_public_key(key.public_key_pem()));
@@ -6778,7 +6782,7 @@ private:
             out.uploaded = true;
             return out;
         }
-        COSIGN_TRY_VOID(write(sig_repo, out.tag, std::move(image), layer, read_start, opts));
+        COSIGN_TRY_VOID(write(sig_repo, out.tag, std::move(image), layer, read_start, opts, true));
         out.uploaded = true;
         return out;
     }
@@ -6828,21 +6832,24 @@ private:
     //
     // The registry is last-writer-wins: a signer that read the tag before our PUT and writes
     // after it drops our layer (cosign loses most of 16 racing signatures so). Three defences:
-    // - when the read is more than a moment old, HEAD the tag just before the PUT and start over
+    // - when our read is more than 15 ms old, HEAD the tag just before the PUT and start over
     //   from the current image if it moved (a racer's stale window shrinks to one round trip);
-    // - after the PUT, wait longer than a racer's read-modify-write takes (twice ours, plus
-    //   jitter) and HEAD the tag: still our manifest, done; else read the current image and
+    // - after the PUT, wait longer than a racer's unchecked read-modify-write can take (at
+    //   least 20 ms, at least as long as ours, plus jitter) and HEAD the tag: still our
+    //   manifest, done; else read the current image and
     //   done if it holds our layer, or add our layer to it (what the racer wrote is kept) and
     //   write again, at most max_merge_rounds times with jittered backoff;
     // - after a race, our manifest must be seen twice, a settle time apart.
     // Without a race this costs one HEAD and a few tens of milliseconds.
     result<void> write(const oci::repository_name& repo, const std::string& tag, oci::signature_image base,
                        const oci::signature_layer& layer, std::chrono::steady_clock::time_point read_start,
-                       const sign_options& opts) {
+                       const sign_options& opts, bool payload_uploaded = false) {
         using namespace std::chrono;
         const oci::descriptor mine = layer.to_descriptor();
-        COSIGN_TRY_VOID(client_.put_blob(repo.registry, repo.repository, mine.digest.str(),
-                                         byte_view(layer.payload).as_chars()));
+        if (!payload_uploaded) {
+            COSIGN_TRY_VOID(client_.put_blob(repo.registry, repo.repository, mine.digest.str(),
+                                             byte_view(layer.payload).as_chars()));
+        }
         oci::signature_image image = std::move(base);
         auto since = [](steady_clock::time_point t) {
             return static_cast<long>(duration_cast<milliseconds>(steady_clock::now() - t).count());
@@ -6854,7 +6861,7 @@ private:
             std::string config = image.config_json();
             COSIGN_TRY_VOID(client_.put_blob(repo.registry, repo.repository, oci::digest::of(config).str(), config));
             bool moved = false;
-            if (raced || since(read_start) > 30) {
+            if (raced || since(read_start) > 15) {
                 auto cur = client_.head_manifest(repo.registry, repo.repository, tag);
                 if (!cur && cur.error().code() != errc::not_found) return std::move(cur).error();
                 moved = (cur ? cur->digest : std::string()) != base_digest;
@@ -6864,7 +6871,7 @@ private:
                                                     image.manifest_media_type());
                 if (written) {
                     long window = since(read_start);
-                    long settle = window * 2 < 25 ? 25 : (window * 2 > 1000 ? 1000 : window * 2);
+                    long settle = window < 20 ? 20 : (window > 1000 ? 1000 : window);
                     bool ours = true;
                     for (int check = 0; ours && check < (raced ? 2 : 1); ++check) {
                         std::this_thread::sleep_for(jitter(settle, settle + (window < 1000 ? window / 2 : 500)));

@@ -1,0 +1,165 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# bench/bench.sh [--runs N] [--write]: cosign-cpp side by side with the real cosign 2.5, in one
+# run, against the same throw-away local registry (docker-registry on 127.0.0.1).
+#
+# Measured (median of N runs after one warm-up, each tool run alternately; wall time, peak RSS
+# from wait4, registry requests from its access log):
+#   start-up (`version`), generate-key-pair, public-key (decrypts the key: scrypt N=32768),
+#   a first sign of a fresh image with an encrypted key file and with an env:// key,
+#   verify of an image with 1, 10 and 100 signatures; and both binaries' stripped size.
+# Prints a Markdown table; --write also puts it into bench/RESULTS.md between the
+# "bench.sh:begin" and "bench.sh:end" markers.
+#
+# Needs what scripts/test.sh installs (scripts/deps.sh, scripts/get-cosign.sh,
+# scripts/get-skopeo.sh). Builds cosign-cpp as Release into build-bench/ (or uses $COSIGN_CPP).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
+RUNS=5
+WRITE=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) RUNS=$2; shift ;;
+    --write) WRITE=1 ;;
+    *) echo "usage: bench/bench.sh [--runs N] [--write]" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [ -z "${COSIGN_CPP:-}" ]; then
+  cmake -S "$ROOT" -B "$ROOT/build-bench" -DCMAKE_BUILD_TYPE=Release -DCOSIGN_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$ROOT/build-bench" -j "$(nproc)" --target cosign-cpp >/dev/null
+  export COSIGN_CPP=$ROOT/build-bench/examples/cosign-cpp
+fi
+# The static build over the mbedTLS transport (no cpp-httplib, no OpenSSL): for start-up.
+if [ -z "${COSIGN_CPP_STATIC:-}" ]; then
+  COSIGN_CPP_STATIC=$ROOT/build-bench-static/examples/cosign-cpp-mbedtls
+  { cmake -S "$ROOT" -B "$ROOT/build-bench-static" -DCMAKE_BUILD_TYPE=Release -DCOSIGN_STATIC=ON \
+      -DCOSIGN_BUILD_TESTS=OFF >/dev/null && \
+    cmake --build "$ROOT/build-bench-static" -j "$(nproc)" --target cosign-cpp-mbedtls >/dev/null; } || COSIGN_CPP_STATIC=""
+fi
+export COSIGN_TOOLS_DIR=${COSIGN_TOOLS_DIR:-$("$ROOT/scripts/get-cosign.sh" | tail -n1)}
+export SKOPEO=${SKOPEO:-${SKOPEO_SIGSTORE:-$("$ROOT/scripts/get-skopeo.sh" | tail -n1)}}
+
+# The integration harness gives the registry, the image pusher and the cleanup.
+# shellcheck source=../tests/integration/lib.sh
+. "$ROOT/tests/integration/lib.sh"
+find_cosign_cpp
+find_cosign_tools
+find_skopeo
+isolate_env
+cd "$WORK"
+cc -O2 -o "$WORK/peak_rss" "$ROOT/bench/peak_rss.c" || die "cannot build bench/peak_rss.c"
+export PEAK_RSS=$WORK/peak_rss
+M="python3 $ROOT/bench/measure.py"
+RES=$WORK/results.jsonl
+export COSIGN_PASSWORD=bench-pw
+A=$COSIGN_CPP B=$COSIGN2
+
+say "== machine"
+CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
+MACHINE="$(nproc) cores ($CPU), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+VERSIONS="cosign-cpp $("$A" version | awk '{print $2}') (g++ $(g++ -dumpfullversion), Release), $(grep -m1 '^cosign 2' "$COSIGN_TOOLS_DIR/VERSIONS" 2>/dev/null || echo 'cosign 2') (Debian's build, Go)"
+note "$MACHINE"
+note "$VERSIONS; $RUNS runs per case, medians; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+registry_start bench
+LOG=$REG_DIR/registry.log
+
+say "== keys"
+mkdir keys gen
+(cd keys && "$A" generate-key-pair >/dev/null 2>&1) || die "generate-key-pair failed"
+COSIGN_KEY=$(cat keys/cosign.key)
+export COSIGN_KEY
+
+say "== images: fresh ones for every first sign, and ones with 1, 10, 100 signatures"
+n=$((RUNS + 1))
+for i in $(seq 0 $((n - 1))); do
+  for t in cpp c2 cppenv c2env; do push_image "$REG_DIR" "demo:$t-$i" >/dev/null; done
+done
+for k in 1 10 100; do
+  push_image "$REG_DIR" "demo:v$k" >/dev/null
+  for j in $(seq 1 "$k"); do
+    "$A" sign --key env://COSIGN_KEY -y -a "n=$j" "$REG/demo:v$k" >/dev/null 2>&1 || die "preparing demo:v$k failed"
+  done
+done
+pass "images ready"
+
+say "== measurements (median of $RUNS)"
+$M pair "start-up (version)" $((RUNS * 4)) "$RES" --a "$A version" --b "$B version"
+if [ -n "$COSIGN_CPP_STATIC" ] && [ -x "$COSIGN_CPP_STATIC" ]; then
+  $M pair "start-up, static mbedTLS-transport build" $((RUNS * 4)) "$RES" --a "$COSIGN_CPP_STATIC version" --b "$B version"
+fi
+$M pair "generate-key-pair" "$RUNS" "$RES" --cwd "$WORK/gen" --rm cosign.key --rm cosign.pub \
+  --a "$A generate-key-pair" --b "$B generate-key-pair"
+$M pair "public-key (decrypt)" "$RUNS" "$RES" --a "$A public-key --key keys/cosign.key" \
+  --b "$B public-key --key keys/cosign.key"
+$M pair "sign, first, key file" "$RUNS" "$RES" --reglog "$LOG" \
+  --a "$A sign --key keys/cosign.key --tlog-upload=false -y $REG/demo:cpp-{i}" \
+  --b "$B sign --key keys/cosign.key --tlog-upload=false -y $REG/demo:c2-{i}"
+$M pair "sign, first, env:// key" "$RUNS" "$RES" --reglog "$LOG" \
+  --a "$A sign --key env://COSIGN_KEY --tlog-upload=false -y $REG/demo:cppenv-{i}" \
+  --b "$B sign --key env://COSIGN_KEY --tlog-upload=false -y $REG/demo:c2env-{i}"
+if [ -n "$COSIGN_CPP_STATIC" ] && [ -x "$COSIGN_CPP_STATIC" ]; then
+  S=$COSIGN_CPP_STATIC
+  for i in $(seq 0 $((n - 1))); do push_image "$REG_DIR" "demo:st-$i" >/dev/null; push_image "$REG_DIR" "demo:c2st-$i" >/dev/null; done
+  $M pair "public-key, static build" "$RUNS" "$RES" --a "$S public-key --key keys/cosign.key" \
+    --b "$B public-key --key keys/cosign.key"
+  $M pair "sign, first, key file, static build" "$RUNS" "$RES" --reglog "$LOG" \
+    --a "$S sign --key keys/cosign.key --tlog-upload=false -y $REG/demo:st-{i}" \
+    --b "$B sign --key keys/cosign.key --tlog-upload=false -y $REG/demo:c2st-{i}"
+  $M pair "verify, 1 signature, static build" "$RUNS" "$RES" --reglog "$LOG" \
+    --a "$S verify --key keys/cosign.pub --insecure-ignore-tlog $REG/demo:v1" \
+    --b "$B verify --key keys/cosign.pub --insecure-ignore-tlog $REG/demo:v1"
+fi
+for k in 1 10 100; do
+  $M pair "verify, $k signature$([ "$k" = 1 ] || echo s)" "$RUNS" "$RES" --reglog "$LOG" \
+    --a "$A verify --key keys/cosign.pub --insecure-ignore-tlog $REG/demo:v$k" \
+    --b "$B verify --key keys/cosign.pub --insecure-ignore-tlog $REG/demo:v$k"
+done
+
+cp "$A" a.strip; cp "$B" b.strip
+strip a.strip b.strip
+SIZE_A=$(stat -c %s a.strip) SIZE_B=$(stat -c %s b.strip)
+
+cat > goals.json <<'EOF'
+{"start-up (version)": "≤ 2 ms",
+ "start-up, static mbedTLS-transport build": "≤ 2 ms",
+ "generate-key-pair": "≤ 0.8×, ≤ 70 MB",
+ "public-key (decrypt)": "≤ 0.8×, ≤ 70 MB",
+ "sign, first, key file": "≤ 0.8×, ≤ 7 requests",
+ "sign, first, env:// key": "≤ 0.8×",
+ "verify, 1 signature": "≤ 0.5×, ≤ 3 requests",
+ "public-key, static build": "≤ 0.8×, ≤ 70 MB",
+ "sign, first, key file, static build": "≤ 0.8×, ≤ 7 requests",
+ "verify, 1 signature, static build": "≤ 0.5×, ≤ 3 requests",
+ "verify, 10 signatures": "≤ 0.5×",
+ "verify, 100 signatures": "≤ 0.3×"}
+EOF
+TABLE=$WORK/table.md
+{
+  $M table "$RES" goals.json --sizes "$SIZE_A" "$SIZE_B"
+  echo
+  echo "Machine: $MACHINE. $VERSIONS. Registry: docker-registry $(dpkg-query -W -f='${Version}' docker-registry 2>/dev/null || echo '?') on 127.0.0.1 (plain http, filesystem storage). $RUNS runs per case after one warm-up (start-up: $((RUNS * 4))), the two tools alternating; times are medians of wall time (posix_spawn to exit; spawning /bin/true costs about 0.6 ms here), RSS is the median of each run's peak resident set (a second run under bench/peak_rss.c, fork + exec + wait4, like GNU time's %M), requests are counted in the registry's access log. \"static build\" is \`cosign-cpp-mbedtls\` built with -DCOSIGN_STATIC=ON (mbedTLS transport, no cpp-httplib or OpenSSL, fully static)."
+  echo
+  echo "Reproduce: \`bench/bench.sh --runs $RUNS\` (add \`--write\` to update this section). Run on $(date -u +%Y-%m-%d)."
+} > "$TABLE"
+say ""
+cat "$TABLE"
+if [ "$WRITE" = 1 ]; then
+  python3 - "$ROOT/bench/RESULTS.md" "$TABLE" <<'EOF'
+import sys
+path, table = sys.argv[1], open(sys.argv[2], encoding="utf-8").read()
+begin, end = "<!-- bench.sh:begin -->", "<!-- bench.sh:end -->"
+try:
+    text = open(path, encoding="utf-8").read()
+except FileNotFoundError:
+    text = "# Benchmarks\n"
+block = begin + "\n" + table.rstrip("\n") + "\n" + end
+if begin in text and end in text:
+    text = text[: text.index(begin)] + block + text[text.index(end) + len(end):]
+else:
+    text = text.rstrip("\n") + "\n\n## Performance against cosign 2.5 (bench/bench.sh)\n\n" + block + "\n"
+open(path, "w", encoding="utf-8").write(text)
+print(f"updated {path}")
+EOF
+fi
