@@ -303,6 +303,14 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
     if (!ann) return report(ann.error().message());
     opts.annotations = *ann;
     opts.check_claims = a.get_bool("check-claims");
+    {
+        const std::string w = a.get("max-workers");
+        char* end = nullptr;
+        unsigned long n = std::strtoul(w.c_str(), &end, 10);
+        if (w.empty() || *end || n == 0 || n > 1024)
+            return report("invalid argument \"" + w + "\" for \"--max-workers\": a whole number from 1 to 1024");
+        opts.max_workers = static_cast<unsigned>(n);
+    }
     opts.tag_prefix = a.get("attachment-tag-prefix");
     auto repo = signature_repository();
     if (!repo) return report(repo.error().message());

@@ -10,6 +10,9 @@
 #include <string>
 #include <utility>
 #include <vector>
+#if !defined(COSIGN_NO_THREADS)
+#include <thread>
+#endif
 
 #include "core/base64.hpp"
 #include "core/config.hpp"
@@ -40,6 +43,9 @@ struct verify_options {
     /// The time a certificate on a signature layer must be valid at (Unix seconds): with no
     /// transparency log and no timestamp, cosign takes "now" (0 here means now).
     std::int64_t certificate_time = 0;
+    /// `--max-workers`: layers checked in parallel, each worker with its own copy of the key
+    /// (1: on the calling thread; compiled out with COSIGN_NO_THREADS).
+    unsigned max_workers = 1;
 };
 
 /// One signature that passed every check.
@@ -119,11 +125,30 @@ public:
         COSIGN_TRY(auto m, oci::parse_manifest(sig_manifest->body));
         if (m.layers.empty()) return fail(errc::no_signatures, "no signatures found");
 
-        std::vector<std::string> reasons;
+        // Each distinct payload is read once (layers are content-addressed); a registry that
+        // cannot be reached fails the whole verification ("could not reach", not "does not verify").
+        std::map<oci::digest, result<std::string>> payloads;
         for (const auto& layer : m.layers) {
-            auto r = check_layer(sig_repo, layer, key, out.image_digest, opts);
-            if (r) out.signatures.push_back(std::move(*r));
-            else reasons.push_back(r.error().message());
+            if (payloads.count(layer.digest) || !readable(layer)) continue;
+            auto blob = client_.get_blob(sig_repo.registry, sig_repo.repository, layer.digest.str(),
+                                         COSIGN_MAX_PAYLOAD_SIZE);
+            if (!blob && (blob.error().code() == errc::network || blob.error().code() == errc::unauthorized))
+                return std::move(blob).error();
+            payloads.emplace(layer.digest, std::move(blob));
+        }
+        std::vector<std::optional<result<verified_signature>>> checked(m.layers.size());
+        auto check_range = [&](const public_key& k, std::size_t first, std::size_t step) {
+            for (std::size_t i = first; i < m.layers.size(); i += step) {
+                auto it = payloads.find(m.layers[i].digest);
+                checked[i] = check_layer(m.layers[i], it == payloads.end() ? nullptr : &it->second, k,
+                                         out.image_digest, opts);
+            }
+        };
+        run_workers(key, m.layers.size(), opts.max_workers, check_range);
+        std::vector<std::string> reasons;
+        for (auto& r : checked) {
+            if (*r) out.signatures.push_back(std::move(**r));
+            else reasons.push_back(r->error().message());
         }
         if (out.signatures.empty()) {
             std::string msg = "no matching signatures: ";
@@ -188,9 +213,42 @@ public:
     }
 
 private:
-    result<verified_signature> check_layer(const oci::repository_name& repo, const oci::descriptor& layer,
+    // A layer worth reading: it has a signature and a payload within the limit.
+    static bool readable(const oci::descriptor& layer) {
+        return layer.annotations.count(std::string(oci::annotation::signature)) && layer.size >= 0 &&
+               static_cast<std::uint64_t>(layer.size) <= COSIGN_MAX_PAYLOAD_SIZE;
+    }
+
+    // Runs check(key_copy, first, step) on `workers` threads (at most one per layer and per
+    // core), each with its own parse of the key: backends may cache per-key state lazily.
+    template <class F>
+    static void run_workers(const public_key& key, std::size_t layers, unsigned workers, F&& check) {
+#if !defined(COSIGN_NO_THREADS)
+        unsigned cores = std::thread::hardware_concurrency();
+        std::size_t n = std::min<std::size_t>({workers ? workers : 1u, cores ? cores : 1u, layers ? layers : 1u});
+        if (n > 1) {
+            std::string pem = Crypto::public_key_pem(key);
+            std::vector<std::thread> pool;
+            for (std::size_t w = 1; w < n; ++w)
+                pool.emplace_back([&, w] {
+                    auto own = Crypto::parse_public_key(pem);
+                    check(own ? *own : key, w, n);
+                });
+            check(key, 0, n);
+            for (auto& t : pool) t.join();
+            return;
+        }
+#else
+        (void)workers;
+#endif
+        (void)layers;
+        check(key, 0, 1);
+    }
+
+    // Checks one layer against its payload (read beforehand; nullptr when not read).
+    result<verified_signature> check_layer(const oci::descriptor& layer, const result<std::string>* read,
                                            const public_key& key, const oci::digest& image,
-                                           const verify_options& opts) {
+                                           const verify_options& opts) const {
         auto sig_it = layer.annotations.find(std::string(oci::annotation::signature));
         if (sig_it == layer.annotations.end())
             return fail(errc::verification_failed, "signature layer " + layer.digest.str() + " is missing \"" +
@@ -198,9 +256,10 @@ private:
         if (layer.size < 0 || static_cast<std::uint64_t>(layer.size) > COSIGN_MAX_PAYLOAD_SIZE)
             return fail(errc::limit_exceeded, "signature layer " + layer.digest.str() + " is larger than " +
                                                   std::to_string(COSIGN_MAX_PAYLOAD_SIZE) + " bytes");
-        // The client checks that the bytes read hash to the layer digest.
-        COSIGN_TRY(auto payload, client_.get_blob(repo.registry, repo.repository, layer.digest.str(),
-                                                  COSIGN_MAX_PAYLOAD_SIZE));
+        if (!read) return fail(errc::internal, "payload of layer " + layer.digest.str() + " was not read");
+        if (!*read) return read->error();
+        // The client checked that the bytes read hash to the layer digest.
+        const std::string& payload = **read;
         auto raw = base64::decode(without_newlines(sig_it->second));
         if (!raw) return fail(errc::verification_failed, "signature of layer " + layer.digest.str() + " is not base64: " + raw.error().message());
         auto ok = Crypto::verify(key, payload, *raw);
@@ -214,7 +273,7 @@ private:
             if (!parsed) return fail(errc::verification_failed, "invalid payload: " + parsed.error().message());
             COSIGN_TRY_VOID(oci::check_claims(*parsed, image, opts.annotations));
         }
-        verified_signature out{std::move(payload), layer.digest, layer.annotations, std::nullopt};
+        verified_signature out{payload, layer.digest, layer.annotations, std::nullopt};
         if constexpr (has_x509_v<Crypto>) {
             COSIGN_TRY(out.certificate, layer_certificate(layer, opts));
         }
@@ -224,8 +283,8 @@ private:
     // The layer's certificate, if any, checked as cosign does for a key-verified signature: it
     // must parse, and be valid at opts.certificate_time (now, without a log or timestamp).
     template <class C = Crypto>
-    result<std::optional<certificate_info>> layer_certificate(const oci::descriptor& layer,
-                                                              const verify_options& opts) {
+    static result<std::optional<certificate_info>> layer_certificate(const oci::descriptor& layer,
+                                                                     const verify_options& opts) {
         auto it = layer.annotations.find(std::string(oci::annotation::certificate));
         if (it == layer.annotations.end() || it->second.empty()) return std::optional<certificate_info>();
         auto cert = C::parse_certificate(it->second);

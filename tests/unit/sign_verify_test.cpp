@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+// Unit tests of basic_signer and basic_verifier composed over the in-memory registry: the whole
+// sign path and verify path without a network, with several keys and parallel checking.
+#include "catch.hpp"
+
+#include <cosign/cosign.hpp>
+#include <cosign/crypto/mbedtls.hpp>
+
+using namespace cosign;
+using crypto_t = crypto::mbedtls;
+using fake = transport::fake_transport;
+using keys_t = default_key_sources<crypto_t>;
+using signer_t = basic_signer<crypto_t, fake, keys_t>;
+using verifier_t = basic_verifier<crypto_t, fake>;
+
+namespace {
+const std::string host = "registry.test";
+
+// Pushes a tiny image and returns its reference by tag.
+oci::reference push_image(fake& f, const std::string& tag) {
+    std::string config = R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})";
+    std::string cd = f.put_blob(host, "demo", config);
+    std::string manifest = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
+                           cd + R"(","size":)" + std::to_string(config.size()) + R"(},"layers":[]})";
+    f.put_manifest(host, "demo", tag, manifest, "application/vnd.oci.image.manifest.v1+json");
+    return *oci::reference::parse(host + "/demo:" + tag);
+}
+
+struct key_pair {
+    any_signer signer;
+    crypto_t::public_key pub;
+};
+
+key_pair make_key() {
+    auto k = crypto_t::generate_p256();
+    REQUIRE(k);
+    auto pub = crypto_t::public_key_of(*k);
+    REQUIRE(pub);
+    auto s = local_signer<crypto_t>::from_key(std::move(*k));
+    REQUIRE(s);
+    return {any_signer(std::move(*s)), *pub};
+}
+}  // namespace
+
+TEST_CASE("a signature made by basic_signer verifies with basic_verifier and only with its key", "[sign][verify]") {
+    fake f;
+    registry::basic_client<fake> client(f);
+    auto image = push_image(f, "v1");
+    auto a = make_key(), b = make_key();
+    signer_t s(client);
+    auto out = s.sign(image, a.signer, {});
+    REQUIRE(out);
+    REQUIRE(out->size() == 1);
+    CHECK((*out)[0].tag == oci::signature_tag((*out)[0].digest));
+
+    verifier_t v(client);
+    auto ok = v.verify(image, a.pub);
+    REQUIRE(ok);
+    REQUIRE(ok->signatures.size() == 1);
+    CHECK(ok->signatures[0].payload == (*out)[0].payload);
+    auto bad = v.verify(image, b.pub);
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().code() == errc::verification_failed);
+    CHECK(bad.error().message().find("no matching signatures") == 0);
+}
+
+TEST_CASE("signing twice with one key adds no layer; another key adds one", "[sign]") {
+    fake f;
+    registry::basic_client<fake> client(f);
+    auto image = push_image(f, "v1");
+    auto a = make_key(), b = make_key();
+    signer_t s(client);
+    REQUIRE(s.sign(image, a.signer, {}));
+    auto again = s.sign(image, a.signer, {});
+    REQUIRE(again);
+    CHECK((*again)[0].duplicate);
+    REQUIRE(s.sign(image, b.signer, {}));
+    auto m = f.manifest(host, "demo", (*again)[0].tag);
+    REQUIRE(m);
+    auto parsed = oci::parse_manifest(*m);
+    REQUIRE(parsed);
+    CHECK(parsed->layers.size() == 2);
+}
+
+TEST_CASE("verification checks many layers in parallel with the same outcome as one worker", "[verify]") {
+    fake f;
+    registry::basic_client<fake> client(f);
+    auto image = push_image(f, "many");
+    signer_t s(client);
+    std::vector<key_pair> keys;
+    for (int i = 0; i < 12; ++i) {
+        keys.push_back(make_key());
+        REQUIRE(s.sign(image, keys.back().signer, {}));
+    }
+    verifier_t v(client);
+    for (unsigned workers : {1u, 4u}) {
+        verify_options o;
+        o.max_workers = workers;
+        for (int i : {0, 5, 11}) {
+            auto r = v.verify(image, keys[i].pub, o);
+            REQUIRE(r);
+            CHECK(r->signatures.size() == 1);
+        }
+    }
+    // Twelve layers share one payload (same image, no annotations): it is read once.
+    f.clear_requests();
+    REQUIRE(v.verify(image, keys[3].pub));
+    std::size_t blob_reads = 0;
+    for (const auto& r : f.requests())
+        if (r.method == "GET" && r.url.find("/blobs/") != std::string::npos) ++blob_reads;
+    CHECK(blob_reads == 1);
+}
+
+TEST_CASE("verify tells 'no signatures' and 'not found' apart from 'does not verify'", "[verify]") {
+    fake f;
+    registry::basic_client<fake> client(f);
+    auto image = push_image(f, "unsigned");
+    auto a = make_key();
+    verifier_t v(client);
+    auto none = v.verify(image, a.pub);
+    REQUIRE_FALSE(none);
+    CHECK(none.error().code() == errc::no_signatures);
+    auto missing = v.verify(*oci::reference::parse(host + "/demo:nope"), a.pub);
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().code() == errc::not_found);
+}
+
+TEST_CASE("a payload read that cannot reach the registry fails verify as a network error", "[verify]") {
+    fake::options o;
+    o.redirect_blobs_to = "https://storage.fake.test";  // blob downloads go to storage...
+    o.unreachable = {"https://storage.fake.test:443"};   // ...which cannot be reached
+    fake f(o);
+    registry::basic_client<fake> client(f);
+    auto image = push_image(f, "v1");
+    auto a = make_key();
+    signer_t s(client);
+    REQUIRE(s.sign(image, a.signer, {}));
+    verifier_t v(client);
+    auto r = v.verify(image, a.pub);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code() == errc::network);
+}
