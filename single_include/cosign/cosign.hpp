@@ -4523,6 +4523,19 @@ struct has_send<T, std::void_t<decltype(std::declval<T&>().send(std::declval<con
     : std::is_same<decltype(std::declval<T&>().send(std::declval<const request&>())), result<response>> {};
 }  // namespace detail
 
+namespace detail {
+template <class T, class = void>
+struct has_fresh : std::false_type {};
+template <class T>
+struct has_fresh<T, std::void_t<decltype(std::declval<const T&>().fresh())>>
+    : std::is_same<decltype(std::declval<const T&>().fresh()), T> {};
+}  // namespace detail
+
+/// Optional member `T fresh() const`: a transport with the same options and no shared state,
+/// which another thread may use. With it the verifier reads payloads on several connections.
+template <class T>
+inline constexpr bool can_fork_v = detail::has_fresh<T>::value;
+
 /// True when T meets the transport requirement above.
 template <class T>
 inline constexpr bool is_transport_v = detail::has_send<T>::value&& std::is_move_constructible<T>::value;
@@ -6109,6 +6122,19 @@ public:
     explicit basic_client(Transport t) : basic_client(std::move(t), options{}) {}
     basic_client(Transport t, options o) : transport_(std::move(t)), opts_(std::move(o)) {}
 
+    /// A client for another thread: the same options, credentials, tokens and known schemes,
+    /// over a fresh transport (only for transports with `fresh()`, see transport::can_fork_v).
+    template <class T = Transport, class = std::enable_if_t<transport::can_fork_v<T>>>
+    basic_client fork() const {
+        basic_client c(transport_.fresh(), opts_);
+        c.hosts_ = hosts_;
+        c.tokens_ = tokens_;
+        c.config_loaded_ = config_loaded_;
+        c.config_ = config_;
+        c.config_error_ = config_error_;
+        return c;
+    }
+
     /// The transport, for inspection (a fake's recorded requests) or tuning.
     Transport& transport() noexcept { return transport_; }
     const options& get_options() const noexcept { return opts_; }
@@ -7054,15 +7080,14 @@ public:
 
         // Each distinct payload is read once (layers are content-addressed); a registry that
         // cannot be reached fails the whole verification ("could not reach", not "does not verify").
-        std::map<oci::digest, result<std::string>> payloads;
-        for (const auto& layer : m.layers) {
-            if (payloads.count(layer.digest) || !readable(layer)) continue;
-            auto blob = client_.get_blob(sig_repo.registry, sig_repo.repository, layer.digest.str(),
-                                         COSIGN_MAX_PAYLOAD_SIZE);
-            if (!blob && (blob.error().code() == errc::network || blob.error().code() == errc::unauthorized))
-                return std::move(blob).error();
-            payloads.emplace(layer.digest, std::move(blob));
-        }
+        std::vector<oci::digest> wanted;
+        for (const auto& layer : m.layers)
+            if (readable(layer) && std::find(wanted.begin(), wanted.end(), layer.digest) == wanted.end())
+                wanted.push_back(layer.digest);
+        std::map<oci::digest, result<std::string>> payloads = read_payloads(sig_repo, wanted, opts.max_workers);
+        for (const auto& p : payloads)
+            if (!p.second && (p.second.error().code() == errc::network || p.second.error().code() == errc::unauthorized))
+                return p.second.error();
         std::vector<std::optional<result<verified_signature>>> checked(m.layers.size());
         auto check_range = [&](const public_key& k, std::size_t first, std::size_t step) {
             for (std::size_t i = first; i < m.layers.size(); i += step) {
@@ -7140,6 +7165,43 @@ public:
     }
 
 private:
+    // Reads each wanted payload blob: on `workers` connections at once when the transport can
+    // fork (registry round trips dominate a verify of many signatures), else one after another.
+    std::map<oci::digest, result<std::string>> read_payloads(const oci::repository_name& repo,
+                                                             const std::vector<oci::digest>& wanted,
+                                                             unsigned workers) {
+        std::vector<std::optional<result<std::string>>> got(wanted.size());
+        auto read_range = [&](client_type& c, std::size_t first, std::size_t step) {
+            for (std::size_t i = first; i < wanted.size(); i += step)
+                got[i] = c.get_blob(repo.registry, repo.repository, wanted[i].str(), COSIGN_MAX_PAYLOAD_SIZE);
+        };
+        std::size_t n = std::min<std::size_t>(workers ? workers : 1u, wanted.size());
+        bool parallel = false;
+#if !defined(COSIGN_NO_THREADS)
+        if constexpr (transport::can_fork_v<Transport>) {
+            if (n > 1) {
+                // The first read on this client settles scheme and auth; the forks inherit them.
+                read_range(client_, 0, wanted.size());
+                std::vector<client_type> forks;
+                for (std::size_t w = 1; w < n; ++w) forks.push_back(client_.fork());
+                std::vector<std::thread> pool;
+                for (std::size_t w = 1; w < n; ++w)
+                    pool.emplace_back([&, w] { read_range(forks[w - 1], w, n); });
+                // this thread takes the share of worker 0, minus the read already done
+                for (std::size_t i = n; i < wanted.size(); i += n)
+                    got[i] = client_.get_blob(repo.registry, repo.repository, wanted[i].str(), COSIGN_MAX_PAYLOAD_SIZE);
+                for (auto& t : pool) t.join();
+                parallel = true;
+            }
+        }
+#endif
+        if (!parallel) read_range(client_, 0, 1);
+        std::map<oci::digest, result<std::string>> out;
+        for (std::size_t i = 0; i < wanted.size(); ++i)
+            out.emplace(wanted[i], got[i] ? std::move(*got[i]) : result<std::string>(fail(errc::internal, "payload not read")));
+        return out;
+    }
+
     // A layer worth reading: it has a signature and a payload within the limit.
     static bool readable(const oci::descriptor& layer) {
         return layer.annotations.count(std::string(oci::annotation::signature)) && layer.size >= 0 &&

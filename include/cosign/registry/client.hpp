@@ -196,6 +196,19 @@ public:
     explicit basic_client(Transport t) : basic_client(std::move(t), options{}) {}
     basic_client(Transport t, options o) : transport_(std::move(t)), opts_(std::move(o)) {}
 
+    /// A client for another thread: the same options, credentials, tokens and known schemes,
+    /// over a fresh transport (only for transports with `fresh()`, see transport::can_fork_v).
+    template <class T = Transport, class = std::enable_if_t<transport::can_fork_v<T>>>
+    basic_client fork() const {
+        basic_client c(transport_.fresh(), opts_);
+        c.hosts_ = hosts_;
+        c.tokens_ = tokens_;
+        c.config_loaded_ = config_loaded_;
+        c.config_ = config_;
+        c.config_error_ = config_error_;
+        return c;
+    }
+
     /// The transport, for inspection (a fake's recorded requests) or tuning.
     Transport& transport() noexcept { return transport_; }
     const options& get_options() const noexcept { return opts_; }

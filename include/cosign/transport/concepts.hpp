@@ -104,6 +104,19 @@ struct has_send<T, std::void_t<decltype(std::declval<T&>().send(std::declval<con
     : std::is_same<decltype(std::declval<T&>().send(std::declval<const request&>())), result<response>> {};
 }  // namespace detail
 
+namespace detail {
+template <class T, class = void>
+struct has_fresh : std::false_type {};
+template <class T>
+struct has_fresh<T, std::void_t<decltype(std::declval<const T&>().fresh())>>
+    : std::is_same<decltype(std::declval<const T&>().fresh()), T> {};
+}  // namespace detail
+
+/// Optional member `T fresh() const`: a transport with the same options and no shared state,
+/// which another thread may use. With it the verifier reads payloads on several connections.
+template <class T>
+inline constexpr bool can_fork_v = detail::has_fresh<T>::value;
+
 /// True when T meets the transport requirement above.
 template <class T>
 inline constexpr bool is_transport_v = detail::has_send<T>::value&& std::is_move_constructible<T>::value;

@@ -192,6 +192,8 @@ public:
 
     mbedtls_transport() : mbedtls_transport(options{}) {}
     explicit mbedtls_transport(options o) : opts_(std::move(o)) {}
+    /// A transport with the same options and no connections, for another thread.
+    mbedtls_transport fresh() const { return mbedtls_transport(opts_); }
 
     const options& get_options() const noexcept { return opts_; }
 

@@ -226,6 +226,8 @@ public:
     httplib_transport() : httplib_transport(options{}) {}
     explicit httplib_transport(options o) : opts_(std::move(o)) {}
     httplib_transport(httplib_transport&&) noexcept = default;
+    /// A transport with the same options and no connections, for another thread.
+    httplib_transport fresh() const { return httplib_transport(opts_); }
     httplib_transport& operator=(httplib_transport&&) noexcept = default;
 
     const options& get_options() const noexcept { return opts_; }
