@@ -205,18 +205,4 @@ inline bool confirm_continue(bool skip) {
     return line == "y" || line == "Y";
 }
 
-/// Prints a usage block for a command.
-inline void print_usage(std::ostream& os, const std::string& usage, const std::vector<flag>& spec) {
-    os << "Usage:\n  " << usage << "\n\nFlags:\n";
-    for (const auto& f : spec) {
-        os << "    ";
-        if (f.shorthand) os << "-" << f.shorthand << ", ";
-        os << "--" << f.name << "=";
-        if (f.type == kind::string) os << "'" << f.default_value << "'";
-        else if (f.type == kind::slice) os << "[]";
-        else os << (f.default_value.empty() ? "false" : f.default_value);
-        os << ":\n\t" << f.help << "\n\n";
-    }
-}
-
 }  // namespace cli
