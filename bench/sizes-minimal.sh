@@ -1,0 +1,121 @@
+#!/bin/bash
+# sizes-minimal.sh - the size of examples/verify_on_device linked against an mbedTLS 2.28 built
+# with a minimal configuration (bench/mbedtls-minimal-config.h) and with -ffunction-sections
+# (issue 5: the verify-only example at most 0.6 MB).
+#
+#   bench/sizes-minimal.sh [BUILD_DIR]        (default: build-size-minimal)
+#
+# 1. Fetches Debian bookworm's mbedTLS source (the 2.28.3 orig tarball Debian 12's libmbedtls-dev
+#    is built from) with apt-get and a private sources list (a deb-src line for the Debian mirror
+#    this machine's apt configuration uses); lists and cache in a temporary directory, nothing under
+#    /etc or /var changed, no root needed. The tarball is kept in
+#    ${XDG_CACHE_HOME:-$HOME/.cache}/cosign-cpp/mbedtls-src; later runs need no network.
+# 2. Builds library/*.c with -Os -ffunction-sections -fdata-sections against the minimal
+#    configuration, which it installs as BUILD_DIR/include/mbedtls/config.h (cosign-cpp's headers
+#    include <mbedtls/config.h> directly, so they must see the same configuration), into
+#    BUILD_DIR/lib/libmbed{tls,x509,crypto}.a.
+# 3. Compiles and links examples/verify_on_device.cpp against them (-Os, --gc-sections, stripped):
+#    BUILD_DIR/verify_on_device (libstdc++ and glibc shared) and
+#    BUILD_DIR/verify_on_device-static-libstdc++ (-static-libstdc++ -static-libgcc; glibc shared),
+#    and prints both sizes.
+# Environment: DEBIAN_MIRROR (default: the machine's), CXX (g++), CC (gcc), JOBS (nproc).
+set -euo pipefail
+
+log() { echo "sizes-minimal.sh: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-$ROOT/build-size-minimal}
+mkdir -p "$BUILD"; BUILD=$(cd "$BUILD" && pwd)
+CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/cosign-cpp/mbedtls-src
+CC=${CC:-gcc}; CXX=${CXX:-g++}; JOBS=${JOBS:-$(nproc)}
+SUITE=bookworm
+
+# --- 1. the source ---------------------------------------------------------------------------
+tarball() { ls "$CACHE"/mbedtls_2.28*.orig.tar.* 2>/dev/null | sort -V | tail -n1; }
+if [ -z "$(tarball)" ]; then
+  default_mirror() {
+    local u
+    u=$(grep -h -E '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | head -n1 || true)
+    [ -n "$u" ] || u=$(grep -h -E '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | head -n1 || true)
+    printf '%s' "$u"
+  }
+  MIRROR=${DEBIAN_MIRROR:-$(default_mirror)}
+  [ -n "$MIRROR" ] || die "no Debian mirror found in the apt configuration; set DEBIAN_MIRROR"
+  KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+  [ -r "$KEYRING" ] || die "$KEYRING missing (apt-get install debian-archive-keyring)"
+  command -v apt-get >/dev/null || die "apt-get not found"
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/sizes-minimal.XXXXXX")
+  trap 'rm -rf "$WORK"' EXIT
+  mkdir -p "$WORK/parts" "$WORK/lists/partial" "$WORK/cache/archives/partial" "$WORK/src"
+  cat > "$WORK/parts/$SUITE-src.sources" <<EOT
+Types: deb-src
+URIs: $MIRROR
+Suites: $SUITE
+Components: main
+Signed-By: $KEYRING
+EOT
+  APT_OPTS=(
+    -o "Dir::Etc::SourceList=/dev/null"
+    -o "Dir::Etc::SourceParts=$WORK/parts"
+    -o "Dir::State::Lists=$WORK/lists"
+    -o "Dir::Cache=$WORK/cache"
+    -o "Debug::NoLocking=1"
+    -o "APT::Sandbox::User=root"
+  )
+  log "reading the $SUITE source index from $MIRROR"
+  apt-get "${APT_OPTS[@]}" -q update >"$WORK/apt.log" 2>&1 || { cat "$WORK/apt.log" >&2; die "apt-get update failed"; }
+  log "downloading the mbedtls source package"
+  (cd "$WORK/src" && apt-get "${APT_OPTS[@]}" -q source --download-only "mbedtls/$SUITE") >>"$WORK/apt.log" 2>&1 ||
+    { cat "$WORK/apt.log" >&2; die "apt-get source failed"; }
+  mkdir -p "$CACHE"
+  cp "$WORK"/src/mbedtls_*.orig.tar.* "$WORK"/src/mbedtls_*.dsc "$CACHE"/
+  [ -n "$(tarball)" ] || die "no mbedTLS 2.28 orig tarball in the source package"
+fi
+TARBALL=$(tarball)
+log "source: $TARBALL"
+
+# --- 2. mbedTLS with the minimal configuration ------------------------------------------------
+SRC=$BUILD/mbedtls-src
+if [ ! -f "$SRC/.unpacked-$(basename "$TARBALL")" ]; then
+  rm -rf "$SRC"; mkdir -p "$SRC"
+  tar xf "$TARBALL" -C "$SRC" --strip-components=1
+  touch "$SRC/.unpacked-$(basename "$TARBALL")"
+fi
+rm -rf "$BUILD/include" "$BUILD/obj" "$BUILD/lib"
+mkdir -p "$BUILD/include" "$BUILD/obj" "$BUILD/lib"
+cp -r "$SRC/include/mbedtls" "$SRC/include/psa" "$BUILD/include/"
+cp "$ROOT/bench/mbedtls-minimal-config.h" "$BUILD/include/mbedtls/config.h"
+
+CFLAGS=(-Os -ffunction-sections -fdata-sections -I"$BUILD/include" -I"$SRC/library")
+log "compiling mbedTLS ($(ls "$SRC"/library/*.c | wc -l) files, -Os -ffunction-sections)"
+ls "$SRC"/library/*.c | xargs -P "$JOBS" -I{} sh -c \
+  'o="$1/obj/$(basename "$2" .c).o"; '"$CC"' '"${CFLAGS[*]}"' -c "$2" -o "$o"' _ "$BUILD" {}
+# The same split as mbedTLS's library/Makefile.
+objs() { for f in "$@"; do echo "$BUILD/obj/$f.o"; done; }
+TLS=(debug net_sockets ssl_cache ssl_ciphersuites ssl_cli ssl_cookie ssl_msg ssl_srv ssl_ticket ssl_tls ssl_tls13_keys)
+X509=(certs pkcs11 x509 x509_create x509_crl x509_crt x509_csr x509write_crt x509write_csr)
+CRYPTO=()
+for o in "$BUILD"/obj/*.o; do
+  n=$(basename "$o" .o)
+  case " ${TLS[*]} ${X509[*]} " in *" $n "*) ;; *) CRYPTO+=("$n") ;; esac
+done
+ar rcs "$BUILD/lib/libmbedtls.a" $(objs "${TLS[@]}")
+ar rcs "$BUILD/lib/libmbedx509.a" $(objs "${X509[@]}")
+ar rcs "$BUILD/lib/libmbedcrypto.a" $(objs "${CRYPTO[@]}")
+
+# --- 3. verify_on_device ----------------------------------------------------------------------
+LIBS=("$BUILD/lib/libmbedtls.a" "$BUILD/lib/libmbedx509.a" "$BUILD/lib/libmbedcrypto.a")
+CXXFLAGS=(-std=c++17 -Os -ffunction-sections -fdata-sections -I"$BUILD/include" -I"$ROOT/include")
+log "compiling examples/verify_on_device.cpp"
+"$CXX" "${CXXFLAGS[@]}" -c "$ROOT/examples/verify_on_device.cpp" -o "$BUILD/verify_on_device.o"
+"$CXX" "$BUILD/verify_on_device.o" -Wl,--gc-sections "${LIBS[@]}" -o "$BUILD/verify_on_device"
+"$CXX" "$BUILD/verify_on_device.o" -Wl,--gc-sections -static-libstdc++ -static-libgcc "${LIBS[@]}" \
+  -o "$BUILD/verify_on_device-static-libstdc++"
+strip "$BUILD/verify_on_device" "$BUILD/verify_on_device-static-libstdc++"
+
+size_of() { stat -c %s "$1"; }
+mb() { awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1e6 }'; }
+a=$(size_of "$BUILD/verify_on_device"); b=$(size_of "$BUILD/verify_on_device-static-libstdc++")
+printf '%-45s %9s bytes  %s\n' "verify_on_device (libstdc++, glibc shared)" "$a" "$(mb "$a")"
+printf '%-45s %9s bytes  %s\n' "verify_on_device (-static-libstdc++, glibc)" "$b" "$(mb "$b")"
