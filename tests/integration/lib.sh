@@ -10,6 +10,7 @@
 #     KEEP_WORK=1), and an EXIT trap that stops every registry / token server the test started;
 #   * check helpers that print every check: pass, die, check, check_fails, check_eq, check_contains,
 #     check_file_eq, run_cmd (captures rc/stdout/stderr), finish;
+#   * setup_interop: find every tool below, isolate_env, cd $WORK (how most tests start);
 #   * the tools: $COSIGN_CPP (the CLI under test), $COSIGN2, $COSIGN3, $CRANE (real cosign 2.x/3.x
 #     and crane from scripts/get-cosign.sh), $SKOPEO (sigstore-capable skopeo from
 #     scripts/get-skopeo.sh). A missing tool FAILS the test (exit 1) with a hint; nothing is skipped;
@@ -239,6 +240,16 @@ isolate_env() {
   done
 }
 
+# setup_interop: what most tests start with: the CLI, cosign 2/3 and crane, the
+# sigstore-capable skopeo, an isolated environment, and $WORK as the current directory.
+setup_interop() {
+  find_cosign_cpp
+  find_cosign_tools
+  find_skopeo
+  isolate_env
+  cd "$WORK"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Registry
 # ---------------------------------------------------------------------------------------------
@@ -458,6 +469,7 @@ _skopeo_access() {
 # on REPO:TAG) and pushes it with skopeo copy --all --preserve-digests. Prints the digest.
 push_image() {
   local dir=$1 image=$2 multi=${3:-}
+  [ -n "${SKOPEO:-}" ] || find_skopeo
   local repo=${image%:*} tag=${image##*:}
   local w
   w=$(mktemp -d "$WORK/push.XXXXXX")

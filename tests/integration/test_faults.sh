@@ -13,11 +13,7 @@
 # FAULTS_QUICK=1 runs the transient matrix on fewer request kinds.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fault_proxy.sh"
-find_cosign_cpp
-find_cosign_tools
-find_skopeo
-isolate_env
-cd "$WORK"
+setup_interop
 export COSIGN_PASSWORD=fault-pw
 # Per-request I/O timeout of the CLI (connect, read, write); the "slow" fault waits longer.
 export COSIGN_CPP_HTTP_TIMEOUT=2s

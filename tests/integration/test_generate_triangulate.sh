@@ -5,11 +5,7 @@
 # digest references), -a annotations with <>& and non-ASCII, every --type, COSIGN_REPOSITORY, and
 # the error cases (missing tag, unparsable annotation, unknown type).
 . "$(dirname "$0")/lib.sh"
-find_cosign_cpp
-find_cosign_tools
-find_skopeo
-isolate_env
-cd "$WORK"
+setup_interop
 
 registry_start plain
 D=$(push_image "$REG_DIR" demo:latest)

@@ -10,11 +10,7 @@
 #      holds N layers, each key verifies (cosign-cpp), a sample verifies with cosign 2, and no
 #      manifest points at a missing blob.
 . "$(dirname "$0")/lib.sh"
-find_cosign_cpp
-find_cosign_tools
-find_skopeo
-isolate_env
-cd "$WORK"
+setup_interop
 export COSIGN_PASSWORD=race-pw
 N=${RACE_SIGNERS:-16}
 ROUNDS=${RACE_ROUNDS:-2}

@@ -9,11 +9,7 @@
 #     token_server.py (Basic credentials -> RS256 JWT with x5c);
 #   * wrong or missing credentials: non-zero exit like cosign2, nothing written.
 . "$(dirname "$0")/lib.sh"
-find_cosign_cpp
-find_cosign_tools
-find_skopeo
-isolate_env
-cd "$WORK"
+setup_interop
 export COSIGN_PASSWORD=auth-test-pw
 "$COSIGN2" generate-key-pair >/dev/null 2>&1 || die "cosign2 generate-key-pair failed"
 

@@ -7,11 +7,7 @@
 #   bad input (missing file, invalid base64, signature of another payload, certificate of another
 #   key, chain not leading from the certificate): clear error, exit 1, no write.
 . "$(dirname "$0")/lib.sh"
-find_cosign_cpp
-find_cosign_tools
-find_skopeo
-isolate_env
-cd "$WORK"
+setup_interop
 export COSIGN_PASSWORD=s3cret-pw
 registry_start plain
 V=(--insecure-ignore-tlog)

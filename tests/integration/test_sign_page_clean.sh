@@ -7,11 +7,7 @@
 #     cosign 2; COSIGN_REPOSITORY ignored as cosign does; a registry that refuses deletion gives
 #     a clear error and nothing is removed.
 . "$(dirname "$0")/lib.sh"
-find_cosign_cpp
-find_cosign_tools
-find_skopeo
-isolate_env
-cd "$WORK"
+setup_interop
 export COSIGN_PASSWORD=s3cret-pw
 registry_start plain
 V=(--insecure-ignore-tlog)

@@ -6,11 +6,7 @@
 #   4 env://VAR keys, KMS schemes refused; 5 --payload FILE; 7 --upload=false with --output-*;
 #   10 -r on a multi-platform index. Bad input on every new flag: clear error, no registry write.
 . "$(dirname "$0")/lib.sh"
-find_cosign_cpp
-find_cosign_tools
-find_skopeo
-isolate_env
-cd "$WORK"
+setup_interop
 export COSIGN_PASSWORD=s3cret-pw
 registry_start plain
 

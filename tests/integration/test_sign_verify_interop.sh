@@ -7,11 +7,7 @@
 #   cosign-cpp verify prints what cosign 2 prints (stdout JSON, stderr check list);
 #   the .sig manifest has cosign's exact layout; a 2-platform index signed with --recursive.
 . "$(dirname "$0")/lib.sh"
-find_cosign_cpp
-find_cosign_tools
-find_skopeo
-isolate_env
-cd "$WORK"
+setup_interop
 export COSIGN_PASSWORD=s3cret-pw
 
 registry_start plain

@@ -8,11 +8,7 @@
 # A failed sign (wrong password, unreachable registry, missing image, 401) writes nothing: crane's
 #   view and the storage tree are unchanged and the registry log shows no PUT/POST/PATCH/DELETE.
 . "$(dirname "$0")/lib.sh"
-find_cosign_cpp
-find_cosign_tools
-find_skopeo
-isolate_env
-cd "$WORK"
+setup_interop
 export COSIGN_PASSWORD=pw-for-rejects
 
 registry_start plain
