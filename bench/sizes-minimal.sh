@@ -34,37 +34,15 @@ SUITE=bookworm
 # --- 1. the source ---------------------------------------------------------------------------
 tarball() { ls "$CACHE"/mbedtls_2.28*.orig.tar.* 2>/dev/null | sort -V | tail -n1; }
 if [ -z "$(tarball)" ]; then
-  default_mirror() {
-    local u
-    u=$(grep -h -E '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | head -n1 || true)
-    [ -n "$u" ] || u=$(grep -h -E '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | head -n1 || true)
-    printf '%s' "$u"
-  }
-  MIRROR=${DEBIAN_MIRROR:-$(default_mirror)}
-  [ -n "$MIRROR" ] || die "no Debian mirror found in the apt configuration; set DEBIAN_MIRROR"
-  KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
-  [ -r "$KEYRING" ] || die "$KEYRING missing (apt-get install debian-archive-keyring)"
-  command -v apt-get >/dev/null || die "apt-get not found"
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/sizes-minimal.XXXXXX")
   trap 'rm -rf "$WORK"' EXIT
-  mkdir -p "$WORK/parts" "$WORK/lists/partial" "$WORK/cache/archives/partial" "$WORK/src"
-  cat > "$WORK/parts/$SUITE-src.sources" <<EOT
-Types: deb-src
-URIs: $MIRROR
-Suites: $SUITE
-Components: main
-Signed-By: $KEYRING
-EOT
-  APT_OPTS=(
-    -o "Dir::Etc::SourceList=/dev/null"
-    -o "Dir::Etc::SourceParts=$WORK/parts"
-    -o "Dir::State::Lists=$WORK/lists"
-    -o "Dir::Cache=$WORK/cache"
-    -o "Debug::NoLocking=1"
-    -o "APT::Sandbox::User=root"
-  )
+  # shellcheck source=scripts/lib/private-apt.sh
+  . "$ROOT/scripts/lib/private-apt.sh"
+  private_apt_init "$WORK"
+  mkdir -p "$WORK/src"
+  private_apt_source deb-src "$SUITE"
   log "reading the $SUITE source index from $MIRROR"
-  apt-get "${APT_OPTS[@]}" -q update >"$WORK/apt.log" 2>&1 || { cat "$WORK/apt.log" >&2; die "apt-get update failed"; }
+  private_apt_update
   log "downloading the mbedtls source package"
   (cd "$WORK/src" && apt-get "${APT_OPTS[@]}" -q source --download-only "mbedtls/$SUITE") >>"$WORK/apt.log" 2>&1 ||
     { cat "$WORK/apt.log" >&2; die "apt-get source failed"; }

@@ -37,43 +37,16 @@ if [ -x "$DIR/cosign2" ] && [ -x "$DIR/cosign3" ] && [ -x "$DIR/crane" ] &&
   exit 0
 fi
 
-default_mirror() {
-  # The machine's own Debian mirror, as its apt configuration names it (security suites left out).
-  local u
-  u=$(grep -h -E '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | head -n1 || true)
-  [ -n "$u" ] || u=$(grep -h -E '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | head -n1 || true)
-  printf '%s' "$u"
-}
-MIRROR=${DEBIAN_MIRROR:-$(default_mirror)}
-[ -n "$MIRROR" ] || die "no Debian mirror found in the apt configuration; set DEBIAN_MIRROR"
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
-for c in apt-get apt-cache dpkg-deb; do command -v "$c" >/dev/null || die "$c not found"; done
-[ -r "$KEYRING" ] || die "$KEYRING missing (apt-get install debian-archive-keyring)"
-ARCH=$(dpkg --print-architecture)
-
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/get-cosign.XXXXXX")
 trap 'rm -rf "$WORK" "$DIR.new"' EXIT
-mkdir -p "$WORK/parts" "$WORK/lists/partial" "$WORK/cache/archives/partial" "$WORK/debs/2" "$WORK/debs/3"
-for suite in trixie sid; do
-  cat > "$WORK/parts/$suite.sources" <<EOF
-Types: deb
-URIs: $MIRROR
-Suites: $suite
-Components: main
-Architectures: $ARCH
-Signed-By: $KEYRING
-EOF
-done
-APT_OPTS=(
-  -o "Dir::Etc::SourceList=/dev/null"
-  -o "Dir::Etc::SourceParts=$WORK/parts"
-  -o "Dir::State::Lists=$WORK/lists"
-  -o "Dir::Cache=$WORK/cache"
-  -o "Debug::NoLocking=1"
-  -o "APT::Sandbox::User=root"
-)
+# shellcheck source=scripts/lib/private-apt.sh
+. "$(dirname "$0")/lib/private-apt.sh"
+private_apt_init "$WORK"
+mkdir -p "$WORK/debs/2" "$WORK/debs/3"
+private_apt_source deb trixie
+private_apt_source deb sid
 log "reading the trixie and sid package indexes"
-apt-get "${APT_OPTS[@]}" -q update >"$WORK/apt.log" 2>&1 || { cat "$WORK/apt.log" >&2; die "apt-get update failed"; }
+private_apt_update
 
 # The newest cosign of each major version that the two suites offer.
 pick() { apt-cache "${APT_OPTS[@]}" madison "$1" 2>/dev/null | awk -v m="$2" '{ v=$3; if (v ~ "^" m "\\.") print v }' | sort -V | tail -n1; }

@@ -36,44 +36,18 @@ if [ -x "$DIR/skopeo" ] && "$DIR/skopeo" --version >/dev/null 2>&1; then
   echo "$DIR/skopeo"
   exit 0
 fi
-default_mirror() {
-  # The machine's own Debian mirror, as its apt configuration names it (security suites left out).
-  local u
-  u=$(grep -h -E '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | head -n1 || true)
-  [ -n "$u" ] || u=$(grep -h -E '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | head -n1 || true)
-  printf '%s' "$u"
-}
-MIRROR=${DEBIAN_MIRROR:-$(default_mirror)}
-[ -n "$MIRROR" ] || die "no Debian mirror found in the apt configuration; set DEBIAN_MIRROR"
 SUITE=${DEBIAN_SUITE:-trixie}
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 PACKAGES=(skopeo libc6 libgpgme11t64 libassuan9 libgpg-error0 libsqlite3-0)
-
-for c in apt-get dpkg-deb; do command -v "$c" >/dev/null || die "$c not found"; done
-[ -r "$KEYRING" ] || die "$KEYRING missing (apt-get install debian-archive-keyring)"
-ARCH=$(dpkg --print-architecture)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/get-sigstore-skopeo.XXXXXX")
 trap 'rm -rf "$WORK" "$DIR.new"' EXIT
-mkdir -p "$WORK/parts" "$WORK/lists/partial" "$WORK/cache/archives/partial" "$WORK/debs"
-cat > "$WORK/parts/cosign-cpp.sources" <<EOF
-Types: deb
-URIs: $MIRROR
-Suites: $SUITE
-Components: main
-Architectures: $ARCH
-Signed-By: $KEYRING
-EOF
-APT_OPTS=(
-  -o "Dir::Etc::SourceList=/dev/null"
-  -o "Dir::Etc::SourceParts=$WORK/parts"
-  -o "Dir::State::Lists=$WORK/lists"
-  -o "Dir::Cache=$WORK/cache"
-  -o "Debug::NoLocking=1"
-  -o "APT::Sandbox::User=$(id -un)"
-)
+# shellcheck source=scripts/lib/private-apt.sh
+. "$(dirname "$0")/lib/private-apt.sh"
+private_apt_init "$WORK"
+mkdir -p "$WORK/debs"
+private_apt_source deb "$SUITE"
 log "reading the $SUITE package index from $MIRROR"
-apt-get "${APT_OPTS[@]}" -q update >"$WORK/apt.log" 2>&1 || { cat "$WORK/apt.log" >&2; die "apt-get update failed"; }
+private_apt_update
 log "downloading ${PACKAGES[*]}"
 (cd "$WORK/debs" && apt-get "${APT_OPTS[@]}" -q download "${PACKAGES[@]}") >>"$WORK/apt.log" 2>&1 \
   || { cat "$WORK/apt.log" >&2; die "apt-get download failed"; }
