@@ -227,16 +227,14 @@ private:
 #if !defined(COSIGN_NO_THREADS)
         if constexpr (transport::can_fork_v<Transport>) {
             if (n > 1) {
-                // The first read on this client settles scheme and auth; the forks inherit them.
-                read_range(client_, 0, wanted.size());
+                // The .sig manifest read on this client settled the scheme and the token for
+                // this repository: the forks inherit them and start reading at once.
                 std::vector<client_type> forks;
                 for (std::size_t w = 1; w < n; ++w) forks.push_back(client_.fork());
                 std::vector<std::thread> pool;
                 for (std::size_t w = 1; w < n; ++w)
                     pool.emplace_back([&, w] { read_range(forks[w - 1], w, n); });
-                // this thread takes the share of worker 0, minus the read already done
-                for (std::size_t i = n; i < wanted.size(); i += n)
-                    got[i] = client_.get_blob(repo.registry, repo.repository, wanted[i].str(), COSIGN_MAX_PAYLOAD_SIZE);
+                read_range(client_, 0, n);  // this thread is worker 0
                 for (auto& t : pool) t.join();
                 parallel = true;
             }
