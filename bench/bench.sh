@@ -7,7 +7,10 @@
 # from wait4, registry requests from its access log):
 #   start-up (`version`), generate-key-pair, public-key (decrypts the key: scrypt N=32768),
 #   a first sign of a fresh image with an encrypted key file and with an env:// key,
-#   verify of an image with 1, 10 and 100 signatures; and both binaries' stripped size.
+#   verify of an image with 1, 10 and 100 signatures (each over its own payload: -a n=i), and
+#   of one with 100 signatures over one payload (100 signers, no annotations); the start-up
+#   floor of any program over Debian's cpp-httplib (an empty main() linked with it); the CPU
+#   time the registry spends per operation; and both binaries' stripped size.
 # Prints a Markdown table; --write also puts it into bench/RESULTS.md between the
 # "bench.sh:begin" and "bench.sh:end" markers.
 #
@@ -82,10 +85,26 @@ for k in 1 10 100; do
     "$A" sign --key env://COSIGN_KEY -y -a "n=$j" "$REG/demo:v$k" >/dev/null 2>&1 || die "preparing demo:v$k failed"
   done
 done
+# 100 signatures of one payload, as 100 signers (or 100 CI runs) without annotations leave
+# them: ECDSA signatures made by openssl (random nonces, so 100 distinct layers), attached.
+push_image "$REG_DIR" "demo:p100" >/dev/null
+openssl ecparam -name prime256v1 -genkey -noout -out keys/p100.pem 2>/dev/null || die "openssl ecparam failed"
+openssl pkey -in keys/p100.pem -pubout -out keys/p100.pub 2>/dev/null || die "openssl pkey failed"
+"$A" generate "$REG/demo:p100" > keys/p100.payload 2>/dev/null || die "generate demo:p100 failed"
+for j in $(seq 1 100); do
+  openssl dgst -sha256 -sign keys/p100.pem -out keys/p100.sig keys/p100.payload || die "openssl dgst failed"
+  "$A" attach signature --payload keys/p100.payload --signature "$(base64 -w0 keys/p100.sig)" "$REG/demo:p100" \
+    >/dev/null 2>&1 || die "attaching signature $j to demo:p100 failed"
+done
 pass "images ready"
+REGPID=$(cat "$REG_DIR/pid")
+# The start-up floor of a program over Debian's cpp-httplib: an empty main() linked with it.
+printf 'int main(void) { return 0; }\n' > floor.c
+cc -O2 floor.c -o floor-httplib -Wl,--no-as-needed -lcpp-httplib || die "cannot link against libcpp-httplib"
 
 say "== measurements (median of $RUNS)"
 $M pair "start-up (version)" $((RUNS * 4)) "$RES" --a "$A version" --b "$B version"
+$M pair "start-up floor: empty main() linked with libcpp-httplib" $((RUNS * 4)) "$RES" --a "$WORK/floor-httplib" --b "$B version"
 if [ -n "$COSIGN_CPP_STATIC" ] && [ -x "$COSIGN_CPP_STATIC" ]; then
   $M pair "start-up, static mbedTLS-transport build" $((RUNS * 4)) "$RES" --a "$COSIGN_CPP_STATIC version" --b "$B version"
 fi
@@ -93,10 +112,10 @@ $M pair "generate-key-pair" "$RUNS" "$RES" --cwd "$WORK/gen" --rm cosign.key --r
   --a "$A generate-key-pair" --b "$B generate-key-pair"
 $M pair "public-key (decrypt)" "$RUNS" "$RES" --a "$A public-key --key keys/cosign.key" \
   --b "$B public-key --key keys/cosign.key"
-$M pair "sign, first, key file" "$RUNS" "$RES" --reglog "$LOG" \
+$M pair "sign, first, key file" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
   --a "$A sign --key keys/cosign.key --tlog-upload=false -y $REG/demo:cpp-{i}" \
   --b "$B sign --key keys/cosign.key --tlog-upload=false -y $REG/demo:c2-{i}"
-$M pair "sign, first, env:// key" "$RUNS" "$RES" --reglog "$LOG" \
+$M pair "sign, first, env:// key" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
   --a "$A sign --key env://COSIGN_KEY --tlog-upload=false -y $REG/demo:cppenv-{i}" \
   --b "$B sign --key env://COSIGN_KEY --tlog-upload=false -y $REG/demo:c2env-{i}"
 if [ -n "$COSIGN_CPP_STATIC" ] && [ -x "$COSIGN_CPP_STATIC" ]; then
@@ -104,18 +123,21 @@ if [ -n "$COSIGN_CPP_STATIC" ] && [ -x "$COSIGN_CPP_STATIC" ]; then
   for i in $(seq 0 $((n - 1))); do push_image "$REG_DIR" "demo:st-$i" >/dev/null; push_image "$REG_DIR" "demo:c2st-$i" >/dev/null; done
   $M pair "public-key, static build" "$RUNS" "$RES" --a "$S public-key --key keys/cosign.key" \
     --b "$B public-key --key keys/cosign.key"
-  $M pair "sign, first, key file, static build" "$RUNS" "$RES" --reglog "$LOG" \
+  $M pair "sign, first, key file, static build" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
     --a "$S sign --key keys/cosign.key --tlog-upload=false -y $REG/demo:st-{i}" \
     --b "$B sign --key keys/cosign.key --tlog-upload=false -y $REG/demo:c2st-{i}"
-  $M pair "verify, 1 signature, static build" "$RUNS" "$RES" --reglog "$LOG" \
+  $M pair "verify, 1 signature, static build" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
     --a "$S verify --key keys/cosign.pub --insecure-ignore-tlog $REG/demo:v1" \
     --b "$B verify --key keys/cosign.pub --insecure-ignore-tlog $REG/demo:v1"
 fi
 for k in 1 10 100; do
-  $M pair "verify, $k signature$([ "$k" = 1 ] || echo s)" "$RUNS" "$RES" --reglog "$LOG" \
+  $M pair "verify, $k signature$([ "$k" = 1 ] || echo s)" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
     --a "$A verify --key keys/cosign.pub --insecure-ignore-tlog $REG/demo:v$k" \
     --b "$B verify --key keys/cosign.pub --insecure-ignore-tlog $REG/demo:v$k"
 done
+$M pair "verify, 100 signatures over one payload" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
+  --a "$A verify --key keys/p100.pub --insecure-ignore-tlog $REG/demo:p100" \
+  --b "$B verify --key keys/p100.pub --insecure-ignore-tlog $REG/demo:p100"
 
 cp "$A" a.strip; cp "$B" b.strip
 strip a.strip b.strip
@@ -133,13 +155,14 @@ cat > goals.json <<'EOF'
  "sign, first, key file, static build": "≤ 0.8×, ≤ 7 requests",
  "verify, 1 signature, static build": "≤ 0.5×, ≤ 3 requests",
  "verify, 10 signatures": "≤ 0.5×",
- "verify, 100 signatures": "≤ 0.3×"}
+ "verify, 100 signatures": "≤ 0.3×",
+ "verify, 100 signatures over one payload": "≤ 0.3×"}
 EOF
 TABLE=$WORK/table.md
 {
   $M table "$RES" goals.json --sizes "$SIZE_A" "$SIZE_B"
   echo
-  echo "Machine: $MACHINE. $VERSIONS. Registry: docker-registry $(dpkg-query -W -f='${Version}' docker-registry 2>/dev/null || echo '?') on 127.0.0.1 (plain http, filesystem storage). $RUNS runs per case after one warm-up (start-up: $((RUNS * 4))), the two tools alternating; times are medians of wall time (posix_spawn to exit; spawning /bin/true costs about 0.6 ms here), RSS is the median of each run's peak resident set (a second run under bench/peak_rss.c, fork + exec + wait4, like GNU time's %M), requests are counted in the registry's access log. \"static build\" is \`cosign-cpp-mbedtls\` built with -DCOSIGN_STATIC=ON (mbedTLS transport, no cpp-httplib or OpenSSL, fully static)."
+  echo "Machine: $MACHINE. $VERSIONS. Registry: docker-registry $(dpkg-query -W -f='${Version}' docker-registry 2>/dev/null || echo '?') on 127.0.0.1 (plain http, filesystem storage). $RUNS runs per case after one warm-up (start-up: $((RUNS * 4))), the two tools alternating; times are medians of wall time (posix_spawn to exit; spawning /bin/true costs about 0.6 ms here), RSS is the median of each run's peak resident set (a second run under bench/peak_rss.c, fork + exec + wait4, like GNU time's %M), requests are counted in the registry's access log, registry CPU is the registry process's user + system time during the run (/proc/PID/stat). \"static build\" is \`cosign-cpp-mbedtls\` built with -DCOSIGN_STATIC=ON (mbedTLS transport, no cpp-httplib or OpenSSL, fully static)."
   echo
   echo "Reproduce: \`bench/bench.sh --runs $RUNS\` (add \`--write\` to update this section). Run on $(date -u +%Y-%m-%d)."
 } > "$TABLE"

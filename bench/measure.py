@@ -3,11 +3,12 @@
 """measure.py: the measuring half of bench/bench.sh (stdlib only).
 
     measure.py pair NAME RUNS RESULTS.jsonl --a 'CMD' --b 'CMD' [--cwd DIR] [--rm FILE]...
-                    [--reglog FILE] [--warmup N]
+                    [--reglog FILE] [--regpid PID] [--warmup N]
         Runs A (cosign-cpp) and B (cosign) alternately RUNS times each. CMD is split like a shell
         would (shlex) and executed directly (no shell in the timing); "{i}" becomes the run number.
         Per run: wall time (monotonic, posix_spawn), exit status and, with --reglog, the requests
-        the registry logged during the run; then the same command again through
+        the registry logged during the run and, with --regpid, the CPU time the registry process
+        spent meanwhile (user + system, from /proc/PID/stat); then the same command again through
         bench/peak_rss (built by bench.sh; $PEAK_RSS) for its peak RSS. Appends one JSON
         line per tool to RESULTS.jsonl. A non-zero exit fails the benchmark.
 
@@ -35,6 +36,15 @@ def count_requests(path):
             if ACCESS.match(line):
                 n += 1
     return n
+
+
+def cpu_ms(pid):
+    # utime + stime of a process, in milliseconds (fields 14 and 15 of /proc/PID/stat).
+    if not pid:
+        return 0.0
+    with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000.0 / os.sysconf("SC_CLK_TCK")
 
 
 def run_once(argv, cwd, env):
@@ -74,7 +84,7 @@ def settle_log(path):
 
 def pair(args):
     name, runs, out = args[0], int(args[1]), args[2]
-    opts = {"a": None, "b": None, "cwd": None, "rm": [], "reglog": None, "warmup": 1}
+    opts = {"a": None, "b": None, "cwd": None, "rm": [], "reglog": None, "regpid": None, "warmup": 1}
     i = 3
     while i < len(args):
         k = args[i].lstrip("-")
@@ -86,7 +96,7 @@ def pair(args):
             opts[k] = args[i + 1]
         i += 2
     env = dict(os.environ)
-    res = {"a": {"wall": [], "rss": [], "req": []}, "b": {"wall": [], "rss": [], "req": []}}
+    res = {t: {"wall": [], "rss": [], "req": [], "regcpu": []} for t in ("a", "b")}
     total = opts["warmup"] + runs
     for r in range(total):
         for tool in ("a", "b"):
@@ -97,8 +107,10 @@ def pair(args):
                     pass
             argv = [s.replace("{i}", str(r)) for s in shlex.split(opts[tool])]
             before = settle_log(opts["reglog"])
+            cpu0 = cpu_ms(opts["regpid"])
             wall, _, rc = run_once(argv, opts["cwd"], env)
             after = settle_log(opts["reglog"])
+            regcpu = cpu_ms(opts["regpid"]) - cpu0
             if rc != 0:
                 sys.stderr.write(f"bench {name}: {' '.join(argv)} exited {rc}\n")
                 sys.exit(1)
@@ -119,6 +131,7 @@ def pair(args):
                 res[tool]["wall"].append(wall)
                 res[tool]["rss"].append(rss)
                 res[tool]["req"].append(after - before)
+                res[tool]["regcpu"].append(regcpu)
     with open(out, "a", encoding="utf-8") as f:
         f.write(json.dumps({"name": name, "runs": runs, **res}) + "\n")
     a, b = res["a"], res["b"]
@@ -140,8 +153,9 @@ def table(args):
     goals = json.load(open(goals_path, encoding="utf-8"))
     rows = [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
     print("| operation | cosign-cpp time (ms) | cosign time (ms) | time ratio | goal | "
-          "cosign-cpp peak RSS (MiB) | cosign peak RSS (MiB) | requests cosign-cpp / cosign |")
-    print("|---|---:|---:|---:|---|---:|---:|---:|")
+          "cosign-cpp peak RSS (MiB) | cosign peak RSS (MiB) | requests cosign-cpp / cosign | "
+          "registry CPU (ms) cosign-cpp / cosign |")
+    print("|---|---:|---:|---:|---|---:|---:|---:|---:|")
     for r in rows:
         a, b = r["a"], r["b"]
         ma, mb = statistics.median(a["wall"]) * 1000, statistics.median(b["wall"]) * 1000
@@ -149,11 +163,14 @@ def table(args):
         req = ""
         if any(a["req"]) or any(b["req"]):
             req = f"{int(statistics.median(a['req']))} / {int(statistics.median(b['req']))}"
+        cpu = ""
+        if any(a.get("regcpu", [])) or any(b.get("regcpu", [])):
+            cpu = f"{statistics.median(a['regcpu']):.0f} / {statistics.median(b['regcpu']):.0f}"
         g = goals.get(r["name"], "")
-        print(f"| {r['name']} | {fmt_ms(ma)} | {fmt_ms(mb)} | {ma / mb:.2f} | {g} | {ra:.1f} | {rb:.1f} | {req} |")
+        print(f"| {r['name']} | {fmt_ms(ma)} | {fmt_ms(mb)} | {ma / mb:.2f} | {g} | {ra:.1f} | {rb:.1f} | {req} | {cpu} |")
     if sizes:
         a, b = sizes
-        print(f"| stripped binary size (MB) | {a / 1e6:.2f} | {b / 1e6:.1f} | {a / b:.3f} | | | | |")
+        print(f"| stripped binary size (MB) | {a / 1e6:.2f} | {b / 1e6:.1f} | {a / b:.3f} | | | | | |")
 
 
 def main():
