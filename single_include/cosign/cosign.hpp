@@ -7078,16 +7078,34 @@ public:
         COSIGN_TRY(auto m, oci::parse_manifest(sig_manifest->body));
         if (m.layers.empty()) return fail(errc::no_signatures, "no signatures found");
 
-        // Each distinct payload is read once (layers are content-addressed); a registry that
-        // cannot be reached fails the whole verification ("could not reach", not "does not verify").
+        // Layers are content-addressed: a layer whose digest and size are those of a payload
+        // cosign writes for this image (no annotations, or exactly the -a ones asked for) holds
+        // those bytes, and is not read. (Only a registry that lost the blob tells the difference:
+        // cosign fails there.) Each other distinct payload is read once; a registry that cannot
+        // be reached fails the whole verification ("could not reach", not "does not verify").
+        std::map<oci::digest, std::string> known;
+        for (const auto* a : {static_cast<const oci::annotation_map*>(nullptr), &opts.annotations}) {
+            if (a && a->empty()) continue;
+            std::string p = oci::make_payload(ref.context(), out.image_digest, a);
+            known.emplace(oci::digest::of(p), std::move(p));
+        }
+        std::map<oci::digest, result<std::string>> payloads;
         std::vector<oci::digest> wanted;
-        for (const auto& layer : m.layers)
-            if (readable(layer) && std::find(wanted.begin(), wanted.end(), layer.digest) == wanted.end())
+        for (const auto& layer : m.layers) {
+            if (!readable(layer) || payloads.count(layer.digest) ||
+                std::find(wanted.begin(), wanted.end(), layer.digest) != wanted.end())
+                continue;
+            auto k = known.find(layer.digest);
+            if (k != known.end() && static_cast<std::uint64_t>(layer.size) == k->second.size())
+                payloads.emplace(layer.digest, k->second);
+            else
                 wanted.push_back(layer.digest);
-        std::map<oci::digest, result<std::string>> payloads = read_payloads(sig_repo, wanted, opts.max_workers);
-        for (const auto& p : payloads)
+        }
+        for (auto& p : read_payloads(sig_repo, wanted, opts.max_workers)) {
             if (!p.second && (p.second.error().code() == errc::network || p.second.error().code() == errc::unauthorized))
                 return p.second.error();
+            payloads.emplace(p.first, std::move(p.second));
+        }
         std::vector<std::optional<result<verified_signature>>> checked(m.layers.size());
         auto check_range = [&](const public_key& k, std::size_t first, std::size_t step) {
             for (std::size_t i = first; i < m.layers.size(); i += step) {
@@ -7170,6 +7188,7 @@ private:
     std::map<oci::digest, result<std::string>> read_payloads(const oci::repository_name& repo,
                                                              const std::vector<oci::digest>& wanted,
                                                              unsigned workers) {
+        if (wanted.empty()) return {};
         std::vector<std::optional<result<std::string>>> got(wanted.size());
         auto read_range = [&](client_type& c, std::size_t first, std::size_t step) {
             for (std::size_t i = first; i < wanted.size(); i += step)
@@ -7245,8 +7264,13 @@ private:
                                                   std::to_string(COSIGN_MAX_PAYLOAD_SIZE) + " bytes");
         if (!read) return fail(errc::internal, "payload of layer " + layer.digest.str() + " was not read");
         if (!*read) return read->error();
-        // The client checked that the bytes read hash to the layer digest.
+        // The client checked that the bytes read hash to the layer digest; their length must be
+        // the layer's size too (ggcr refuses a blob whose length is not the descriptor's).
         const std::string& payload = **read;
+        if (payload.size() != static_cast<std::uint64_t>(layer.size))
+            return fail(errc::verification_failed, "payload of layer " + layer.digest.str() + " is " +
+                                                       std::to_string(payload.size()) + " bytes, the manifest says " +
+                                                       std::to_string(layer.size));
         auto raw = base64::decode(without_newlines(sig_it->second));
         if (!raw) return fail(errc::verification_failed, "signature of layer " + layer.digest.str() + " is not base64: " + raw.error().message());
         auto ok = Crypto::verify(key, payload, *raw);

@@ -31,6 +31,14 @@ struct key_pair {
     crypto_t::public_key pub;
 };
 
+// GET requests for blobs that the fake registry saw.
+std::size_t blob_reads(const fake& f) {
+    std::size_t n = 0;
+    for (const auto& r : f.requests())
+        if (r.method == "GET" && r.url.find("/blobs/") != std::string::npos) ++n;
+    return n;
+}
+
 key_pair make_key() {
     auto k = crypto_t::generate_p256();
     REQUIRE(k);
@@ -112,9 +120,11 @@ TEST_CASE("verification checks many layers in parallel with the same outcome as 
     auto image = push_image(f, "many");
     signer_t s(client);
     std::vector<key_pair> keys;
+    sign_options annotated;
+    annotated.annotations["build"] = "42";  // a payload verify cannot know beforehand
     for (int i = 0; i < 12; ++i) {
         keys.push_back(make_key());
-        REQUIRE(s.sign(image, keys.back().signer, {}));
+        REQUIRE(s.sign(image, keys.back().signer, annotated));
     }
     verifier_t v(client);
     for (unsigned workers : {1u, 4u}) {
@@ -126,13 +136,78 @@ TEST_CASE("verification checks many layers in parallel with the same outcome as 
             CHECK(r->signatures.size() == 1);
         }
     }
-    // Twelve layers share one payload (same image, no annotations): it is read once.
+    // Twelve layers share one payload (same image, same annotations): it is read once.
     f.clear_requests();
     REQUIRE(v.verify(image, keys[3].pub));
-    std::size_t blob_reads = 0;
-    for (const auto& r : f.requests())
-        if (r.method == "GET" && r.url.find("/blobs/") != std::string::npos) ++blob_reads;
-    CHECK(blob_reads == 1);
+    CHECK(blob_reads(f) == 1);
+}
+
+TEST_CASE("verify does not read a payload that cosign's own for the image names by digest", "[verify]") {
+    fake f;
+    registry::basic_client<fake> client(f);
+    auto image = push_image(f, "known");
+    auto a = make_key(), b = make_key();
+    signer_t s(client);
+    REQUIRE(s.sign(image, a.signer, {}));  // the payload cosign writes without -a
+    sign_options annotated;
+    annotated.annotations["env"] = "prod";
+    REQUIRE(s.sign(image, b.signer, annotated));
+    verifier_t v(client);
+
+    f.clear_requests();
+    auto ok = v.verify(image, a.pub);
+    REQUIRE(ok);
+    CHECK(blob_reads(f) == 1);  // only b's annotated payload: HEAD, GET .sig, one blob
+    CHECK(f.request_count() == 3);
+    REQUIRE(ok->signatures.size() == 1);
+    CHECK(ok->signatures[0].payload == signer_t::payload_for(image, ok->image_digest, {}));
+
+    verify_options want_env;
+    want_env.annotations["env"] = "prod";
+    f.clear_requests();
+    auto by_b = v.verify(image, b.pub, want_env);  // -a env=prod: that payload is known too
+    REQUIRE(by_b);
+    CHECK(blob_reads(f) == 0);
+    CHECK(f.request_count() == 2);
+    CHECK(by_b->signatures[0].payload == signer_t::payload_for(image, by_b->image_digest, annotated.annotations));
+
+    // By digest there is no HEAD: the .sig, and b's payload (no -a given this time).
+    auto pinned = *oci::reference::parse(host + "/demo@" + ok->image_digest.str());
+    f.clear_requests();
+    REQUIRE(v.verify(pinned, a.pub));
+    CHECK(f.request_count() == 2);
+    CHECK(blob_reads(f) == 1);
+    f.clear_requests();
+    REQUIRE(v.verify(pinned, b.pub, want_env));
+    CHECK(f.request_count() == 1);
+}
+
+TEST_CASE("a layer naming a known payload with another size is read, as cosign reads it", "[verify]") {
+    fake f;
+    registry::basic_client<fake> client(f);
+    auto image = push_image(f, "sized");
+    auto a = make_key();
+    signer_t s(client);
+    auto signed_ = s.sign(image, a.signer, {});
+    REQUIRE(signed_);
+    // Rewrite the .sig manifest with a wrong size on the layer: the payload is read, and its
+    // length is not what the manifest says, which fails the layer as cosign's read fails.
+    const std::string tag = (*signed_)[0].tag;
+    auto m = f.manifest(host, "demo", tag);
+    REQUIRE(m);
+    const std::string size = "\"size\":" + std::to_string((*signed_)[0].payload.size());
+    auto at = m->find(size);
+    REQUIRE(at != std::string::npos);
+    std::string bad = m->substr(0, at) + "\"size\":" + std::to_string((*signed_)[0].payload.size() + 1) +
+                      m->substr(at + size.size());
+    f.put_manifest(host, "demo", tag, bad, "application/vnd.oci.image.manifest.v1+json");
+    verifier_t v(client);
+    f.clear_requests();
+    auto r = v.verify(image, a.pub);
+    CHECK(blob_reads(f) == 1);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code() == errc::verification_failed);
+    CHECK(r.error().message().find("the manifest says") != std::string::npos);
 }
 
 TEST_CASE("verify tells 'no signatures' and 'not found' apart from 'does not verify'", "[verify]") {
@@ -158,7 +233,9 @@ TEST_CASE("a payload read that cannot reach the registry fails verify as a netwo
     auto image = push_image(f, "v1");
     auto a = make_key();
     signer_t s(client);
-    REQUIRE(s.sign(image, a.signer, {}));
+    sign_options annotated;  // a payload verify has to read
+    annotated.annotations["n"] = "1";
+    REQUIRE(s.sign(image, a.signer, annotated));
     verifier_t v(client);
     auto r = v.verify(image, a.pub);
     REQUIRE_FALSE(r);
