@@ -8,7 +8,7 @@
         would (shlex) and executed directly (no shell in the timing); "{i}" becomes the run number.
         Per run: wall time (monotonic, posix_spawn), exit status and, with --reglog, the requests
         the registry logged during the run and, with --regpid, the CPU time the registry process
-        spent meanwhile (user + system, from /proc/PID/stat); then the same command again through
+        spent meanwhile (its threads' run time, /proc/PID/task/*/schedstat); then the same command again through
         bench/peak_rss (built by bench.sh; $PEAK_RSS) for its peak RSS. Appends one JSON
         line per tool to RESULTS.jsonl. A non-zero exit fails the benchmark.
 
@@ -39,12 +39,20 @@ def count_requests(path):
 
 
 def cpu_ms(pid):
-    # utime + stime of a process, in milliseconds (fields 14 and 15 of /proc/PID/stat).
+    # CPU time of a process in milliseconds: the sum of its threads' run time in nanoseconds
+    # (/proc/PID/task/*/schedstat, first field); /proc/PID/stat's utime + stime counts in 10 ms
+    # ticks, too coarse for one request. (A thread that exits between two readings takes its
+    # time with it; docker-registry's Go threads live as long as the process.)
     if not pid:
         return 0.0
-    with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000.0 / os.sysconf("SC_CLK_TCK")
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat", encoding="utf-8") as f:
+                total += int(f.read().split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total / 1e6
 
 
 def run_once(argv, cwd, env):
