@@ -107,6 +107,12 @@ printf 'int main(void) { return 0; }\n' > floor.c
 cc -O2 floor.c -o floor-httplib -Wl,--no-as-needed -lcpp-httplib || die "cannot link against libcpp-httplib"
 
 say "== measurements (median of $RUNS)"
+# verify_pair NAME CLI KEY IMAGE: `CLI verify` against cosign 2.5's, requests and registry CPU counted.
+verify_pair() {
+  $M pair "$1" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
+    --a "$2 verify --key $3 --insecure-ignore-tlog $REG/$4" \
+    --b "$B verify --key $3 --insecure-ignore-tlog $REG/$4"
+}
 $M pair "start-up (version)" $((RUNS * 4)) "$RES" --a "$A version" --b "$B version"
 $M pair "start-up floor: empty main() linked with libcpp-httplib" $((RUNS * 4)) "$RES" --a "$WORK/floor-httplib" --b "$B version"
 if [ -n "$COSIGN_CPP_STATIC" ] && [ -x "$COSIGN_CPP_STATIC" ]; then
@@ -130,21 +136,13 @@ if [ -n "$COSIGN_CPP_STATIC" ] && [ -x "$COSIGN_CPP_STATIC" ]; then
   $M pair "sign, first, key file, static build" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
     --a "$S sign --key keys/cosign.key --tlog-upload=false -y $REG/demo:st-{i}" \
     --b "$B sign --key keys/cosign.key --tlog-upload=false -y $REG/demo:c2st-{i}"
-  $M pair "verify, 1 signature, static build" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
-    --a "$S verify --key keys/cosign.pub --insecure-ignore-tlog $REG/demo:v1" \
-    --b "$B verify --key keys/cosign.pub --insecure-ignore-tlog $REG/demo:v1"
+  verify_pair "verify, 1 signature, static build" "$S" keys/cosign.pub demo:v1
 fi
 for k in 1 10 100; do
-  $M pair "verify, $k signature$([ "$k" = 1 ] || echo s)" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
-    --a "$A verify --key keys/cosign.pub --insecure-ignore-tlog $REG/demo:v$k" \
-    --b "$B verify --key keys/cosign.pub --insecure-ignore-tlog $REG/demo:v$k"
+  verify_pair "verify, $k signature$([ "$k" = 1 ] || echo s)" "$A" keys/cosign.pub "demo:v$k"
 done
-$M pair "verify, 1 signature without annotations" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
-  --a "$A verify --key keys/cosign.pub --insecure-ignore-tlog $REG/demo:n1" \
-  --b "$B verify --key keys/cosign.pub --insecure-ignore-tlog $REG/demo:n1"
-$M pair "verify, 100 signatures over one payload" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
-  --a "$A verify --key keys/p100.pub --insecure-ignore-tlog $REG/demo:p100" \
-  --b "$B verify --key keys/p100.pub --insecure-ignore-tlog $REG/demo:p100"
+verify_pair "verify, 1 signature without annotations" "$A" keys/cosign.pub demo:n1
+verify_pair "verify, 100 signatures over one payload" "$A" keys/p100.pub demo:p100
 
 cp "$A" a.strip; cp "$B" b.strip
 strip a.strip b.strip
