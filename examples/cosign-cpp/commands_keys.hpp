@@ -68,9 +68,9 @@ inline int cmd_public_key(const std::vector<std::string>& argv) {
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.get("key").empty()) return report("--key is required (a cosign private key file or env://VAR)");
-    auto signer = keys::load(a.get("key"), [] { return read_password(false); });
-    if (!signer) return report(signer.error().message());
-    std::string pem = signer->public_key_pem();
+    auto key = keys::load(a.get("key"), [] { return read_password(false); });
+    if (!key) return report(key.error().message());
+    std::string pem = key->public_key_pem();
     if (!a.get("outfile").empty()) {
         auto w = cosign::write_file_0600(a.get("outfile"), pem);
         if (!w) return report(w.error().message());

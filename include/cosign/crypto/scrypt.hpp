@@ -107,6 +107,9 @@ inline void salsa20_8_sse2(__m128i b[4]) noexcept {
 // BlockMix on permuted blocks: in -> out (8r vectors each); `x_in` optionally XORed into `in`
 // first (ROMix's second loop), which saves a pass over the block.
 inline void block_mix_sse2(const __m128i* in, const __m128i* x_in, __m128i* out, std::uint32_t r) noexcept {
+    // r >= 1 (scrypt_check_params); said here too, or g++ -O2 sees r = 0 and warns
+    // (-Warray-bounds) that in[8r - 4] would be in[-4].
+    if (r == 0) return;
     __m128i x[4];
     const std::size_t last = std::size_t(8) * r - 4;
     for (int k = 0; k < 4; ++k)
@@ -128,6 +131,7 @@ inline void block_mix_sse2(const __m128i* in, const __m128i* x_in, __m128i* out,
 // ROMix (RFC 7914 §5) on one 128r-byte block; v has room for N*32r words, t for 32r words.
 inline void ro_mix(std::uint8_t* block, std::uint32_t r, std::uint64_t n, std::uint32_t* v, std::uint32_t* x,
                    std::uint32_t* t) noexcept {
+    if (r == 0 || n < 2) return;  // checked by scrypt_check_params; stated for the optimiser
     const std::size_t words = std::size_t(32) * r;
 #if COSIGN_DETAIL_SCRYPT_SSE2
     for (std::size_t k = 0; k < words; ++k)
