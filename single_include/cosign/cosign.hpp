@@ -3736,6 +3736,32 @@ struct has_x509_impl<T, true>
 template <class T>
 inline constexpr bool has_x509_v = detail::has_x509_impl<T>::value;
 
+namespace detail {
+namespace optional_ops {
+template <class T>
+using verify_prehashed_t =
+    decltype(T::verify_prehashed(std::declval<const typename T::public_key&>(), std::declval<byte_view>(),
+                                 std::declval<byte_view>(), std::declval<hash_algorithm>()));
+template <class T>
+using verify_ed25519_t = decltype(T::verify_ed25519(std::declval<byte_view>(), std::declval<byte_view>(),
+                                                     std::declval<byte_view>()));
+}  // namespace optional_ops
+}  // namespace detail
+
+/// True when the crypto policy T verifies a signature over a digest computed elsewhere:
+/// `P::verify_prehashed(const public_key&, byte_view digest, byte_view signature, hash_algorithm)`
+/// -> `result<void>` (Rekor's hashedrekord, streamed blobs).
+template <class T>
+inline constexpr bool has_verify_prehashed_v =
+    detail::is_detected_exact_v<result<void>, detail::optional_ops::verify_prehashed_t, T>;
+
+/// True when the crypto policy T verifies Ed25519 (Rekor v2 log keys, checkpoints, TUF keys):
+/// `P::verify_ed25519(byte_view spki_der, byte_view message, byte_view signature)` -> `result<void>`,
+/// where `spki_der` is the key's DER SubjectPublicKeyInfo. mbedTLS 2.28 has no Ed25519.
+template <class T>
+inline constexpr bool has_ed25519_v =
+    detail::is_detected_exact_v<result<void>, detail::optional_ops::verify_ed25519_t, T>;
+
 }  // namespace v0
 }  // namespace cosign
 // ---- cosign/keys/concepts.hpp ----
@@ -7547,6 +7573,9 @@ inline void salsa20_8_sse2(__m128i b[4]) noexcept {
 // BlockMix on permuted blocks: in -> out (8r vectors each); `x_in` optionally XORed into `in`
 // first (ROMix's second loop), which saves a pass over the block.
 inline void block_mix_sse2(const __m128i* in, const __m128i* x_in, __m128i* out, std::uint32_t r) noexcept {
+    // r >= 1 (scrypt_check_params); said here too, or g++ -O2 sees r = 0 and warns
+    // (-Warray-bounds) that in[8r - 4] would be in[-4].
+    if (r == 0) return;
     __m128i x[4];
     const std::size_t last = std::size_t(8) * r - 4;
     for (int k = 0; k < 4; ++k)
@@ -7568,6 +7597,7 @@ inline void block_mix_sse2(const __m128i* in, const __m128i* x_in, __m128i* out,
 // ROMix (RFC 7914 §5) on one 128r-byte block; v has room for N*32r words, t for 32r words.
 inline void ro_mix(std::uint8_t* block, std::uint32_t r, std::uint64_t n, std::uint32_t* v, std::uint32_t* x,
                    std::uint32_t* t) noexcept {
+    if (r == 0 || n < 2) return;  // checked by scrypt_check_params; stated for the optimiser
     const std::size_t words = std::size_t(32) * r;
 #if COSIGN_DETAIL_SCRYPT_SSE2
     for (std::size_t k = 0; k < words; ++k)

@@ -299,5 +299,31 @@ struct has_x509_impl<T, true>
 template <class T>
 inline constexpr bool has_x509_v = detail::has_x509_impl<T>::value;
 
+namespace detail {
+namespace optional_ops {
+template <class T>
+using verify_prehashed_t =
+    decltype(T::verify_prehashed(std::declval<const typename T::public_key&>(), std::declval<byte_view>(),
+                                 std::declval<byte_view>(), std::declval<hash_algorithm>()));
+template <class T>
+using verify_ed25519_t = decltype(T::verify_ed25519(std::declval<byte_view>(), std::declval<byte_view>(),
+                                                     std::declval<byte_view>()));
+}  // namespace optional_ops
+}  // namespace detail
+
+/// True when the crypto policy T verifies a signature over a digest computed elsewhere:
+/// `P::verify_prehashed(const public_key&, byte_view digest, byte_view signature, hash_algorithm)`
+/// -> `result<void>` (Rekor's hashedrekord, streamed blobs).
+template <class T>
+inline constexpr bool has_verify_prehashed_v =
+    detail::is_detected_exact_v<result<void>, detail::optional_ops::verify_prehashed_t, T>;
+
+/// True when the crypto policy T verifies Ed25519 (Rekor v2 log keys, checkpoints, TUF keys):
+/// `P::verify_ed25519(byte_view spki_der, byte_view message, byte_view signature)` -> `result<void>`,
+/// where `spki_der` is the key's DER SubjectPublicKeyInfo. mbedTLS 2.28 has no Ed25519.
+template <class T>
+inline constexpr bool has_ed25519_v =
+    detail::is_detected_exact_v<result<void>, detail::optional_ops::verify_ed25519_t, T>;
+
 }  // namespace v0
 }  // namespace cosign
