@@ -467,7 +467,7 @@ result<Out> decode(std::string_view in) {
     for (std::size_t i = 0; i < in.size(); i += 4) {
         int v[4];
         int pad = 0;
-        for (int j = 0; j < 4; ++j) {
+        for (std::size_t j = 0; j < 4; ++j) {
             char c = in[i + j];
             if (c == '=') {
                 if (i + 4 != in.size() || j < 2) return fail(errc::invalid_argument, "invalid base64: misplaced padding");
@@ -620,8 +620,8 @@ public:
         for (int i = 0; i < 8; ++i) lenb[i] = static_cast<std::uint8_t>(bits >> (56 - 8 * i));
         update(byte_view(lenb, 8));
         sha256_hash out;
-        for (int i = 0; i < 8; ++i)
-            for (int j = 0; j < 4; ++j) out.bytes[i * 4 + j] = static_cast<std::uint8_t>(h_[i] >> (24 - 8 * j));
+        for (std::size_t i = 0; i < 8; ++i)
+            for (unsigned j = 0; j < 4; ++j) out.bytes[i * 4 + j] = static_cast<std::uint8_t>(h_[i] >> (24 - 8 * j));
         reset();
         return out;
     }
@@ -3298,7 +3298,7 @@ inline std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noex
     y -= m <= 2;
     const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
     const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
     const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
@@ -3331,7 +3331,7 @@ inline std::string ip_to_string(byte_view ip) {
     if (ip.size() != 16) return {};
     static const char* hexd = "0123456789abcdef";
     unsigned g[8];
-    for (int i = 0; i < 8; ++i) g[i] = (unsigned(ip[2 * i]) << 8) | ip[2 * i + 1];
+    for (std::size_t i = 0; i < 8; ++i) g[i] = (unsigned(ip[2 * i]) << 8) | ip[2 * i + 1];
     int best = -1, best_len = 0;  // longest run of zero groups (at least two), as Go prints
     for (int i = 0; i < 8;) {
         int j = i;
@@ -7486,6 +7486,13 @@ inline void xsalsa20_xor(std::uint8_t* out, const std::uint8_t* in, std::size_t 
 #define COSIGN_DETAIL_SCRYPT_SSE2 0
 #endif
 
+#if defined(__linux__) && !defined(COSIGN_NO_MMAP)
+#include <sys/mman.h>
+#define COSIGN_DETAIL_SCRYPT_MMAP 1
+#else
+#define COSIGN_DETAIL_SCRYPT_MMAP 0
+#endif
+
 
 namespace cosign {
 inline namespace v0 {
@@ -7527,9 +7534,9 @@ namespace scrypt_impl {
 // BlockMix with Salsa20/8 on 2r 64-byte blocks held as 32r words: b -> y (RFC 7914 §4).
 inline void block_mix(const std::uint32_t* b, std::uint32_t* y, std::uint32_t r) noexcept {
     std::uint32_t x[16];
-    for (int k = 0; k < 16; ++k) x[k] = b[(2 * r - 1) * 16 + k];
+    for (std::uint32_t k = 0; k < 16; ++k) x[k] = b[(2 * r - 1) * 16 + k];
     for (std::uint32_t i = 0; i < 2 * r; ++i) {
-        for (int k = 0; k < 16; ++k) x[k] ^= b[i * 16 + k];
+        for (std::uint32_t k = 0; k < 16; ++k) x[k] ^= b[i * 16 + k];
         salsa::salsa20_8_words(x);
         // Even blocks go to the first half of y, odd ones to the second half.
         std::uint32_t* dst = y + ((i / 2) + (i & 1) * r) * 16;
@@ -7643,15 +7650,47 @@ inline void ro_mix(std::uint8_t* block, std::uint32_t r, std::uint64_t n, std::u
 }
 
 // Words freed with a wipe; allocation failure is reported, not thrown.
+//
+// On Linux, ROMix's large array (64 MiB at cosign's N) is mapped with transparent huge pages
+// asked for: 32 faults of 2 MiB instead of 16384 of 4 KiB, and fewer TLB misses in the
+// random-access loop. Unmapping is its wipe: the pages leave the process and the kernel clears
+// them before any other use, which also spares a 64 MiB memset.
 struct wiped_words {
     std::uint32_t* p = nullptr;
     std::size_t n = 0;
-    explicit wiped_words(std::size_t count) : p(new (std::nothrow) std::uint32_t[count]), n(p ? count : 0) {}
-    ~wiped_words() {
-        if (p) {
-            secure_zero(p, n * sizeof(std::uint32_t));
-            delete[] p;
+    bool mapped = false;
+    explicit wiped_words(std::size_t count) {
+#if COSIGN_DETAIL_SCRYPT_MMAP
+        const std::size_t len = count * sizeof(std::uint32_t);
+        if (len >= (std::size_t(4) << 20)) {
+            void* m = ::mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (m != MAP_FAILED) {
+#ifdef MADV_HUGEPAGE
+                ::madvise(m, len, MADV_HUGEPAGE);
+#endif
+#ifdef MADV_DONTDUMP
+                ::madvise(m, len, MADV_DONTDUMP);  // never in a core file
+#endif
+                p = static_cast<std::uint32_t*>(m);
+                n = count;
+                mapped = true;
+                return;
+            }
         }
+#endif
+        p = new (std::nothrow) std::uint32_t[count];
+        n = p ? count : 0;
+    }
+    ~wiped_words() {
+        if (!p) return;
+#if COSIGN_DETAIL_SCRYPT_MMAP
+        if (mapped) {
+            ::munmap(p, n * sizeof(std::uint32_t));
+            return;
+        }
+#endif
+        secure_zero(p, n * sizeof(std::uint32_t));
+        delete[] p;
     }
     wiped_words(const wiped_words&) = delete;
     wiped_words& operator=(const wiped_words&) = delete;
