@@ -421,3 +421,75 @@ TEST_CASE("a real public-good inclusion proof verifies, and fails when altered",
     no_proof.proof.reset();
     CHECK_FALSE(tlog::verify_inclusion(no_proof));
 }
+
+// ---------------------------------------------------------------------------------------------
+// cosign 2.5's own layer with a local Rekor (tests/data/tlog/cosign2-mock)
+// ---------------------------------------------------------------------------------------------
+
+TEST_CASE("cosign 2.5's bundle annotation verifies against its layer and is refused when altered", "[tlog][set]") {
+    const std::string dir = "tlog/cosign2-mock/";
+    std::string annotation = tlog_data(dir + "bundle-annotation.json");
+    std::string payload = tlog_data(dir + "payload.json");
+    std::string sig = tlog_data(dir + "signature.b64");
+    std::string pub = tlog_data(dir + "cosign.pub");
+    auto rekor_key = tlog::log_key::from_pem(tlog_data(dir + "rekor.pub"));
+    REQUIRE(rekor_key);
+    tlog::log_keys keys{*rekor_key};
+
+    // The layer in the .sig manifest cosign wrote holds exactly these annotation values.
+    auto manifest = json::parse(tlog_data(dir + "sig-manifest.json"));
+    REQUIRE(manifest);
+    const auto& ann = (*manifest)["layers"][0]["annotations"];
+    REQUIRE(std::string(ann[tlog::bundle_annotation_key].GetString()) == annotation);
+    REQUIRE(std::string(ann["dev.cosignproject.cosign/signature"].GetString()) == sig);
+
+    auto b = tlog::parse_annotation(annotation);
+    REQUIRE(b);
+    CHECK(tlog::to_annotation(*b) == annotation);  // written back byte for byte
+    CHECK(b->log_id == rekor_key->log_id);
+    const std::int64_t now = b->integrated_time + 60;
+    tlog::signed_layer layer{sig, payload, pub};
+    REQUIRE(tlog::verify_bundle<crypto_policy>(*b, layer, keys, now));
+
+    SECTION("SET by another key") {
+        auto r = tlog::verify_bundle<crypto_policy>(*b, layer, public_good_keys(), now);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code() == errc::verification_failed);
+    }
+    SECTION("edited integratedTime or logIndex") {
+        auto t = *b;
+        t.integrated_time -= 1;
+        CHECK_FALSE(tlog::verify_bundle<crypto_policy>(t, layer, keys, now));
+        auto i = *b;
+        i.log_index ^= 1;
+        CHECK_FALSE(tlog::verify_bundle<crypto_policy>(i, layer, keys, now));
+    }
+    SECTION("a body with another signature, key or hash") {
+        auto other_sig = base64::decode(sig);
+        REQUIRE(other_sig);
+        (*other_sig)[10] ^= 1;
+        std::string sig2 = base64::encode(*other_sig);
+        tlog::signed_layer l2{sig2, payload, pub};
+        auto r = tlog::verify_bundle<crypto_policy>(*b, l2, keys, now);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().message().find("signature") != std::string::npos);
+
+        std::string other_pub = tlog_data("cosign/trust/sigstore-rekor.pub");
+        tlog::signed_layer l3{sig, payload, other_pub};
+        r = tlog::verify_bundle<crypto_policy>(*b, l3, keys, now);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().message().find("another public key") != std::string::npos);
+
+        std::string payload2 = payload;
+        payload2.back() = ' ';
+        tlog::signed_layer l4{sig, payload2, pub};
+        r = tlog::verify_bundle<crypto_policy>(*b, l4, keys, now);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().message().find("payload hash") != std::string::npos);
+    }
+    SECTION("integratedTime in the future") {
+        auto r = tlog::verify_bundle<crypto_policy>(*b, layer, keys, b->integrated_time - 1);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().message().find("in the future") != std::string::npos);
+    }
+}
