@@ -377,3 +377,32 @@ TEST_CASE("the body is checked against the layer: signature, key, payload hash",
     layer.public_key_pem = rewrapped;
     CHECK(tlog::check_body(e->body, layer));
 }
+
+TEST_CASE("the verifier's layer check: offline with a bundle, online without one", "[tlog][rekor]") {
+    fake_rekor_transport t;
+    tlog::basic_rekor_client<fake_rekor_transport> rekor(t, at_fake());
+    tlog::log_keys trusted{*tlog::log_key::from_pem(t.rekor->pub_pem)};
+    signed_thing s;
+    auto uploaded = rekor.upload(s.proposed());
+    REQUIRE(uploaded);
+    std::string annotation = tlog::to_annotation(tlog::rekor_bundle::from_entry(*uploaded));
+    t.rekor->log.clear();
+
+    auto offline = tlog::verify_layer<crypto_policy>(annotation, s.layer(), trusted, t.rekor->now, rekor);
+    REQUIRE(offline);
+    CHECK(offline->integrated_time == t.rekor->now);
+    CHECK(t.rekor->log.empty());  // a bundle is checked without a request
+
+    auto online = tlog::verify_layer<crypto_policy>("", s.layer(), trusted, t.rekor->now, rekor);
+    REQUIRE(online);
+    CHECK(tlog::to_annotation(*online) == annotation);
+    CHECK(t.rekor->log.size() == 1);
+
+    auto no_bundle = tlog::verify_layer_offline<crypto_policy>("", s.layer(), trusted, t.rekor->now);
+    REQUIRE_FALSE(no_bundle);
+    CHECK(no_bundle.error().message().find("no transparency-log bundle") != std::string::npos);
+    signed_thing other;
+    auto wrong = tlog::verify_layer<crypto_policy>(annotation, other.layer(), trusted, t.rekor->now, rekor);
+    REQUIRE_FALSE(wrong);
+    CHECK(wrong.error().code() == errc::verification_failed);
+}

@@ -106,6 +106,18 @@ result<log_entry> find_verified_entry(basic_rekor_client<Transport>& client, con
     return std::move(*best);
 }
 
+/// The verifier's transparency-log check of one layer, as cosign's verifyInternal does it:
+/// with a bundle annotation, offline (verify_layer_offline); without one, the entry is looked
+/// up in Rekor (find_verified_entry). Returns the bundle of the entry that vouches for the
+/// layer; its integrated_time dates the signature.
+template <class Crypto, class Transport>
+result<rekor_bundle> verify_layer(std::string_view bundle_annotation, const signed_layer& layer,
+                                  const log_keys& keys, std::int64_t now, basic_rekor_client<Transport>& rekor) {
+    if (!bundle_annotation.empty()) return verify_layer_offline<Crypto>(bundle_annotation, layer, keys, now);
+    COSIGN_TRY(log_entry e, find_verified_entry<Crypto>(rekor, layer, keys, now));
+    return rekor_bundle::from_entry(e);
+}
+
 }  // namespace tlog
 }  // namespace v0
 }  // namespace cosign

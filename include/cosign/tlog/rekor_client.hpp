@@ -20,7 +20,6 @@
 #include "../core/json_writer.hpp"
 #include "../core/result.hpp"
 #include "../transport/concepts.hpp"
-#include "../transport/url.hpp"
 #include "inclusion_proof.hpp"
 #include "rekor_entry.hpp"
 
@@ -171,7 +170,8 @@ private:
         std::string msg = "Rekor at " + opts_.url + " " + what + ": HTTP " + std::to_string(r.status);
         if (!r.body.empty() && r.body.size() < (64u << 10)) {
             if (auto doc = json::parse(r.body)) {
-                if (auto m = json::string_member(*doc, "message"); m && !m->empty()) msg += ": " + std::string(*m);
+                if (auto m = json::string_member(*doc, "message"); m && !m->empty())
+                    msg += ": " + std::string(m->substr(0, 300));
             }
         }
         return error(r.status == 401 || r.status == 403 ? errc::unauthorized : errc::registry, msg, r.status);

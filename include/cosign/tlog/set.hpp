@@ -179,6 +179,20 @@ result<void> verify_bundle(const rekor_bundle& b, const signed_layer& layer, con
     return {};
 }
 
+/// The offline check of one layer (cosign's VerifyBundle, as `verify --offline` runs it): the
+/// layer's `dev.sigstore.cosign/bundle` annotation value (empty when the layer has none), parsed
+/// and verified. Returns the bundle, whose integrated_time dates the signature.
+template <class Crypto>
+result<rekor_bundle> verify_layer_offline(std::string_view bundle_annotation, const signed_layer& layer,
+                                          const log_keys& keys, std::int64_t now) {
+    if (bundle_annotation.empty())
+        return fail(errc::verification_failed,
+                    "the signature has no transparency-log bundle and offline verification cannot look it up");
+    COSIGN_TRY(rekor_bundle b, parse_annotation(bundle_annotation));
+    COSIGN_TRY_VOID(verify_bundle<Crypto>(b, layer, keys, now));
+    return b;
+}
+
 }  // namespace tlog
 }  // namespace v0
 }  // namespace cosign
