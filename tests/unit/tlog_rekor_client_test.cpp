@@ -169,15 +169,26 @@ TEST_CASE("Rekor upload: 409 fetches the existing entry (one more request), as c
     CHECK(tlog::to_annotation(tlog::rekor_bundle::from_entry(*again)) ==
           tlog::to_annotation(tlog::rekor_bundle::from_entry(*first)));
 
-    SECTION("a 409 without Location is an error naming the Rekor URL") {
+    SECTION("a 409 without Location: the entry is found by content, still one more request") {
         t.rekor->hook = [](const transport::request& r) -> std::optional<transport::response> {
-            if (r.method == "POST") return fake_rekor::answer(409, "{}");
+            if (r.method == "POST" && r.url == "http://rekor.test/api/v1/log/entries") return fake_rekor::answer(409, "{}");
             return std::nullopt;
+        };
+        t.rekor->log.clear();
+        auto r = rekor.upload(s.proposed());
+        REQUIRE(r);
+        CHECK(r->uuid == first->uuid);
+        REQUIRE(t.rekor->log.size() == 2);
+        CHECK(t.rekor->log[1].url == "http://rekor.test/api/v1/log/entries/retrieve");
+    }
+    SECTION("a 409 for an entry that cannot be found is an error naming the Rekor URL") {
+        t.rekor->hook = [](const transport::request& r) -> std::optional<transport::response> {
+            if (r.method == "POST" && r.url == "http://rekor.test/api/v1/log/entries") return fake_rekor::answer(409, "{}");
+            return fake_rekor::answer(200, "[]");
         };
         auto r = rekor.upload(s.proposed());
         REQUIRE_FALSE(r);
-        CHECK(r.error().message().find("http://rekor.test") != std::string::npos);
-        CHECK(r.error().message().find("Location") != std::string::npos);
+        CHECK(r.error().message().find("Rekor at http://rekor.test answered 409") != std::string::npos);
     }
     SECTION("a fetched entry that is not the one named is refused") {
         signed_thing other;

@@ -63,8 +63,9 @@ public:
     std::size_t request_count() const noexcept { return requests_; }
 
     /// POST /api/v1/log/entries. 201: the new entry. 409 (an entry with this content exists,
-    /// as when mbedTLS signs the same payload again): GET the entry Location names, check that
-    /// its ID is its body's leaf hash and its inclusion proof, as cosign does.
+    /// as when mbedTLS signs the same payload again): GET the entry Location names (or, with no
+    /// Location, search for it by content), check that its ID is its body's leaf hash and its
+    /// inclusion proof, as cosign does.
     result<log_entry> upload(std::string_view proposed_entry_json) {
         COSIGN_TRY(transport::response r, post("/api/v1/log/entries", proposed_entry_json));
         if (r.status == 201 || r.status == 200) {
@@ -74,11 +75,20 @@ public:
         if (r.status == 409) {
             std::string loc = r.header("Location");
             std::string uuid = loc.substr(loc.find_last_of('/') + 1);
-            if (uuid.empty())
-                return fail(errc::registry, "Rekor at " + opts_.url +
-                                                " answered 409 (entry exists) without a Location naming it",
-                            409);
-            COSIGN_TRY(log_entry e, get_entry(uuid));
+            log_entry e;
+            if (!uuid.empty()) {
+                COSIGN_TRY(log_entry got, get_entry(uuid));
+                e = std::move(got);
+            } else {
+                // No Location: find the entry by its content instead (still one request).
+                COSIGN_TRY(std::vector<log_entry> found, retrieve(proposed_entry_json));
+                if (found.size() != 1)
+                    return fail(errc::registry,
+                                "Rekor at " + opts_.url + " answered 409 (entry exists) without a Location, and a " +
+                                    "search for the entry found " + std::to_string(found.size()) + " entries",
+                                409);
+                e = std::move(found.front());
+            }
             COSIGN_TRY_VOID(with_url(verify_inclusion(e)));
             return e;
         }
