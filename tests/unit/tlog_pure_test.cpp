@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
+#include <vector>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -492,4 +494,50 @@ TEST_CASE("cosign 2.5's bundle annotation verifies against its layer and is refu
         REQUIRE_FALSE(r);
         CHECK(r.error().message().find("in the future") != std::string::npos);
     }
+}
+
+namespace {
+// The shape of trust::trust_root's tlogs (include/cosign/trust/trust_root.hpp on the trust branch).
+struct fake_instant {
+    std::int64_t seconds = 0;
+    std::int32_t nanos = 0;
+};
+struct fake_validity {
+    fake_instant start;
+    std::optional<fake_instant> end;
+};
+struct fake_tlog_key {
+    bytes der;
+    fake_validity valid_for;
+};
+struct fake_tlog {
+    fake_tlog_key public_key;
+    bytes log_id;
+    std::string log_id_hex() const { return hex::encode(log_id); }
+};
+struct fake_trust_root {
+    std::vector<fake_tlog> tlogs;
+};
+}  // namespace
+
+TEST_CASE("a trust root's Rekor keys become the keys SETs are checked with, windows included", "[tlog][set]") {
+    auto pg = public_good_keys().front();
+    fake_trust_root root;
+    fake_tlog t;
+    t.public_key.der = pg.public_key_der;
+    t.log_id = *hex::decode(pg.log_id);
+    auto b = spec_example();
+    t.public_key.valid_for.start = {b.integrated_time - 10, 500000000};
+    root.tlogs.push_back(t);
+    auto keys = tlog::log_keys_from(root);
+    REQUIRE(keys.size() == 1);
+    CHECK(keys[0].log_id == pg.log_id);
+    CHECK(*keys[0].valid_from == b.integrated_time - 9);  // 0.5 s into a second: from the next one
+    CHECK_FALSE(keys[0].valid_until);
+    CHECK(tlog::verify_set<crypto_policy>(b, keys));
+
+    root.tlogs[0].public_key.valid_for.end = fake_instant{b.integrated_time - 1, 0};
+    auto r = tlog::verify_set<crypto_policy>(b, tlog::log_keys_from(root));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message().find("not valid at integratedTime") != std::string::npos);
 }

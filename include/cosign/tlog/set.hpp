@@ -64,6 +64,25 @@ struct log_key {
 /// The trusted transparency-log keys a verifier takes.
 using log_keys = std::vector<log_key>;
 
+/// The Rekor keys of a trust root: trust::trust_root (include/cosign/trust/, whose `tlogs` hold
+/// `log_id_hex()`, `public_key.der` and `public_key.valid_for` {start, optional end} as instants
+/// with seconds and nanos), or any type of that shape. A window that starts within a second
+/// admits integratedTimes from the next whole second on, as sigstore-go's ValidAtTime does.
+template <class TrustRoot>
+log_keys log_keys_from(const TrustRoot& root) {
+    log_keys out;
+    for (const auto& l : root.tlogs) {
+        log_key k;
+        k.log_id = l.log_id_hex();
+        k.public_key_der = bytes(l.public_key.der.begin(), l.public_key.der.end());
+        const auto& v = l.public_key.valid_for;
+        k.valid_from = static_cast<std::int64_t>(v.start.seconds) + (v.start.nanos > 0 ? 1 : 0);
+        if (v.end) k.valid_until = static_cast<std::int64_t>(v.end->seconds);
+        out.push_back(std::move(k));
+    }
+    return out;
+}
+
 /// What a signature layer offers for comparison with its log entry.
 struct signed_layer {
     std::string_view signature_b64;  ///< the `dev.cosignproject.cosign/signature` annotation
