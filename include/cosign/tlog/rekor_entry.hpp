@@ -55,15 +55,15 @@ struct entry_body {
     std::string public_key;      ///< PEM text (public key or certificate), base64-decoded
 };
 
-/// The hashedrekord v0.0.1 proposed entry cosign uploads for a signature: the hex SHA-256 of
-/// the payload, the base64 signature and the PEM of the public key or certificate (sent as
-/// base64 of the PEM text, as Go's []byte fields are).
+/// The hashedrekord v0.0.1 proposed entry cosign uploads for a signature, byte for byte: the
+/// hex SHA-256 of the payload, the base64 signature and the PEM of the public key or
+/// certificate (sent as base64 of the PEM text, as Go's []byte fields are). go-swagger writes
+/// "kind" last (tests/data/tlog/cosign2-request holds cosign 2.5's own request).
 inline std::string hashedrekord_entry(std::string_view payload_sha256_hex, std::string_view signature_b64,
                                       std::string_view public_key_pem) {
     json::writer w;
     w.begin_object();
     w.key("apiVersion").string("0.0.1");
-    w.key("kind").string("hashedrekord");
     w.key("spec").begin_object();
     w.key("data").begin_object().key("hash").begin_object();
     w.key("algorithm").string("sha256").key("value").string(payload_sha256_hex);
@@ -73,6 +73,7 @@ inline std::string hashedrekord_entry(std::string_view payload_sha256_hex, std::
     w.key("publicKey").begin_object().key("content").string(base64::encode(public_key_pem)).end_object();
     w.end_object();
     w.end_object();
+    w.key("kind").string("hashedrekord");
     w.end_object();
     return std::move(w).str();
 }
