@@ -15,6 +15,7 @@
 #include <cosign/crypto/mbedtls.hpp>
 #include <cosign/tlog/log_step.hpp>
 #include <cosign/tlog/rekor_client.hpp>
+#include <cosign/transport/url.hpp>
 
 using namespace cosign;
 using crypto_policy = crypto::mbedtls;
@@ -416,4 +417,21 @@ TEST_CASE("the verifier's layer check: offline with a bundle, online without one
     auto wrong = tlog::verify_layer<crypto_policy>(annotation, other.layer(), trusted, t.rekor->now, rekor);
     REQUIRE_FALSE(wrong);
     CHECK(wrong.error().code() == errc::verification_failed);
+}
+
+TEST_CASE("a malformed Rekor URL is an argument error naming it", "[tlog][rekor]") {
+    struct url_checking_transport {
+        result<transport::response> send(const transport::request& r) {
+            COSIGN_TRY(transport::url u, transport::parse_url(r.url));
+            (void)u;
+            return fail(errc::network, "unexpected");
+        }
+    };
+    tlog::rekor_options o;
+    o.url = "rekor.example";
+    tlog::basic_rekor_client<url_checking_transport> rekor(url_checking_transport{}, o);
+    auto r = rekor.upload("{}");
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code() == errc::invalid_argument);
+    CHECK(r.error().message().find("Rekor at rekor.example") != std::string::npos);
 }

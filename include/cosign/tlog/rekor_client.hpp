@@ -151,13 +151,7 @@ private:
         req.max_response_body = opts_.max_response_body;
         ++requests_;
         auto r = transport_.send(req);
-        if (!r) {
-            error e = std::move(r).error();
-            if (e.code() == errc::network || e.code() == errc::limit_exceeded)
-                return e.context("Rekor at " + opts_.url + " (" + std::string(method) + " " + path + ")");
-            return error(errc::network, "Rekor at " + opts_.url + " (" + std::string(method) + " " + path + "): " + e.message(),
-                         e.backend_code());
-        }
+        if (!r) return std::move(r).error().context("Rekor at " + opts_.url + " (" + std::string(method) + " " + path + ")");
         return r;
     }
 
