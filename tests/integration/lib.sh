@@ -710,3 +710,48 @@ make_code_signing_chain() {
 
 # reg_writes_since REG_DIR MARK: number of PUT/POST/PATCH/DELETE requests after MARK.
 reg_writes_since() { reg_count_since "$1" "$2" 'PUT|POST|PATCH|DELETE'; }
+
+# ---------------------------------------------------------------------------------------------
+# Local Sigstore services (issue 11): tests/peers/sigstore-mock-server.js through scripts/peers.sh
+# ---------------------------------------------------------------------------------------------
+# The npm packages are cached outside $WORK (isolate_env changes HOME): COSIGN_PEERS_DIR or
+# ${XDG_CACHE_HOME:-$HOME/.cache}/cosign-cpp/peers, as seen when lib.sh was sourced.
+PEERS_CACHE=${COSIGN_PEERS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cosign-cpp/peers}
+
+# sigstore_mock_start [NAME]: Rekor v1, Fulcio, a TSA and a TUF repository on 127.0.0.1 (random
+# port). Sets SIGSTORE_MOCK_URL and SIGSTORE_MOCK_DIR, which holds rekor.pub, trusted_root.json,
+# fulcio_root.pem, ctfe.pub, tsa_chain.pem, tuf-root.json and requests.log (one line per request:
+# time, method, path, status). FAILS the test when node, npm or the npm packages are missing.
+sigstore_mock_start() {
+  local name=${1:-sigstore} dir peers pid
+  dir=$WORK/$name
+  [ ! -e "$dir" ] || die "sigstore mock $name already started"
+  command -v node >/dev/null 2>&1 || die "node not found: the local Sigstore services need Node.js 20+ (Debian: apt-get install nodejs npm)"
+  command -v npm >/dev/null 2>&1 || die "npm not found: the local Sigstore services need npm (Debian: apt-get install npm)"
+  peers=$(COSIGN_PEERS_DIR=$PEERS_CACHE "$SOURCE_DIR/scripts/peers.sh" install) \
+    || die "scripts/peers.sh install failed: the pinned npm packages of tests/peers are missing"
+  mkdir -p "$dir"
+  node "$peers/sigstore-mock-server.js" --port 0 --keys "$dir/keys" --out "$dir" --log "$dir/requests.log" \
+    >"$dir/server.log" 2>&1 </dev/null &
+  pid=$!
+  CLEANUP_PIDS+=("$pid:$peers/sigstore-mock-server.js")
+  for _ in $(seq 1 100); do
+    if grep -q '^http://127\.0\.0\.1:[0-9]' "$dir/url" 2>/dev/null; then
+      SIGSTORE_MOCK_URL=$(cat "$dir/url") SIGSTORE_MOCK_DIR=$dir
+      export SIGSTORE_MOCK_URL SIGSTORE_MOCK_DIR
+      note "sigstore mock at $SIGSTORE_MOCK_URL (state in $dir)"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || { cat "$dir/server.log" >&2; die "the sigstore mock server exited at start-up"; }
+    sleep 0.1
+  done
+  cat "$dir/server.log" >&2
+  die "the sigstore mock server did not write $dir/url within 10 s"
+}
+
+# sigstore_mock_requests [MARK]: the mock's request lines ("<time> <METHOD> <path> <status>")
+# after line MARK (default 0); sigstore_mock_mark gives the current count.
+sigstore_mock_mark() {
+  if [ -f "$SIGSTORE_MOCK_DIR/requests.log" ]; then wc -l < "$SIGSTORE_MOCK_DIR/requests.log" | tr -d ' '; else echo 0; fi
+}
+sigstore_mock_requests() { tail -n +"$((${1:-0} + 1))" "$SIGSTORE_MOCK_DIR/requests.log" 2>/dev/null || true; }

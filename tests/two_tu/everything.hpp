@@ -7,3 +7,4 @@
 #include <cosign/defaults.hpp>
 #include <cosign/registry/default_client.hpp>
 #endif
+#include <cosign/tlog/log_step.hpp>

@@ -89,7 +89,11 @@ inline result<document> parse(std::string_view text, unsigned max_depth = COSIGN
     rapidjson::ParseResult pr;
     auto gen = [&](document& d) {
         (void)d;
-        pr = reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(ms, h);
+        // Full precision: numbers become the double nearest to their text, as Go's strconv and
+        // ECMAScript read them (RapidJSON's fast path may be 1 ulp off, which changes the RFC
+        // 8785 form of a number).
+        pr = reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
+                          rapidjson::kParseFullPrecisionFlag>(ms, h);
         return !pr.IsError();
     };
     doc.Populate(gen);
