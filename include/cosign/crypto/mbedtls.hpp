@@ -507,7 +507,8 @@ struct mbedtls {
     /// PBKDF2-HMAC-SHA256 (RFC 8018) of `len` bytes into `out`: what crypto::scrypt builds on.
     static result<void> pbkdf2_hmac_sha256(byte_view password, byte_view salt, std::uint32_t iterations,
                                            std::uint8_t* out, std::size_t len) {
-        if (len > 0xffffffffu) return fail(errc::invalid_argument, "PBKDF2: the derived key is too long");
+        if (static_cast<std::uint64_t>(len) > 0xffffffffu)
+            return fail(errc::invalid_argument, "PBKDF2: the derived key is too long");
 #if MBEDTLS_VERSION_NUMBER >= 0x03030000
         int ret = mbedtls_pkcs5_pbkdf2_hmac_ext(MBEDTLS_MD_SHA256, detail::nonnull(password), password.size(),
                                                 detail::nonnull(salt), salt.size(), iterations,
