@@ -90,7 +90,7 @@ struct verification {
 /// Verifies images against a public key.
 template <class Crypto, class Transport>
 class basic_verifier {
-    static_assert(check_crypto_policy<Crypto>(), "basic_verifier: Crypto is not a crypto policy");
+    static_assert(check_verify_crypto<Crypto>(), "basic_verifier: Crypto lacks the verify set of a crypto policy");
 
 public:
     using client_type = registry::basic_client<Transport>;
