@@ -532,6 +532,16 @@ inline result<void> write_cache_config(const std::string& cache_root, std::strin
     return detail::write_atomic(cache_root + "/" + mirror_path_name(mirror) + ".json", cfg);
 }
 
+/// Removes a mirror's cached metadata (root, timestamp, snapshot, targets), so that the next
+/// client starts over from its initial root; cached target files stay (they are checked by hash).
+inline result<void> clear_metadata(const std::string& cache_dir) {
+    for (const char* f : {"root.json", "timestamp.json", "snapshot.json", "targets.json"}) {
+        const std::string p = cache_dir + "/" + f;
+        if (::unlink(p.c_str()) != 0 && errno != ENOENT) return cosign::detail::io_fail("cannot remove", p, errno);
+    }
+    return {};
+}
+
 /// The mirror recorded in `<cache root>/remote.json`, or nullopt when there is none.
 inline std::optional<std::string> cached_mirror(const std::string& cache_root) {
     auto text = detail::read_optional(cache_root + "/remote.json", 65536);
