@@ -16,6 +16,7 @@
 
 #include <cosign/core/json_writer.hpp>
 #include <cosign/crypto/mbedtls.hpp>
+#include <cosign/trust/default_trust_root.hpp>
 #include <cosign/trust/public_good_root.hpp>
 #include <cosign/trust/tuf.hpp>
 
@@ -661,4 +662,61 @@ TEST_CASE("TUF: the cache directory is named as sigstore-go names it", "[tuf]") 
     CHECK(tuf::mirror_path_name("https://tuf-repo-cdn.sigstore.dev") == "tuf-repo-cdn.sigstore.dev");
     CHECK(tuf::mirror_path_name("https://github.github.com/prod-tuf-root") == "github.github.com-prod-tuf-root");
     CHECK(tuf::mirror_path_name("http://127.0.0.1:8080/tuf") == "127.0.0.1-8080-tuf");
+}
+
+TEST_CASE("trust resolution: --trusted-root, then SIGSTORE_*, then TUF with a one-day cache", "[tuf]") {
+    repository repo;
+    repo.targets["trusted_root.json"] = slurp("cosign/trust/sigstore-trusted_root.json");
+    repo.publish();
+    temp_dir dir;
+    std::int64_t clock = 1800000000;
+    trust::tuf_cache_options c;
+    c.cache_root = dir.path;
+    c.default_mirror = mirror;
+    c.initial_root = repo.root_json;
+    c.now = [&clock] { return instant::from_unix(clock); };
+    std::map<std::string, std::string> env;
+    auto getenv = [&](const char* n) -> const char* {
+        auto it = env.find(n);
+        return it == env.end() ? nullptr : it->second.c_str();
+    };
+
+    // An explicit file wins over everything and needs no network.
+    auto from_file = trust::resolve_trust_root<crypto_policy>(
+        std::string(COSIGN_TEST_DATA) + "/cosign/trust/cosign-trusted_root_pgi.json", memory_transport{repo.server}, c, getenv);
+    REQUIRE(from_file);
+    CHECK(from_file->timestamp_authorities.empty());
+    auto bad_file = trust::resolve_trust_root<crypto_policy>(std::string(COSIGN_TEST_DATA) + "/cosign/trust/sigstore-rekor.pub",
+                                                             memory_transport{repo.server}, c, getenv);
+    REQUIRE_FALSE(bad_file);
+    CHECK(bad_file.error().message().find("sigstore-rekor.pub: trusted root: invalid JSON") != std::string::npos);
+    CHECK(repo.server->requests.empty());
+
+    // A SIGSTORE_* variable wins over TUF.
+    env[trust::env_rekor_public_key] = std::string(COSIGN_TEST_DATA) + "/cosign/trust/sigstore-rekor.pub";
+    auto from_env = trust::resolve_trust_root<crypto_policy>("", memory_transport{repo.server}, c, getenv);
+    REQUIRE(from_env);
+    CHECK(from_env->tlogs.size() == 1);
+    CHECK(from_env->certificate_authorities.empty());
+    CHECK(repo.server->requests.empty());
+    env.clear();
+
+    // TUF: a full update the first time, then the cache for a day, then an update again.
+    auto first = trust::resolve_trust_root<crypto_policy>("", memory_transport{repo.server}, c, getenv);
+    REQUIRE(first);
+    CHECK(first->ctlogs.size() == 2);
+    const std::size_t after_first = repo.server->requests.size();
+    CHECK(after_first == 5);  // 2.root.json, timestamp, snapshot, targets, the target
+    clock += 3600;
+    auto cached_one = trust::resolve_trust_root<crypto_policy>("", memory_transport{repo.server}, c, getenv);
+    REQUIRE(cached_one);
+    CHECK(repo.server->requests.size() == after_first);
+    clock += 2 * 86400;
+    auto refreshed = trust::resolve_trust_root<crypto_policy>("", memory_transport{repo.server}, c, getenv);
+    REQUIRE(refreshed);
+    CHECK(repo.server->requests.size() > after_first);
+    // The mirror recorded in remote.json is the one used next time.
+    auto m = tuf::cached_mirror(dir.path);
+    REQUIRE(m);
+    CHECK(*m == mirror);
 }
