@@ -330,6 +330,24 @@ TEST_CASE("TUF: root rotation 1 -> 2 -> 3 with threshold changes", "[tuf]") {
         client cl(memory_transport{repo.server}, opts(repo));
         CHECK(refresh_error(cl).find("1 valid of the 2 required from the root role") != std::string::npos);
     }
+    SECTION("one key listed under two key ids counts once") {
+        std::string v2dup = root_signed(2, far_future, {{&b, &c2}, 2}, ts, sn, tg, false);
+        // c2's entry and role slot now hold b's key: two ids, one key.
+        const std::string c2_key = quote(c2.id) + ":" + key_json(c2);
+        REQUIRE(v2dup.find(c2_key) != std::string::npos);
+        v2dup.replace(v2dup.find(c2_key), c2_key.size(), quote(c2.id) + ":" + key_json(b));
+        std::string env = sign_metadata(v2dup, {&repo.root_key, &b});
+        // b's signature again, under c2's id.
+        auto doc = json::parse(env);
+        REQUIRE(doc);
+        const auto& sigs = *json::member(*doc, "signatures");
+        const std::string b_sig(*json::string_member(sigs[1], "sig"));
+        env.insert(env.find("],\"signed\""), ",{\"keyid\":" + quote(c2.id) + ",\"sig\":" + quote(b_sig) + "}");
+        repo.server->files[m + "/2.root.json"] = env;
+        client cl(memory_transport{repo.server}, opts(repo));
+        CHECK(refresh_error(cl).find("TUF 2.root.json: not enough signatures: 1 valid of the 2 required") !=
+              std::string::npos);
+    }
     SECTION("N+1.root.json holding another version is refused") {
         const std::string v3_as_2 = root_signed(3, far_future, {{&b, &c2}, 2}, ts, sn, tg, false);
         repo.server->files[m + "/2.root.json"] = sign_metadata(v3_as_2, {&repo.root_key, &b, &c2});

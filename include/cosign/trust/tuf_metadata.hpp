@@ -325,8 +325,10 @@ result<void> verify_role(const root_metadata& root, std::string_view role_name, 
     const role& r = rit->second;
     std::uint64_t good = 0;
     std::string why;
+    std::set<std::string> counted_keys;  // one key listed under two ids counts once
     for (const auto& keyid : r.keyids) {
         const key& k = root.keys.at(keyid);
+        if (counted_keys.count(k.public_value)) continue;
         bool counted = false;
         std::string last;
         for (const auto& sig : env.signatures) {
@@ -340,6 +342,7 @@ result<void> verify_role(const root_metadata& root, std::string_view role_name, 
         }
         if (counted) {
             ++good;
+            counted_keys.insert(k.public_value);
         } else if (!last.empty()) {
             why += "; key " + keyid.substr(0, 16) + ": " + last;
         }
