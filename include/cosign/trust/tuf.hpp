@@ -85,6 +85,7 @@ inline std::string mirror_path_name(std::string_view url) {
     else if (s.rfind("http://", 0) == 0) s.erase(0, 7);
     for (auto& c : s)
         if (c == '/' || c == ':') c = '-';
+    if (s.empty() || s == "." || s == "..") s = "_" + s;  // never the cache root or its parent
     return s;
 }
 
