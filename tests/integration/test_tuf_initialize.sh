@@ -40,6 +40,9 @@ done
 pass "root, timestamp, snapshot and targets.json cached under ~/.sigstore/root/$NAME"
 check_eq "the cached trusted_root.json is the one the mock serves" \
   "$(jq -S . "$SIGSTORE_MOCK_DIR/trusted_root.json")" "$(jq -S . "$CACHE/$NAME/targets/trusted_root.json")"
+check_eq "its Rekor key is the mock's rekor.pub" \
+  "$(openssl pkey -pubin -in "$SIGSTORE_MOCK_DIR/rekor.pub" -outform DER | base64 -w0)" \
+  "$(jq -r '.tlogs[0].publicKey.rawBytes' "$CACHE/$NAME/targets/trusted_root.json")"
 check "$NAME.json holds lastTimestamp as RFC 3339" \
   jq -e '.lastTimestamp | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$")' "$CACHE/$NAME.json"
 

@@ -740,3 +740,50 @@ TEST_CASE("trust resolution: --trusted-root, then SIGSTORE_*, then TUF with a on
     REQUIRE(m);
     CHECK(*m == mirror);
 }
+
+TEST_CASE("TUF: the cache alone is trusted only while it verifies and is current", "[tuf]") {
+    repository repo;
+    temp_dir dir;
+    {
+        client first(memory_transport{repo.server}, opts(repo, dir.path));
+        REQUIRE(first.refresh());
+        REQUIRE(first.get_target("trusted_root.json"));
+    }
+    auto offline = std::make_shared<repo_server>();
+    SECTION("current and intact: usable with no request") {
+        client c(memory_transport{offline}, opts(repo, dir.path));
+        REQUIRE(c.load_from_cache());
+        CHECK(c.get_target("trusted_root.json"));
+        CHECK(offline->requests.empty());
+        CHECK_FALSE(c.get_target("rekor.pub"));  // never downloaded, and no network here
+        CHECK(offline->requests.size() == 1);
+    }
+    SECTION("expired since it was cached") {
+        auto o = opts(repo, dir.path);
+        o.now = [] { return instant::from_unix(4102444800 + 86400); };  // after 2099-01-01
+        client c(memory_transport{offline}, o);
+        auto r = c.load_from_cache();
+        REQUIRE_FALSE(r);
+        CHECK(r.error().message().find("TUF root.json: expired at 2099-01-01T00:00:00Z") != std::string::npos);
+    }
+    SECTION("a cached targets.json changed on disk") {
+        const std::string path = dir.path + "/targets.json";
+        std::string text = repo.targets_text;
+        const auto sp = text.find("\"sig\":\"") + 7;
+        text[sp] = text[sp] == '3' ? '4' : '3';
+        REQUIRE(write_file_0600(path, text));
+        client c(memory_transport{offline}, opts(repo, dir.path));
+        auto r = c.load_from_cache();
+        REQUIRE_FALSE(r);
+        CHECK(r.error().message().find("TUF targets.json: sha256 ") != std::string::npos);
+    }
+    SECTION("an incomplete cache") {
+        REQUIRE(tuf::clear_metadata(dir.path));
+        REQUIRE(write_file_0600(dir.path + "/root.json", repo.root_json));
+        client c(memory_transport{offline}, opts(repo, dir.path));
+        auto r = c.load_from_cache();
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code() == errc::not_found);
+        CHECK(r.error().message().find("is incomplete (run initialize)") != std::string::npos);
+    }
+}
