@@ -11,12 +11,18 @@
 ///
 /// where <mirror as a path> is the URL without `https://` or `http://`, `/` and `:` made `-`
 /// (`tuf-repo-cdn.sigstore.dev`, `127.0.0.1-8080-tuf`). Files are written owner-only.
+///
+/// Not supported (each refused by name, never skipped): delegated targets roles (targets are
+/// looked up in the top-level targets.json, where Sigstore keeps trusted_root.json), targets
+/// with no sha256 hash, and key types other than ECDSA P-256 (`ecdsa`, `ecdsa-sha2-nistp256`)
+/// and Ed25519 (through the crypto policy's optional verify_ed25519).
 #pragma once
 
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <optional>
 #include <string>
