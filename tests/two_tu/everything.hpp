@@ -8,3 +8,9 @@
 #include <cosign/registry/default_client.hpp>
 #endif
 #include <cosign/tlog/log_step.hpp>
+// Trust material and the TUF client (no backend of their own; named here to check them for ODR).
+#include <cosign/trust/trust_root.hpp>
+#include <cosign/trust/trusted_root_json.hpp>
+#include <cosign/trust/sigstore_env.hpp>
+#include <cosign/trust/tuf.hpp>
+#include <cosign/trust/public_good_root.hpp>
