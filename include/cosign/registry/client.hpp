@@ -3,10 +3,15 @@
 /// transport policy.
 ///
 ///     cosign::registry::basic_client<cosign::transport::fake_transport> c(fake);
-///     auto info = c.head_manifest("127.0.0.1:5000", "demo", "latest");   // digest, media type, size
+///     auto m = c.get_manifest("127.0.0.1:5000", "demo", "latest");   // bytes, media type, digest
 ///
 /// Registries are named by host ("127.0.0.1:5000", "ghcr.io", "docker.io") and repositories by
-/// path ("library/alpine"): plain strings, so this layer does not depend on oci/.
+/// path ("library/alpine"): plain strings, so the client does not depend on oci/ (the
+/// `.sig` writer beside it, signature_writer.hpp, does).
+///
+/// A tag resolves to the digest of the manifest bytes it names (get_manifest), never to the
+/// registry's Docker-Content-Digest header alone: head_manifest, which trusts the header, is for
+/// checking whether a tag moved, not for choosing what to sign or verify.
 ///
 /// Round trips are kept low: there is no /v2/ ping; the first 401 teaches the host's auth
 /// scheme, Basic credentials from the docker config are sent up front (https or loopback
@@ -250,7 +255,8 @@ public:
     std::size_t request_count() const noexcept { return requests_; }
 
     /// HEAD of a manifest by tag or digest: its digest (Docker-Content-Digest), media type and
-    /// size. Falls back to GET when the registry gives no digest for a tag.
+    /// size. Falls back to GET when the registry gives no digest for a tag. The digest is the
+    /// registry's say-so: resolve what is signed or verified with get_manifest.
     result<manifest_info> head_manifest(std::string_view host, std::string_view repo, std::string_view ref) {
         COSIGN_TRY_VOID(check_names(host, repo, ref));
         std::string h = detail::api_host(host);
