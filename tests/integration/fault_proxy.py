@@ -22,6 +22,8 @@ A rule applies to the first `times` requests (default: all) whose method matches
     truncate        forward, send the headers and half of the body, then close (FIN)
     slow            forward, then wait `delay` seconds (default 5) before answering
     redirect        answer 307 to the same target on http://localhost:A (another host)
+    digest          forward, then answer with `Docker-Content-Digest: digest` (a lying registry,
+                    proxy or cache: the header names another image than the bytes)
 
 Each request is logged as one line: "PORT METHOD TARGET -> FAULT|pass STATUS".
 Bounded by construction: it only serves 127.0.0.1 and stops on SIGTERM.
@@ -187,6 +189,9 @@ class Handler(socketserver.BaseRequestHandler):
             rfirst, rheaders = parse_head(rhead)
             status = rfirst.split(" ")[1] if " " in rfirst else "?"
             rheaders = [(k, v) for k, v in rheaders if k.lower() not in ("connection", "keep-alive")]
+            if name == "digest":
+                rheaders = [(k, v) for k, v in rheaders if k.lower() != "docker-content-digest"]
+                rheaders.append(("Docker-Content-Digest", fault["digest"]))
             rheaders.append(("Connection", "close"))
             rhead = (rfirst + "\r\n" + "".join(f"{k}: {v}\r\n" for k, v in rheaders) + "\r\n").encode()
             full = rhead + rbody
@@ -212,6 +217,9 @@ class Handler(socketserver.BaseRequestHandler):
                 return
             sock.sendall(full)
             auth = " auth" if header(headers, "Authorization") else ""
+            if name == "digest":
+                srv.log(f"{method} {target} -> digest {fault['digest']} (upstream {status})")
+                return
             srv.log(f"{method} {target} -> pass {status}{auth}")
         except (OSError, ValueError) as e:
             srv.log(f"proxy error: {e}")

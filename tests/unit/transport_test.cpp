@@ -3,7 +3,7 @@
 #include "catch.hpp"
 
 #include <cosign/transport/concepts.hpp>
-#include <cosign/transport/fake.hpp>
+#include <cosign/testing/fake_registry.hpp>
 #include <cosign/transport/url.hpp>
 
 using namespace cosign;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /// fake_transport: an in-memory OCI registry behind the transport policy, for tests and examples without a
-/// network.
+/// network. A testing header: cosign.hpp does not include it.
 ///
 /// It serves the distribution API for any host: manifests by tag and digest (GET, HEAD, PUT,
 /// DELETE), blobs (GET, HEAD, DELETE), uploads (POST, PATCH, PUT ?digest=, optionally the
@@ -12,7 +12,7 @@
 ///     fake.put_manifest("registry.test", "demo", "latest", body,
 ///     "application/vnd.oci.image.manifest.v1+json");
 ///     cosign::registry::basic_client<cosign::transport::fake_transport> c(fake);
-///     auto info = c.head_manifest("registry.test", "demo", "latest");
+///     auto m = c.get_manifest("registry.test", "demo", "latest");
 ///     CHECK(fake.request_count() == 1);
 #pragma once
 
@@ -31,8 +31,8 @@
 #include "../core/json_writer.hpp"
 #include "../core/result.hpp"
 #include "../core/sha256.hpp"
-#include "concepts.hpp"
-#include "url.hpp"
+#include "../transport/concepts.hpp"
+#include "../transport/url.hpp"
 
 namespace cosign {
 inline namespace v0 {
