@@ -13,7 +13,7 @@
 #include <mbedtls/pk.h>
 
 #include <cosign/cosign.hpp>
-#include <cosign/transport/fake.hpp>
+#include <cosign/testing/fake_registry.hpp>
 
 using namespace cosign;
 
