@@ -41,7 +41,7 @@ httplib_transport fast_transport() {
     httplib_transport::options o;
     o.initial_backoff = std::chrono::milliseconds(1);
     o.connect_timeout = std::chrono::seconds(2);
-    o.read_timeout = std::chrono::seconds(5);
+    o.stall_timeout = std::chrono::seconds(5);
     return httplib_transport(o);
 }
 

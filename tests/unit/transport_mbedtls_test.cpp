@@ -157,7 +157,7 @@ TEST_CASE("mbedtls_transport reports refused connections and TLS to a plain serv
     s.svr.Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content("plain", "text/plain"); });
     s.start();
     mbedtls_transport::options o;
-    o.read_timeout = std::chrono::seconds(2);
+    o.stall_timeout = std::chrono::seconds(2);
     mbedtls_transport t(o);
     auto tls = t.send(get("https://127.0.0.1:" + std::to_string(s.port) + "/"));
     REQUIRE_FALSE(tls);
