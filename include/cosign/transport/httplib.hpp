@@ -11,7 +11,8 @@
 /// - cpp-httplib's own redirect following is off (it forwards Authorization to other hosts and,
 ///   before 0.12.2, percent-decodes the Location header); redirects are followed here: at most
 ///   options::max_redirects, Authorization dropped when the origin changes, https -> http refused,
-///   and on old cpp-httplib the Location's percent-encoding is restored before it is used.
+///   and on old cpp-httplib the Location's percent-encoding is restored before it is used
+///   (transport::follow_redirects).
 /// - TLS: server certificates and host names verified unless tls_verify is false; CA certificates
 ///   from options::ca_file/ca_dir, else $SSL_CERT_FILE/$SSL_CERT_DIR, else the system's
 ///   (transport::detail::find_ca_locations), else the TLS library's default paths.
@@ -253,13 +254,8 @@ public:
 
     /// One exchange: redirects followed, retries done, body bounded, deadline kept.
     result<response> send(const request& req) {
-        return follow_redirects(
-            req,
-            [this](const request& r) {
-                return detail::send_with_retries(
-                    r, opts_, [this](const request& one, bool& retryable) { return send_once(one, retryable); });
-            },
-            opts_.max_redirects);
+        return detail::send_with_policies(
+            req, opts_, [this](const request& one, bool& retryable) { return send_once(one, retryable); });
     }
 
     /// Number of connections (origins) currently held open or ready.

@@ -109,6 +109,14 @@ result<response> send_with_retries(const request& req, const options& o, Once&& 
     }
 }
 
+/// What send() is in every shipped transport: redirects followed (transport::follow_redirects),
+/// each hop sent with retries (send_with_retries) by `once(req, retryable_failure)`.
+template <class Once>
+result<response> send_with_policies(const request& req, const options& o, Once&& once) {
+    return follow_redirects(
+        req, [&](const request& hop) { return send_with_retries(hop, o, once); }, o.max_redirects);
+}
+
 }  // namespace detail
 }  // namespace transport
 }  // namespace v0

@@ -294,13 +294,8 @@ public:
 
     /// One exchange: redirects followed, retries done, body bounded, deadline kept.
     result<response> send(const request& req) {
-        return follow_redirects(
-            req,
-            [this](const request& r) {
-                return detail::send_with_retries(
-                    r, opts_, [this](const request& one, bool& retryable) { return send_once(one, retryable); });
-            },
-            opts_.max_redirects);
+        return detail::send_with_policies(
+            req, opts_, [this](const request& one, bool& retryable) { return send_once(one, retryable); });
     }
 
 private:
