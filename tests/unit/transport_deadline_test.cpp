@@ -69,7 +69,9 @@ public:
 
     int port() const { return port_; }
     std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
-    std::string url(const std::string& path = "/v2/demo/manifests/latest") const { return "http://" + host() + path; }
+    std::string url(const std::string& path = "/v2/demo/manifests/latest") const {
+        return "http://" + host() + path;
+    }
     int requests() const { return requests_; }
 
 private:
@@ -111,12 +113,15 @@ private:
         ++requests_;
         switch (how_) {
             case how::drip_body:
-                if (!send_all(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n")) return;
+                if (!send_all(c,
+                              "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n"))
+                    return;
                 for (int i = 0; i < 100 && pause(200); ++i)
                     if (!send_all(c, "x")) return;
                 return;
             case how::drip_headers: {
-                std::string head = "HTTP/1.1 200 OK\r\nX-Slow: " + std::string(100, 'a') + "\r\nContent-Length: 0\r\n\r\n";
+                std::string head =
+                    "HTTP/1.1 200 OK\r\nX-Slow: " + std::string(100, 'a') + "\r\nContent-Length: 0\r\n\r\n";
                 for (char ch : head) {
                     if (!pause(200) || !send_all(c, std::string(1, ch))) return;
                 }
@@ -124,11 +129,13 @@ private:
             }
             case how::silent:
                 while (!stop_) {
-                    if (wait_readable(c, 20) && ::recv(c, buf, sizeof buf, 0) <= 0) return;  // the client hung up
+                    if (wait_readable(c, 20) && ::recv(c, buf, sizeof buf, 0) <= 0)
+                        return;  // the client hung up
                 }
                 return;
             case how::busy:
-                send_all(c, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n");
+                send_all(c,
+                         "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n");
                 return;
         }
     }
@@ -217,8 +224,8 @@ TEST_CASE("a deadline clamps waits to the time left and says what it was when it
     CHECK_FALSE(far.passed());
 }
 
-TEMPLATE_TEST_CASE("a registry that drips its body a byte at a time is cut off at the deadline", "[transport]",
-                   COSIGN_TEST_TRANSPORTS) {
+TEMPLATE_TEST_CASE("a registry that drips its body a byte at a time is cut off at the deadline",
+                   "[transport]", COSIGN_TEST_TRANSPORTS) {
     drip_server s(drip_server::how::drip_body);
     TestType t{transport::options{}};  // the default 30 s stall timeout never fires: bytes keep coming
     auto t0 = steady_clock::now();
@@ -232,8 +239,8 @@ TEMPLATE_TEST_CASE("a registry that drips its body a byte at a time is cut off a
     CHECK(took < 6);  // the whole body needs 20 s
 }
 
-TEMPLATE_TEST_CASE("a registry that drips its headers a byte at a time is cut off at the deadline", "[transport]",
-                   COSIGN_TEST_TRANSPORTS) {
+TEMPLATE_TEST_CASE("a registry that drips its headers a byte at a time is cut off at the deadline",
+                   "[transport]", COSIGN_TEST_TRANSPORTS) {
     drip_server s(drip_server::how::drip_headers);
     TestType t{transport::options{}};
     auto t0 = steady_clock::now();
@@ -281,8 +288,8 @@ TEMPLATE_TEST_CASE("a stalled GET is retried, and the retries end at the deadlin
     CHECK(took < 5);           // 100 retries of 300 ms would take 30 s
 }
 
-TEMPLATE_TEST_CASE("a retry never sleeps past the deadline: the last answer comes back instead", "[transport]",
-                   COSIGN_TEST_TRANSPORTS) {
+TEMPLATE_TEST_CASE("a retry never sleeps past the deadline: the last answer comes back instead",
+                   "[transport]", COSIGN_TEST_TRANSPORTS) {
     drip_server s(drip_server::how::busy);
     TestType t{transport::options{}};
     auto t0 = steady_clock::now();
@@ -318,8 +325,8 @@ TEMPLATE_TEST_CASE("the registry client ends a dripping operation at its deadlin
     double took = seconds_since(t0);
     REQUIRE_FALSE(m);
     CHECK(m.error().code() == errc::network);
-    CHECK_THAT(m.error().message(),
-               Catch::StartsWith("registry " + s.host() + ": the operation timed out after 1s (-t/--timeout)"));
+    CHECK_THAT(m.error().message(), Catch::StartsWith("registry " + s.host() +
+                                                      ": the operation timed out after 1s (-t/--timeout)"));
     CHECK(took < 6);
     // Later operations of the same client fail at once: the deadline is the whole operation's.
     t0 = steady_clock::now();
@@ -341,8 +348,9 @@ struct recording_transport {
             r.body = R"({"token":"t0k3n"})";
         } else if (req.header("Authorization").empty()) {
             r.status = 401;
-            r.headers.emplace_back("WWW-Authenticate",
-                                   R"(Bearer realm="https://auth.test/token",service="reg",scope="repository:demo:pull")");
+            r.headers.emplace_back(
+                "WWW-Authenticate",
+                R"(Bearer realm="https://auth.test/token",service="reg",scope="repository:demo:pull")");
         } else {
             r.status = 200;
             r.headers.emplace_back("Content-Type", "application/vnd.oci.image.manifest.v1+json");

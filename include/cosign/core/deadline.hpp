@@ -45,7 +45,8 @@ public:
     const std::string& source() const noexcept { return source_; }
 
     /// Time left (zero once passed); `wait` itself when no deadline is set.
-    std::chrono::milliseconds clamp(std::chrono::milliseconds wait, clock::time_point now = clock::now()) const {
+    std::chrono::milliseconds clamp(std::chrono::milliseconds wait,
+                                    clock::time_point now = clock::now()) const {
         if (!set_) return wait;
         if (now >= when_) return std::chrono::milliseconds(0);
         // Rounded up: a wait of 0 ms would mean "do not wait" where a few microseconds remain.

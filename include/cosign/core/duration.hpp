@@ -56,7 +56,9 @@ inline std::string go_fraction(std::uint64_t& v, int prec) {
 /// e.g. `time: invalid duration "abc"`, `time: missing unit in duration "5"`.
 inline result<std::chrono::nanoseconds> parse_go_duration(std::string_view text) {
     const std::string_view orig = text;
-    auto invalid = [&] { return fail(errc::invalid_argument, "time: invalid duration " + detail::go_quote(orig)); };
+    auto invalid = [&] {
+        return fail(errc::invalid_argument, "time: invalid duration " + detail::go_quote(orig));
+    };
     constexpr std::uint64_t limit = std::uint64_t(1) << 63;
     bool neg = false;
     if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
@@ -104,7 +106,8 @@ inline result<std::chrono::nanoseconds> parse_go_duration(std::string_view text)
         if (!pre && !post) return invalid();
         std::size_t u = 0;
         while (u < text.size() && text[u] != '.' && !(text[u] >= '0' && text[u] <= '9')) ++u;
-        if (u == 0) return fail(errc::invalid_argument, "time: missing unit in duration " + detail::go_quote(orig));
+        if (u == 0)
+            return fail(errc::invalid_argument, "time: missing unit in duration " + detail::go_quote(orig));
         std::string_view unit_text = text.substr(0, u);
         text.remove_prefix(u);
         std::uint64_t unit = 0;
@@ -126,13 +129,16 @@ inline result<std::chrono::nanoseconds> parse_go_duration(std::string_view text)
         if (whole > limit / unit) return invalid();
         whole *= unit;
         if (frac > 0) {
-            whole += static_cast<std::uint64_t>(static_cast<double>(frac) * (static_cast<double>(unit) / scale));
+            whole +=
+                static_cast<std::uint64_t>(static_cast<double>(frac) * (static_cast<double>(unit) / scale));
             if (whole > limit) return invalid();
         }
         total += whole;
         if (total > limit) return invalid();
     }
-    if (neg) return std::chrono::nanoseconds(total == limit ? std::numeric_limits<std::int64_t>::min() : -static_cast<std::int64_t>(total));
+    if (neg)
+        return std::chrono::nanoseconds(total == limit ? std::numeric_limits<std::int64_t>::min()
+                                                       : -static_cast<std::int64_t>(total));
     if (total > limit - 1) return invalid();
     return std::chrono::nanoseconds(static_cast<std::int64_t>(total));
 }

@@ -679,7 +679,8 @@ private:
 
     // The error of a request cut by the deadline: names the registry and the request.
     error timed_out(const std::string& host, const error& e, const std::string& during) const {
-        return error(errc::network, "registry " + host + ": " + opts_.deadline.expired_message() + ", during " + during,
+        return error(errc::network,
+                     "registry " + host + ": " + opts_.deadline.expired_message() + ", during " + during,
                      e.backend_code());
     }
 

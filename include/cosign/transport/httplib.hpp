@@ -385,11 +385,13 @@ private:
             conns_.erase(u.origin());
             if (fired || expired || timer.expired()) return timer.timed_out(static_cast<int>(err));
             bool io = err == httplib::Error::Read || err == httplib::Error::Write;
-            retryable_failure = io || err == httplib::Error::Connection || err == httplib::Error::ConnectionTimeout;
+            retryable_failure =
+                io || err == httplib::Error::Connection || err == httplib::Error::ConnectionTimeout;
             // cpp-httplib tells a timed-out read from a failed one by nothing but the time it took.
             if (io && clock::now() - last_byte + std::chrono::milliseconds(20) >= timer.stall_timeout())
-                return timer.stalled(err == httplib::Error::Read ? "waiting for the response" : "sending the request",
-                                     static_cast<int>(err));
+                return timer.stalled(
+                    err == httplib::Error::Read ? "waiting for the response" : "sending the request",
+                    static_cast<int>(err));
             return detail::unreachable(u, why, static_cast<int>(err));
         }
         response out;

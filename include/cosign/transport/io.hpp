@@ -48,7 +48,8 @@ public:
     std::chrono::milliseconds wait(std::chrono::milliseconds limit) const {
         if (limit.count() <= 0) limit = std::chrono::milliseconds(1);
         auto w = deadline_.clamp(limit);
-        return deadline_.passed() ? std::chrono::milliseconds(0) : (w.count() < 1 ? std::chrono::milliseconds(1) : w);
+        return deadline_.passed() ? std::chrono::milliseconds(0)
+                                  : (w.count() < 1 ? std::chrono::milliseconds(1) : w);
     }
     /// The next wait for one byte.
     std::chrono::milliseconds wait() const { return wait(stall_); }
@@ -79,7 +80,9 @@ private:
 inline bool idempotent_method(const std::string& m) {
     return m == "GET" || m == "HEAD" || m == "PUT" || m == "DELETE" || m == "OPTIONS";
 }
-inline bool retry_status(int s) { return s == 408 || s == 429 || s == 500 || s == 502 || s == 503 || s == 504; }
+inline bool retry_status(int s) {
+    return s == 408 || s == 429 || s == 500 || s == 502 || s == 503 || s == 504;
+}
 
 /// Sends req with `once(req, retryable_failure)` (one attempt, no redirects) and retries an
 /// idempotent request (GET, HEAD, PUT, DELETE) on 408, 429, 5xx and on failures `once` marks
@@ -93,7 +96,8 @@ result<response> send_with_retries(const request& req, const options& o, Once&& 
     for (unsigned attempt = 0;; ++attempt) {
         bool retryable_failure = false;
         result<response> r = once(req, retryable_failure);
-        bool retry = may_retry && attempt < o.max_retries && (r ? retry_status(r->status) : retryable_failure);
+        bool retry =
+            may_retry && attempt < o.max_retries && (r ? retry_status(r->status) : retryable_failure);
         if (!retry) return r;
         auto wait = o.initial_backoff * (1u << (attempt < 16 ? attempt : 16));
         if (r) {
@@ -102,7 +106,8 @@ result<response> send_with_retries(const request& req, const options& o, Once&& 
                 wait = std::chrono::seconds(std::atoi(ra.c_str()));
         }
         if (wait > o.max_backoff) wait = o.max_backoff;
-        auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+        auto spent =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
         if (spent + wait > o.max_retry_time) return r;
         if (req.deadline.clamp(wait) < wait) return r;  // no sleep past the deadline
         std::this_thread::sleep_for(wait);

@@ -154,9 +154,9 @@ struct mbedtls_connection {
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
     bool tls = false;
-    std::string host;     // for the certificate's name check
-    std::string origin;   // for messages
-    std::string buf;      // bytes received and not yet consumed, from pos
+    std::string host;    // for the certificate's name check
+    std::string origin;  // for messages
+    std::string buf;     // bytes received and not yet consumed, from pos
     std::size_t pos = 0;
     bool eof = false;
     const exchange_clock& timer;
@@ -180,7 +180,8 @@ struct mbedtls_connection {
         auto w = timer.wait();
         if (w.count() == 0) return timer.timed_out(want);
         int r = wait_fd(net.fd, want == MBEDTLS_ERR_SSL_WANT_READ ? POLLIN : POLLOUT, w);
-        if (r < 0) return fail(errc::network, origin + ": " + std::string(doing) + ": " + std::strerror(errno));
+        if (r < 0)
+            return fail(errc::network, origin + ": " + std::string(doing) + ": " + std::strerror(errno));
         if (r == 0) return timer.waited_in_vain(doing, MBEDTLS_ERR_SSL_TIMEOUT);
         return {};
     }
@@ -219,7 +220,8 @@ struct mbedtls_connection {
         unsigned char tmp[16384];
         for (;;) {
             COSIGN_TRY(std::uint32_t ms, next_read_timeout());
-            int n = tls ? mbedtls_ssl_read(&ssl, tmp, sizeof tmp) : mbedtls_net_recv_timeout(&net, tmp, sizeof tmp, ms);
+            int n = tls ? mbedtls_ssl_read(&ssl, tmp, sizeof tmp)
+                        : mbedtls_net_recv_timeout(&net, tmp, sizeof tmp, ms);
             if (n == MBEDTLS_ERR_SSL_TIMEOUT) return timer.waited_in_vain(doing, n);
             if (n == MBEDTLS_ERR_SSL_WANT_READ || n == MBEDTLS_ERR_SSL_WANT_WRITE) {
                 if (n == MBEDTLS_ERR_SSL_WANT_WRITE) COSIGN_TRY_VOID(wait_ready(n, doing));
@@ -326,8 +328,11 @@ private:
         std::unique_ptr<tls_state> s(new (std::nothrow) tls_state);
         if (!s) return fail(errc::internal, "out of memory");
         static constexpr unsigned char personal[] = "cosign-cpp mbedtls_transport";
-        int ret = mbedtls_ctr_drbg_seed(&s->drbg, mbedtls_entropy_func, &s->entropy, personal, sizeof personal - 1);
-        if (ret != 0) return fail(errc::internal, "cannot seed the random generator: " + detail::mbedtls_error_text(ret), ret);
+        int ret =
+            mbedtls_ctr_drbg_seed(&s->drbg, mbedtls_entropy_func, &s->entropy, personal, sizeof personal - 1);
+        if (ret != 0)
+            return fail(errc::internal,
+                        "cannot seed the random generator: " + detail::mbedtls_error_text(ret), ret);
         if (opts_.tls_verify) {
             detail::ca_locations ca = detail::find_ca_locations(opts_, false);
             const std::string &file = ca.file, &dir = ca.dir;
@@ -350,7 +355,8 @@ private:
         int ret = mbedtls_ssl_config_defaults(&c.conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                               MBEDTLS_SSL_PRESET_DEFAULT);
         if (ret != 0) return detail::mbedtls_io_fail("configuring TLS", ret, c.origin);
-        mbedtls_ssl_conf_authmode(&c.conf, opts_.tls_verify ? MBEDTLS_SSL_VERIFY_REQUIRED : MBEDTLS_SSL_VERIFY_NONE);
+        mbedtls_ssl_conf_authmode(&c.conf,
+                                  opts_.tls_verify ? MBEDTLS_SSL_VERIFY_REQUIRED : MBEDTLS_SSL_VERIFY_NONE);
         mbedtls_ssl_conf_ca_chain(&c.conf, &s->ca, nullptr);
         mbedtls_ssl_conf_rng(&c.conf, mbedtls_ctr_drbg_random, &s->drbg);
 #if MBEDTLS_VERSION_MAJOR < 3
@@ -370,7 +376,8 @@ private:
             ret = mbedtls_ssl_handshake(&c.ssl);
             if (ret == 0) break;
             if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
-                if (ret == MBEDTLS_ERR_SSL_WANT_WRITE) COSIGN_TRY_VOID(c.wait_ready(ret, "in the TLS handshake"));
+                if (ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+                    COSIGN_TRY_VOID(c.wait_ready(ret, "in the TLS handshake"));
                 continue;
             }
             c.tls = false;  // no close_notify on a failed handshake
@@ -399,9 +406,11 @@ private:
                 c.pos = nl + 2;
                 return line;
             }
-            if (c.buf.size() - c.pos > 65536) return fail(errc::registry, c.origin + ": response header line too long");
+            if (c.buf.size() - c.pos > 65536)
+                return fail(errc::registry, c.origin + ": response header line too long");
             COSIGN_TRY(std::size_t n, c.fill("reading the response"));
-            if (n == 0) return fail(errc::network, c.origin + ": connection closed in the middle of a response");
+            if (n == 0)
+                return fail(errc::network, c.origin + ": connection closed in the middle of a response");
         }
     }
 
@@ -409,7 +418,8 @@ private:
     result<void> read_exact(detail::mbedtls_connection& c, std::size_t n, std::string& out) {
         while (c.buf.size() - c.pos < n) {
             COSIGN_TRY(std::size_t r, c.fill("reading the response body"));
-            if (r == 0) return fail(errc::network, c.origin + ": connection closed in the middle of a response body");
+            if (r == 0)
+                return fail(errc::network, c.origin + ": connection closed in the middle of a response body");
         }
         out.append(c.buf, c.pos, n);
         c.pos += n;
@@ -427,7 +437,8 @@ private:
         if (!connected) {
             // As httplib_transport: a connection that could not be made is worth another try, a
             // TLS failure is not, nor the deadline.
-            retryable_failure = !timer.expired() && connected.error().backend_code() == MBEDTLS_ERR_NET_CONNECT_FAILED;
+            retryable_failure =
+                !timer.expired() && connected.error().backend_code() == MBEDTLS_ERR_NET_CONNECT_FAILED;
             return std::move(connected).error();
         }
         auto r = exchange(c, req, u);
@@ -474,7 +485,8 @@ private:
                 COSIGN_TRY(std::string line, read_line(c));
                 if (line.empty()) break;
                 header_bytes += line.size();
-                if (header_bytes > 256 * 1024) return fail(errc::registry, origin + ": response headers too large");
+                if (header_bytes > 256 * 1024)
+                    return fail(errc::registry, origin + ": response headers too large");
                 auto colon = line.find(':');
                 if (colon == std::string::npos || colon == 0) continue;
                 std::string_view v = detail::trim_ows(std::string_view(line).substr(colon + 1));
@@ -492,9 +504,11 @@ private:
                 return fail(errc::registry, origin + ": unsupported Transfer-Encoding: " + te);
             for (;;) {
                 COSIGN_TRY(std::string size_line, read_line(c));
-                std::string_view sz = detail::trim_ows(std::string_view(size_line).substr(0, size_line.find(';')));
+                std::string_view sz =
+                    detail::trim_ows(std::string_view(size_line).substr(0, size_line.find(';')));
                 std::size_t n = 0;
-                if (!detail::parse_size(sz, 16, n)) return fail(errc::registry, origin + ": bad chunk size: " + size_line.substr(0, 32));
+                if (!detail::parse_size(sz, 16, n))
+                    return fail(errc::registry, origin + ": bad chunk size: " + size_line.substr(0, 32));
                 if (n == 0) break;
                 if (out.body.size() + n > max) return detail::body_too_large(max);
                 COSIGN_TRY_VOID(read_exact(c, n, out.body));
@@ -509,7 +523,8 @@ private:
         }
         if (!cl.empty()) {
             std::size_t n = 0;
-            if (!detail::parse_size(detail::trim_ows(cl), 10, n)) return fail(errc::registry, origin + ": bad Content-Length: " + cl);
+            if (!detail::parse_size(detail::trim_ows(cl), 10, n))
+                return fail(errc::registry, origin + ": bad Content-Length: " + cl);
             if (n > max) return detail::body_too_large(max);
             COSIGN_TRY_VOID(read_exact(c, n, out.body));
             return out;
