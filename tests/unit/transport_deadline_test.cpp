@@ -42,9 +42,11 @@ public:
         drip_headers,  // the head itself a byte every 200 ms (over 20 s in all)
         silent,        // reads the request and never answers
         busy,          // 503 with Retry-After: 5, at once
+        relay,         // a TCP relay to a TLS server on 127.0.0.1:upstream: the handshake at full speed,
+                       // then, once the client sends application data, the answer a byte every 200 ms
     };
 
-    explicit drip_server(how h) : how_(h) {
+    explicit drip_server(how h, int upstream = 0) : how_(h), upstream_(upstream) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         int one = 1;
         ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -99,7 +101,58 @@ private:
             ::close(c);
         }
     }
+    void relay(int c) {
+        int up = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        a.sin_port = htons(static_cast<std::uint16_t>(upstream_));
+        if (::connect(up, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+            ::close(up);
+            return;
+        }
+        ++requests_;
+        auto last_drip = steady_clock::now();
+        std::string pending;  // upstream bytes not yet given to the client
+        std::string sent;     // what the client sent, to find its first application-data record
+        char buf[16384];
+        while (!stop_) {
+            pollfd p[2] = {{c, POLLIN, 0}, {up, POLLIN, 0}};
+            ::poll(p, 2, 10);
+            if (p[0].revents) {
+                ssize_t n = ::recv(c, buf, sizeof buf, 0);
+                if (n <= 0 || !send_all(up, std::string(buf, static_cast<std::size_t>(n)))) break;
+                sent.append(buf, static_cast<std::size_t>(n));
+            }
+            if (p[1].revents) {
+                ssize_t n = ::recv(up, buf, sizeof buf, 0);
+                if (n <= 0 && pending.empty()) break;
+                if (n > 0) pending.append(buf, static_cast<std::size_t>(n));
+            }
+            auto now = steady_clock::now();
+            if (!application_data(sent)) {
+                if (!pending.empty() && !send_all(c, pending)) break;
+                pending.clear();
+            } else if (!pending.empty() && now - last_drip >= milliseconds(200)) {
+                if (!send_all(c, pending.substr(0, 1))) break;
+                pending.erase(0, 1);
+                last_drip = now;
+            }
+        }
+        ::close(up);
+    }
+    // True once the TLS records the client sent include application data (type 23; in TLS 1.3
+    // its Finished is one too: the handshake is over for the client either way).
+    static bool application_data(const std::string& tls) {
+        for (std::size_t i = 0; i + 5 <= tls.size();) {
+            if (static_cast<unsigned char>(tls[i]) == 23) return true;
+            i += 5 + (static_cast<std::size_t>(static_cast<unsigned char>(tls[i + 3])) << 8) +
+                 static_cast<unsigned char>(tls[i + 4]);
+        }
+        return false;
+    }
     void serve(int c) {
+        if (how_ == how::relay) return relay(c);
         std::string in;
         char buf[4096];
         while (in.find("\r\n\r\n") == std::string::npos) {
@@ -137,10 +190,13 @@ private:
                 send_all(c,
                          "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n");
                 return;
+            case how::relay:
+                return;
         }
     }
 
     how how_;
+    int upstream_ = 0;
     int fd_ = -1;
     int port_ = 0;
     std::thread th_;
@@ -381,3 +437,43 @@ TEST_CASE("the registry client gives its deadline to every request, token reques
     REQUIRE(plain.get_manifest("reg.test", "demo", "latest"));
     for (const auto& r : seen) CHECK_FALSE(r.deadline.is_set());
 }
+
+#if defined(CPPHTTPLIB_OPENSSL_SUPPORT)
+TEMPLATE_TEST_CASE("a TLS registry whose records drip a byte at a time is cut off at the deadline",
+                   "[transport]", COSIGN_TEST_TRANSPORTS) {
+    // mbedTLS and OpenSSL both read a whole TLS record (up to 16 KiB) before they return: the
+    // deadline must reach the reads inside the TLS layer.
+    httplib::SSLServer tls(COSIGN_TEST_DATA "/tls/server.crt", COSIGN_TEST_DATA "/tls/server.key");
+    REQUIRE(tls.is_valid());
+    tls.Get("/v2/demo/blobs/big", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(std::string(64 * 1024, 'x'), "application/octet-stream");
+    });
+    int tls_port = tls.bind_to_any_port("127.0.0.1");
+    struct joined {
+        httplib::SSLServer& svr;
+        std::thread th;
+        ~joined() {
+            svr.stop();
+            th.join();
+        }
+    } running{tls, std::thread([&] { tls.listen_after_bind(); })};
+    for (int i = 0; i < 200 && !tls.is_running(); ++i) std::this_thread::sleep_for(milliseconds(5));
+    {
+        drip_server relay(drip_server::how::relay, tls_port);
+        transport::options o;
+        o.tls_verify = false;  // the timing is under test, not the certificate
+        TestType t(o);
+        transport::request req =
+            get("https://" + relay.host() + "/v2/demo/blobs/big", deadline::after(seconds(2)));
+        req.max_response_body = 1 << 20;
+        auto t0 = steady_clock::now();
+        auto r = t.send(req);
+        double took = seconds_since(t0);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code() == errc::network);
+        CHECK_THAT(r.error().message(), Catch::Contains(relay.host()));
+        CHECK_THAT(r.error().message(), Catch::Contains("timed out after 2s"));
+        CHECK(took < 8);  // one 16 KiB record alone needs 55 minutes
+    }
+}
+#endif

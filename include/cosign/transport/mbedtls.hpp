@@ -142,7 +142,7 @@ inline result<void> connect_tcp(mbedtls_net_context& net, const url& u, const ex
     ::freeaddrinfo(list);
     if (timer.expired()) return timer.timed_out(MBEDTLS_ERR_NET_CONNECT_FAILED);
     if (last == ETIMEDOUT)
-        return unreachable(u, "no connection within " + format_go_duration(timer.wait(connect_timeout)),
+        return unreachable(u, "no connection within " + format_go_duration(connect_timeout),
                            MBEDTLS_ERR_NET_CONNECT_FAILED);
     return unreachable(u, std::strerror(last), MBEDTLS_ERR_NET_CONNECT_FAILED);
 }
@@ -186,13 +186,20 @@ struct mbedtls_connection {
         return {};
     }
 
-    // The read timeout mbedTLS passes to mbedtls_net_recv_timeout: the next wait (never 0: "for ever").
-    result<std::uint32_t> next_read_timeout() {
-        auto w = timer.wait();
-        if (w.count() == 0) return timer.timed_out(MBEDTLS_ERR_SSL_TIMEOUT);
-        auto ms = static_cast<std::uint32_t>(w.count());
-        if (tls) mbedtls_ssl_conf_read_timeout(&conf, ms);
-        return ms;
+    // The TLS layer's receive: mbedTLS loops on it until a whole record is in (16 KiB may come a
+    // byte at a time), so the clock is asked at every call, not once per mbedtls_ssl_read.
+    static int bio_recv(void* self, unsigned char* out, std::size_t len, std::uint32_t) {
+        auto* c = static_cast<mbedtls_connection*>(self);
+        auto w = c->timer.wait();
+        if (w.count() == 0) return MBEDTLS_ERR_SSL_TIMEOUT;
+        return mbedtls_net_recv_timeout(&c->net, out, len, static_cast<std::uint32_t>(w.count()));
+    }
+    void start_tls() {
+        mbedtls_ssl_set_bio(&ssl, this, bio_send, nullptr, bio_recv);
+        tls = true;
+    }
+    static int bio_send(void* self, const unsigned char* in, std::size_t len) {
+        return mbedtls_net_send(&static_cast<mbedtls_connection*>(self)->net, in, len);
     }
 
     result<void> write_all(std::string_view data, std::string_view doing) {
@@ -219,9 +226,11 @@ struct mbedtls_connection {
         }
         unsigned char tmp[16384];
         for (;;) {
-            COSIGN_TRY(std::uint32_t ms, next_read_timeout());
+            // Never 0: mbedtls_net_recv_timeout would wait for ever.
+            auto w = timer.wait();
+            if (w.count() == 0) return timer.timed_out(MBEDTLS_ERR_SSL_TIMEOUT);
             int n = tls ? mbedtls_ssl_read(&ssl, tmp, sizeof tmp)
-                        : mbedtls_net_recv_timeout(&net, tmp, sizeof tmp, ms);
+                        : mbedtls_net_recv_timeout(&net, tmp, sizeof tmp, static_cast<std::uint32_t>(w.count()));
             if (n == MBEDTLS_ERR_SSL_TIMEOUT) return timer.waited_in_vain(doing, n);
             if (n == MBEDTLS_ERR_SSL_WANT_READ || n == MBEDTLS_ERR_SSL_WANT_WRITE) {
                 if (n == MBEDTLS_ERR_SSL_WANT_WRITE) COSIGN_TRY_VOID(wait_ready(n, doing));
@@ -368,11 +377,9 @@ private:
         // mbedTLS 2.28 skips the name check unless a host name is set.
         ret = mbedtls_ssl_set_hostname(&c.ssl, u.host.c_str());
         if (ret != 0) return detail::mbedtls_io_fail("setting the TLS host name", ret, c.origin);
-        mbedtls_ssl_set_bio(&c.ssl, &c.net, mbedtls_net_send, nullptr, mbedtls_net_recv_timeout);
-        c.tls = true;  // next_read_timeout sets the read timeout of the configuration from here on
+        c.start_tls();
         for (;;) {
-            COSIGN_TRY(std::uint32_t ms, c.next_read_timeout());
-            (void)ms;
+            if (c.timer.expired()) return c.timer.timed_out(MBEDTLS_ERR_SSL_TIMEOUT);
             ret = mbedtls_ssl_handshake(&c.ssl);
             if (ret == 0) break;
             if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
