@@ -11,6 +11,8 @@
 #include "core/base64.hpp"
 #include "core/hex.hpp"
 #include "core/sha256.hpp"
+#include "core/duration.hpp"
+#include "core/deadline.hpp"
 #include "core/pem.hpp"
 #include "core/json_writer.hpp"
 #include "core/json_reader.hpp"

@@ -21,6 +21,8 @@ A rule applies to the first `times` requests (default: all) whose method matches
     429             answer 429 with `Retry-After: retry_after` (default 1) without forwarding
     truncate        forward, send the headers and half of the body, then close (FIN)
     slow            forward, then wait `delay` seconds (default 5) before answering
+    drip            forward, then send the answer one byte every `interval` seconds (default 0.2):
+                    a registry that is never silent long enough for a read timeout, yet never done
     redirect        answer 307 to the same target on http://localhost:A (another host)
     digest          forward, then answer with `Docker-Content-Digest: digest` (a lying registry,
                     proxy or cache: the header names another image than the bytes)
@@ -214,6 +216,16 @@ class Handler(socketserver.BaseRequestHandler):
                     sock.sendall(full)
                 except OSError:
                     pass
+                return
+            if name == "drip":
+                interval = float(fault.get("interval", 0.2))
+                srv.log(f"{method} {target} -> drip {len(full)} bytes every {interval}s (upstream {status})")
+                for i in range(len(full)):
+                    try:
+                        sock.sendall(full[i:i + 1])
+                    except OSError:
+                        return  # the client gave up
+                    time.sleep(interval)
                 return
             sock.sendall(full)
             auth = " auth" if header(headers, "Authorization") else ""

@@ -35,14 +35,14 @@ inline cosign::transport::httplib_transport make_test_transport<cosign::transpor
     cosign::transport::httplib_transport::options o;
     o.initial_backoff = std::chrono::milliseconds(1);
     o.connect_timeout = std::chrono::seconds(2);
-    o.read_timeout = std::chrono::seconds(5);
+    o.stall_timeout = std::chrono::seconds(5);
     return cosign::transport::httplib_transport(o);
 }
 
 template <>
 inline cosign::transport::mbedtls_transport make_test_transport<cosign::transport::mbedtls_transport>() {
     cosign::transport::mbedtls_transport::options o;
-    o.read_timeout = std::chrono::seconds(2);
+    o.stall_timeout = std::chrono::seconds(2);
     return cosign::transport::mbedtls_transport(o);
 }
 

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "../core/config.hpp"
+#include "../core/deadline.hpp"
 #include "../core/hex.hpp"
 #include "../core/json_reader.hpp"
 #include "../core/result.hpp"
@@ -68,6 +69,10 @@ struct client_options {
     std::string docker_config_path;
     /// User-Agent of every request; empty leaves it to the transport.
     std::string user_agent;
+    /// When every operation of this client (and of its forks) must have ended, all requests,
+    /// token requests and retries included: `cosign::deadline::after(std::chrono::minutes(3))`.
+    /// None by default.
+    cosign::deadline deadline;
 };
 
 /// The media types get_manifest asks for.
@@ -638,10 +643,13 @@ private:
         if (!scope.empty()) scopes.push_back(scope);
         if (!extra_scope.empty() && extra_scope != scope) scopes.push_back(extra_scope);
         COSIGN_TRY(transport::request req, make_token_request(hs.bearer, scopes, c, opts_.user_agent));
+        req.deadline = opts_.deadline;
         ++requests_;
         auto r = transport_.send(req);
         wipe_authorization(req);
         if (!r) {
+            if (r.error().code() == errc::network && opts_.deadline.passed())
+                return timed_out(host, r.error(), "fetching a registry token");
             auto e = std::move(r).error();
             e.context("fetching a registry token from " + hs.bearer.param("realm"));
             return e;
@@ -702,6 +710,13 @@ private:
         return false;
     }
 
+    // The error of a request cut by the deadline: names the registry and the request.
+    error timed_out(const std::string& host, const error& e, const std::string& during) const {
+        return error(errc::network,
+                     "registry " + host + ": " + opts_.deadline.expired_message() + ", during " + during,
+                     e.backend_code());
+    }
+
     static void wipe_authorization(transport::request& req) {
         for (auto& h : req.headers)
             if (transport::header_name_equal(h.first, "Authorization") && !h.second.empty())
@@ -724,6 +739,7 @@ private:
             req.headers = o.headers;
             req.body = o.body;
             req.max_response_body = o.max_body;
+            req.deadline = opts_.deadline;
             if (!opts_.user_agent.empty()) req.set_header("User-Agent", opts_.user_agent);
             bool same_origin = !absolute;
             if (absolute) {
@@ -738,6 +754,8 @@ private:
             auto r = transport_.send(req);
             wipe_authorization(req);
             if (!r) {
+                if (r.error().code() == errc::network && opts_.deadline.passed())
+                    return timed_out(host, r.error(), o.method + " " + req.url);
                 auto e = std::move(r).error();
                 e.context(o.method + " " + req.url);
                 if (e.code() == errc::network && !absolute && !hs.scheme_known && hs.scheme == "https" &&
