@@ -10,6 +10,7 @@
 #include "core/base64.hpp"
 #include "core/hex.hpp"
 #include "core/sha256.hpp"
+#include "core/sha512.hpp"
 #include "core/pem.hpp"
 #include "core/json_writer.hpp"
 #include "core/json_reader.hpp"
@@ -37,3 +38,4 @@
 #include "registry/client.hpp"
 #include "signer.hpp"
 #include "verifier.hpp"
+#include "blob.hpp"
