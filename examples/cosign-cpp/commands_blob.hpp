@@ -6,6 +6,7 @@
 #include <iostream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <sys/stat.h>
@@ -55,13 +56,34 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
     if (a.get("key").empty()) return report("keyless signing is not supported in this build: pass --key");
     if (auto e = check_tlog_upload(a); !e.empty()) return report(e);
     const std::string& path = a.positional[0];
+    // A file is hashed (SHA-256, what P-256 and RSA keys sign) on a second thread while the key
+    // is decrypted: scrypt and hashing each take a core. Standard input is read after the key.
+    cosign::blob_digest early;
+    std::string early_error;
+    bool early_done = false;
+    std::thread hashing;
+    if (path != "-")
+        hashing = std::thread([&] {
+            auto d = cosign::digest_blob_file(path, cosign::hash_algorithm::sha256);
+            if (d)
+                early = std::move(*d);
+            else
+                early_error = d.error().message();
+            early_done = true;
+        });
     // The key first, as cosign: its curve decides the digest (P-384: SHA-384, P-521: SHA-512).
     auto key = signer::load_key(a.get("key"), [] { return read_password(false); });
+    if (hashing.joinable()) hashing.join();
     if (!key) return report("signing " + path + ": getting signer: reading key: " + key.error().message());
     std::cerr << "Using payload from: " << path << "\n";
-    auto digest = digest_blob_arg(path, cosign::signing_hash_of(key->describe()));
-    if (!digest) return report("signing " + path + ": " + digest.error().message());
-    auto signed_ = cosign::sign_blob_digest(*key, *digest);
+    const cosign::hash_algorithm h = cosign::signing_hash_of(key->describe());
+    if (early_done && !early_error.empty()) return report("signing " + path + ": " + early_error);
+    if (!early_done || early.algorithm != h) {
+        auto d = digest_blob_arg(path, h);
+        if (!d) return report("signing " + path + ": " + d.error().message());
+        early = std::move(*d);
+    }
+    auto signed_ = cosign::sign_blob_digest(*key, early);
     if (!signed_) return report(signed_.error().message());
     const std::string& b64 = *signed_;
     if (!a.get("output-signature").empty()) {
