@@ -24,7 +24,10 @@
 #define COSIGN_DETAIL_SHA256_X86 1
 #include <cpuid.h>
 #include <immintrin.h>
-#elif defined(__aarch64__) && (defined(__linux__) || defined(__APPLE__))
+#elif defined(__aarch64__) && (defined(__linux__) || defined(__APPLE__)) && \
+    (!defined(__clang__) || defined(__ARM_FEATURE_SHA2) || defined(__ARM_FEATURE_CRYPTO))
+// GCC's arm_neon.h declares the SHA2 intrinsics for functions with a crypto target attribute;
+// clang's (14) only when the whole build targets them (-march=armv8-a+crypto, Apple's default).
 #define COSIGN_DETAIL_SHA256_ARM 1
 #include <arm_neon.h>
 #if defined(__linux__)
