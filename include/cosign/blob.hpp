@@ -13,6 +13,7 @@
 /// a file that changes size while it is read, gives an error and no signature.
 #pragma once
 
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -99,18 +100,19 @@ inline blob_reader blob_reader_from_fd(int fd, std::string name) {
     };
 }
 
-namespace detail {
-
-/// SHA-256, SHA-384 or SHA-512, incrementally.
+/// SHA-256, SHA-384 or SHA-512, incrementally (SHA-224 is not offered: nothing signs blobs with it).
 class blob_hasher {
 public:
-    explicit blob_hasher(hash_algorithm h) noexcept : alg_(h), s512_(h == hash_algorithm::sha384) {}
+    /// `h` must not be sha224 (hashed as sha256 if it is).
+    explicit blob_hasher(hash_algorithm h) noexcept
+        : alg_(h == hash_algorithm::sha224 ? hash_algorithm::sha256 : h), s512_(h == hash_algorithm::sha384) {}
     void update(byte_view in) noexcept {
         if (alg_ == hash_algorithm::sha256)
             s256_.update(in);
         else
             s512_.update(in);
     }
+    /// The digest, digest_size(algorithm) bytes; the hasher is then reset.
     bytes finish() {
         if (alg_ == hash_algorithm::sha256) {
             auto h = s256_.finish();
@@ -127,6 +129,8 @@ private:
     sha512_hasher s512_;
 };
 
+namespace detail {
+
 inline result<void> check_blob_hash(hash_algorithm h) {
     if (h == hash_algorithm::sha224)
         return fail(errc::unsupported, "blobs are hashed with sha256, sha384 or sha512, not sha224");
@@ -136,7 +140,7 @@ inline result<void> check_blob_hash(hash_algorithm h) {
 /// Hashes what `read` gives until it returns 0; `expected` (when not -1) is the size the blob
 /// must have, checked after the end (a file that shrank or grew while read).
 inline result<blob_digest> digest_stream(const blob_reader& read, hash_algorithm h, const std::string& name,
-                                         std::uint64_t expected) {
+                                         std::uint64_t expected, const std::atomic<bool>* cancel = nullptr) {
     COSIGN_TRY_VOID(check_blob_hash(h));
     if (!read) return fail(errc::invalid_argument, "no blob reader given");
     std::unique_ptr<std::uint8_t[]> buf(new (std::nothrow) std::uint8_t[COSIGN_BLOB_CHUNK_SIZE]);
@@ -144,6 +148,8 @@ inline result<blob_digest> digest_stream(const blob_reader& read, hash_algorithm
     blob_hasher hasher(h);
     std::uint64_t total = 0;
     while (true) {
+        if (cancel && cancel->load(std::memory_order_relaxed))
+            return fail(errc::cancelled, "reading " + name + ": cancelled");
         auto got = read(buf.get(), COSIGN_BLOB_CHUNK_SIZE);
         if (!got) return std::move(got).error();
         if (*got == 0) break;
@@ -216,13 +222,15 @@ inline result<blob_digest> digest_blob(const blob_reader& read, hash_algorithm h
 }
 
 /// The digest of the file at `path`, read once from start to end. errc::io names the file when it
-/// cannot be opened or read to the end, or when its size changes while it is read.
-inline result<blob_digest> digest_blob_file(const std::string& path, hash_algorithm h = hash_algorithm::sha256) {
+/// cannot be opened or read to the end, or when its size changes while it is read. Setting
+/// `*cancel` (from another thread) stops the reading with errc::cancelled.
+inline result<blob_digest> digest_blob_file(const std::string& path, hash_algorithm h = hash_algorithm::sha256,
+                                            const std::atomic<bool>* cancel = nullptr) {
     COSIGN_TRY_VOID(detail::check_blob_hash(h));
     std::uint64_t size = 0;
     COSIGN_TRY(int fd, detail::open_blob_file(path, size));
     detail::fd_guard guard{fd};
-    return detail::digest_stream(blob_reader_from_fd(fd, path), h, path, size);
+    return detail::digest_stream(blob_reader_from_fd(fd, path), h, path, size, cancel);
 }
 
 /// cosign's signature (base64, as `cosign sign-blob` prints it) over the blob whose digest is

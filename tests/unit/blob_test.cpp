@@ -4,6 +4,7 @@
 // readers with short reads and failures, digests as text, and the prehashed policy members.
 #include "catch.hpp"
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -347,6 +348,11 @@ TEST_CASE("files stream from disk; a missing, unreadable or changing file is an 
     REQUIRE_FALSE(changed);
     CHECK(changed.error().code() == errc::io);
     CHECK(changed.error().message().find("changed while it was read") != std::string::npos);
+    // Another thread may stop a long hash: nothing is signed from a cancelled read.
+    std::atomic<bool> stop{true};
+    auto cancelled = digest_blob_file(path, hash_algorithm::sha256, &stop);
+    REQUIRE_FALSE(cancelled);
+    CHECK(cancelled.error().code() == errc::cancelled);
     ::unlink(path.c_str());
 
     auto missing = sign_blob_file(signer, path);
