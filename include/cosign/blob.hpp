@@ -202,6 +202,19 @@ inline result<int> open_blob_file(const std::string& path, std::uint64_t& size) 
     return fd;
 }
 
+template <class S>
+using can_sign_digest_t = decltype(std::declval<const S&>().can_sign_digest());
+
+/// Whether `s` signs digests: its sign_digest, unless it says at run time that it cannot
+/// (any_signer holding a signer without one).
+template <class S>
+bool signs_digests(const S& s) {
+    if constexpr (is_detected_exact_v<bool, can_sign_digest_t, S>)
+        return s.can_sign_digest();
+    else
+        return has_sign_digest_v<S>;
+}
+
 inline result<bytes> decode_blob_signature(std::string_view text) {
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
     while (!text.empty() && (text.front() == '\n' || text.front() == '\r' || text.front() == ' ')) text.remove_prefix(1);
@@ -248,38 +261,35 @@ result<std::string> sign_blob_digest(const Signer& signer, const blob_digest& di
 }
 
 /// cosign's signature (base64) over the blob `read` gives, in constant memory when the signer
-/// has sign_digest (every local key does); otherwise the blob is read into memory first.
+/// signs digests (every local key does); otherwise the blob is read into memory first.
 template <class Signer>
 result<std::string> sign_blob(const Signer& signer, const blob_reader& read) {
     static_assert(check_signer<Signer>(), "sign_blob needs a signer");
-    if constexpr (has_sign_digest_v<Signer>) {
+    if (detail::signs_digests(signer)) {
         COSIGN_TRY(auto d, digest_blob(read, signing_hash_of(signer.describe())));
         return sign_blob_digest(signer, d);
-    } else {
-        auto all = detail::read_whole_blob(read, "the blob");
-        if (!all) return cosign::error(all.error()).context("reading the blob");
-        COSIGN_TRY(auto sig, signer.sign(*all));
-        return base64::encode(sig);
     }
+    auto all = detail::read_whole_blob(read, "the blob");
+    if (!all) return cosign::error(all.error()).context("reading the blob");
+    COSIGN_TRY(auto sig, signer.sign(*all));
+    return base64::encode(sig);
 }
 
 /// sign_blob() over the file at `path`; nothing is signed unless the whole file was read.
 template <class Signer>
 result<std::string> sign_blob_file(const Signer& signer, const std::string& path) {
     static_assert(check_signer<Signer>(), "sign_blob_file needs a signer");
-    if constexpr (has_sign_digest_v<Signer>) {
+    if (detail::signs_digests(signer)) {
         COSIGN_TRY(auto d, digest_blob_file(path, signing_hash_of(signer.describe())));
         return sign_blob_digest(signer, d);
-    } else {
-        std::uint64_t size = 0;
-        COSIGN_TRY(int fd, detail::open_blob_file(path, size));
-        detail::fd_guard guard{fd};
-        COSIGN_TRY(auto all, detail::read_whole_blob(blob_reader_from_fd(fd, path), path));
-        if (size != std::uint64_t(-1) && all.size() != size)
-            return fail(errc::io, "file " + path + " changed while it was read");
-        COSIGN_TRY(auto sig, signer.sign(all));
-        return base64::encode(sig);
     }
+    std::uint64_t size = 0;
+    COSIGN_TRY(int fd, detail::open_blob_file(path, size));
+    detail::fd_guard guard{fd};
+    COSIGN_TRY(auto all, detail::read_whole_blob(blob_reader_from_fd(fd, path), path));
+    if (size != std::uint64_t(-1) && all.size() != size) return fail(errc::io, "file " + path + " changed while it was read");
+    COSIGN_TRY(auto sig, signer.sign(all));
+    return base64::encode(sig);
 }
 
 /// Checks a cosign blob signature (base64, or several lines ending in a newline, as cosign writes

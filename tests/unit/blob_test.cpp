@@ -375,7 +375,7 @@ struct message_only_signer {
 };
 }  // namespace
 
-TEST_CASE("signers without sign_digest still sign streamed blobs; any_signer says what it lacks", "[blob]") {
+TEST_CASE("signers without sign_digest still sign streamed blobs, also behind any_signer", "[blob]") {
     message_only_signer s{import_signer("validecp256")};
     STATIC_REQUIRE_FALSE(has_sign_digest_v<message_only_signer>);
     const auto blob = random_bytes(100000, 9);
@@ -388,4 +388,10 @@ TEST_CASE("signers without sign_digest still sign streamed blobs; any_signer say
     auto r = sign_blob_digest(any, *d);
     REQUIRE_FALSE(r);
     CHECK(r.error().code() == errc::unsupported);
+    CHECK_FALSE(any.can_sign_digest());
+    // sign_blob asks any_signer at run time, and reads the blob into memory for it.
+    auto whole = sign_blob(any, chunky_reader(blob));
+    REQUIRE(whole);
+    CHECK(*whole == *sig);
+    CHECK(any_signer(import_signer("validecp256")).can_sign_digest());
 }

@@ -64,6 +64,7 @@ struct signer_model_base {
     virtual ~signer_model_base() = default;
     virtual result<bytes> sign(byte_view payload) const = 0;
     virtual result<bytes> sign_digest(byte_view digest, hash_algorithm h) const = 0;
+    virtual bool can_sign_digest() const = 0;
     virtual std::string public_key_pem() const = 0;
     virtual key_info describe() const = 0;
 };
@@ -81,6 +82,7 @@ struct signer_model final : signer_model_base {
             return fail(errc::unsupported, "this signer cannot sign a precomputed digest");
         }
     }
+    bool can_sign_digest() const override { return has_sign_digest_v<S>; }
     std::string public_key_pem() const override { return signer.public_key_pem(); }
     key_info describe() const override { return signer.describe(); }
     S signer;
@@ -101,6 +103,8 @@ public:
     result<bytes> sign(byte_view payload) const { return impl_->sign(payload); }
     /// The held signer's sign_digest; errc::unsupported when it has none.
     result<bytes> sign_digest(byte_view digest, hash_algorithm h) const { return impl_->sign_digest(digest, h); }
+    /// True when the held signer has sign_digest (blob signing then streams; otherwise it buffers).
+    bool can_sign_digest() const { return impl_->can_sign_digest(); }
     std::string public_key_pem() const { return impl_->public_key_pem(); }
     key_info describe() const { return impl_->describe(); }
 
