@@ -175,7 +175,7 @@ inline std::vector<flag> sign_flags() {
         {"annotations", 'a', kind::slice, "", "extra key=value pairs to sign"},
         {"yes", 'y', kind::boolean, "", "skip confirmation prompts for non-destructive operations"},
         {"force", 'f', kind::boolean, "", "skip confirmation prompts (a cosign-cpp addition: cosign 1.x's -f, which cosign's signing page still shows)"},
-        {"tlog-upload", 0, kind::boolean, "false", "whether or not to upload to the tlog (this build has no transparency log: false by default, true is refused)", true},
+        {"tlog-upload", 0, kind::boolean, "false", "whether or not to upload to the tlog (not supported in this build, which has no transparency log yet: false by default, true is refused)", true},
         {"upload", 0, kind::boolean, "true", "whether to upload the signature"},
         {"payload", 0, kind::string, "", "path to a payload file to use rather than generating one"},
         {"output-signature", 0, kind::string, "", "write the signature to FILE"},
