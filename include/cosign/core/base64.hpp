@@ -58,7 +58,7 @@ result<Out> decode(std::string_view in) {
     for (std::size_t i = 0; i < in.size(); i += 4) {
         int v[4];
         int pad = 0;
-        for (int j = 0; j < 4; ++j) {
+        for (std::size_t j = 0; j < 4; ++j) {
             char c = in[i + j];
             if (c == '=') {
                 if (i + 4 != in.size() || j < 2) return fail(errc::invalid_argument, "invalid base64: misplaced padding");

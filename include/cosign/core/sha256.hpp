@@ -73,8 +73,8 @@ public:
         for (int i = 0; i < 8; ++i) lenb[i] = static_cast<std::uint8_t>(bits >> (56 - 8 * i));
         update(byte_view(lenb, 8));
         sha256_hash out;
-        for (int i = 0; i < 8; ++i)
-            for (int j = 0; j < 4; ++j) out.bytes[i * 4 + j] = static_cast<std::uint8_t>(h_[i] >> (24 - 8 * j));
+        for (std::size_t i = 0; i < 8; ++i)
+            for (std::size_t j = 0; j < 4; ++j) out.bytes[i * 4 + j] = static_cast<std::uint8_t>(h_[i] >> (24 - 8 * j));
         reset();
         return out;
     }

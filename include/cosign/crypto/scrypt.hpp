@@ -61,9 +61,9 @@ namespace scrypt_impl {
 // BlockMix with Salsa20/8 on 2r 64-byte blocks held as 32r words: b -> y (RFC 7914 §4).
 inline void block_mix(const std::uint32_t* b, std::uint32_t* y, std::uint32_t r) noexcept {
     std::uint32_t x[16];
-    for (int k = 0; k < 16; ++k) x[k] = b[(2 * r - 1) * 16 + k];
+    for (std::uint32_t k = 0; k < 16; ++k) x[k] = b[(2 * r - 1) * 16 + k];
     for (std::uint32_t i = 0; i < 2 * r; ++i) {
-        for (int k = 0; k < 16; ++k) x[k] ^= b[i * 16 + k];
+        for (std::uint32_t k = 0; k < 16; ++k) x[k] ^= b[i * 16 + k];
         salsa::salsa20_8_words(x);
         // Even blocks go to the first half of y, odd ones to the second half.
         std::uint32_t* dst = y + ((i / 2) + (i & 1) * r) * 16;

@@ -77,7 +77,7 @@ inline std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noex
     y -= m <= 2;
     const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
     const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
     const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
@@ -110,7 +110,7 @@ inline std::string ip_to_string(byte_view ip) {
     if (ip.size() != 16) return {};
     static const char* hexd = "0123456789abcdef";
     unsigned g[8];
-    for (int i = 0; i < 8; ++i) g[i] = (unsigned(ip[2 * i]) << 8) | ip[2 * i + 1];
+    for (std::size_t i = 0; i < 8; ++i) g[i] = (unsigned(ip[2 * i]) << 8) | ip[2 * i + 1];
     int best = -1, best_len = 0;  // longest run of zero groups (at least two), as Go prints
     for (int i = 0; i < 8;) {
         int j = i;
