@@ -163,7 +163,7 @@ TEST_CASE("openssl_verify verifies the signature cosign made, on several threads
     REQUIRE(sig);
     std::vector<int> ok(4, 0), bad(4, 0);
     std::vector<std::thread> pool;
-    for (int t = 0; t < 4; ++t)
+    for (std::size_t t = 0; t < 4; ++t)
         pool.emplace_back([&, t] {
             for (int i = 0; i < 25; ++i) {
                 ok[t] += fast::verify(*pub, payload, *sig) ? 1 : 0;
@@ -171,7 +171,7 @@ TEST_CASE("openssl_verify verifies the signature cosign made, on several threads
             }
         });
     for (auto& t : pool) t.join();
-    for (int t = 0; t < 4; ++t) {
+    for (std::size_t t = 0; t < 4; ++t) {
         CHECK(ok[t] == 25);
         CHECK(bad[t] == 25);
     }

@@ -130,7 +130,7 @@ TEST_CASE("verification checks many layers in parallel with the same outcome as 
     for (unsigned workers : {1u, 4u}) {
         verify_options o;
         o.max_workers = workers;
-        for (int i : {0, 5, 11}) {
+        for (std::size_t i : {0u, 5u, 11u}) {
             auto r = v.verify(image, keys[i].pub, o);
             REQUIRE(r);
             CHECK(r->signatures.size() == 1);
