@@ -75,9 +75,13 @@ inline std::string env_name_of(const std::string& flag_name) {
 /// value, --name=false, interspersed positionals, "--" ends flags. Single-dash long flags
 /// (-key) are rewritten to --key with a warning, as cosign does. Returns an error message or "".
 inline std::string parse(const std::vector<flag>& spec, const std::vector<std::string>& argv, args& out) {
+    // Every command has cobra's -h/--help; a true one never gets here (see wants_help), a
+    // --help=false is accepted and does nothing, as in cosign.
+    static const flag help_flag{"help", 'h', kind::boolean, "false", "help"};
     auto find_long = [&](const std::string& n) -> const flag* {
         for (const auto& f : spec)
             if (f.name == n) return &f;
+        if (n == "help") return &help_flag;
         // cosign's aliases (--cert -> --certificate, ...)
         static const std::map<std::string, std::string> aliases = {
             {"cert", "certificate"}, {"cert-chain", "certificate-chain"}, {"output-cert", "output-certificate"},
@@ -91,7 +95,7 @@ inline std::string parse(const std::vector<flag>& spec, const std::vector<std::s
     auto find_short = [&](char c) -> const flag* {
         for (const auto& f : spec)
             if (f.shorthand == c) return &f;
-        return nullptr;
+        return c == 'h' ? &help_flag : nullptr;
     };
     for (const auto& f : spec) out.defaults_[f.name] = f.default_value;
 

@@ -188,6 +188,9 @@ check_eq "triangulate --k8s-keychain exits 1" 1 "$RC"
 check_contains "  and says why" "$ERR" "--k8s-keychain is not supported in this build"
 run_cmd helpval "$COSIGN_CPP" sign --key cosign.key -- --help
 check_eq "sign -- --help is an image argument, not a help request (exit 1)" 1 "$RC"
+run_cmd helpfalse "$COSIGN_CPP" sign --help=false
+check_eq "sign --help=false runs the command, as cosign (exit 1: no image)" 1 "$RC"
+check_contains "  which then asks for an image" "$ERR" "sign requires at least one image reference"
 run_cmd topic "$COSIGN_CPP" help no-such-command
 check_eq "help no-such-command exits 1" 1 "$RC"
 check_contains "  and says so" "$ERR" 'Unknown help topic [`no-such-command`]'
