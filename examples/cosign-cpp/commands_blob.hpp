@@ -147,15 +147,20 @@ inline cosign::result<cosign::blob_digest> verify_blob_artifact(const std::strin
     return digest_blob_arg(ref, cosign::hash_algorithm::sha256);
 }
 
-inline int cmd_sign_blob(const std::vector<std::string>& argv) {
-    std::vector<flag> spec = {
-        {"key", 0, kind::string, "", "path to the private key file, or env://VAR"},
+/// sign-blob's flags: cosign's, with cosign's descriptions and what this build does differently.
+inline std::vector<flag> sign_blob_flags() {
+    return {
+        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file or env://VAR)"},
         {"output-signature", 0, kind::string, "", "write the signature to FILE"},
         {"yes", 'y', kind::boolean, "", "skip confirmation prompts for non-destructive operations"},
-        {"tlog-upload", 0, kind::boolean, "false", "whether to upload to the tlog (not supported in this build: false)"},
-        {"new-bundle-format", 0, kind::boolean, "false", "output bundle in new format (not supported in this build)"},
-        {"use-signing-config", 0, kind::boolean, "false", "use a signing config (not supported in this build)"},
+        {"tlog-upload", 0, kind::boolean, "false", "whether or not to upload to the tlog (not supported in this build, which has no transparency log yet: false by default, true is refused)", true},
+        {"new-bundle-format", 0, kind::boolean, "false", "output bundle in new format that contains all verification material (no effect in this build: it writes no bundle)"},
+        {"use-signing-config", 0, kind::boolean, "false", "whether to use a TUF-provided signing config for the service URLs (a cosign 3 flag; this build reaches no Sigstore service, so it has no effect)"},
     };
+}
+
+inline int cmd_sign_blob(const std::vector<std::string>& argv) {
+    const std::vector<flag> spec = sign_blob_flags();
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.size() != 1) return report("sign-blob requires exactly one file (or - for standard input)");
@@ -204,13 +209,18 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
     return exit_code::ok;
 }
 
-inline int cmd_verify_blob(const std::vector<std::string>& argv) {
-    std::vector<flag> spec = {
-        {"key", 0, kind::string, "", "path to the public key file, or env://VAR"},
-        {"signature", 0, kind::string, "", "signature content or path"},
-        {"insecure-ignore-tlog", 0, kind::boolean, "", "ignore transparency log verification"},
+/// verify-blob's flags: cosign's, with cosign's descriptions and what this build does differently.
+inline std::vector<flag> verify_blob_flags() {
+    return {
+        {"key", 0, kind::string, "", "path to the public key file, KMS URI or Kubernetes Secret (this build: a key file or env://VAR)"},
+        {"signature", 0, kind::string, "", "signature content or path or remote URL (this build: content or path)"},
+        {"insecure-ignore-tlog", 0, kind::boolean, "", "ignore transparency log verification, to be used when an artifact signature has not been uploaded to the transparency log. Artifacts cannot be publicly verified when not included in a log (required in this build: it has no transparency log support yet)"},
         {"offline", 0, kind::boolean, "", "only allow offline verification"},
     };
+}
+
+inline int cmd_verify_blob(const std::vector<std::string>& argv) {
+    const std::vector<flag> spec = verify_blob_flags();
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.size() != 1) return report("verify-blob requires exactly one file (or - for standard input)");
