@@ -81,7 +81,7 @@ check_contains "  says how to get a subcommand's help" "$OUT" 'Use "cosign-cpp a
 
 # The commands and their cosign-cpp additions: flags cosign 2.5 lacks must say where they come from.
 COMMANDS=(generate-key-pair public-key import-key-pair sign verify generate triangulate "attach signature"
-          clean sign-blob verify-blob version)
+          clean sign-blob verify-blob initialize version)
 # Defaults that differ from cosign on purpose: no transparency log, so --tlog-upload is false.
 DEFAULT_DIFFERS="sign:tlog-upload sign-blob:tlog-upload"
 for cmd in "${COMMANDS[@]}"; do
