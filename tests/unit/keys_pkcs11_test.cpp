@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+// Unit tests of the pkcs11: key source: the RFC 7512 URI parser and writer, the scheme's place
+// among the key sources, and errors that name the key but never the PIN. Signing through a
+// real token (SoftHSM2) is tested by tests/integration/test_pkcs11.sh.
+#include "catch.hpp"
+
+#include <cstdlib>
+#include <string>
+
+#include <cosign/crypto/mbedtls.hpp>
+#include <cosign/keys/key_sources.hpp>
+#include <cosign/keys/pkcs11.hpp>
+
+using namespace cosign;
+using crypto_policy = cosign::crypto::mbedtls;
+using p11_source = pkcs11_key_source<crypto_policy>;
+
+static std::string parse_error(const std::string& uri) {
+    auto r = pkcs11_uri::parse(uri);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code() == errc::invalid_argument);
+    return r.error().message();
+}
+
+TEST_CASE("a pkcs11 URI with token, object, module-path and pin-value parses", "[keys][pkcs11]") {
+    auto u = pkcs11_uri::parse("pkcs11:token=cosign-test;object=mykey?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-value=1234");
+    REQUIRE(u);
+    CHECK(u->token == "cosign-test");
+    CHECK(u->object == "mykey");
+    CHECK_FALSE(u->slot_id);
+    CHECK(u->id.empty());
+    CHECK(u->module_path == "/usr/lib/softhsm/libsofthsm2.so");
+    CHECK(u->has_pin);
+    CHECK(std::string(u->pin.begin(), u->pin.end()) == "1234");
+}
+
+TEST_CASE("pkcs11 URI values are percent-decoded, id= as raw bytes, and + stays a plus", "[keys][pkcs11]") {
+    auto u = pkcs11_uri::parse("pkcs11:slot-id=1227055591;id=%01%AB%ff;object=my%20key+1?pin-value=a%26b");
+    REQUIRE(u);
+    REQUIRE(u->slot_id);
+    CHECK(*u->slot_id == 1227055591UL);
+    CHECK(u->id == bytes{0x01, 0xab, 0xff});
+    CHECK(u->object == "my key+1");
+    CHECK(std::string(u->pin.begin(), u->pin.end()) == "a&b");
+}
+
+TEST_CASE("pkcs11 URIs accept & as a path separator and ; in the query, as cosign", "[keys][pkcs11]") {
+    auto u = pkcs11_uri::parse("pkcs11:token=t&object=k?module-path=/m.so;pin-value=9");
+    REQUIRE(u);
+    CHECK(u->token == "t");
+    CHECK(u->object == "k");
+    CHECK(u->module_path == "/m.so");
+    CHECK(u->has_pin);
+}
+
+TEST_CASE("RFC 7512 attributes cosign ignores are ignored; unknown ones are refused by name", "[keys][pkcs11]") {
+    CHECK(pkcs11_uri::parse("pkcs11:token=t;object=k;type=private;manufacturer=SoftHSM%20project;x-vendor=1"));
+    CHECK_THAT(parse_error("pkcs11:token=t;objet=k"), Catch::Contains("unknown attribute \"objet\""));
+}
+
+TEST_CASE("pkcs11 URI errors name the attribute that is wrong", "[keys][pkcs11]") {
+    CHECK_THAT(parse_error("pkcs11:object=k"), Catch::Contains("one of token and slot-id must be set"));
+    CHECK_THAT(parse_error("pkcs11:token=t"), Catch::Contains("one of object and id must be set"));
+    CHECK_THAT(parse_error("pkcs11:slot-id=abc;object=k"), Catch::Contains("slot-id 'abc' is not a valid number"));
+    CHECK_THAT(parse_error("pkcs11:slot-id=-1;object=k"), Catch::Contains("slot-id '-1'"));
+    CHECK_THAT(parse_error("pkcs11:token=t;object=k%4"), Catch::Contains("percent-encoding in the value of \"object\""));
+    CHECK_THAT(parse_error("pkcs11:token=t;id=%zz"), Catch::Contains("value of \"id\""));
+    CHECK_THAT(parse_error("pkcs11:token=t;token=u;object=k"), Catch::Contains("\"token\" appears more than once"));
+    CHECK_THAT(parse_error("pkcs11:token=t;object"), Catch::Contains("\"object\" has no value"));
+    CHECK_THAT(parse_error("pkcs11:token=t;object=k;pin-value=1"), Catch::Contains("\"pin-value\" belongs in the query"));
+    CHECK_THAT(parse_error("pkcs11:token=t?object=k"), Catch::Contains("\"object\" belongs in the path"));
+    CHECK_THAT(parse_error("pkcs12:token=t;object=k"), Catch::Contains("must start with \"pkcs11:\""));
+}
+
+TEST_CASE("a pkcs11 URI parse error never repeats the PIN", "[keys][pkcs11]") {
+    CHECK_THAT(parse_error("pkcs11:token=t?pin-value=s3cr3t-pin&bogus=1"), !Catch::Contains("s3cr3t-pin"));
+    CHECK_THAT(parse_error("pkcs11:object=k?pin-value=s3cr3t-pin"), !Catch::Contains("s3cr3t-pin"));
+}
+
+TEST_CASE("pkcs11 URIs are written as cosign's list-keys-uris writes them, without the PIN", "[keys][pkcs11]") {
+    pkcs11_uri u;
+    u.token = "my token";
+    u.slot_id = 7;
+    u.id = {0x01, 0x02};
+    u.object = "key&1+";
+    u.module_path = "/usr/lib/softhsm/libsofthsm2.so";
+    u.pin = {'1', '2'};
+    u.has_pin = true;
+    CHECK(u.to_string() == "pkcs11:token=my%20token;slot-id=7;id=%01%02;object=key%261%2b"
+                           "?module-path=/usr/lib/softhsm/libsofthsm2.so");
+    CHECK(u.display() == "pkcs11:token=my%20token;slot-id=7;id=%01%02;object=key%261%2b");
+    auto back = pkcs11_uri::parse(u.to_string());
+    REQUIRE(back);
+    CHECK(back->token == u.token);
+    CHECK(back->object == u.object);
+    CHECK(back->id == u.id);
+    CHECK(back->module_path == u.module_path);
+}
+
+TEST_CASE("the pkcs11 key source handles pkcs11: ahead of the refusing source", "[keys][pkcs11]") {
+    using keys = key_sources<p11_source, default_key_sources<crypto_policy>>;
+    STATIC_REQUIRE(is_key_source_v<p11_source>);
+    CHECK(p11_source::handles("pkcs11:token=t;object=k"));
+    CHECK_FALSE(p11_source::handles("cosign.key"));
+    // Without the pkcs11 source the scheme stays "not supported in this build".
+    auto refused = default_key_sources<crypto_policy>::load("pkcs11:token=t;object=k", {});
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code() == errc::unsupported);
+    // With it, a missing module is an error naming the provider and the key.
+    ::unsetenv("COSIGN_PKCS11_MODULE_PATH");
+    auto r = keys::load("pkcs11:token=t;object=k?pin-value=s3cr3t-pin", {});
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.error().message(), Catch::Contains("pkcs11 key \"pkcs11:token=t;object=k\""));
+    CHECK_THAT(r.error().message(), Catch::Contains("COSIGN_PKCS11_MODULE_PATH"));
+    CHECK_THAT(r.error().message(), !Catch::Contains("s3cr3t-pin"));
+}
+
+TEST_CASE("a pkcs11 module path that is relative, absent or not a module is refused by name", "[keys][pkcs11]") {
+    auto rel = p11_source::load("pkcs11:token=t;object=k?module-path=libsofthsm2.so", {});
+    REQUIRE_FALSE(rel);
+    CHECK_THAT(rel.error().message(), Catch::Contains("is not an absolute path"));
+    auto absent = p11_source::load("pkcs11:token=t;object=k?module-path=/nonexistent/libp11.so&pin-value=s3cr3t", {});
+    REQUIRE_FALSE(absent);
+    CHECK_THAT(absent.error().message(), Catch::Contains("pkcs11 key \"pkcs11:token=t;object=k\""));
+    CHECK_THAT(absent.error().message(), Catch::Contains("/nonexistent/libp11.so"));
+    CHECK_THAT(absent.error().message(), !Catch::Contains("s3cr3t"));
+    auto dir = p11_source::load("pkcs11:token=t;object=k?module-path=/tmp", {});
+    REQUIRE_FALSE(dir);
+    CHECK_THAT(dir.error().message(), Catch::Contains("not a regular file"));
+}
