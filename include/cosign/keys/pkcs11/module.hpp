@@ -314,11 +314,10 @@ public:
         const errc code = rv == ckr_pin_incorrect || rv == ckr_pin_len_range ? errc::wrong_password
                           : rv == ckr_pin_locked || rv == ckr_pin_expired ? errc::unauthorized
                                                                           : errc::io;
-        std::string what = rv == ckr_pin_incorrect || rv == ckr_pin_len_range
-                               ? "the token rejected the PIN"
-                           : rv == ckr_pin_locked ? "the token's PIN is locked"
-                                                  : "login failed";
-        return fail(code, what + " (" + rv_name(rv) + ")", static_cast<int>(rv));
+        std::string what = rv == ckr_pin_incorrect || rv == ckr_pin_len_range ? "wrong PIN"
+                           : rv == ckr_pin_locked                             ? "the PIN is locked"
+                                                                              : "login failed";
+        return fail(code, what + ": " + rv_name(rv), static_cast<int>(rv));
     }
 
     /// Every object matching `tmpl`.
