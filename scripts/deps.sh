@@ -4,7 +4,7 @@
 # only those missing. Needs root (or sudo). Prints nothing when everything is present.
 set -euo pipefail
 BUILD_PKGS=(g++ clang cmake make pkg-config libmbedtls-dev libcpp-httplib-dev rapidjson-dev catch2 python3 bazel-bootstrap)
-TEST_PKGS=(docker-registry skopeo openssl curl jq apache2-utils ca-certificates debian-archive-keyring)
+TEST_PKGS=(docker-registry skopeo openssl curl jq apache2-utils ca-certificates debian-archive-keyring softhsm2)
 want=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}")
 missing=()
 for p in "${want[@]}"; do

@@ -7,7 +7,9 @@
 #include <dlfcn.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -189,7 +191,7 @@ public:
                         "pkcs11: module path \"" + path + "\" is not an absolute path");
         struct stat st {};
         if (::stat(path.c_str(), &st) != 0)
-            return fail(errc::io, "pkcs11: module \"" + path + "\" cannot be accessed: no such file");
+            return fail(errc::io, "pkcs11: module \"" + path + "\" cannot be accessed: " + std::strerror(errno));
         if (!S_ISREG(st.st_mode))
             return fail(errc::invalid_argument, "pkcs11: module \"" + path + "\" is not a regular file");
         static std::mutex lock;
