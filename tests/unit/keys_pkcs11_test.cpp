@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unit tests of the pkcs11: key source: the RFC 7512 URI parser and writer, the scheme's place
-// among the key sources, and errors that name the key but never the PIN. Signing through a
-// real token (SoftHSM2) is tested by tests/integration/test_pkcs11.sh.
+// among the key sources, public-key assembly, errors that name the key but never the PIN, and
+// signing through a
+// SoftHSM2 token made in a private directory: [softhsm] here, and with cosign in
+// tests/integration/test_pkcs11.sh.
 #include "catch.hpp"
 
 #include <cstdlib>
 #include <string>
+
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <cosign/crypto/mbedtls.hpp>
 #include <cosign/keys/key_sources.hpp>
@@ -127,4 +132,120 @@ TEST_CASE("a pkcs11 module path that is relative, absent or not a module is refu
     auto dir = p11_source::load("pkcs11:token=t;object=k?module-path=/tmp", {});
     REQUIRE_FALSE(dir);
     CHECK_THAT(dir.error().message(), Catch::Contains("not a regular file"));
+}
+
+TEST_CASE("public keys are assembled from CKA_EC_PARAMS/CKA_EC_POINT and CKA_MODULUS/CKA_PUBLIC_EXPONENT",
+          "[keys][pkcs11]") {
+    auto key = crypto_policy::generate_p256();
+    REQUIRE(key);
+    auto pub = crypto_policy::public_key_of(*key);
+    REQUIRE(pub);
+    auto spki = crypto_policy::public_key_der(*pub);
+    REQUIRE(spki);
+    // The SPKI's last 65 bytes are the point; its AlgorithmIdentifier holds the curve OID.
+    const bytes point(spki->end() - 65, spki->end());
+    const bytes p256_params = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+    bytes wrapped = {0x04, 65};
+    wrapped.insert(wrapped.end(), point.begin(), point.end());
+    CHECK(detail::p11::ec_point_of(wrapped) == byte_view(point));  // DER OCTET STRING, as the spec says
+    CHECK(detail::p11::ec_point_of(point) == byte_view(point));    // bare point, as a few tokens give
+    CHECK(detail::p11::ec_spki(p256_params, point) == *spki);
+
+    const bytes modulus = {0x00, 0xc3, 0x01, 0x02};  // a leading zero is dropped, then re-added for the sign bit
+    const bytes exponent = {0x01, 0x00, 0x01};
+    CHECK(detail::p11::rsa_pkcs1(modulus, exponent) ==
+          bytes{0x30, 0x0b, 0x02, 0x04, 0x00, 0xc3, 0x01, 0x02, 0x02, 0x03, 0x01, 0x00, 0x01});
+}
+
+namespace {
+const char* const softhsm_module = "/usr/lib/softhsm/libsofthsm2.so";
+
+struct counting_prompt {
+    static inline int calls = 0;
+    static result<secure_bytes> read_pin(const pkcs11_pin_request& r) {
+        ++calls;
+        CHECK(r.token_label == "unit");
+        CHECK(r.key_label == "ec");
+        return secure_bytes{'4', '3', '2', '1'};
+    }
+};
+
+/// A SoftHSM2 token "unit" (PIN 4321) with an EC key "ec" in a private directory, or false when
+/// SoftHSM2 is not installed (scripts/deps.sh installs it).
+bool make_token() {
+    static bool made = false, ok = false;
+    if (made) return ok;
+    made = true;
+    if (::access(softhsm_module, R_OK) != 0 || std::system("command -v softhsm2-util >/dev/null 2>&1") != 0) return false;
+    char dir[] = "/tmp/cosign-pkcs11-unit.XXXXXX";
+    if (!::mkdtemp(dir)) return false;
+    const std::string d = dir;
+    const std::string conf = d + "/softhsm2.conf";
+    const std::string setup = "mkdir -p " + d + "/tokens && printf 'directories.tokendir = " + d +
+                              "/tokens\\nlog.level = ERROR\\n' > " + conf + " && SOFTHSM2_CONF=" + conf +
+                              " softhsm2-util --init-token --free --label unit --pin 4321 --so-pin 8765 >/dev/null && "
+                              "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + d +
+                              "/ec.pem 2>/dev/null && SOFTHSM2_CONF=" + conf + " softhsm2-util --import " + d +
+                              "/ec.pem --token unit --label ec --id 0a --pin 4321 >/dev/null && rm " + d + "/ec.pem";
+    if (std::system(setup.c_str()) != 0) return false;
+    ::setenv("SOFTHSM2_CONF", conf.c_str(), 1);
+    ok = true;
+    return ok;
+}
+}  // namespace
+
+TEST_CASE("a SoftHSM2 key signs; the module is shared and outlives the first signer", "[keys][pkcs11][softhsm]") {
+    if (!make_token()) {
+        WARN("SoftHSM2 is not installed (apt-get install softhsm2): skipped");
+        return;
+    }
+    ::unsetenv("COSIGN_PKCS11_PIN");
+    const std::string uri = std::string("pkcs11:token=unit;object=ec?module-path=") + softhsm_module;
+    auto first = p11_source::load(uri + "&pin-value=4321", {});
+    REQUIRE(first);
+    auto second = p11_source::load(std::string("pkcs11:token=unit;id=%0a?module-path=") + softhsm_module +
+                                       "&pin-value=4321",
+                                   {});
+    REQUIRE(second);
+    CHECK(first->public_key_pem() == second->public_key_pem());
+    CHECK(first->describe().curve == "P-256");
+    auto pub = crypto_policy::parse_public_key(first->public_key_pem());
+    REQUIRE(pub);
+    {
+        auto gone = std::move(*first);  // destroyed at the end of this scope: its session closes
+        auto sig = gone.sign(byte_view("payload"));
+        REQUIRE(sig);
+        CHECK(crypto_policy::verify(*pub, byte_view("payload"), *sig));
+    }
+    auto sig = second->sign(byte_view("payload"));  // the module is still initialised for this one
+    REQUIRE(sig);
+    CHECK(crypto_policy::verify(*pub, byte_view("payload"), *sig));
+    CHECK_FALSE(crypto_policy::verify(*pub, byte_view("other"), *sig));
+}
+
+TEST_CASE("the PIN prompt policy is asked only when no PIN is given, and only once", "[keys][pkcs11][softhsm]") {
+    if (!make_token()) {
+        WARN("SoftHSM2 is not installed (apt-get install softhsm2): skipped");
+        return;
+    }
+    ::unsetenv("COSIGN_PKCS11_PIN");
+    using prompting = pkcs11_key_source<crypto_policy, counting_prompt>;
+    const std::string uri = std::string("pkcs11:token=unit;object=ec?module-path=") + softhsm_module;
+    counting_prompt::calls = 0;
+    REQUIRE(prompting::load(uri, {}));
+    CHECK(counting_prompt::calls == 1);
+    REQUIRE(prompting::load(uri + "&pin-value=4321", {}));
+    ::setenv("COSIGN_PKCS11_PIN", "4321", 1);
+    REQUIRE(prompting::load(uri, {}));
+    ::unsetenv("COSIGN_PKCS11_PIN");
+    CHECK(counting_prompt::calls == 1);
+    // The default policy never prompts: it says how to give the PIN.
+    auto r = p11_source::load(uri, {});
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.error().message(), Catch::Contains("needs a PIN: add pin-value to the URI or set COSIGN_PKCS11_PIN"));
+    auto wrong = p11_source::load(uri + "&pin-value=999999", {});
+    REQUIRE_FALSE(wrong);
+    CHECK(wrong.error().code() == errc::wrong_password);
+    CHECK_THAT(wrong.error().message(), Catch::Contains("wrong PIN"));
+    CHECK_THAT(wrong.error().message(), !Catch::Contains("999999"));
 }

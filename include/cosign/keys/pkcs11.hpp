@@ -102,8 +102,8 @@ inline constexpr std::uint8_t sha256_digest_info[] = {0x30, 0x31, 0x30, 0x0d, 0x
 }  // namespace p11
 }  // namespace detail
 
-/// A signer whose private key stays in a PKCS#11 token. Move-only; the session is logged out
-/// and closed, and the module finalised, when the last copy is destroyed. sign() is serialised
+/// A signer whose private key stays in a PKCS#11 token. Its session is closed, and the module
+/// finalised (C_Finalize, dlclose) once no signer uses it, when the last copy is destroyed. sign() is serialised
 /// on the session, so one signer may be used from several threads.
 template <class Crypto>
 class pkcs11_signer {

@@ -288,16 +288,15 @@ inline result<std::vector<pkcs11_token>> pkcs11_tokens(const pkcs11_module& m) {
 namespace detail {
 namespace p11 {
 
-/// An open session, logged out and closed when destroyed.
+/// An open session, closed when destroyed. It never calls C_Logout: the login belongs to the
+/// application, not the session, so logging out would log out every other signer on the token;
+/// the token logs the user out itself when the application's last session closes.
 class session {
 public:
     session(std::shared_ptr<pkcs11_module> m, ck_session_handle h) : m_(std::move(m)), h_(h) {}
     session(const session&) = delete;
     session& operator=(const session&) = delete;
-    ~session() {
-        if (logged_in_) m_->fn().C_Logout(h_);
-        m_->fn().C_CloseSession(h_);
-    }
+    ~session() { m_->fn().C_CloseSession(h_); }
 
     static result<std::unique_ptr<session>> open(std::shared_ptr<pkcs11_module> m, ck_slot_id slot) {
         ck_session_handle h = 0;
@@ -311,7 +310,6 @@ public:
     /// C_Login as the user; already logged in (another session) counts as success.
     result<void> login(byte_view pin) {
         ck_rv rv = m_->fn().C_Login(h_, cku_user, pin.data(), pin.size());
-        if (rv == ckr_ok) logged_in_ = true;
         if (rv == ckr_ok || rv == ckr_user_already_logged_in) return {};
         const errc code = rv == ckr_pin_incorrect || rv == ckr_pin_len_range ? errc::wrong_password
                           : rv == ckr_pin_locked || rv == ckr_pin_expired ? errc::unauthorized
@@ -378,7 +376,6 @@ public:
 private:
     std::shared_ptr<pkcs11_module> m_;
     ck_session_handle h_;
-    bool logged_in_ = false;
 };
 
 }  // namespace p11
