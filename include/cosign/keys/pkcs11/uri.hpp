@@ -96,13 +96,13 @@ template <class Out>
 bool decode(std::string_view in, Out& out) {
     for (std::size_t i = 0; i < in.size(); ++i) {
         if (in[i] != '%') {
-            out.push_back(static_cast<std::uint8_t>(in[i]));
+            out.push_back(static_cast<typename Out::value_type>(in[i]));
             continue;
         }
         if (i + 2 >= in.size()) return false;
         int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
         if (hi < 0 || lo < 0) return false;
-        out.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
+        out.push_back(static_cast<typename Out::value_type>(static_cast<unsigned char>(hi * 16 + lo)));
         i += 2;
     }
     return true;
