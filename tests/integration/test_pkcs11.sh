@@ -5,7 +5,8 @@
 # and RSA-2048 keys, by label and by id, PIN and module from the URI or the environment);
 # cosign 2 and 3 verify with the public key cosign-cpp exports; wrong PIN, unknown key, unknown
 # token, missing module: a clear error naming pkcs11 and the key, exit non-zero, nothing written
-# to the registry, the PIN nowhere in the output; pkcs11-tool list-tokens / list-keys-uris.
+# to the registry, the PIN nowhere in the output; pkcs11-tool list-tokens / list-keys-uris; the
+# PIN prompt on a terminal (pty_drive.py), without echo.
 . "$(dirname "$0")/lib.sh"
 setup_interop
 need_cmd softhsm2-util
@@ -191,5 +192,22 @@ no_pin "$OUT" "$ERR"
 run_cmd pk_bad "$COSIGN_CPP" public-key --key "pkcs11:token=cosign-test;object=ec-key?module-path=$MOD&pin-value=$BADPIN"
 check_eq "public-key with a wrong PIN exits 1" 1 "$RC"
 no_pin "$OUT" "$ERR"
+
+say "== on a terminal, the PIN is asked for as cosign asks (no echo)"
+DRIVE=$LIB_DIR/pty_drive.py
+printf 'expect\tEnter PIN for key '"'"'ec-key'"'"' in PKCS11 token '"'"'cosign-test'"'"': \nsend\t%s\nexpect\t-----END PUBLIC KEY-----\n' "$PIN" > pin.txt
+run_cmd pty "$DRIVE" pin.txt -- "$COSIGN_CPP" public-key --key "pkcs11:token=cosign-test;object=ec-key?module-path=$MOD"
+check_eq "public-key with the PIN typed at the prompt exits 0" 0 "$RC"
+check_contains "it prints the token's public key" "$OUT" "$(sed -n 2p ec.pub)"
+no_pin "$OUT"
+printf 'expect\tEnter PIN for key\nsend\t%s\n' "$BADPIN" > badpin.txt
+run_cmd pty_bad "$DRIVE" badpin.txt -- "$COSIGN_CPP" public-key --key "pkcs11:token=cosign-test;object=ec-key?module-path=$MOD"
+check_eq "a wrong PIN typed at the prompt exits 1" 1 "$RC"
+check_contains "... saying the PIN is wrong" "$OUT" "wrong PIN: CKR_PIN_INCORRECT"
+no_pin "$OUT"
+printf 'expect\tEnter PIN for PKCS11 token '"'"'cosign-test'"'"': \nsend\t%s\nexpect\tURI: \n' "$PIN" > lkpin.txt
+run_cmd pty_lk "$DRIVE" lkpin.txt -- "$COSIGN_CPP" pkcs11-tool list-keys-uris --module-path "$MOD" --slot-id "$SLOT"
+check_eq "list-keys-uris asks for the PIN on a terminal (cosign's question) and exits 0" 0 "$RC"
+no_pin "$OUT"
 
 finish
