@@ -80,6 +80,9 @@ TEST_CASE("pkcs11 URI errors name the attribute that is wrong", "[keys][pkcs11]"
 TEST_CASE("a pkcs11 URI parse error never repeats the PIN", "[keys][pkcs11]") {
     CHECK_THAT(parse_error("pkcs11:token=t?pin-value=s3cr3t-pin&bogus=1"), !Catch::Contains("s3cr3t-pin"));
     CHECK_THAT(parse_error("pkcs11:object=k?pin-value=s3cr3t-pin"), !Catch::Contains("s3cr3t-pin"));
+    const std::string bare = parse_error("pkcs11:token=t;object=k?s3cr3t-pin");  // pin-value= forgotten
+    CHECK_THAT(bare, Catch::Contains("an attribute without a value (name=value) in the query"));
+    CHECK_THAT(bare, !Catch::Contains("s3cr3t-pin"));
 }
 
 TEST_CASE("pkcs11 URIs are written as cosign's list-keys-uris writes them, without the PIN", "[keys][pkcs11]") {

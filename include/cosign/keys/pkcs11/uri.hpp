@@ -146,9 +146,15 @@ inline result<pkcs11_uri> pkcs11_uri::parse(std::string_view text) {
             pos = end + 1;
             if (attr.empty()) continue;
             const std::size_t eq = attr.find('=');
-            if (eq == std::string_view::npos)
+            if (eq == std::string_view::npos) {
+                // Name only known attributes: a bare word here may be a PIN typed without pin-value=.
+                const bool known = is_one_of(attr, {"token", "slot-id", "object", "id", "module-path", "pin-value"});
                 return fail(errc::invalid_argument,
-                            "invalid pkcs11 URI: attribute \"" + std::string(attr) + "\" has no value");
+                            "invalid pkcs11 URI: " +
+                                (known ? "attribute \"" + std::string(attr) + "\" has no value"
+                                       : std::string("an attribute without a value (name=value) in the ") +
+                                             (in_path ? "path" : "query")));
+            }
             std::string_view name = attr.substr(0, eq), raw = attr.substr(eq + 1);
             const std::string where = in_path ? "path" : "query";
             const std::string bad_value = "invalid pkcs11 URI: bad percent-encoding in the value of \"" +
