@@ -6,8 +6,11 @@
 // tests/integration/test_pkcs11.sh.
 #include "catch.hpp"
 
+#include <atomic>
 #include <cstdlib>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -251,4 +254,31 @@ TEST_CASE("the PIN prompt policy is asked only when no PIN is given, and only on
     CHECK(wrong.error().code() == errc::wrong_password);
     CHECK_THAT(wrong.error().message(), Catch::Contains("wrong PIN"));
     CHECK_THAT(wrong.error().message(), !Catch::Contains("999999"));
+}
+
+TEST_CASE("one pkcs11 signer and two signers on one module sign from several threads", "[keys][pkcs11][softhsm]") {
+    if (!make_token()) {
+        WARN("SoftHSM2 is not installed (apt-get install softhsm2): skipped");
+        return;
+    }
+    const std::string uri = std::string("pkcs11:token=unit;object=ec?module-path=") + softhsm_module + "&pin-value=4321";
+    auto a = p11_source::load(uri, {});
+    auto b = p11_source::load(uri, {});
+    REQUIRE(a);
+    REQUIRE(b);
+    auto pub = crypto_policy::parse_public_key(a->public_key_pem());
+    REQUIRE(pub);
+    std::atomic<int> good{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            const auto& s = t % 2 ? *a : *b;  // two threads share each signer
+            for (int i = 0; i < 10; ++i) {
+                const std::string msg = "message " + std::to_string(t) + "/" + std::to_string(i);
+                auto sig = s.sign(byte_view(msg));
+                if (sig && crypto_policy::verify(*pub, byte_view(msg), *sig)) ++good;
+            }
+        });
+    for (auto& th : threads) th.join();
+    CHECK(good == 40);
 }

@@ -67,6 +67,17 @@ struct ck_mechanism {
     ck_ulong parameter_len;
 };
 
+/// CK_C_INITIALIZE_ARGS: no mutex callbacks, CKF_OS_LOCKING_OK (the module may be called from
+/// several threads, as signers on different threads do).
+struct ck_c_initialize_args {
+    void* create_mutex;
+    void* destroy_mutex;
+    void* lock_mutex;
+    void* unlock_mutex;
+    ck_ulong flags;
+    void* reserved;
+};
+
 using unused_fn = ck_rv (*)();
 
 /// CK_FUNCTION_LIST up to C_Sign (the module owns the struct; only its prefix is read).
@@ -116,6 +127,7 @@ inline constexpr ck_rv ckr_slot_id_invalid = 0x3;
 inline constexpr ck_rv ckr_general_error = 0x5;
 inline constexpr ck_rv ckr_function_failed = 0x6;
 inline constexpr ck_rv ckr_arguments_bad = 0x7;
+inline constexpr ck_rv ckr_cant_lock = 0xa;
 inline constexpr ck_rv ckr_attribute_type_invalid = 0x12;
 inline constexpr ck_rv ckr_device_error = 0x30;
 inline constexpr ck_rv ckr_key_type_inconsistent = 0x63;
@@ -132,6 +144,7 @@ inline constexpr ck_rv ckr_user_pin_not_initialized = 0x102;
 inline constexpr ck_rv ckr_buffer_too_small = 0x150;
 inline constexpr ck_rv ckr_cryptoki_already_initialized = 0x191;
 
+inline constexpr ck_flags ckf_os_locking_ok = 1UL << 1;    // C_Initialize flag
 inline constexpr ck_flags ckf_login_required = 1UL << 2;    // token flag
 inline constexpr ck_flags ckf_serial_session = 1UL << 2;    // session flag
 inline constexpr ck_ulong cku_user = 1;
@@ -215,7 +228,10 @@ public:
             return fail(errc::unsupported, "pkcs11: module \"" + path + "\" has Cryptoki version " +
                                                std::to_string(fns->version.major) + ", not 2.x or 3.x");
         }
-        detail::p11::ck_rv rv = fns->C_Initialize(nullptr);
+        detail::p11::ck_c_initialize_args args{nullptr, nullptr, nullptr, nullptr, detail::p11::ckf_os_locking_ok,
+                                               nullptr};
+        detail::p11::ck_rv rv = fns->C_Initialize(&args);
+        if (rv == detail::p11::ckr_cant_lock) rv = fns->C_Initialize(nullptr);  // single-threaded module
         if (rv != detail::p11::ckr_ok && rv != detail::p11::ckr_cryptoki_already_initialized) {
             ::dlclose(handle);
             return fail(errc::io, "pkcs11: initialising module \"" + path + "\": " + detail::p11::rv_name(rv),
