@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-/// Fuzzes the simple-signing payload parser and the claim check, and the -a flag (CSV) parser.
+/// Fuzzes the simple-signing payload parser and the claim check, and the CLI's -a flag (CSV) parser.
 #include "fuzz_common.hpp"
+
+#include "../examples/cosign-cpp/annotations.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     auto in = fuzz::text(data, size);
@@ -11,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)cosign::oci::check_claims(*p, *d, {});
         (void)cosign::oci::check_claims(*p, *d, want);
     }
-    (void)cosign::oci::detail::read_csv_record(in);
-    (void)cosign::oci::parse_annotation_flags({std::string(in)});
+    (void)cli::read_csv_record(in);
+    (void)cli::parse_annotation_flags({std::string(in)});
     return 0;
 }

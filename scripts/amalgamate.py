@@ -3,9 +3,9 @@
 """Generates single_include/cosign/ from include/cosign/.
 
 single_include/cosign/cosign.hpp holds every header of the library except the backend policies
-(headers that include mbedTLS, cpp-httplib, OpenSSL or dlfcn.h), inlined once each in include order. Backend
-headers are written beside it with their cosign includes replaced by "../cosign.hpp", so they
-are never amalgamated. Every other header path gets a one-line forwarding header, so code that
+(headers that include mbedTLS, cpp-httplib, OpenSSL or dlfcn.h) and the testing headers
+(testing/), inlined once each in include order. Those are written beside it with their cosign
+includes replaced by "../cosign.hpp", so they are never amalgamated. Every other header path gets a one-line forwarding header, so code that
 includes <cosign/oci/reference.hpp> builds against the single header unchanged.
 
     scripts/amalgamate.py          regenerate
@@ -69,7 +69,9 @@ def inline(rel, done, out, backends):
 def generate():
     headers = all_headers()
     backends = {h for h in headers if is_backend(h)}
-    # A header that includes a backend header is a backend too (defaults.hpp, default_client.hpp).
+    # Testing headers (the in-memory registry) stay out of cosign.hpp too, written beside it.
+    backends |= {h for h in headers if h.startswith("testing/")}
+    # A header that includes a backend header is a backend too (defaults.hpp).
     changed = True
     while changed:
         changed = False
@@ -112,7 +114,8 @@ def generate():
                 elif m:
                     line = f'#include "{os.path.relpath(resolve(h, m.group(1)), os.path.dirname(h) or ".")}"'
                 elif line.strip() == "#pragma once" and h not in ("cosign.hpp",):
-                    line = "#pragma once\n// Generated from include/cosign/" + h + ": a backend policy, kept out of cosign.hpp."
+                    what = "a testing header" if h.startswith("testing/") else "a backend policy"
+                    line = "#pragma once\n// Generated from include/cosign/" + h + ": " + what + ", kept out of cosign.hpp."
                 lines.append(line)
             files[h] = "\n".join(lines) + "\n"
         else:

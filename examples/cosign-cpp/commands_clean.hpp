@@ -55,9 +55,11 @@ inline int cmd_clean(const std::vector<std::string>& argv) {
     if (ref->has_digest()) {
         d = *ref->digest;
     } else {
-        auto head = cl.head_manifest(ref->registry, ref->repository, ref->identifier());
-        if (!head) return report(head.error().message());
-        auto pd = cosign::oci::digest::parse(head->digest);
+        // The digest of the manifest bytes, as sign and verify resolve it: a registry header
+        // naming another image must not get that image's signatures deleted.
+        auto m = cl.get_manifest(ref->registry, ref->repository, ref->identifier());
+        if (!m) return report(m.error().message());
+        auto pd = cosign::oci::digest::parse(m->digest);
         if (!pd) return report(pd.error().message());
         d = *pd;
     }

@@ -4,12 +4,14 @@
 
 #include <iostream>
 #include <map>
-#include <regex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "annotations.hpp"
 #include "cli.hpp"
 #include "compose.hpp"
+#include "output.hpp"
 #include "password.hpp"
 #include "registry_flags.hpp"
 
@@ -48,10 +50,10 @@ inline cosign::result<std::string> read_text_file(const std::string& path, std::
     return cosign::byte_view(*f).to_string();
 }
 
-/// `sign --certificate/--certificate-chain` with a key, as cosign's signerFromKeyRef: the
-/// certificate's key must be the signing key, the chain must lead from it to its last
-/// certificate (code signing). Returns the layer annotations; `cert_pem` gets the certificate
-/// as cosign re-encodes it (empty without --certificate).
+/// `sign --certificate/--certificate-chain` with a key: reads the files the flags name and has
+/// the library check them (cosign::signing_certificate, cosign::check_certificate_chain).
+/// Returns the layer annotations; `cert_pem` gets the certificate as cosign re-encodes it
+/// (empty without --certificate).
 inline cosign::result<std::map<std::string, std::string>> signing_certificate(const args& a, const std::string& key_pem,
                                                                              std::string& cert_pem) {
     std::map<std::string, std::string> ann;
@@ -60,91 +62,29 @@ inline cosign::result<std::map<std::string, std::string>> signing_certificate(co
     if (!cert_path.empty()) {
         auto text = read_text_file(cert_path);
         if (!text) return cosign::error(text.error()).context("read certificate");
-        auto c = crypto::parse_certificate(*text);
-        if (!c) {
-            if (c.error().message().rfind("supplied PEM file", 0) == 0)
-                return cosign::fail(cosign::errc::invalid_key, "supplied PEM file is not a certificate: " + cert_path);
-            return cosign::error(c.error()).context("parse x509 certificate");
-        }
-        auto cert_key = crypto::certificate_public_key(*c);
-        auto signing_key = crypto::parse_public_key(key_pem);
-        if (!cert_key || !signing_key ||
-            *crypto::public_key_der(*cert_key) != *crypto::public_key_der(*signing_key))
-            return cosign::fail(cosign::errc::invalid_key, "public key in certificate does not match the provided public key");
-        cert_pem = crypto::certificate_pem(*c);
+        COSIGN_TRY(leaf, cosign::signing_certificate<crypto>(*text, cert_path, key_pem));
+        cert_pem = crypto::certificate_pem(*leaf);
         ann[std::string(cosign::oci::annotation::certificate)] = cert_pem;
-        leaf = *c;
     }
     if (chain_path.empty()) return ann;
     if (!leaf) return cosign::fail(cosign::errc::invalid_argument, "no leaf certificate found or provided while specifying chain");
     auto text = read_text_file(chain_path);
     if (!text) return cosign::error(text.error()).context("reading certificate chain from path");
-    auto chain = crypto::parse_certificate_chain(*text);
-    if (!chain) return cosign::error(chain.error()).context("loading certificate chain");
-    if (auto ok = crypto::verify_chain(*leaf, *chain); !ok)
-        return cosign::error(ok.error()).context("unable to validate certificate chain");
+    COSIGN_TRY_VOID(cosign::check_certificate_chain<crypto>(*leaf, *text));
     ann[std::string(cosign::oci::annotation::chain)] = *text;  // the file's bytes, as cosign stores them
     return ann;
 }
 
-/// One --certificate-identity/-oidc-issuer pair (cosign's Identity), matched as cosign's
-/// CheckCertificatePolicy does: exact strings, or unanchored regular expressions.
-struct identity_policy {
-    std::string subject, subject_regexp, issuer, issuer_regexp;
-
-    static bool search(const std::string& re, const std::string& s, std::string& err) {
-#if defined(__cpp_exceptions)
-        try {
-            return std::regex_search(s, std::regex(re, std::regex::ECMAScript));
-        } catch (const std::regex_error& e) {
-            err = e.what();
-            return false;
-        }
-#else
-        (void)err;
-        return std::regex_search(s, std::regex(re, std::regex::ECMAScript));
-#endif
-    }
-
-    cosign::result<void> check(const cosign::certificate_info& info) const {
-        const std::string oidc_issuer = info.extension(cosign::fulcio_oidc_issuer_oid);
-        const auto sans = info.subject_alternative_names();
-        std::string err;
-        bool issuer_ok = true;
-        if (!issuer_regexp.empty()) {
-            issuer_ok = search(issuer_regexp, oidc_issuer, err);
-            if (!err.empty()) return cosign::fail(cosign::errc::invalid_argument, "malformed issuer in identity: " + issuer_regexp + " : " + err);
-        } else if (!issuer.empty()) {
-            issuer_ok = issuer == oidc_issuer;
-        }
-        bool subject_ok = subject.empty() && subject_regexp.empty();
-        for (const auto& san : sans) {
-            if (!subject_regexp.empty()) {
-                if (search(subject_regexp, san, err)) subject_ok = true;
-                if (!err.empty()) return cosign::fail(cosign::errc::invalid_argument, "malformed subject in identity: " + subject_regexp + " : " + err);
-            } else if (!subject.empty() && san == subject) {
-                subject_ok = true;
-            }
-        }
-        if (subject_ok && issuer_ok) return {};
-        std::string list;
-        for (std::size_t i = 0; i < sans.size(); ++i) list += (i ? ", " : "") + sans[i];
-        return cosign::fail(cosign::errc::verification_failed,
-                            "none of the expected identities matched what was in the certificate, got subjects [" + list +
-                                "] with issuer " + oidc_issuer);
-    }
-};
-
-/// `verify --certificate C --certificate-chain CH` (no --key): the key comes from the
-/// certificate, validated as cosign's ValidateAndUnpackCertWithChain does (chain to the chain's
-/// last certificate, code signing, times at the certificate's NotBefore, identity policy).
+/// `verify --certificate C --certificate-chain CH` (no --key): the flags cosign requires in
+/// keyless mode, then the key from the certificate once the library has checked its chain and
+/// identity (verifier::key_from_certificate).
 inline cosign::result<crypto::public_key> key_from_certificate(const args& a) {
-    identity_policy id{a.get("certificate-identity"), a.get("certificate-identity-regexp"),
-                       a.get("certificate-oidc-issuer"), a.get("certificate-oidc-issuer-regexp")};
-    if (id.subject.empty() && id.subject_regexp.empty())
+    cosign::identity_policy id{a.get("certificate-identity"), a.get("certificate-identity-regexp"),
+                               a.get("certificate-oidc-issuer"), a.get("certificate-oidc-issuer-regexp")};
+    if (!id.has_subject())
         return cosign::fail(cosign::errc::invalid_argument,
                             "--certificate-identity or --certificate-identity-regexp is required for verification in keyless mode");
-    if (id.issuer.empty() && id.issuer_regexp.empty())
+    if (!id.has_issuer())
         return cosign::fail(cosign::errc::invalid_argument,
                             "--certificate-oidc-issuer or --certificate-oidc-issuer-regexp is required for verification in keyless mode");
     if (a.get("certificate-chain").empty())
@@ -154,18 +94,10 @@ inline cosign::result<crypto::public_key> key_from_certificate(const args& a) {
     if (!a.get_bool("insecure-ignore-sct"))
         return cosign::fail(cosign::errc::unsupported,
                             "this build cannot check certificate transparency (SCT) yet: pass --insecure-ignore-sct");
-    auto text = read_text_file(a.get("certificate"));
-    if (!text) return std::move(text).error();
-    auto cert = crypto::parse_certificate(*text);
-    if (!cert) return std::move(cert).error();
-    auto chain_text = read_text_file(a.get("certificate-chain"));
-    if (!chain_text) return std::move(chain_text).error();
-    auto chain = crypto::parse_certificate_chain(*chain_text);
-    if (!chain) return std::move(chain).error();
-    COSIGN_TRY_VOID(crypto::verify_chain(*cert, *chain));
-    COSIGN_TRY(auto info, crypto::describe_certificate(*cert));
-    COSIGN_TRY_VOID(id.check(info));
-    return crypto::certificate_public_key(*cert);
+    COSIGN_TRY(auto text, read_text_file(a.get("certificate")));
+    COSIGN_TRY(auto cert, crypto::parse_certificate(text));
+    COSIGN_TRY(auto chain_text, read_text_file(a.get("certificate-chain")));
+    return verifier::key_from_certificate(cert, chain_text, id);
 }
 
 inline int cmd_sign(const std::vector<std::string>& argv) {
@@ -198,7 +130,7 @@ inline int cmd_sign(const std::vector<std::string>& argv) {
     const std::string prefix = "signing " + join_args(a.positional) + ": ";
 
     cosign::sign_options opts;
-    auto ann = cosign::oci::parse_annotation_flags(a.get_all("annotations"));
+    auto ann = parse_annotation_flags(a.get_all("annotations"));
     if (!ann) return report(ann.error().message());
     opts.annotations = *ann;
     opts.upload = a.get_bool("upload");
@@ -299,7 +231,7 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
                  "auditability verification for the signature.\n";
 
     cosign::verify_options opts;
-    auto ann = cosign::oci::parse_annotation_flags(a.get_all("annotations"));
+    auto ann = parse_annotation_flags(a.get_all("annotations"));
     if (!ann) return report(ann.error().message());
     opts.annotations = *ann;
     opts.check_claims = a.get_bool("check-claims");
@@ -349,7 +281,7 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
         if (fmt == "text") {
             for (const auto& sig : out->signatures) {
                 if (sig.certificate) {
-                    auto claims = sig.printed_claims();
+                    auto claims = printed_claims(sig);
                     std::cerr << "Certificate subject: " << claims["Subject"] << "\n";
                     if (!claims["Issuer"].empty()) std::cerr << "Certificate issuer URL: " << claims["Issuer"] << "\n";
                 }
@@ -358,8 +290,7 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
         } else {
             std::string arr = "[";
             for (std::size_t i = 0; i < out->signatures.size(); ++i)
-                arr += (i ? "," : "") + verifier::reencode_payload(out->signatures[i].payload,
-                                                                   out->signatures[i].printed_claims());
+                arr += (i ? "," : "") + reencode_payload(out->signatures[i].payload, printed_claims(out->signatures[i]));
             std::cout << "\n" << arr << "]\n";
         }
     }
@@ -367,12 +298,12 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
     return exit_code::ok;
 }
 
-/// The digest a reference names: its own, or the registry's answer for its tag (one HEAD).
+/// The digest a reference names: its own, or that of the manifest bytes its tag names (one GET,
+/// as verify resolves it).
 inline cosign::result<cosign::oci::digest> digest_of(const args& a, const cosign::oci::reference& ref) {
     if (ref.has_digest()) return *ref.digest;
     COSIGN_TRY(auto c, make_client(a, {ref.registry}));
-    COSIGN_TRY(auto head, c.head_manifest(ref.registry, ref.repository, ref.identifier()));
-    return cosign::oci::digest::parse(head.digest);
+    return verifier(c).image_digest(ref);
 }
 
 inline int cmd_generate(const std::vector<std::string>& argv) {
@@ -382,7 +313,7 @@ inline int cmd_generate(const std::vector<std::string>& argv) {
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.size() != 1) return report("generate requires exactly one image reference");
-    auto ann = cosign::oci::parse_annotation_flags(a.get_all("annotations"));
+    auto ann = parse_annotation_flags(a.get_all("annotations"));
     if (!ann) return report(ann.error().message());
     auto ref = cosign::oci::reference::parse(a.positional[0]);
     if (!ref) return report(ref.error().message());

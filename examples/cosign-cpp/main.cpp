@@ -13,6 +13,7 @@
 #include "commands_clean.hpp"
 #include "commands_image.hpp"
 #include "commands_keys.hpp"
+#include "commands_trust.hpp"
 #if !defined(COSIGN_CLI_NO_PKCS11)
 #include "commands_pkcs11.hpp"
 #endif
@@ -37,6 +38,7 @@ const command commands[] = {
     {"clean", cli::cmd_clean, "Remove all signatures from an image."},
     {"sign-blob", cli::cmd_sign_blob, "Sign the supplied blob, outputting the base64-encoded signature to stdout."},
     {"verify-blob", cli::cmd_verify_blob, "Verify a signature on the supplied blob"},
+    {"initialize", cli::cmd_initialize, "Initializes SigStore root to retrieve trusted certificate and key targets for verification."},
 #if !defined(COSIGN_CLI_NO_PKCS11)
     {"pkcs11-tool", cli::cmd_pkcs11_tool, "Provides utilities for retrieving information from a PKCS11 token."},
 #endif

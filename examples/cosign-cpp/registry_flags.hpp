@@ -3,7 +3,6 @@
 /// registry client they configure.
 #pragma once
 
-#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -27,7 +26,7 @@ inline std::vector<flag> registry_flags() {
         {"registry-client-key", 0, kind::string, "", "path to the X.509 private key file in PEM format to be used for the connection to the registry (not supported in this build)"},
         {"registry-server-name", 0, kind::string, "", "SAN name to use as the 'ServerName' tls.Config field to verify the mTLS connection to the registry (not supported in this build)"},
         {"k8s-keychain", 0, kind::boolean, "", "whether to use the kubernetes keychain instead of the default keychain (not supported in this build)"},
-        {"timeout", 't', kind::string, "", "timeout for each request to the registry, as a Go duration (e.g. 30s, 2m); default 60s for reads and writes, 10s to connect"},
+        {"timeout", 't', kind::string, "3m0s", "timeout for commands"},
         {"attachment-tag-prefix", 0, kind::string, "", "optional custom prefix to use for attached image tags. Attachment images are tagged as: `[AttachmentTagPrefix]sha256-[TargetImageDigest].[AttachmentName]`"},
     };
 }
@@ -37,49 +36,15 @@ inline std::vector<flag> operator+(std::vector<flag> a, const std::vector<flag>&
     return a;
 }
 
-/// Parses a Go duration ("1h2m3.5s", "500ms", "30s"); false when malformed or not positive.
-inline bool parse_go_duration(const std::string& text, std::chrono::milliseconds& out) {
-    static const std::pair<const char*, double> units[] = {
-        {"ns", 1e-6}, {"us", 1e-3}, {"\xc2\xb5s", 1e-3}, {"ms", 1.0}, {"s", 1e3}, {"m", 60e3}, {"h", 3600e3}};
-    double total = 0;
-    std::size_t i = 0;
-    if (text.empty()) return false;
-    while (i < text.size()) {
-        std::size_t start = i;
-        while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
-        if (i == start) return false;
-        double value = std::strtod(text.substr(start, i - start).c_str(), nullptr);
-        bool matched = false;
-        for (const auto& u : units) {
-            std::size_t n = std::strlen(u.first);
-            // two-letter units come first in the table, so "ms" is never read as "m"
-            if (text.compare(i, n, u.first) == 0) {
-                total += value * u.second;
-                i += n;
-                matched = true;
-                break;
-            }
-        }
-        if (!matched) return false;
-    }
-    if (total < 1) return false;
-    out = std::chrono::milliseconds(static_cast<long long>(total));
-    return true;
+/// -t/--timeout: the time the whole command may take (cosign's default is 3m0s).
+inline cosign::result<std::chrono::nanoseconds> command_timeout(const args& a) {
+    std::string text = a.get("timeout");
+    if (text.empty()) text = "3m0s";
+    auto d = cosign::parse_go_duration(text);
+    if (!d) return cosign::fail(cosign::errc::invalid_argument, "invalid argument \"" + text + "\" for \"-t, --timeout\" flag: " + d.error().message());
+    if (d->count() <= 0) return cosign::fail(cosign::errc::invalid_argument, "invalid argument \"" + text + "\" for \"-t, --timeout\" flag: the timeout must be positive");
+    return *d;
 }
-
-// The transports differ in which timeouts they have: set those that exist.
-template <class O>
-auto set_connect_timeout(O& o, std::chrono::milliseconds t, int) -> decltype(o.connect_timeout = t, void()) {
-    o.connect_timeout = t;
-}
-template <class O>
-void set_connect_timeout(O&, std::chrono::milliseconds, long) {}
-template <class O>
-auto set_write_timeout(O& o, std::chrono::milliseconds t, int) -> decltype(o.write_timeout = t, void()) {
-    o.write_timeout = t;
-}
-template <class O>
-void set_write_timeout(O&, std::chrono::milliseconds, long) {}
 
 /// Builds the registry client the flags describe; `hosts` get the --registry-username/password.
 inline cosign::result<client> make_client(const args& a, const std::vector<std::string>& hosts) {
@@ -88,20 +53,15 @@ inline cosign::result<client> make_client(const args& a, const std::vector<std::
             return cosign::fail(cosign::errc::unsupported, std::string("--") + f + " is not supported in this build");
     if (a.get_bool("k8s-keychain"))
         return cosign::fail(cosign::errc::unsupported, "--k8s-keychain is not supported in this build");
-    transport::options topts;
+    COSIGN_TRY(auto timeout, command_timeout(a));
+    cosign::transport::options topts;
     topts.tls_verify = !a.get_bool("allow-insecure-registry");
     topts.ca_file = a.get("registry-cacert");
-    if (!a.get("timeout").empty()) {
-        std::chrono::milliseconds t{};
-        if (!parse_go_duration(a.get("timeout"), t))
-            return cosign::fail(cosign::errc::invalid_argument,
-                                "invalid argument \"" + a.get("timeout") + "\" for \"-t, --timeout\" flag: time: invalid duration");
-        topts.read_timeout = t;
-        set_connect_timeout(topts, t, 0);
-        set_write_timeout(topts, t, 0);
-    }
     cosign::registry::client_options copts;
     copts.allow_insecure = a.get_bool("allow-insecure-registry") || a.get_bool("allow-http-registry");
+    // Every request of the command, token requests and retries included, ends by then; a
+    // connection on which nothing moves fails sooner, after topts.stall_timeout.
+    copts.deadline = cosign::deadline::after(timeout, "-t/--timeout");
     client c(transport(topts), copts);
     std::string user = a.get("registry-username"), pass = a.get("registry-password"), token = a.get("registry-token");
     if (!user.empty() || !pass.empty() || !token.empty()) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /// The entry header of cosign-cpp: everything except the backends (mbedTLS, cpp-httplib),
-/// which come with their own includes: <cosign/crypto/mbedtls.hpp>, <cosign/transport/httplib.hpp>.
+/// which come with their own includes: <cosign/crypto/mbedtls.hpp>, <cosign/transport/httplib.hpp>,
+/// and the in-memory registry for tests and examples: <cosign/testing/fake_registry.hpp>.
 #pragma once
 
 #include "core/config.hpp"
@@ -10,6 +11,9 @@
 #include "core/base64.hpp"
 #include "core/hex.hpp"
 #include "core/sha256.hpp"
+#include "core/duration.hpp"
+#include "core/deadline.hpp"
+#include "core/sha512.hpp"
 #include "core/pem.hpp"
 #include "core/json_writer.hpp"
 #include "core/json_reader.hpp"
@@ -22,6 +26,9 @@
 #include "oci/signature_image.hpp"
 #include "crypto/key_info.hpp"
 #include "crypto/concepts.hpp"
+#include "crypto/x509.hpp"
+#include "identity/policy.hpp"
+#include "identity/certificate.hpp"
 #include "keys/concepts.hpp"
 #include "keys/file_io.hpp"
 #include "keys/cosign_key_file.hpp"
@@ -31,9 +38,10 @@
 #include "keys/key_sources.hpp"
 #include "keys/public_key.hpp"
 #include "transport/concepts.hpp"
-#include "transport/fake.hpp"
 #include "registry/auth.hpp"
 #include "registry/docker_config.hpp"
 #include "registry/client.hpp"
+#include "registry/signature_writer.hpp"
 #include "signer.hpp"
 #include "verifier.hpp"
+#include "blob.hpp"

@@ -3,11 +3,9 @@
 /// crypto policy, a transport and a list of key sources, and owns no protocol detail itself.
 #pragma once
 
-#include <chrono>
+#include <map>
 #include <optional>
-#include <random>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -22,6 +20,7 @@
 #include "oci/signature_image.hpp"
 #include "oci/simple_signing.hpp"
 #include "registry/client.hpp"
+#include "registry/signature_writer.hpp"
 
 namespace cosign {
 inline namespace v0 {
@@ -81,29 +80,25 @@ public:
         return Keys::load(key_ref, password);
     }
 
-    /// Resolves a reference to the digest of its manifest or index, and its media type.
-    result<registry::manifest_info> resolve(const oci::reference& ref) {
-        return client_.head_manifest(ref.registry, ref.repository, ref.identifier());
+    /// Resolves a reference: GETs its manifest or index (bounded by COSIGN_MAX_MANIFEST_SIZE)
+    /// and takes the digest of the bytes; a Docker-Content-Digest header that names another
+    /// digest, or content that does not hash to the reference's digest, is an error.
+    result<registry::manifest_blob> resolve(const oci::reference& ref) {
+        return client_.get_manifest(ref.registry, ref.repository, ref.identifier());
     }
 
     /// Signs `ref` (and, with `recursive`, each platform of an index) and stores the signatures.
     result<std::vector<signed_image>> sign(const oci::reference& ref, const key_signer& key, const sign_options& opts) {
         oci::repository_name sig_repo = opts.signature_repository.value_or(ref.repo());
         if (opts.upload) client_.prepare_push(sig_repo.registry, sig_repo.repository);
-        COSIGN_TRY(auto top, resolve(ref));
-        COSIGN_TRY(auto top_digest, oci::digest::parse(top.digest));
-        if (ref.has_digest() && *ref.digest != top_digest)
-            return fail(errc::registry, "registry returned digest " + top.digest + " for " + ref.original);
-
-        std::vector<oci::digest> targets{top_digest};
-        if (opts.recursive && oci::is_index_media_type(top.media_type)) {
-            COSIGN_TRY(auto idx_blob, client_.get_manifest(ref.registry, ref.repository, top.digest));
-            COSIGN_TRY(auto idx, oci::parse_index(idx_blob.body));
-            for (const auto& m : idx.manifests) targets.push_back(m.digest);
-        }
+        COSIGN_TRY(auto targets, resolve_targets(ref, opts.recursive));
         std::vector<signed_image> out;
         for (const auto& d : targets) {
-            COSIGN_TRY(auto one, sign_digest(ref, d, key, sig_repo, opts));
+            signed_image one = describe(d, sig_repo, opts.tag_prefix,
+                                        opts.payload ? *opts.payload : payload_for(ref, d, opts.annotations));
+            COSIGN_TRY(auto sig, key.sign(one.payload));
+            one.signature_b64 = base64::encode(sig);
+            if (opts.upload) COSIGN_TRY_VOID(push(one, key, sig_repo, opts));
             out.push_back(std::move(one));
         }
         return out;
@@ -114,159 +109,6 @@ public:
         return oci::make_payload(ref.context(), d, a.empty() ? nullptr : &a);
     }
 
-private:
-    result<signed_image> sign_digest(const oci::reference& ref, const oci::digest& d, const key_signer& key,
-                                     const oci::repository_name& sig_repo, const sign_options& opts) {
-        signed_image out;
-        out.digest = d;
-        out.payload = opts.payload ? *opts.payload : payload_for(ref, d, opts.annotations);
-        COSIGN_TRY(auto sig, key.sign(out.payload));
-        out.signature_b64 = base64::encode(sig);
-        out.repository = sig_repo.str();
-        out.tag = oci::signature_tag(d, oci::tag_suffix::signature, opts.tag_prefix);
-        if (!opts.upload) return out;
-
-        oci::signature_layer layer;
-        layer.payload = bytes(out.payload.begin(), out.payload.end());
-        layer.signature_b64 = out.signature_b64;
-        layer.annotations = opts.layer_annotations;
-
-        // The payload blob goes first: it does not depend on what is at the tag, and keeping it
-        // out of the read-modify-write keeps that window (and the settle time below) short.
-        COSIGN_TRY_VOID(client_.put_blob(sig_repo.registry, sig_repo.repository, oci::digest::of(layer.payload).str(),
-                                         byte_view(layer.payload).as_chars()));
-        auto read_start = std::chrono::steady_clock::now();
-        COSIGN_TRY(auto image, existing_image(sig_repo, out.tag, opts));
-        COSIGN_TRY(auto pub, Crypto::parse_public_key(key.public_key_pem()));
-        bool dup = image.has_duplicate(layer, [&](byte_view s, byte_view p) {
-            return static_cast<bool>(Crypto::verify(pub, p, s));
-        });
-        if (dup) {
-            out.duplicate = true;
-            out.uploaded = true;
-            return out;
-        }
-        COSIGN_TRY_VOID(write(sig_repo, out.tag, std::move(image), layer, read_start, opts, true));
-        out.uploaded = true;
-        return out;
-    }
-
-    // The .sig image at the tag, or an empty one when the tag does not exist yet.
-    result<oci::signature_image> existing_image(const oci::repository_name& repo, const std::string& tag,
-                                                const sign_options& opts) {
-        auto m = client_.get_manifest(repo.registry, repo.repository, tag);
-        if (!m) {
-            if (m.error().code() != errc::not_found) return std::move(m).error();
-            return oci::signature_image::empty(opts.docker_media_types ? oci::signature_image::media_types::docker
-                                                                       : oci::signature_image::media_types::oci);
-        }
-        COSIGN_TRY(auto parsed, oci::parse_manifest(m->body));
-        COSIGN_TRY(auto cfg, client_.get_blob(repo.registry, repo.repository, parsed.config.digest.str(),
-                                              COSIGN_MAX_MANIFEST_SIZE));
-        return oci::signature_image::from_existing(m->body, cfg);
-    }
-
-    // Rounds of read-merge-write before giving up on a tag that racing signers keep replacing.
-    static constexpr unsigned max_merge_rounds = 12;
-
-    static bool holds(const oci::signature_image& image, const oci::descriptor& mine) {
-        for (const auto& l : image.layers())
-            if (l.digest == mine.digest && l.media_type == mine.media_type && l.size == mine.size &&
-                l.annotations == mine.annotations)
-                return true;
-        return false;
-    }
-
-    // docker-registry refuses a manifest with 400 DIGEST_INVALID or BLOB_UNKNOWN while a racing
-    // signer uploads the same config blob: that is one more race round, not a failure.
-    static bool racing_put_error(const error& e) {
-        return e.code() == errc::registry && e.backend_code() == 400 &&
-               (e.message().find("DIGEST_INVALID") != std::string::npos ||
-                e.message().find("BLOB_UNKNOWN") != std::string::npos);
-    }
-
-    // A random wait in [lo, hi] milliseconds: racing signers must not retry in step.
-    static std::chrono::milliseconds jitter(long lo, long hi) {
-        std::random_device rd;
-        return std::chrono::milliseconds(std::uniform_int_distribution<long>(lo, hi < lo ? lo : hi)(rd));
-    }
-
-    // Writes `base` plus `layer` under the tag: blobs first, then the manifest, so the registry
-    // never holds a manifest whose blobs are missing.
-    //
-    // The registry is last-writer-wins: a signer that read the tag before our PUT and writes
-    // after it drops our layer (cosign loses most of 16 racing signatures so). Three defences:
-    // - when our read is more than 15 ms old, HEAD the tag just before the PUT and start over
-    //   from the current image if it moved (a racer's stale window shrinks to one round trip);
-    // - after the PUT, wait longer than a racer's unchecked read-modify-write can take (at
-    //   least 20 ms, at least as long as ours, plus jitter) and HEAD the tag: still our
-    //   manifest, done; else read the current image and
-    //   done if it holds our layer, or add our layer to it (what the racer wrote is kept) and
-    //   write again, at most max_merge_rounds times with jittered backoff;
-    // - after a race, our manifest must be seen twice, a settle time apart.
-    // Without a race this costs one HEAD and a few tens of milliseconds.
-    result<void> write(const oci::repository_name& repo, const std::string& tag, oci::signature_image base,
-                       const oci::signature_layer& layer, std::chrono::steady_clock::time_point read_start,
-                       const sign_options& opts, bool payload_uploaded = false) {
-        using namespace std::chrono;
-        const oci::descriptor mine = layer.to_descriptor();
-        if (!payload_uploaded) {
-            COSIGN_TRY_VOID(client_.put_blob(repo.registry, repo.repository, mine.digest.str(),
-                                             byte_view(layer.payload).as_chars()));
-        }
-        oci::signature_image image = std::move(base);
-        auto since = [](steady_clock::time_point t) {
-            return static_cast<long>(duration_cast<milliseconds>(steady_clock::now() - t).count());
-        };
-        bool raced = false;
-        for (unsigned round = 1;; ++round) {
-            std::string base_digest = image.size() ? image.manifest_digest().str() : std::string();
-            COSIGN_TRY_VOID(image.append(layer));
-            std::string config = image.config_json();
-            COSIGN_TRY_VOID(client_.put_blob(repo.registry, repo.repository, oci::digest::of(config).str(), config));
-            bool moved = false;
-            if (raced || since(read_start) > 15) {
-                auto cur = client_.head_manifest(repo.registry, repo.repository, tag);
-                if (!cur && cur.error().code() != errc::not_found) return std::move(cur).error();
-                moved = (cur ? cur->digest : std::string()) != base_digest;
-            }
-            if (!moved) {
-                auto written = client_.put_manifest(repo.registry, repo.repository, tag, image.manifest_json(),
-                                                    image.manifest_media_type());
-                if (written) {
-                    long window = since(read_start);
-                    long settle = window < 20 ? 20 : (window > 1000 ? 1000 : window);
-                    bool ours = true;
-                    for (int check = 0; ours && check < (raced ? 2 : 1); ++check) {
-                        std::this_thread::sleep_for(jitter(settle, settle + (window < 1000 ? window / 2 : 500)));
-                        auto now = client_.head_manifest(repo.registry, repo.repository, tag);
-                        if (!now)
-                            return error(now.error()).context("the signature was written to " + repo.str() + ":" +
-                                                              tag + " but reading it back failed");
-                        ours = now->digest == *written;
-                    }
-                    if (ours) return {};
-                } else if (!racing_put_error(written.error()) || round >= max_merge_rounds) {
-                    return std::move(written).error();
-                }
-            }
-            raced = true;
-            if (round >= max_merge_rounds)
-                return fail(errc::registry, "concurrent signers kept replacing " + repo.str() + ":" + tag +
-                                                "; the signature is not in it after " + std::to_string(round) +
-                                                " attempts (sign again)");
-            // Back off before reading, not between reading and writing: that window stays short.
-            std::this_thread::sleep_for(jitter(5, 25L << (round < 5 ? round : 5)));
-            read_start = steady_clock::now();
-            COSIGN_TRY(auto fresh, existing_image(repo, tag, opts));
-            if (holds(fresh, mine)) return {};
-            image = std::move(fresh);
-        }
-    }
-
-    client_type& client_;
-
-public:
     /// `cosign attach signature`: stores a signature made elsewhere. The reference is resolved
     /// to a digest; an empty `payload` becomes cosign's implied payload (what `generate` prints,
     /// without annotations). The layer is appended WITHOUT de-duplication, as cosign's attach
@@ -278,25 +120,69 @@ public:
         client_.prepare_push(sig_repo.registry, sig_repo.repository);
         COSIGN_TRY(auto top, resolve(ref));
         COSIGN_TRY(auto d, oci::digest::parse(top.digest));
-        if (ref.has_digest() && *ref.digest != d)
-            return fail(errc::registry, "registry returned digest " + top.digest + " for " + ref.original);
-        signed_image out;
-        out.digest = d;
-        out.payload = payload.empty() ? payload_for(ref, d, {}) : std::move(payload);
+        signed_image out =
+            describe(d, sig_repo, opts.tag_prefix, payload.empty() ? payload_for(ref, d, {}) : std::move(payload));
         out.signature_b64 = std::move(signature_b64);
-        out.repository = sig_repo.str();
-        out.tag = oci::signature_tag(d, oci::tag_suffix::signature, opts.tag_prefix);
-
-        oci::signature_layer layer;
-        layer.payload = bytes(out.payload.begin(), out.payload.end());
-        layer.signature_b64 = out.signature_b64;
-        layer.annotations = std::move(layer_annotations);
-        auto read_start = std::chrono::steady_clock::now();
-        COSIGN_TRY(auto image, existing_image(sig_repo, out.tag, opts));
-        COSIGN_TRY_VOID(write(sig_repo, out.tag, std::move(image), layer, read_start, opts));
+        COSIGN_TRY_VOID(writer(sig_repo, out.tag, opts).add(layer_of(out, layer_annotations)));
         out.uploaded = true;
         return out;
     }
+
+private:
+    // The digests `sign` signs: the manifest's (computed from its bytes) and, with `recursive`
+    // on an index, each platform manifest's after it (the index's bytes are read once).
+    result<std::vector<oci::digest>> resolve_targets(const oci::reference& ref, bool recursive) {
+        COSIGN_TRY(auto top, resolve(ref));
+        COSIGN_TRY(auto top_digest, oci::digest::parse(top.digest));
+        std::vector<oci::digest> out{top_digest};
+        if (recursive && oci::is_index_media_type(top.media_type)) {
+            COSIGN_TRY(auto idx, oci::parse_index(top.body));
+            for (const auto& m : idx.manifests) out.push_back(m.digest);
+        }
+        return out;
+    }
+
+    // What is signed for digest d and where it goes; no signature yet.
+    static signed_image describe(const oci::digest& d, const oci::repository_name& sig_repo, const std::string& tag_prefix,
+                                 std::string payload) {
+        signed_image out;
+        out.digest = d;
+        out.payload = std::move(payload);
+        out.repository = sig_repo.str();
+        out.tag = oci::signature_tag(d, oci::tag_suffix::signature, tag_prefix);
+        return out;
+    }
+
+    static oci::signature_layer layer_of(const signed_image& s, std::map<std::string, std::string> annotations) {
+        oci::signature_layer layer;
+        layer.payload = bytes(s.payload.begin(), s.payload.end());
+        layer.signature_b64 = s.signature_b64;
+        layer.annotations = std::move(annotations);
+        return layer;
+    }
+
+    // Attaches the signature as a layer of the .sig image and pushes it, unless a layer with the
+    // same payload and annotations holds a signature by this key already (cosign's dupe check).
+    result<void> push(signed_image& one, const key_signer& key, const oci::repository_name& sig_repo,
+                      const sign_options& opts) {
+        COSIGN_TRY(auto pub, Crypto::parse_public_key(key.public_key_pem()));
+        const oci::signature_layer layer = layer_of(one, opts.layer_annotations);
+        auto signed_by_key = [&](const oci::signature_image& image) {
+            return image.has_duplicate(layer, [&pub](byte_view s, byte_view p) { return static_cast<bool>(Crypto::verify(pub, p, s)); });
+        };
+        COSIGN_TRY(bool added, writer(sig_repo, one.tag, opts).add(layer, signed_by_key));
+        one.duplicate = !added;
+        one.uploaded = true;
+        return {};
+    }
+
+    registry::signature_writer<Transport> writer(const oci::repository_name& repo, const std::string& tag,
+                                                 const sign_options& opts) {
+        return {client_, repo.registry, repo.repository, tag,
+                opts.docker_media_types ? oci::signature_image::media_types::docker : oci::signature_image::media_types::oci};
+    }
+
+    client_type& client_;
 };
 
 }  // namespace v0

@@ -16,10 +16,11 @@
 
 #include "core/base64.hpp"
 #include "core/config.hpp"
-#include "core/json_go.hpp"
 #include "core/result.hpp"
 #include "crypto/concepts.hpp"
 #include "crypto/x509.hpp"
+#include "identity/certificate.hpp"
+#include "identity/policy.hpp"
 #include "oci/digest.hpp"
 #include "oci/manifest.hpp"
 #include "oci/media_types.hpp"
@@ -56,29 +57,6 @@ struct verified_signature {
     /// The layer's certificate (`dev.sigstore.cosign/certificate`), described, when it has one
     /// and the crypto policy reads X.509 (has_x509_v).
     std::optional<certificate_info> certificate;
-
-    /// What cosign adds to the printed payload's `optional` for a layer with a certificate:
-    /// "Subject" (first SAN), and "Issuer" plus Fulcio's extension OIDs when present.
-    std::map<std::string, std::string> printed_claims() const {
-        std::map<std::string, std::string> out;
-        if (!certificate) return out;
-        auto sans = certificate->subject_alternative_names();
-        out["Subject"] = sans.empty() ? std::string() : sans.front();
-        static const std::pair<const char*, const char*> fulcio[] = {
-            {"1.3.6.1.4.1.57264.1.1", "Issuer"},
-            {"1.3.6.1.4.1.57264.1.2", "githubWorkflowTrigger"},
-            {"1.3.6.1.4.1.57264.1.3", "githubWorkflowSha"},
-            {"1.3.6.1.4.1.57264.1.4", "githubWorkflowName"},
-            {"1.3.6.1.4.1.57264.1.5", "githubWorkflowRepository"},
-            {"1.3.6.1.4.1.57264.1.6", "githubWorkflowRef"}};
-        for (const auto& f : fulcio) {
-            std::string v = certificate->extension(f.first);
-            if (v.empty()) continue;
-            out[f.second] = v;
-            out[f.first] = v;
-        }
-        return out;
-    }
 };
 
 /// The outcome of a successful verification.
@@ -87,10 +65,11 @@ struct verification {
     std::vector<verified_signature> signatures;  ///< at least one
 };
 
-/// Verifies images against a public key.
+/// Verifies images against a public key (or the key of a certificate that satisfies an
+/// identity_policy: key_from_certificate).
 template <class Crypto, class Transport>
 class basic_verifier {
-    static_assert(check_crypto_policy<Crypto>(), "basic_verifier: Crypto is not a crypto policy");
+    static_assert(check_verify_crypto<Crypto>(), "basic_verifier: Crypto lacks the verify set of a crypto policy");
 
 public:
     using client_type = registry::basic_client<Transport>;
@@ -103,20 +82,66 @@ public:
     /// passed: exit 12, the message lists each layer's reason), others for I/O.
     result<verification> verify(const oci::reference& ref, const public_key& key, const verify_options& opts = {}) {
         verification out;
-        if (ref.has_digest()) {
-            out.image_digest = *ref.digest;  // as cosign: no lookup of a digest reference
-        } else {
-            auto head = client_.head_manifest(ref.registry, ref.repository, ref.identifier());
-            if (!head) {
-                if (head.error().code() == errc::not_found)
-                    return fail(errc::not_found, "image tag not found: " + head.error().message());
-                return std::move(head).error();
+        COSIGN_TRY(out.image_digest, image_digest(ref));
+        const oci::repository_name sig_repo = opts.signature_repository.value_or(ref.repo());
+        COSIGN_TRY(const oci::manifest m, signature_manifest(sig_repo, out.image_digest, opts.tag_prefix));
+        COSIGN_TRY(auto payloads, read_payloads(m, ref, out.image_digest, sig_repo, opts));
+        std::vector<std::optional<result<verified_signature>>> checked(m.layers.size());
+        auto check_range = [&](const public_key& k, std::size_t first, std::size_t step) {
+            for (std::size_t i = first; i < m.layers.size(); i += step) {
+                auto it = payloads.find(m.layers[i].digest);
+                checked[i] = check_layer(m.layers[i], it == payloads.end() ? nullptr : &it->second, k,
+                                         out.image_digest, opts);
             }
-            COSIGN_TRY(auto d, oci::digest::parse(head->digest));
-            out.image_digest = d;
+        };
+        run_workers(key, m.layers.size(), opts.max_workers, check_range);
+        std::string reasons;
+        for (auto& r : checked) {
+            if (*r) out.signatures.push_back(std::move(**r));
+            else reasons += (reasons.empty() ? "" : "\n") + r->error().message();
         }
-        oci::repository_name sig_repo = opts.signature_repository.value_or(ref.repo());
-        std::string tag = oci::signature_tag(out.image_digest, oci::tag_suffix::signature, opts.tag_prefix);
+        if (out.signatures.empty()) return fail(errc::verification_failed, "no matching signatures: " + reasons);
+        return out;
+    }
+
+    /// The digest verify checks signatures for: a digest reference's own (as cosign: no
+    /// lookup), else the digest of the manifest or index bytes the tag names (GET, bounded by
+    /// COSIGN_MAX_MANIFEST_SIZE); a Docker-Content-Digest header naming another is an error.
+    result<oci::digest> image_digest(const oci::reference& ref) {
+        if (ref.has_digest()) return *ref.digest;
+        auto m = client_.get_manifest(ref.registry, ref.repository, ref.identifier());
+        if (!m) {
+            if (m.error().code() == errc::not_found)
+                return fail(errc::not_found, "image tag not found: " + m.error().message());
+            return std::move(m).error();
+        }
+        return oci::digest::parse(m->digest);
+    }
+
+    /// The key to verify with when the signer gave a certificate instead (`verify --certificate
+    /// --certificate-chain`): the certificate's, once its chain leads to the chain's last
+    /// certificate and it carries the identity `policy` asks for (see identity/certificate.hpp).
+    template <class C = Crypto>
+    static result<public_key> key_from_certificate(const typename C::certificate& cert, std::string_view chain_pem,
+                                                   const identity_policy& policy) {
+        return cosign::key_from_certificate<C>(cert, chain_pem, policy);
+    }
+
+    /// The text with every '\r' and '\n' removed: Go's StdEncoding ignores them, so a signature
+    /// attached as `base64` wrapped it (76 columns, final newline) verifies in cosign.
+    static std::string without_newlines(std::string_view s) {
+        std::string out;
+        out.reserve(s.size());
+        for (char c : s)
+            if (c != '\r' && c != '\n') out += c;
+        return out;
+    }
+
+private:
+    // The .sig manifest for image: errc::no_signatures when there is none or it has no layer.
+    result<oci::manifest> signature_manifest(const oci::repository_name& sig_repo, const oci::digest& image,
+                                             const std::string& tag_prefix) {
+        std::string tag = oci::signature_tag(image, oci::tag_suffix::signature, tag_prefix);
         auto sig_manifest = client_.get_manifest(sig_repo.registry, sig_repo.repository, tag);
         if (!sig_manifest) {
             if (sig_manifest.error().code() == errc::not_found) return fail(errc::no_signatures, "no signatures found");
@@ -124,16 +149,23 @@ public:
         }
         COSIGN_TRY(auto m, oci::parse_manifest(sig_manifest->body));
         if (m.layers.empty()) return fail(errc::no_signatures, "no signatures found");
+        return m;
+    }
 
-        // Layers are content-addressed: a layer whose digest and size are those of a payload
-        // cosign writes for this image (no annotations, or exactly the -a ones asked for) holds
-        // those bytes, and is not read. (Only a registry that lost the blob tells the difference:
-        // cosign fails there.) Each other distinct payload is read once; a registry that cannot
-        // be reached fails the whole verification ("could not reach", not "does not verify").
+    // The payload of each readable layer, by layer digest. Layers are content-addressed: a layer
+    // whose digest and size are those of a payload cosign writes for this image (no
+    // annotations, or exactly the -a ones asked for) holds those bytes, and is not read. (Only a
+    // registry that lost the blob tells the difference: cosign fails there.) Each other distinct
+    // payload is read once; a registry that cannot be reached fails the whole verification
+    // ("could not reach", not "does not verify").
+    result<std::map<oci::digest, result<std::string>>> read_payloads(const oci::manifest& m, const oci::reference& ref,
+                                                                     const oci::digest& image,
+                                                                     const oci::repository_name& sig_repo,
+                                                                     const verify_options& opts) {
         std::map<oci::digest, std::string> known;
         for (const auto* a : {static_cast<const oci::annotation_map*>(nullptr), &opts.annotations}) {
             if (a && a->empty()) continue;
-            std::string p = oci::make_payload(ref.context(), out.image_digest, a);
+            std::string p = oci::make_payload(ref.context(), image, a);
             known.emplace(oci::digest::of(p), std::move(p));
         }
         std::map<oci::digest, result<std::string>> payloads;
@@ -148,91 +180,17 @@ public:
             else
                 wanted.push_back(layer.digest);
         }
-        for (auto& p : read_payloads(sig_repo, wanted, opts.max_workers)) {
+        for (auto& p : read_blobs(sig_repo, wanted, opts.max_workers)) {
             if (!p.second && (p.second.error().code() == errc::network || p.second.error().code() == errc::unauthorized))
                 return p.second.error();
             payloads.emplace(p.first, std::move(p.second));
         }
-        std::vector<std::optional<result<verified_signature>>> checked(m.layers.size());
-        auto check_range = [&](const public_key& k, std::size_t first, std::size_t step) {
-            for (std::size_t i = first; i < m.layers.size(); i += step) {
-                auto it = payloads.find(m.layers[i].digest);
-                checked[i] = check_layer(m.layers[i], it == payloads.end() ? nullptr : &it->second, k,
-                                         out.image_digest, opts);
-            }
-        };
-        run_workers(key, m.layers.size(), opts.max_workers, check_range);
-        std::vector<std::string> reasons;
-        for (auto& r : checked) {
-            if (*r) out.signatures.push_back(std::move(**r));
-            else reasons.push_back(r->error().message());
-        }
-        if (out.signatures.empty()) {
-            std::string msg = "no matching signatures: ";
-            for (std::size_t i = 0; i < reasons.size(); ++i) msg += (i ? "\n" : "") + reasons[i];
-            return fail(errc::verification_failed, msg);
-        }
-        return out;
+        return payloads;
     }
 
-    /// The payload as cosign prints it after verification: decoded and re-encoded (only the
-    /// known fields, in cosign's order; `optional` with sorted keys, numbers as float64).
-    static std::string reencode_payload(std::string_view payload,
-                                        const std::map<std::string, std::string>& extra = {}) {
-        auto doc = json::parse(payload);
-        if (!doc) return std::string(payload);
-        json::writer w;
-        auto get = [](const json::value* v, std::string_view name) -> const json::value* {
-            return v ? json::member(*v, name) : nullptr;
-        };
-        const json::value* critical = get(&*doc, "critical");
-        auto str = [&](const json::value* v) -> std::string {
-            auto s = v ? json::as_string(*v) : std::nullopt;
-            return s ? std::string(*s) : std::string();
-        };
-        w.begin_object().key("critical").begin_object();
-        w.key("identity").begin_object().key("docker-reference").string(str(get(get(critical, "identity"), "docker-reference"))).end_object();
-        w.key("image").begin_object().key("docker-manifest-digest").string(str(get(get(critical, "image"), "docker-manifest-digest"))).end_object();
-        w.key("type").string(str(get(critical, "type"))).end_object();
-        w.key("optional");
-        const json::value* optional = get(&*doc, "optional");
-        if (!extra.empty()) {
-            // Go adds the certificate's claims to the decoded map: one object, keys sorted.
-            std::map<std::string, const json::value*> members;
-            if (optional && optional->IsObject())
-                for (const auto& m : optional->GetObject())
-                    members[std::string(m.name.GetString(), m.name.GetStringLength())] = &m.value;
-            for (const auto& e : extra) members[e.first] = nullptr;
-            w.begin_object();
-            for (const auto& m : members) {
-                w.key(m.first);
-                if (m.second) json::write_go(w, *m.second);
-                else w.string(extra.at(m.first));
-            }
-            w.end_object();
-        } else if (optional && optional->IsObject()) {
-            json::write_go(w, *optional);
-        } else {
-            w.null();
-        }
-        w.end_object();
-        return std::move(w).str();
-    }
-
-    /// The text with every '\r' and '\n' removed: Go's StdEncoding ignores them, so a signature
-    /// attached as `base64` wrapped it (76 columns, final newline) verifies in cosign.
-    static std::string without_newlines(std::string_view s) {
-        std::string out;
-        out.reserve(s.size());
-        for (char c : s)
-            if (c != '\r' && c != '\n') out += c;
-        return out;
-    }
-
-private:
     // Reads each wanted payload blob: on `workers` connections at once when the transport can
     // fork (registry round trips dominate a verify of many signatures), else one after another.
-    std::map<oci::digest, result<std::string>> read_payloads(const oci::repository_name& repo,
+    std::map<oci::digest, result<std::string>> read_blobs(const oci::repository_name& repo,
                                                              const std::vector<oci::digest>& wanted,
                                                              unsigned workers) {
         if (wanted.empty()) return {};

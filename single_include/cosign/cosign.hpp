@@ -125,8 +125,10 @@ inline std::error_code make_error_code(errc e) noexcept {
     return {static_cast<int>(e), error_category()};
 }
 
-/// An error: its kind, a message that says what was wrong (never a secret), and the
-/// backend's own code (mbedTLS return value, HTTP status) for diagnosis, or 0.
+/// An error: its kind, a message that says what was wrong (never a secret), the backend's own
+/// code (mbedTLS return value, HTTP status) for diagnosis, or 0, and the remote service's own
+/// code for the failure when it sent one (an OCI registry's `errors[0].code`), to act on without
+/// reading the message.
 class error {
 public:
     error() = default;
@@ -136,6 +138,13 @@ public:
     errc code() const noexcept { return code_; }
     const std::string& message() const noexcept { return message_; }
     int backend_code() const noexcept { return backend_code_; }
+    /// The code the remote service gave, e.g. "MANIFEST_UNKNOWN" or "DIGEST_INVALID"; "" if none.
+    const std::string& remote_code() const noexcept { return remote_code_; }
+    /// Sets remote_code(); returns *this.
+    error& with_remote_code(std::string code) {
+        remote_code_ = std::move(code);
+        return *this;
+    }
     std::error_code error_code() const noexcept { return make_error_code(code_); }
 
     /// Prefixes the message with context: `e.context("reading cosign.key")`.
@@ -148,6 +157,7 @@ private:
     errc code_ = errc::internal;
     std::string message_;
     int backend_code_ = 0;
+    std::string remote_code_;
 };
 
 }  // namespace v0
@@ -672,6 +682,258 @@ inline sha256_hash sha256(byte_view in) noexcept {
 
 }  // namespace v0
 }  // namespace cosign
+// ---- cosign/core/duration.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Go durations ("1h2m3.5s", "500ms", "3m0s"): parsed and printed exactly as Go's time package does.
+///
+///     auto d = cosign::parse_go_duration("1m30s");       // result<std::chrono::nanoseconds>
+///     cosign::format_go_duration(std::chrono::minutes(3)) == "3m0s";
+
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+
+
+namespace cosign {
+inline namespace v0 {
+
+namespace detail {
+// Go's strconv.Quote for the ASCII text a flag holds: quotes, `"` and `\` escaped, others as \xNN.
+inline std::string go_quote(std::string_view s) {
+    static constexpr char hexd[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (char c : s) {
+        auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20 || u == 0x7f) {
+            out += "\\x";
+            out += hexd[u >> 4];
+            out += hexd[u & 15];
+        } else {
+            out += c;  // UTF-8 (µs) stays as it is
+        }
+    }
+    return out + "\"";
+}
+
+// The digits of v/10^prec after the point, trailing zeros dropped (Go's fmtFrac).
+inline std::string go_fraction(std::uint64_t& v, int prec) {
+    std::string digits;
+    bool print = false;
+    for (int i = 0; i < prec; ++i) {
+        auto digit = static_cast<char>('0' + v % 10);
+        print = print || digit != '0';
+        if (print) digits.insert(digits.begin(), digit);
+        v /= 10;
+    }
+    return print ? "." + digits : std::string();
+}
+}  // namespace detail
+
+/// Parses a Go duration: an optional sign, then one or more decimal numbers with a unit
+/// (ns, us, µs, ms, s, m, h), or "0". Errors (errc::invalid_argument) carry Go's own text,
+/// e.g. `time: invalid duration "abc"`, `time: missing unit in duration "5"`.
+inline result<std::chrono::nanoseconds> parse_go_duration(std::string_view text) {
+    const std::string_view orig = text;
+    auto invalid = [&] {
+        return fail(errc::invalid_argument, "time: invalid duration " + detail::go_quote(orig));
+    };
+    constexpr std::uint64_t limit = std::uint64_t(1) << 63;
+    bool neg = false;
+    if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
+        neg = text.front() == '-';
+        text.remove_prefix(1);
+    }
+    if (text == "0") return std::chrono::nanoseconds(0);
+    if (text.empty()) return invalid();
+    std::uint64_t total = 0;
+    while (!text.empty()) {
+        if (!(text.front() == '.' || (text.front() >= '0' && text.front() <= '9'))) return invalid();
+        std::uint64_t whole = 0;
+        std::size_t i = 0;
+        for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+            if (whole > (limit - 1) / 10) return invalid();  // Go: "bad [0-9]*"
+            whole = whole * 10 + static_cast<std::uint64_t>(text[i] - '0');
+            if (whole > limit) return invalid();
+        }
+        bool pre = i > 0;
+        text.remove_prefix(i);
+        std::uint64_t frac = 0;
+        double scale = 1;
+        bool post = false;
+        if (!text.empty() && text.front() == '.') {
+            text.remove_prefix(1);
+            bool overflow = false;
+            std::size_t j = 0;
+            for (; j < text.size() && text[j] >= '0' && text[j] <= '9'; ++j) {
+                if (overflow) continue;
+                if (frac > (limit - 1) / 10) {
+                    overflow = true;
+                    continue;
+                }
+                std::uint64_t y = frac * 10 + static_cast<std::uint64_t>(text[j] - '0');
+                if (y > limit) {
+                    overflow = true;
+                    continue;
+                }
+                frac = y;
+                scale *= 10;
+            }
+            post = j > 0;
+            text.remove_prefix(j);
+        }
+        if (!pre && !post) return invalid();
+        std::size_t u = 0;
+        while (u < text.size() && text[u] != '.' && !(text[u] >= '0' && text[u] <= '9')) ++u;
+        if (u == 0)
+            return fail(errc::invalid_argument, "time: missing unit in duration " + detail::go_quote(orig));
+        std::string_view unit_text = text.substr(0, u);
+        text.remove_prefix(u);
+        std::uint64_t unit = 0;
+        if (unit_text == "ns")
+            unit = 1;
+        else if (unit_text == "us" || unit_text == "\xc2\xb5s" || unit_text == "\xce\xbcs")
+            unit = 1000;
+        else if (unit_text == "ms")
+            unit = 1000000;
+        else if (unit_text == "s")
+            unit = 1000000000;
+        else if (unit_text == "m")
+            unit = 60ull * 1000000000;
+        else if (unit_text == "h")
+            unit = 3600ull * 1000000000;
+        else
+            return fail(errc::invalid_argument, "time: unknown unit " + detail::go_quote(unit_text) +
+                                                    " in duration " + detail::go_quote(orig));
+        if (whole > limit / unit) return invalid();
+        whole *= unit;
+        if (frac > 0) {
+            whole +=
+                static_cast<std::uint64_t>(static_cast<double>(frac) * (static_cast<double>(unit) / scale));
+            if (whole > limit) return invalid();
+        }
+        total += whole;
+        if (total > limit) return invalid();
+    }
+    if (neg)
+        return std::chrono::nanoseconds(total == limit ? std::numeric_limits<std::int64_t>::min()
+                                                       : -static_cast<std::int64_t>(total));
+    if (total > limit - 1) return invalid();
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(total));
+}
+
+/// Prints a duration as Go's Duration.String does: "3m0s", "1h0m0s", "1.5s", "500ms", "0s".
+inline std::string format_go_duration(std::chrono::nanoseconds d) {
+    std::int64_t n = d.count();
+    bool neg = n < 0;
+    std::uint64_t u = neg ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
+    std::string out;
+    if (u < 1000000000) {
+        if (u == 0) return "0s";
+        std::string unit;
+        int prec;
+        if (u < 1000) {
+            prec = 0;
+            unit = "ns";
+        } else if (u < 1000000) {
+            prec = 3;
+            unit = "\xc2\xb5s";
+        } else {
+            prec = 6;
+            unit = "ms";
+        }
+        std::string frac = detail::go_fraction(u, prec);
+        out = std::to_string(u) + frac + unit;
+    } else {
+        std::string frac = detail::go_fraction(u, 9);
+        out = std::to_string(u % 60) + frac + "s";
+        u /= 60;
+        if (u > 0) {
+            out = std::to_string(u % 60) + "m" + out;
+            u /= 60;
+            if (u > 0) out = std::to_string(u) + "h" + out;
+        }
+    }
+    return neg ? "-" + out : out;
+}
+
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/core/deadline.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// deadline: the moment by which a whole operation (a sign, a verify) must end; every request observes it.
+///
+///     auto d = cosign::deadline::after(std::chrono::minutes(3), "-t/--timeout");
+///     d.clamp(std::chrono::seconds(30));   // how long the next wait for a byte may be
+///     d.expired_message();                 // "the operation timed out after 3m0s (-t/--timeout)"
+
+#include <chrono>
+#include <string>
+#include <utility>
+
+
+namespace cosign {
+inline namespace v0 {
+
+/// An absolute point on the steady clock plus what it was derived from, for messages. A default
+/// deadline is "none": never passes, clamps nothing.
+class deadline {
+public:
+    using clock = std::chrono::steady_clock;
+
+    deadline() = default;
+    /// `budget` from now. `source` names what set it, for messages ("-t/--timeout"); may be empty.
+    static deadline after(std::chrono::nanoseconds budget, std::string source = {}) {
+        auto now = clock::now();
+        auto room = clock::time_point::max() - now;  // Go allows 290 years: do not overflow
+        auto span = std::chrono::duration_cast<clock::duration>(budget);
+        return deadline(span >= room ? clock::time_point::max() : now + span, budget, std::move(source));
+    }
+    /// A deadline at a given point; `budget` is the whole time it stands for (for messages).
+    deadline(clock::time_point when, std::chrono::nanoseconds budget, std::string source = {})
+        : set_(true), when_(when), budget_(budget), source_(std::move(source)) {}
+
+    /// True when a deadline was set.
+    bool is_set() const noexcept { return set_; }
+    /// True when set and reached.
+    bool passed(clock::time_point now = clock::now()) const noexcept { return set_ && now >= when_; }
+    /// The point itself (meaningless when !is_set()).
+    clock::time_point when() const noexcept { return when_; }
+    /// The whole time the operation was given.
+    std::chrono::nanoseconds budget() const noexcept { return budget_; }
+    /// What set it ("-t/--timeout"), or "".
+    const std::string& source() const noexcept { return source_; }
+
+    /// Time left (zero once passed); `wait` itself when no deadline is set.
+    std::chrono::milliseconds clamp(std::chrono::milliseconds wait,
+                                    clock::time_point now = clock::now()) const {
+        if (!set_) return wait;
+        if (now >= when_) return std::chrono::milliseconds(0);
+        // Rounded up: a wait of 0 ms would mean "do not wait" where a few microseconds remain.
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(when_ - now);
+        return left < wait ? left : wait;
+    }
+
+    /// "the operation timed out after 3m0s (-t/--timeout)".
+    std::string expired_message() const {
+        std::string m = "the operation timed out after " + format_go_duration(budget_);
+        if (!source_.empty()) m += " (" + source_ + ")";
+        return m;
+    }
+
+private:
+    bool set_ = false;
+    clock::time_point when_{};
+    std::chrono::nanoseconds budget_{0};
+    std::string source_;
+};
+
+}  // namespace v0
+}  // namespace cosign
 // ---- cosign/core/pem.hpp ----
 // SPDX-License-Identifier: Apache-2.0
 /// PEM blocks (RFC 7468): find, decode and encode, with the 64-column wrapping Go writes.
@@ -979,7 +1241,11 @@ inline result<document> parse(std::string_view text, unsigned max_depth = COSIGN
     rapidjson::ParseResult pr;
     auto gen = [&](document& d) {
         (void)d;
-        pr = reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(ms, h);
+        // Full precision: numbers become the double nearest to their text, as Go's strconv and
+        // ECMAScript read them (RapidJSON's fast path may be 1 ulp off, which changes the RFC
+        // 8785 form of a number).
+        pr = reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
+                          rapidjson::kParseFullPrecisionFlag>(ms, h);
         return !pr.IsError();
     };
     doc.Populate(gen);
@@ -1672,7 +1938,7 @@ inline reference repository_name::with_digest(const digest& d) const {
 }  // namespace cosign
 // ---- cosign/oci/simple_signing.hpp ----
 // SPDX-License-Identifier: Apache-2.0
-/// The simple-signing payload cosign signs: byte-exact generation, strict parsing, claim checks, `-a` flags.
+/// The simple-signing payload cosign signs: byte-exact generation, strict parsing, claim checks.
 ///
 /// Generation reproduces sigstore's payload.Cosign.MarshalJSON (Go encoding/json: fixed key order,
 /// sorted `optional` keys, HTML-safe escaping, `"optional":null` without annotations).
@@ -1976,97 +2242,6 @@ inline result<void> check_claims(const simple_signing& payload, const digest& im
             return fail(errc::verification_failed, "missing or incorrect annotation " + json::go_quote(kv.first));
     }
     return {};
-}
-
-namespace detail {
-// Go's encoding/csv Reader.Read (Comma ',', no lazy quotes, no comments): the first record.
-inline result<std::vector<std::string>> read_csv_record(std::string_view in) {
-    std::size_t pos = 0;
-    auto read_line = [&](std::string& line) -> bool {  // false at end of input
-        if (pos >= in.size()) return false;
-        auto nl = in.find('\n', pos);
-        std::size_t end = nl == std::string_view::npos ? in.size() : nl + 1;
-        line.assign(in.substr(pos, end - pos));
-        pos = end;
-        auto n = line.size();
-        if (n >= 2 && line[n - 2] == '\r' && line[n - 1] == '\n') line.erase(n - 2, 1);  // \r\n -> \n
-        else if (nl == std::string_view::npos && n && line[n - 1] == '\r') line.pop_back();
-        return true;
-    };
-    auto nl_len = [](std::string_view l) -> std::size_t { return !l.empty() && l.back() == '\n' ? 1 : 0; };
-    std::string line;
-    for (;;) {  // skip empty lines
-        if (!read_line(line)) return fail(errc::invalid_argument, "EOF");
-        if (line.size() != nl_len(line)) break;
-    }
-    std::vector<std::string> fields;
-    std::string_view rest = line;
-    std::string owned;  // storage for continuation lines of quoted fields
-    for (;;) {
-        if (rest.empty() || rest[0] != '"') {
-            auto comma = rest.find(',');
-            std::string_view field = comma == std::string_view::npos ? rest.substr(0, rest.size() - nl_len(rest)) : rest.substr(0, comma);
-            if (field.find('"') != std::string_view::npos)
-                return fail(errc::invalid_argument, "bare \" in non-quoted-field");
-            fields.emplace_back(field);
-            if (comma == std::string_view::npos) break;
-            rest = rest.substr(comma + 1);
-            continue;
-        }
-        rest = rest.substr(1);
-        std::string field;
-        for (;;) {
-            auto q = rest.find('"');
-            if (q != std::string_view::npos) {
-                field.append(rest.substr(0, q));
-                rest = rest.substr(q + 1);
-                if (!rest.empty() && rest[0] == '"') {
-                    field += '"';
-                    rest = rest.substr(1);
-                } else if (!rest.empty() && rest[0] == ',') {
-                    rest = rest.substr(1);
-                    fields.push_back(std::move(field));
-                    goto next_field;
-                } else if (rest.size() == nl_len(rest)) {
-                    fields.push_back(std::move(field));
-                    return fields;
-                } else {
-                    return fail(errc::invalid_argument, "extraneous or missing \" in quoted-field");
-                }
-            } else if (!rest.empty()) {
-                field.append(rest);
-                if (!read_line(owned)) owned.clear();
-                rest = owned;
-            } else {
-                return fail(errc::invalid_argument, "extraneous or missing \" in quoted-field");
-            }
-        }
-    next_field:;
-    }
-    return fields;
-}
-}  // namespace detail
-
-/// Turns the values of repeated `-a/--annotations` flags into annotations, as cosign v2:
-/// each value is split on commas with CSV rules (pflag StringSlice: `-a 'k="x,y"'` keeps the
-/// comma, an empty value adds nothing), each item must split on '=' into exactly two parts
-/// (`k=a=b` is refused), and later keys overwrite earlier ones.
-inline result<annotation_map> parse_annotation_flags(const std::vector<std::string>& flag_values) {
-    annotation_map out;
-    for (const auto& v : flag_values) {
-        if (v.empty()) continue;
-        auto items = detail::read_csv_record(v);
-        if (!items)
-            return fail(errc::invalid_argument, "invalid argument " + json::go_quote(v) +
-                                                    " for \"-a, --annotations\" flag: " + items.error().message());
-        for (const auto& item : *items) {
-            auto eq = item.find('=');
-            if (eq == std::string::npos || item.find('=', eq + 1) != std::string::npos)
-                return fail(errc::invalid_argument, "unable to parse annotation: " + item);
-            out[item.substr(0, eq)] = item.substr(eq + 1);
-        }
-    }
-    return out;
 }
 
 }  // namespace oci
@@ -3443,34 +3618,57 @@ inline result<certificate_info> describe_certificate(byte_view der_bytes) {
 // SPDX-License-Identifier: Apache-2.0
 /// The requirements of a crypto policy, checked at compile time with one readable message each.
 ///
-/// A crypto policy is a stateless type (all members static) that provides, with exactly these
-/// signatures (`P` is the policy):
+/// A crypto policy is a stateless type (all members static). It comes in two sizes.
+///
+/// **The verify set: 5 members.** What `basic_verifier` and `load_public_key` need, and all that
+/// a verify-only policy (a secure element, PSA Crypto, a hardware verifier) has to write.
+/// `check_verify_crypto<P>()`, `is_verify_crypto_v<P>`:
+///
+/// | expression | meaning |
+/// | --- | --- |
+/// | `P::public_key` | owning handle to a public key, copyable |
+/// | `P::parse_public_key(std::string_view)` -> `result<public_key>` | PKIX/PKCS#1, PEM or DER |
+/// | `P::public_key_pem(const public_key&)` -> `std::string` | "PUBLIC KEY" PEM (the verifier re-parses it per worker thread) |
+/// | `P::verify(const public_key&, byte_view message, byte_view signature, hash_algorithm)` -> `result<void>` | errc::verification_failed if not; callable without the hash too (SHA-256): default it or overload |
+/// | `P::digest(hash_algorithm, byte_view)` -> `result<bytes>` | SHA-224/256/384/512 of a message |
+///
+/// **The full set: the verify set and 13 more.** What signing and key files need
+/// (`basic_signer`, key sources, `cosign_key_file`). `check_crypto_policy<P>()`,
+/// `is_crypto_policy_v<P>`:
 ///
 /// | expression | meaning |
 /// | --- | --- |
 /// | `P::private_key` | owning, move-only handle to a private key, wiped when destroyed |
-/// | `P::public_key` | owning handle to a public key, copyable |
 /// | `P::generate_p256()` -> `result<private_key>` | a new ECDSA P-256 key |
 /// | `P::parse_private_key_der(byte_view)` -> `result<private_key>` | PKCS#8, SEC1, PKCS#1 |
 /// | `P::parse_private_key_pem(std::string_view)` -> `result<private_key>` | same, in PEM |
-/// | `P::to_pkcs8_der(const private_key&)` -> `result<secure_bytes>` | Go-exact PKCS#8 |
+/// | `P::private_key_der(const private_key&)` -> `result<secure_bytes>` | SEC1 (EC, named curve) or PKCS#1 (RSA) |
 /// | `P::public_key_of(const private_key&)` -> `result<public_key>` | the public half |
-/// | `P::parse_public_key(std::string_view)` -> `result<public_key>` | PKIX/PKCS#1, PEM or DER |
 /// | `P::public_key_der(const public_key&)` -> `result<bytes>` | DER SubjectPublicKeyInfo |
-/// | `P::public_key_pem(const public_key&)` -> `std::string` | "PUBLIC KEY" PEM as cosign writes |
 /// | `P::describe(const private_key&)`, `P::describe(const public_key&)` -> `key_info` | type, size, curve |
 /// | `P::sign(const private_key&, byte_view)` -> `result<bytes>` | cosign's signature over a message |
-/// | `P::verify(const public_key&, byte_view, byte_view)` -> `result<void>` | verification_failed if not |
 /// | `P::random(std::uint8_t*, std::size_t)` -> `result<void>` | cryptographic random bytes |
-/// | `P::scrypt(password, salt, N, r, p, key_len)` -> `result<secure_bytes>` | RFC 7914 |
-/// | `P::secretbox_seal(plaintext, nonce24, key32)` -> `result<bytes>` | NaCl secretbox |
-/// | `P::secretbox_open(boxed, nonce24, key32)` -> `result<secure_bytes>` | and back |
+/// | `P::pbkdf2_hmac_sha256(password, salt, iterations, out, len)` -> `result<void>` | RFC 8018 |
+/// | `P::poly1305(key32, message, tag16)` -> `result<void>` | RFC 8439 one-time MAC |
 ///
 /// (the exact parameter types are spelled in the static_assert messages below)
 ///
-/// Optional: X.509 certificates (`cosign sign --certificate`, `verify --certificate`, the
-/// certificates on signature layers). A policy that has them all is `has_x509_v<P>`; hosts use
-/// them only under `if constexpr (has_x509_v<Crypto>)`, so a policy without X.509 still works.
+/// What cosign's key files need beyond these is backend-neutral code over the primitives, free
+/// functions in `crypto/key_file_crypto.hpp`: `crypto::scrypt<P>`, `crypto::secretbox_seal<P>`,
+/// `crypto::secretbox_open<P>`, `crypto::to_pkcs8_der<P>`.
+///
+/// Optional members, detected by traits; hosts use them only under `if constexpr`, and a policy
+/// without them still works (what needs them is refused with a clear error):
+///
+/// | trait | members |
+/// | --- | --- |
+/// | `has_verify_prehashed_v<P>` | `P::verify_prehashed(const public_key&, byte_view digest, byte_view signature, hash_algorithm)` -> `result<void>` |
+/// | `has_ed25519_v<P>` | `P::verify_ed25519(byte_view spki_der, byte_view message, byte_view signature)` -> `result<void>` |
+/// | `has_native_scrypt_v<P>` | `P::scrypt(password, salt, N, r, p, key_len)` -> `result<secure_bytes>`, used by `crypto::scrypt<P>` instead of the portable one |
+/// | `has_x509_v<P>` | the X.509 members below |
+///
+/// X.509 certificates (`cosign sign --certificate`, `verify --certificate`, the certificates on
+/// signature layers):
 ///
 /// | expression | meaning |
 /// | --- | --- |
@@ -3483,8 +3681,9 @@ inline result<certificate_info> describe_certificate(byte_view der_bytes) {
 /// | `P::describe_certificate(const certificate&)` -> `result<certificate_info>` | validity, SANs, extensions |
 /// | `P::verify_chain(const certificate& leaf, const std::vector<certificate>& chain)` -> `result<void>` | chain parent first, root last; code-signing EKU; times judged at the leaf's NotBefore |
 ///
-/// Hosts write `static_assert(cosign::check_crypto_policy<Crypto>());` so that a policy lacking a
-/// member produces one line naming it.
+/// Hosts write `static_assert(cosign::check_verify_crypto<Crypto>());` (verifying) or
+/// `static_assert(cosign::check_crypto_policy<Crypto>());` (signing, key files) so that a policy
+/// lacking a member produces one line naming it.
 
 #include <cstddef>
 #include <cstdint>
@@ -3539,6 +3738,21 @@ using priv_cref = const typename T::private_key&;
 template <class T>
 using pub_cref = const typename T::public_key&;
 
+// The verify set.
+template <class T>
+using parse_public_key_t = decltype(T::parse_public_key(std::declval<std::string_view>()));
+template <class T>
+using public_key_pem_t = decltype(T::public_key_pem(std::declval<pub_cref<T>>()));
+template <class T>
+using verify_hash_t = decltype(T::verify(std::declval<pub_cref<T>>(), std::declval<byte_view>(),
+                                         std::declval<byte_view>(), std::declval<hash_algorithm>()));
+template <class T>
+using verify_t =
+    decltype(T::verify(std::declval<pub_cref<T>>(), std::declval<byte_view>(), std::declval<byte_view>()));
+template <class T>
+using digest_t = decltype(T::digest(std::declval<hash_algorithm>(), std::declval<byte_view>()));
+
+// The signing and key-file members.
 template <class T>
 using generate_p256_t = decltype(T::generate_p256());
 template <class T>
@@ -3546,15 +3760,11 @@ using parse_private_key_der_t = decltype(T::parse_private_key_der(std::declval<b
 template <class T>
 using parse_private_key_pem_t = decltype(T::parse_private_key_pem(std::declval<std::string_view>()));
 template <class T>
-using to_pkcs8_der_t = decltype(T::to_pkcs8_der(std::declval<priv_cref<T>>()));
+using private_key_der_t = decltype(T::private_key_der(std::declval<priv_cref<T>>()));
 template <class T>
 using public_key_of_t = decltype(T::public_key_of(std::declval<priv_cref<T>>()));
 template <class T>
-using parse_public_key_t = decltype(T::parse_public_key(std::declval<std::string_view>()));
-template <class T>
 using public_key_der_t = decltype(T::public_key_der(std::declval<pub_cref<T>>()));
-template <class T>
-using public_key_pem_t = decltype(T::public_key_pem(std::declval<pub_cref<T>>()));
 template <class T>
 using describe_private_t = decltype(T::describe(std::declval<priv_cref<T>>()));
 template <class T>
@@ -3562,20 +3772,15 @@ using describe_public_t = decltype(T::describe(std::declval<pub_cref<T>>()));
 template <class T>
 using sign_t = decltype(T::sign(std::declval<priv_cref<T>>(), std::declval<byte_view>()));
 template <class T>
-using verify_t =
-    decltype(T::verify(std::declval<pub_cref<T>>(), std::declval<byte_view>(), std::declval<byte_view>()));
-template <class T>
 using random_t = decltype(T::random(std::declval<std::uint8_t*>(), std::declval<std::size_t>()));
 template <class T>
-using scrypt_t = decltype(T::scrypt(std::declval<byte_view>(), std::declval<byte_view>(),
-                                    std::declval<std::uint64_t>(), std::declval<std::uint32_t>(),
-                                    std::declval<std::uint32_t>(), std::declval<std::size_t>()));
+using pbkdf2_hmac_sha256_t =
+    decltype(T::pbkdf2_hmac_sha256(std::declval<byte_view>(), std::declval<byte_view>(),
+                                   std::declval<std::uint32_t>(), std::declval<std::uint8_t*>(),
+                                   std::declval<std::size_t>()));
 template <class T>
-using secretbox_seal_t = decltype(T::secretbox_seal(std::declval<byte_view>(), std::declval<byte_view>(),
-                                                    std::declval<byte_view>()));
-template <class T>
-using secretbox_open_t = decltype(T::secretbox_open(std::declval<byte_view>(), std::declval<byte_view>(),
-                                                    std::declval<byte_view>()));
+using poly1305_t = decltype(T::poly1305(std::declval<const std::uint8_t*>(), std::declval<byte_view>(),
+                                        std::declval<std::uint8_t*>()));
 }  // namespace crypto_ops
 
 // The same key types, or nonesuch when absent (so later checks stay quiet about them).
@@ -3586,69 +3791,118 @@ using policy_public_key = detected_t<crypto_ops::public_key_t, T>;
 
 }  // namespace detail
 
-/// One flag per requirement of a crypto policy T.
+/// One flag per member of the verify set of a crypto policy T (see the table above). A member
+/// that mentions `public_key` counts as present while `public_key` itself is missing, so that
+/// only the missing type is reported; `value` is false then all the same.
 template <class T>
-struct crypto_policy_traits {
-    using priv = detail::policy_private_key<T>;
+struct verify_crypto_traits {
     using pub = detail::policy_public_key<T>;
-    static constexpr bool has_private_key =
-        detail::is_detected<detail::crypto_ops::private_key_t, T>::value &&
-        std::is_nothrow_move_constructible<priv>::value;
-    static constexpr bool has_public_key = detail::is_detected<detail::crypto_ops::public_key_t, T>::value &&
-                                           std::is_copy_constructible<pub>::value;
-    static constexpr bool has_generate_p256 =
-        detail::is_detected_exact_v<result<priv>, detail::crypto_ops::generate_p256_t, T>;
-    static constexpr bool has_parse_private_key_der =
-        detail::is_detected_exact_v<result<priv>, detail::crypto_ops::parse_private_key_der_t, T>;
-    static constexpr bool has_parse_private_key_pem =
-        detail::is_detected_exact_v<result<priv>, detail::crypto_ops::parse_private_key_pem_t, T>;
-    static constexpr bool has_to_pkcs8_der =
-        detail::is_detected_exact_v<result<secure_bytes>, detail::crypto_ops::to_pkcs8_der_t, T>;
-    static constexpr bool has_public_key_of =
-        detail::is_detected_exact_v<result<pub>, detail::crypto_ops::public_key_of_t, T>;
+    static constexpr bool has_public_key_type = detail::is_detected<detail::crypto_ops::public_key_t, T>::value;
+    static constexpr bool has_public_key = has_public_key_type && std::is_copy_constructible<pub>::value;
     static constexpr bool has_parse_public_key =
-        detail::is_detected_exact_v<result<pub>, detail::crypto_ops::parse_public_key_t, T>;
-    static constexpr bool has_public_key_der =
-        detail::is_detected_exact_v<result<bytes>, detail::crypto_ops::public_key_der_t, T>;
+        !has_public_key_type || detail::is_detected_exact_v<result<pub>, detail::crypto_ops::parse_public_key_t, T>;
     static constexpr bool has_public_key_pem =
-        detail::is_detected_exact_v<std::string, detail::crypto_ops::public_key_pem_t, T>;
-    static constexpr bool has_describe_private =
-        detail::is_detected_exact_v<key_info, detail::crypto_ops::describe_private_t, T>;
-    static constexpr bool has_describe_public =
-        detail::is_detected_exact_v<key_info, detail::crypto_ops::describe_public_t, T>;
-    static constexpr bool has_sign =
-        detail::is_detected_exact_v<result<bytes>, detail::crypto_ops::sign_t, T>;
+        !has_public_key_type || detail::is_detected_exact_v<std::string, detail::crypto_ops::public_key_pem_t, T>;
+    /// verify(key, message, signature, hash)
     static constexpr bool has_verify =
-        detail::is_detected_exact_v<result<void>, detail::crypto_ops::verify_t, T>;
-    static constexpr bool has_random =
-        detail::is_detected_exact_v<result<void>, detail::crypto_ops::random_t, T>;
-    static constexpr bool has_scrypt =
-        detail::is_detected_exact_v<result<secure_bytes>, detail::crypto_ops::scrypt_t, T>;
-    static constexpr bool has_secretbox_seal =
-        detail::is_detected_exact_v<result<bytes>, detail::crypto_ops::secretbox_seal_t, T>;
-    static constexpr bool has_secretbox_open =
-        detail::is_detected_exact_v<result<secure_bytes>, detail::crypto_ops::secretbox_open_t, T>;
+        !has_public_key_type || detail::is_detected_exact_v<result<void>, detail::crypto_ops::verify_hash_t, T>;
+    /// verify(key, message, signature): SHA-256, what the hosts call today
+    static constexpr bool has_verify_default_hash =
+        !has_public_key_type || detail::is_detected_exact_v<result<void>, detail::crypto_ops::verify_t, T>;
+    static constexpr bool has_digest = detail::is_detected_exact_v<result<bytes>, detail::crypto_ops::digest_t, T>;
 
-    static constexpr bool value =
-        has_private_key && has_public_key && has_generate_p256 && has_parse_private_key_der &&
-        has_parse_private_key_pem && has_to_pkcs8_der && has_public_key_of && has_parse_public_key &&
-        has_public_key_der && has_public_key_pem && has_describe_private && has_describe_public && has_sign &&
-        has_verify && has_random && has_scrypt && has_secretbox_seal && has_secretbox_open;
+    static constexpr bool value = has_public_key && has_parse_public_key && has_public_key_pem && has_verify &&
+                                  has_verify_default_hash && has_digest;
 };
 
-/// True when T meets every requirement of a crypto policy.
+/// True when T has the verify set of a crypto policy: enough for basic_verifier.
+template <class T>
+inline constexpr bool is_verify_crypto_v = verify_crypto_traits<T>::value;
+
+/// Checks T against the verify set; each missing member fails one static_assert whose message
+/// spells the signature expected. Use: `static_assert(check_verify_crypto<P>());`
+template <class T>
+constexpr bool check_verify_crypto() {
+    using tr = verify_crypto_traits<T>;
+    static_assert(tr::has_public_key,
+                  "crypto policy: missing `using public_key = <owning, copyable key handle>`");
+    static_assert(
+        tr::has_parse_public_key,
+        "crypto policy: missing `static result<public_key> parse_public_key(std::string_view pem_or_der)`");
+    static_assert(tr::has_public_key_pem,
+                  "crypto policy: missing `static std::string public_key_pem(const public_key&)`");
+    static_assert(tr::has_verify,
+                  "crypto policy: missing `static result<void> verify(const public_key&, "
+                  "byte_view message, byte_view signature, hash_algorithm h)`");
+    static_assert(tr::has_verify_default_hash,
+                  "crypto policy: missing `static result<void> verify(const public_key&, "
+                  "byte_view message, byte_view signature)` (SHA-256; or default the hash: "
+                  "`hash_algorithm h = hash_algorithm::sha256`)");
+    static_assert(tr::has_digest,
+                  "crypto policy: missing `static result<bytes> digest(hash_algorithm h, byte_view message)`");
+    return tr::value;
+}
+
+/// One flag per requirement of a (full) crypto policy T: the verify set's flags, and the signing
+/// and key-file members'. As with `public_key`, members that mention `private_key` count as present
+/// while that type is missing.
+template <class T>
+struct crypto_policy_traits : verify_crypto_traits<T> {
+    using priv = detail::policy_private_key<T>;
+    using pub = detail::policy_public_key<T>;
+    static constexpr bool has_private_key_type = detail::is_detected<detail::crypto_ops::private_key_t, T>::value;
+    static constexpr bool has_private_key =
+        has_private_key_type && std::is_nothrow_move_constructible<priv>::value;
+    static constexpr bool has_generate_p256 =
+        !has_private_key_type || detail::is_detected_exact_v<result<priv>, detail::crypto_ops::generate_p256_t, T>;
+    static constexpr bool has_parse_private_key_der =
+        !has_private_key_type ||
+        detail::is_detected_exact_v<result<priv>, detail::crypto_ops::parse_private_key_der_t, T>;
+    static constexpr bool has_parse_private_key_pem =
+        !has_private_key_type ||
+        detail::is_detected_exact_v<result<priv>, detail::crypto_ops::parse_private_key_pem_t, T>;
+    static constexpr bool has_private_key_der =
+        !has_private_key_type ||
+        detail::is_detected_exact_v<result<secure_bytes>, detail::crypto_ops::private_key_der_t, T>;
+    static constexpr bool has_public_key_of =
+        !has_private_key_type || !verify_crypto_traits<T>::has_public_key_type ||
+        detail::is_detected_exact_v<result<pub>, detail::crypto_ops::public_key_of_t, T>;
+    static constexpr bool has_public_key_der =
+        !verify_crypto_traits<T>::has_public_key_type ||
+        detail::is_detected_exact_v<result<bytes>, detail::crypto_ops::public_key_der_t, T>;
+    static constexpr bool has_describe_private =
+        !has_private_key_type || detail::is_detected_exact_v<key_info, detail::crypto_ops::describe_private_t, T>;
+    static constexpr bool has_describe_public =
+        !verify_crypto_traits<T>::has_public_key_type ||
+        detail::is_detected_exact_v<key_info, detail::crypto_ops::describe_public_t, T>;
+    static constexpr bool has_sign =
+        !has_private_key_type || detail::is_detected_exact_v<result<bytes>, detail::crypto_ops::sign_t, T>;
+    static constexpr bool has_random = detail::is_detected_exact_v<result<void>, detail::crypto_ops::random_t, T>;
+    static constexpr bool has_pbkdf2_hmac_sha256 =
+        detail::is_detected_exact_v<result<void>, detail::crypto_ops::pbkdf2_hmac_sha256_t, T>;
+    static constexpr bool has_poly1305 = detail::is_detected_exact_v<result<void>, detail::crypto_ops::poly1305_t, T>;
+
+    /// The signing and key-file members alone.
+    static constexpr bool signing_value = has_private_key && has_generate_p256 && has_parse_private_key_der &&
+                                          has_parse_private_key_pem && has_private_key_der && has_public_key_of &&
+                                          has_public_key_der && has_describe_private && has_describe_public &&
+                                          has_sign && has_random && has_pbkdf2_hmac_sha256 && has_poly1305;
+    static constexpr bool value = verify_crypto_traits<T>::value && signing_value;
+};
+
+/// True when T meets every requirement of a crypto policy (the verify set and the rest).
 template <class T>
 inline constexpr bool is_crypto_policy_v = crypto_policy_traits<T>::value;
 
-/// Checks T against the crypto policy requirements; each missing member fails one static_assert
-/// whose message spells the signature expected. Use: `static_assert(check_crypto_policy<P>());`
+/// Checks T against all the crypto policy requirements: the verify set, then the signing and
+/// key-file members; each missing member fails one static_assert whose message spells the
+/// signature expected. Use: `static_assert(check_crypto_policy<P>());`
 template <class T>
 constexpr bool check_crypto_policy() {
     using tr = crypto_policy_traits<T>;
+    check_verify_crypto<T>();
     static_assert(tr::has_private_key,
                   "crypto policy: missing `using private_key = <owning, nothrow-movable key handle>`");
-    static_assert(tr::has_public_key,
-                  "crypto policy: missing `using public_key = <owning, copyable key handle>`");
     static_assert(tr::has_generate_p256,
                   "crypto policy: missing `static result<private_key> generate_p256()`");
     static_assert(tr::has_parse_private_key_der,
@@ -3656,17 +3910,13 @@ constexpr bool check_crypto_policy() {
     static_assert(
         tr::has_parse_private_key_pem,
         "crypto policy: missing `static result<private_key> parse_private_key_pem(std::string_view pem)`");
-    static_assert(tr::has_to_pkcs8_der,
-                  "crypto policy: missing `static result<secure_bytes> to_pkcs8_der(const private_key&)`");
+    static_assert(tr::has_private_key_der,
+                  "crypto policy: missing `static result<secure_bytes> private_key_der(const private_key&)` "
+                  "(SEC1 for EC keys, PKCS#1 for RSA)");
     static_assert(tr::has_public_key_of,
                   "crypto policy: missing `static result<public_key> public_key_of(const private_key&)`");
-    static_assert(
-        tr::has_parse_public_key,
-        "crypto policy: missing `static result<public_key> parse_public_key(std::string_view pem_or_der)`");
     static_assert(tr::has_public_key_der,
                   "crypto policy: missing `static result<bytes> public_key_der(const public_key&)`");
-    static_assert(tr::has_public_key_pem,
-                  "crypto policy: missing `static std::string public_key_pem(const public_key&)`");
     static_assert(tr::has_describe_private,
                   "crypto policy: missing `static key_info describe(const private_key&)`");
     static_assert(tr::has_describe_public,
@@ -3674,21 +3924,14 @@ constexpr bool check_crypto_policy() {
     static_assert(
         tr::has_sign,
         "crypto policy: missing `static result<bytes> sign(const private_key&, byte_view message)`");
-    static_assert(tr::has_verify,
-                  "crypto policy: missing `static result<void> verify(const public_key&, "
-                  "byte_view message, byte_view signature)`");
     static_assert(tr::has_random,
                   "crypto policy: missing `static result<void> random(std::uint8_t* out, std::size_t n)`");
-    static_assert(tr::has_scrypt,
-                  "crypto policy: missing `static result<secure_bytes> scrypt(byte_view password, "
-                  "byte_view salt, std::uint64_t N, std::uint32_t r, std::uint32_t p, "
-                  "std::size_t key_len)`");
-    static_assert(tr::has_secretbox_seal,
-                  "crypto policy: missing `static result<bytes> secretbox_seal(byte_view "
-                  "plaintext, byte_view nonce24, byte_view key32)`");
-    static_assert(tr::has_secretbox_open,
-                  "crypto policy: missing `static result<secure_bytes> "
-                  "secretbox_open(byte_view boxed, byte_view nonce24, byte_view key32)`");
+    static_assert(tr::has_pbkdf2_hmac_sha256,
+                  "crypto policy: missing `static result<void> pbkdf2_hmac_sha256(byte_view password, "
+                  "byte_view salt, std::uint32_t iterations, std::uint8_t* out, std::size_t len)`");
+    static_assert(tr::has_poly1305,
+                  "crypto policy: missing `static result<void> poly1305(const std::uint8_t* key32, "
+                  "byte_view message, std::uint8_t* tag16)`");
     return tr::value;
 }
 
@@ -3745,6 +3988,10 @@ using verify_prehashed_t =
 template <class T>
 using verify_ed25519_t = decltype(T::verify_ed25519(std::declval<byte_view>(), std::declval<byte_view>(),
                                                      std::declval<byte_view>()));
+template <class T>
+using native_scrypt_t = decltype(T::scrypt(std::declval<byte_view>(), std::declval<byte_view>(),
+                                           std::declval<std::uint64_t>(), std::declval<std::uint32_t>(),
+                                           std::declval<std::uint32_t>(), std::declval<std::size_t>()));
 }  // namespace optional_ops
 }  // namespace detail
 
@@ -3761,6 +4008,164 @@ inline constexpr bool has_verify_prehashed_v =
 template <class T>
 inline constexpr bool has_ed25519_v =
     detail::is_detected_exact_v<result<void>, detail::optional_ops::verify_ed25519_t, T>;
+
+/// True when the crypto policy T brings its own scrypt (a backend's native one, or a cheap
+/// stand-in for fuzzing): `P::scrypt(byte_view password, byte_view salt, std::uint64_t N,
+/// std::uint32_t r, std::uint32_t p, std::size_t key_len)` -> `result<secure_bytes>`.
+/// `crypto::scrypt<P>` then calls it, after the same parameter limits.
+template <class T>
+inline constexpr bool has_native_scrypt_v =
+    detail::is_detected_exact_v<result<secure_bytes>, detail::optional_ops::native_scrypt_t, T>;
+
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/identity/policy.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// identity_policy: the identity a signing certificate must carry (subject and OIDC issuer,
+/// exact or by regular expression), checked as cosign's CheckCertificatePolicy does. Pure: it
+/// reads a certificate_info, so it needs no crypto backend.
+
+#include <regex>
+#include <string>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+
+/// One expected identity (cosign's Identity: `--certificate-identity[-regexp]` and
+/// `--certificate-oidc-issuer[-regexp]`). A regular expression wins over its exact string and
+/// matches anywhere (unanchored, as Go's regexp.MatchString). An empty subject (both fields)
+/// accepts any subject, an empty issuer any issuer.
+///
+///     cosign::identity_policy id{"dev@example.com", "", "https://accounts.example.com", ""};
+///     auto ok = id.check(info);   // errc::verification_failed naming what the certificate holds
+struct identity_policy {
+    std::string subject;         ///< a subject alternative name, exactly
+    std::string subject_regexp;  ///< or a regular expression (ECMAScript) one SAN must match
+    std::string issuer;          ///< the Fulcio OIDC issuer extension, exactly
+    std::string issuer_regexp;   ///< or a regular expression it must match
+
+    /// True when a subject (exact or regexp) is required.
+    bool has_subject() const noexcept { return !subject.empty() || !subject_regexp.empty(); }
+    /// True when an issuer (exact or regexp) is required.
+    bool has_issuer() const noexcept { return !issuer.empty() || !issuer_regexp.empty(); }
+
+    /// Checks a certificate's SANs and OIDC issuer extension. A malformed regular expression is
+    /// errc::invalid_argument (with exceptions enabled; std::regex cannot report it otherwise);
+    /// a certificate that does not match is errc::verification_failed listing its subjects and issuer.
+    result<void> check(const certificate_info& info) const {
+        const std::string oidc_issuer = info.extension(fulcio_oidc_issuer_oid);
+        const auto sans = info.subject_alternative_names();
+        std::string err;
+        bool issuer_ok = true;
+        if (!issuer_regexp.empty()) {
+            issuer_ok = search(issuer_regexp, oidc_issuer, err);
+            if (!err.empty())
+                return fail(errc::invalid_argument, "malformed issuer in identity: " + issuer_regexp + " : " + err);
+        } else if (!issuer.empty()) {
+            issuer_ok = issuer == oidc_issuer;
+        }
+        bool subject_ok = !has_subject();
+        for (const auto& san : sans) {
+            if (!subject_regexp.empty()) {
+                if (search(subject_regexp, san, err)) subject_ok = true;
+                if (!err.empty())
+                    return fail(errc::invalid_argument, "malformed subject in identity: " + subject_regexp + " : " + err);
+            } else if (!subject.empty() && san == subject) {
+                subject_ok = true;
+            }
+        }
+        if (subject_ok && issuer_ok) return {};
+        std::string list;
+        for (std::size_t i = 0; i < sans.size(); ++i) list += (i ? ", " : "") + sans[i];
+        return fail(errc::verification_failed, "none of the expected identities matched what was in the certificate, got subjects [" +
+                                                   list + "] with issuer " + oidc_issuer);
+    }
+
+private:
+    static bool search(const std::string& re, const std::string& s, std::string& err) {
+#if defined(__cpp_exceptions)
+        try {
+            return std::regex_search(s, std::regex(re, std::regex::ECMAScript));
+        } catch (const std::regex_error& e) {
+            err = e.what();
+            return false;
+        }
+#else
+        (void)err;
+        return std::regex_search(s, std::regex(re, std::regex::ECMAScript));
+#endif
+    }
+};
+
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/identity/certificate.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Certificate checks of cosign's key-based flows, over any crypto policy with X.509 members
+/// (has_x509_v): the certificate a signer attaches (`sign --certificate/--certificate-chain`),
+/// and the key a verifier takes from a certificate (`verify --certificate --certificate-chain`)
+/// once its chain and identity_policy hold. Pure: no transport, no files.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+
+/// `sign --certificate` with a key, as cosign's signerFromKeyRef: parses the certificate (PEM
+/// or DER; `name` says how messages call it, e.g. its file) and checks that its public key is
+/// the signing key (`key_pem`). Crypto::certificate_pem of the result is what cosign stores.
+template <class Crypto>
+result<typename Crypto::certificate> signing_certificate(std::string_view text, std::string_view name,
+                                                         std::string_view key_pem) {
+    static_assert(has_x509_v<Crypto>, "signing_certificate: the crypto policy has no X.509 members (has_x509_v)");
+    if (text.find("-----BEGIN ") != std::string_view::npos) {
+        auto block = pem::decode(text);
+        if (block && block->label != "CERTIFICATE")
+            return fail(errc::invalid_key, "supplied PEM file is not a certificate: " + std::string(name));
+    }
+    auto cert = Crypto::parse_certificate(text);
+    if (!cert) return error(cert.error()).context("parse x509 certificate");
+    auto cert_key = Crypto::certificate_public_key(*cert);
+    auto signing_key = Crypto::parse_public_key(key_pem);
+    bool same = cert_key && signing_key;
+    if (same) {
+        auto a = Crypto::public_key_der(*cert_key), b = Crypto::public_key_der(*signing_key);
+        same = a && b && *a == *b;
+    }
+    if (!same) return fail(errc::invalid_key, "public key in certificate does not match the provided public key");
+    return std::move(*cert);
+}
+
+/// `--certificate-chain` (PEM, parent first, root last): it must lead from `leaf` to its last
+/// certificate for code signing (Crypto::verify_chain). Errors carry cosign's context.
+template <class Crypto>
+result<void> check_certificate_chain(const typename Crypto::certificate& leaf, std::string_view chain_pem) {
+    static_assert(has_x509_v<Crypto>, "check_certificate_chain: the crypto policy has no X.509 members (has_x509_v)");
+    auto chain = Crypto::parse_certificate_chain(chain_pem);
+    if (!chain) return error(chain.error()).context("loading certificate chain");
+    if (auto ok = Crypto::verify_chain(leaf, *chain); !ok) return error(ok.error()).context("unable to validate certificate chain");
+    return {};
+}
+
+/// `verify --certificate C --certificate-chain CH` without a key: the key of `cert`, once it
+/// holds as cosign's ValidateAndUnpackCertWithChain checks it: the chain leads from it to the
+/// chain's last certificate (code signing, times at the certificate's NotBefore), and it
+/// carries the identity `policy` asks for.
+template <class Crypto>
+result<typename Crypto::public_key> key_from_certificate(const typename Crypto::certificate& cert, std::string_view chain_pem,
+                                                         const identity_policy& policy) {
+    static_assert(has_x509_v<Crypto>, "key_from_certificate: the crypto policy has no X.509 members (has_x509_v)");
+    COSIGN_TRY(auto chain, Crypto::parse_certificate_chain(chain_pem));
+    COSIGN_TRY_VOID(Crypto::verify_chain(cert, chain));
+    COSIGN_TRY(auto info, Crypto::describe_certificate(cert));
+    COSIGN_TRY_VOID(policy.check(info));
+    return Crypto::certificate_public_key(cert);
+}
 
 }  // namespace v0
 }  // namespace cosign
@@ -3964,6 +4369,529 @@ inline result<void> write_file_0600(const std::string& path, std::string_view co
 
 }  // namespace v0
 }  // namespace cosign
+// ---- cosign/crypto/salsa20.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Portable Salsa20 family cores (Salsa20/20, Salsa20/8, HSalsa20, XSalsa20), which mbedTLS lacks
+/// and cosign's key files need (scrypt and NaCl secretbox). No backend, no allocation.
+
+#include <cstddef>
+#include <cstdint>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace detail {
+namespace salsa {
+
+inline std::uint32_t rotl(std::uint32_t x, int n) noexcept { return (x << n) | (x >> (32 - n)); }
+
+inline std::uint32_t load32(const std::uint8_t* p) noexcept {
+    return std::uint32_t(p[0]) | (std::uint32_t(p[1]) << 8) | (std::uint32_t(p[2]) << 16) |
+           (std::uint32_t(p[3]) << 24);
+}
+
+inline void store32(std::uint8_t* p, std::uint32_t v) noexcept {
+    p[0] = static_cast<std::uint8_t>(v);
+    p[1] = static_cast<std::uint8_t>(v >> 8);
+    p[2] = static_cast<std::uint8_t>(v >> 16);
+    p[3] = static_cast<std::uint8_t>(v >> 24);
+}
+
+/// `rounds` Salsa20 rounds (an even number) applied in place to 16 words, without the final
+/// feed-forward addition.
+inline void permute(std::uint32_t x[16], int rounds) noexcept {
+    auto qr = [](std::uint32_t& a, std::uint32_t& b, std::uint32_t& c, std::uint32_t& d) {
+        b ^= rotl(a + d, 7);
+        c ^= rotl(b + a, 9);
+        d ^= rotl(c + b, 13);
+        a ^= rotl(d + c, 18);
+    };
+    for (int i = 0; i < rounds; i += 2) {
+        qr(x[0], x[4], x[8], x[12]);  // columns
+        qr(x[5], x[9], x[13], x[1]);
+        qr(x[10], x[14], x[2], x[6]);
+        qr(x[15], x[3], x[7], x[11]);
+        qr(x[0], x[1], x[2], x[3]);  // rows
+        qr(x[5], x[6], x[7], x[4]);
+        qr(x[10], x[11], x[8], x[9]);
+        qr(x[15], x[12], x[13], x[14]);
+    }
+}
+
+/// Salsa20/8 core as scrypt uses it: b = b + permute8(b), on 16 little-endian words. It runs
+/// millions of times per key file, so it does not wipe its stack copy; scrypt wipes its buffers.
+inline void salsa20_8_words(std::uint32_t b[16]) noexcept {
+    std::uint32_t x[16];
+    for (int i = 0; i < 16; ++i) x[i] = b[i];
+    permute(x, 8);
+    for (int i = 0; i < 16; ++i) b[i] += x[i];
+}
+
+inline constexpr std::uint32_t sigma[4] = {0x61707865, 0x3320646e, 0x79622d32,
+                                           0x6b206574};  // "expand 32-byte k"
+
+/// Builds the Salsa20 input block from a 32-byte key and 16 bytes of nonce/counter (or input).
+inline void setup(std::uint32_t s[16], const std::uint8_t key[32], const std::uint8_t in16[16]) noexcept {
+    s[0] = sigma[0];
+    s[5] = sigma[1];
+    s[10] = sigma[2];
+    s[15] = sigma[3];
+    for (int i = 0; i < 4; ++i) {
+        s[1 + i] = load32(key + 4 * i);
+        s[11 + i] = load32(key + 16 + 4 * i);
+        s[6 + i] = load32(in16 + 4 * i);
+    }
+}
+
+/// HSalsa20: derives XSalsa20's subkey from the key and the first 16 nonce bytes.
+inline void hsalsa20(std::uint8_t out[32], const std::uint8_t key[32], const std::uint8_t in16[16]) noexcept {
+    std::uint32_t x[16];
+    setup(x, key, in16);
+    permute(x, 20);
+    static constexpr int pick[8] = {0, 5, 10, 15, 6, 7, 8, 9};
+    for (int i = 0; i < 8; ++i) store32(out + 4 * i, x[pick[i]]);
+    secure_zero(x, sizeof x);
+}
+
+/// One 64-byte Salsa20/20 key-stream block for an 8-byte nonce and a block counter.
+inline void salsa20_block(std::uint8_t out[64], const std::uint8_t key[32], const std::uint8_t nonce8[8],
+                          std::uint64_t counter) noexcept {
+    std::uint8_t in16[16];
+    for (int i = 0; i < 8; ++i) in16[i] = nonce8[i];
+    for (int i = 0; i < 8; ++i) in16[8 + i] = static_cast<std::uint8_t>(counter >> (8 * i));
+    std::uint32_t s[16], x[16];
+    setup(s, key, in16);
+    for (int i = 0; i < 16; ++i) x[i] = s[i];
+    permute(x, 20);
+    for (int i = 0; i < 16; ++i) store32(out + 4 * i, x[i] + s[i]);
+    secure_zero(s, sizeof s);
+    secure_zero(x, sizeof x);
+}
+
+/// XSalsa20 stream: out[i] = in[i] ^ keystream[skip + i] for a 24-byte nonce. `skip` lets
+/// secretbox reserve the first 32 key-stream bytes for the Poly1305 key. in may equal out.
+inline void xsalsa20_xor(std::uint8_t* out, const std::uint8_t* in, std::size_t n,
+                         const std::uint8_t nonce24[24], const std::uint8_t key[32],
+                         std::size_t skip = 0) noexcept {
+    std::uint8_t subkey[32];
+    hsalsa20(subkey, key, nonce24);
+    std::uint8_t block[64];
+    std::uint64_t counter = skip / 64;
+    std::size_t offset = skip % 64;
+    std::size_t i = 0;
+    while (i < n) {
+        salsa20_block(block, subkey, nonce24 + 16, counter++);
+        for (; offset < 64 && i < n; ++offset, ++i) out[i] = static_cast<std::uint8_t>(in[i] ^ block[offset]);
+        offset = 0;
+    }
+    secure_zero(block, sizeof block);
+    secure_zero(subkey, sizeof subkey);
+}
+
+}  // namespace salsa
+}  // namespace detail
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/crypto/scrypt.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// scrypt (RFC 7914) on a PBKDF2-HMAC-SHA256 supplied by the crypto backend, with the parameter
+/// limits that keep a hostile key file from exhausting memory or time.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <string>
+
+#if defined(__SSE2__) && !defined(COSIGN_NO_SIMD)
+#include <emmintrin.h>
+#define COSIGN_DETAIL_SCRYPT_SSE2 1
+#else
+#define COSIGN_DETAIL_SCRYPT_SSE2 0
+#endif
+
+#if defined(__linux__) && !defined(COSIGN_NO_MMAP)
+#include <sys/mman.h>
+#define COSIGN_DETAIL_SCRYPT_MMAP 1
+#else
+#define COSIGN_DETAIL_SCRYPT_MMAP 0
+#endif
+
+
+namespace cosign {
+inline namespace v0 {
+namespace detail {
+
+/// Largest r*p accepted (RFC 7914 allows up to 2^30; the RFC's own vectors stop at 128).
+inline constexpr std::uint64_t scrypt_max_rp = 256;
+
+/// Largest memory scrypt may use: what COSIGN_MAX_SCRYPT_N needs with cosign's r = 8.
+inline constexpr std::uint64_t scrypt_max_memory = std::uint64_t(128) * 8 * COSIGN_MAX_SCRYPT_N;
+
+/// Checks scrypt parameters before any work is done; the message says what is allowed.
+inline result<void> scrypt_check_params(std::uint64_t n, std::uint32_t r, std::uint32_t p,
+                                        std::size_t key_len) {
+    if (n < 2 || (n & (n - 1)) != 0)
+        return fail(errc::invalid_argument, "scrypt: N = " + std::to_string(n) +
+                                                " is not allowed: N must be a power of two greater than 1");
+    if (n > COSIGN_MAX_SCRYPT_N)
+        return fail(errc::limit_exceeded, "scrypt: N = " + std::to_string(n) + " is larger than the limit " +
+                                              std::to_string(COSIGN_MAX_SCRYPT_N) +
+                                              " (raise COSIGN_MAX_SCRYPT_N to allow it)");
+    if (r == 0 || p == 0 || std::uint64_t(r) * p > scrypt_max_rp)
+        return fail(errc::limit_exceeded, "scrypt: r = " + std::to_string(r) + ", p = " + std::to_string(p) +
+                                              " is not allowed: r and p must be at least 1 and r*p at most " +
+                                              std::to_string(scrypt_max_rp));
+    if (std::uint64_t(128) * r * n > scrypt_max_memory)
+        return fail(errc::limit_exceeded, "scrypt: N = " + std::to_string(n) +
+                                              " with r = " + std::to_string(r) + " needs more than " +
+                                              std::to_string(scrypt_max_memory >> 20) +
+                                              " MiB (128*r*N bytes)");
+    if (key_len == 0 || key_len > 1024)
+        return fail(errc::invalid_argument,
+                    "scrypt: the derived key length must be between 1 and 1024 bytes");
+    return {};
+}
+
+namespace scrypt_impl {
+
+// BlockMix with Salsa20/8 on 2r 64-byte blocks held as 32r words: b -> y (RFC 7914 §4).
+inline void block_mix(const std::uint32_t* b, std::uint32_t* y, std::uint32_t r) noexcept {
+    std::uint32_t x[16];
+    for (std::uint32_t k = 0; k < 16; ++k) x[k] = b[(2 * r - 1) * 16 + k];
+    for (std::uint32_t i = 0; i < 2 * r; ++i) {
+        for (std::uint32_t k = 0; k < 16; ++k) x[k] ^= b[i * 16 + k];
+        salsa::salsa20_8_words(x);
+        // Even blocks go to the first half of y, odd ones to the second half.
+        std::uint32_t* dst = y + ((i / 2) + (i & 1) * r) * 16;
+        for (int k = 0; k < 16; ++k) dst[k] = x[k];
+    }
+}
+
+#if COSIGN_DETAIL_SCRYPT_SSE2
+// The SSE2 path (Colin Percival's layout): each 64-byte block is kept with its words permuted
+// (word i at position i*5 % 16) so that the four diagonals of the Salsa20 matrix are four
+// vectors. About twice as fast as the scalar path; the RFC 7914 vectors check both.
+inline void salsa20_8_sse2(__m128i b[4]) noexcept {
+    __m128i x0 = b[0], x1 = b[1], x2 = b[2], x3 = b[3], t;
+#define COSIGN_DETAIL_QR(a, b_, c, s) \
+    t = _mm_add_epi32(b_, c);         \
+    a = _mm_xor_si128(a, _mm_slli_epi32(t, s)); \
+    a = _mm_xor_si128(a, _mm_srli_epi32(t, 32 - s));
+    for (int i = 0; i < 8; i += 2) {
+        COSIGN_DETAIL_QR(x1, x0, x3, 7)
+        COSIGN_DETAIL_QR(x2, x1, x0, 9)
+        COSIGN_DETAIL_QR(x3, x2, x1, 13)
+        COSIGN_DETAIL_QR(x0, x3, x2, 18)
+        x1 = _mm_shuffle_epi32(x1, 0x93);
+        x2 = _mm_shuffle_epi32(x2, 0x4E);
+        x3 = _mm_shuffle_epi32(x3, 0x39);
+        COSIGN_DETAIL_QR(x3, x0, x1, 7)
+        COSIGN_DETAIL_QR(x2, x3, x0, 9)
+        COSIGN_DETAIL_QR(x1, x2, x3, 13)
+        COSIGN_DETAIL_QR(x0, x1, x2, 18)
+        x1 = _mm_shuffle_epi32(x1, 0x39);
+        x2 = _mm_shuffle_epi32(x2, 0x4E);
+        x3 = _mm_shuffle_epi32(x3, 0x93);
+    }
+#undef COSIGN_DETAIL_QR
+    b[0] = _mm_add_epi32(b[0], x0);
+    b[1] = _mm_add_epi32(b[1], x1);
+    b[2] = _mm_add_epi32(b[2], x2);
+    b[3] = _mm_add_epi32(b[3], x3);
+}
+
+// BlockMix on permuted blocks: in -> out (8r vectors each); `x_in` optionally XORed into `in`
+// first (ROMix's second loop), which saves a pass over the block.
+inline void block_mix_sse2(const __m128i* in, const __m128i* x_in, __m128i* out, std::uint32_t r) noexcept {
+    // r >= 1 (scrypt_check_params); said here too, or g++ -O2 sees r = 0 and warns
+    // (-Warray-bounds) that in[8r - 4] would be in[-4].
+    if (r == 0) return;
+    __m128i x[4];
+    const std::size_t last = std::size_t(8) * r - 4;
+    for (int k = 0; k < 4; ++k)
+        x[k] = x_in ? _mm_xor_si128(_mm_loadu_si128(in + last + k), _mm_loadu_si128(x_in + last + k))
+                    : _mm_loadu_si128(in + last + k);
+    for (std::uint32_t i = 0; i < 2 * r; ++i) {
+        for (int k = 0; k < 4; ++k) {
+            __m128i v = _mm_loadu_si128(in + i * 4 + k);
+            if (x_in) v = _mm_xor_si128(v, _mm_loadu_si128(x_in + i * 4 + k));
+            x[k] = _mm_xor_si128(x[k], v);
+        }
+        salsa20_8_sse2(x);
+        __m128i* dst = out + ((i / 2) + (i & 1) * r) * 4;
+        for (int k = 0; k < 4; ++k) _mm_storeu_si128(dst + k, x[k]);
+    }
+}
+#endif
+
+// ROMix (RFC 7914 §5) on one 128r-byte block; v has room for N*32r words, t for 32r words.
+inline void ro_mix(std::uint8_t* block, std::uint32_t r, std::uint64_t n, std::uint32_t* v, std::uint32_t* x,
+                   std::uint32_t* t) noexcept {
+    if (r == 0 || n < 2) return;  // checked by scrypt_check_params; stated for the optimiser
+    const std::size_t words = std::size_t(32) * r;
+#if COSIGN_DETAIL_SCRYPT_SSE2
+    for (std::size_t k = 0; k < words; ++k)
+        x[k] = salsa::load32(block + 4 * ((k & ~std::size_t(15)) + (k % 16) * 5 % 16));
+    auto* xv = reinterpret_cast<__m128i*>(x);
+    auto* tv = reinterpret_cast<__m128i*>(t);
+    auto* vv = reinterpret_cast<__m128i*>(v);
+    const std::size_t vecs = words / 4;
+    for (std::uint64_t i = 0; i < n; i += 2) {
+        // V_i = X, X = H(X); V_{i+1} = X, X = H(X), without copying: mix V_i into V_{i+1}.
+        __m128i* vi = vv + i * vecs;
+        for (std::size_t k = 0; k < vecs; ++k) _mm_storeu_si128(vi + k, _mm_loadu_si128(xv + k));
+        block_mix_sse2(vi, nullptr, vi + vecs, r);
+        block_mix_sse2(vi + vecs, nullptr, xv, r);
+    }
+    for (std::uint64_t i = 0; i < n; i += 2) {
+        // Permuted layout: the integerify words 0 and 1 sit at positions 0 and 13.
+        const std::uint32_t* last = x + (2 * r - 1) * 16;
+        std::uint64_t j = (std::uint64_t(last[0]) | (std::uint64_t(last[13]) << 32)) & (n - 1);
+        block_mix_sse2(xv, vv + j * vecs, tv, r);
+        const std::uint32_t* lt = t + (2 * r - 1) * 16;
+        j = (std::uint64_t(lt[0]) | (std::uint64_t(lt[13]) << 32)) & (n - 1);
+        block_mix_sse2(tv, vv + j * vecs, xv, r);
+    }
+    for (std::size_t k = 0; k < words; ++k)
+        salsa::store32(block + 4 * ((k & ~std::size_t(15)) + (k % 16) * 5 % 16), x[k]);
+#else
+    for (std::size_t k = 0; k < words; ++k) x[k] = salsa::load32(block + 4 * k);
+    for (std::uint64_t i = 0; i < n; ++i) {
+        std::uint32_t* vi = v + i * words;
+        for (std::size_t k = 0; k < words; ++k) vi[k] = x[k];
+        block_mix(vi, x, r);
+    }
+    for (std::uint64_t i = 0; i < n; ++i) {
+        const std::uint32_t* last = x + (2 * r - 1) * 16;
+        std::uint64_t j = (std::uint64_t(last[0]) | (std::uint64_t(last[1]) << 32)) & (n - 1);
+        const std::uint32_t* vj = v + j * words;
+        for (std::size_t k = 0; k < words; ++k) t[k] = x[k] ^ vj[k];
+        block_mix(t, x, r);
+    }
+    for (std::size_t k = 0; k < words; ++k) salsa::store32(block + 4 * k, x[k]);
+#endif
+}
+
+// Words freed with a wipe; allocation failure is reported, not thrown.
+//
+// On Linux, ROMix's large array (64 MiB at cosign's N) is mapped with transparent huge pages
+// asked for: 32 faults of 2 MiB instead of 16384 of 4 KiB, and fewer TLB misses in the
+// random-access loop. Unmapping is its wipe: the pages leave the process and the kernel clears
+// them before any other use, which also spares a 64 MiB memset.
+struct wiped_words {
+    std::uint32_t* p = nullptr;
+    std::size_t n = 0;
+    bool mapped = false;
+    explicit wiped_words(std::size_t count) {
+#if COSIGN_DETAIL_SCRYPT_MMAP
+        const std::size_t len = count * sizeof(std::uint32_t);
+        if (len >= (std::size_t(4) << 20)) {
+            void* m = ::mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (m != MAP_FAILED) {
+#ifdef MADV_HUGEPAGE
+                ::madvise(m, len, MADV_HUGEPAGE);
+#endif
+#ifdef MADV_DONTDUMP
+                ::madvise(m, len, MADV_DONTDUMP);  // never in a core file
+#endif
+                p = static_cast<std::uint32_t*>(m);
+                n = count;
+                mapped = true;
+                return;
+            }
+        }
+#endif
+        p = new (std::nothrow) std::uint32_t[count];
+        n = p ? count : 0;
+    }
+    ~wiped_words() {
+        if (!p) return;
+#if COSIGN_DETAIL_SCRYPT_MMAP
+        if (mapped) {
+            ::munmap(p, n * sizeof(std::uint32_t));
+            return;
+        }
+#endif
+        secure_zero(p, n * sizeof(std::uint32_t));
+        delete[] p;
+    }
+    wiped_words(const wiped_words&) = delete;
+    wiped_words& operator=(const wiped_words&) = delete;
+};
+
+}  // namespace scrypt_impl
+
+/// scrypt(password, salt, N, r, p, key_len). `pbkdf2` is a callable
+/// `result<void>(byte_view password, byte_view salt, std::uint8_t* out, std::size_t len)` computing
+/// PBKDF2-HMAC-SHA256 with one iteration (the backend's).
+template <class Pbkdf2>
+result<secure_bytes> scrypt(byte_view password, byte_view salt, std::uint64_t n, std::uint32_t r,
+                            std::uint32_t p, std::size_t key_len, Pbkdf2&& pbkdf2) {
+    COSIGN_TRY_VOID(scrypt_check_params(n, r, p, key_len));
+    const std::size_t block_bytes = std::size_t(128) * r;
+    secure_bytes b(block_bytes * p);
+    COSIGN_TRY_VOID(pbkdf2(password, salt, b.data(), b.size()));
+    scrypt_impl::wiped_words v(static_cast<std::size_t>(n) * 32 * r);
+    scrypt_impl::wiped_words scratch(std::size_t(64) * r);
+    if (!v.p || !scratch.p)
+        return fail(errc::limit_exceeded,
+                    "scrypt: could not allocate " + std::to_string((n * block_bytes) >> 20) +
+                        " MiB for N = " + std::to_string(n) + ", r = " + std::to_string(r));
+    for (std::uint32_t i = 0; i < p; ++i)
+        scrypt_impl::ro_mix(b.data() + i * block_bytes, r, n, v.p, scratch.p,
+                            scratch.p + std::size_t(32) * r);
+    secure_bytes out(key_len);
+    COSIGN_TRY_VOID(pbkdf2(password, b, out.data(), out.size()));
+    return out;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/crypto/secretbox.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// NaCl secretbox (XSalsa20-Poly1305) in Go's layout, tag || ciphertext, on a Poly1305 supplied
+/// by the crypto backend.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace detail {
+
+inline constexpr std::size_t secretbox_key_size = 32;
+inline constexpr std::size_t secretbox_nonce_size = 24;
+inline constexpr std::size_t secretbox_tag_size = 16;
+
+inline result<void> secretbox_check(byte_view nonce, byte_view key) {
+    if (nonce.size() != secretbox_nonce_size)
+        return fail(errc::invalid_argument,
+                    "secretbox: the nonce must be 24 bytes, got " + std::to_string(nonce.size()));
+    if (key.size() != secretbox_key_size)
+        return fail(errc::invalid_argument,
+                    "secretbox: the key must be 32 bytes, got " + std::to_string(key.size()));
+    return {};
+}
+
+/// Seals `plaintext`: returns the 16-byte Poly1305 tag followed by the XSalsa20 ciphertext, as Go's
+/// secretbox.Seal. `poly1305` is `result<void>(const std::uint8_t key[32], byte_view, std::uint8_t tag[16])`.
+template <class Poly1305, class Out = bytes>
+result<Out> secretbox_seal(byte_view plaintext, byte_view nonce, byte_view key, Poly1305&& poly1305) {
+    COSIGN_TRY_VOID(secretbox_check(nonce, key));
+    std::uint8_t poly_key[32] = {0};
+    salsa::xsalsa20_xor(poly_key, poly_key, sizeof poly_key, nonce.data(), key.data());
+    Out out(secretbox_tag_size + plaintext.size());
+    if (!plaintext.empty())
+        salsa::xsalsa20_xor(out.data() + secretbox_tag_size, plaintext.data(), plaintext.size(), nonce.data(),
+                            key.data(), 32);
+    auto mac = poly1305(poly_key, byte_view(out.data() + secretbox_tag_size, plaintext.size()), out.data());
+    secure_zero(poly_key, sizeof poly_key);
+    if (!mac) return std::move(mac).error();
+    return out;
+}
+
+/// Opens a box made by secretbox_seal; a box that does not authenticate (wrong key, altered
+/// bytes) fails with errc::verification_failed and releases nothing.
+template <class Poly1305, class Out = secure_bytes>
+result<Out> secretbox_open(byte_view boxed, byte_view nonce, byte_view key, Poly1305&& poly1305) {
+    COSIGN_TRY_VOID(secretbox_check(nonce, key));
+    if (boxed.size() < secretbox_tag_size)
+        return fail(errc::verification_failed, "secretbox: the box is shorter than its 16-byte tag");
+    std::uint8_t poly_key[32] = {0};
+    salsa::xsalsa20_xor(poly_key, poly_key, sizeof poly_key, nonce.data(), key.data());
+    byte_view ct = boxed.subview(secretbox_tag_size);
+    std::uint8_t tag[secretbox_tag_size];
+    auto mac = poly1305(poly_key, ct, tag);
+    secure_zero(poly_key, sizeof poly_key);
+    if (!mac) return std::move(mac).error();
+    if (!constant_time_equal(byte_view(tag, sizeof tag), boxed.subview(0, secretbox_tag_size)))
+        return fail(errc::verification_failed, "secretbox: authentication failed");
+    Out out(ct.size());
+    if (!ct.empty()) salsa::xsalsa20_xor(out.data(), ct.data(), ct.size(), nonce.data(), key.data(), 32);
+    return out;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/crypto/key_file_crypto.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// What cosign's key files need beyond a crypto policy's primitives, as free functions over any
+/// policy P: scrypt (on P::pbkdf2_hmac_sha256), NaCl secretbox (on P::poly1305) and Go-exact
+/// PKCS#8 (around P::private_key_der). No backend writes these itself, so no policy forwards them.
+///
+///     using P = cosign::crypto::mbedtls;
+///     auto key = cosign::crypto::scrypt<P>(password, salt, 65536, 8, 1, 32);
+///     auto box = cosign::crypto::secretbox_seal<P>(plaintext, nonce24, *key);
+///     auto der = cosign::crypto::to_pkcs8_der<P>(private_key);
+
+#include <cstddef>
+#include <cstdint>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace crypto {
+
+/// scrypt (RFC 7914) on P's PBKDF2-HMAC-SHA256, or P's own scrypt when it has one
+/// (has_native_scrypt_v). Either way it refuses N that is not a power of two above 1, N above
+/// COSIGN_MAX_SCRYPT_N, r*p above 256, and more memory than N = COSIGN_MAX_SCRYPT_N with r = 8.
+template <class P>
+result<secure_bytes> scrypt(byte_view password, byte_view salt, std::uint64_t n, std::uint32_t r, std::uint32_t p,
+                            std::size_t key_len) {
+    if constexpr (has_native_scrypt_v<P>) {
+        COSIGN_TRY_VOID(detail::scrypt_check_params(n, r, p, key_len));
+        return P::scrypt(password, salt, n, r, p, key_len);
+    } else {
+        return detail::scrypt(password, salt, n, r, p, key_len,
+                              [](byte_view pw, byte_view s, std::uint8_t* out, std::size_t len) {
+                                  return P::pbkdf2_hmac_sha256(pw, s, 1, out, len);
+                              });
+    }
+}
+
+/// NaCl secretbox (XSalsa20-Poly1305) on P's Poly1305: returns tag || ciphertext, as Go's
+/// secretbox.Seal. A nonce that is not 24 bytes or a key that is not 32 is errc::invalid_argument.
+template <class P>
+result<bytes> secretbox_seal(byte_view plaintext, byte_view nonce24, byte_view key32) {
+    return detail::secretbox_seal(plaintext, nonce24, key32,
+                                  [](const std::uint8_t* key, byte_view message, std::uint8_t* tag) {
+                                      return P::poly1305(key, message, tag);
+                                  });
+}
+
+/// Opens a box made by secretbox_seal; errc::verification_failed when it does not authenticate
+/// (wrong key, altered bytes), and then nothing is released.
+template <class P>
+result<secure_bytes> secretbox_open(byte_view boxed, byte_view nonce24, byte_view key32) {
+    return detail::secretbox_open(boxed, nonce24, key32,
+                                  [](const std::uint8_t* key, byte_view message, std::uint8_t* tag) {
+                                      return P::poly1305(key, message, tag);
+                                  });
+}
+
+/// The key as PKCS#8 DER, byte for byte what Go's x509.MarshalPKCS8PrivateKey writes (what
+/// cosign encrypts in its key files): P::private_key_der's SEC1 or PKCS#1, wrapped. Other
+/// key types are errc::unsupported.
+template <class P>
+result<secure_bytes> to_pkcs8_der(const typename P::private_key& key) {
+    COSIGN_TRY(auto der, P::private_key_der(key));
+    secure_bytes out;
+    if (detail::der::is_sec1(der))
+        out = detail::der::sec1_to_pkcs8(der);
+    else if (detail::der::is_pkcs1_private(der))
+        out = detail::der::pkcs1_to_pkcs8(der);
+    if (out.empty()) return fail(errc::unsupported, "this key type cannot be written as PKCS#8");
+    return out;
+}
+
+}  // namespace crypto
+}  // namespace v0
+}  // namespace cosign
 // ---- cosign/keys/cosign_key_file.hpp ----
 // SPDX-License-Identifier: Apache-2.0
 /// cosign's encrypted private key file (cosign.key): scrypt + NaCl secretbox around a PKCS#8 key,
@@ -4054,9 +4982,9 @@ struct cosign_key_file {
         COSIGN_TRY(auto ciphertext, b64_member(doc, "ciphertext"));
         if (nonce.size() != 24) return fail(errc::invalid_key, "encrypted: incorrect nonce size");
 
-        COSIGN_TRY(auto key, Crypto::scrypt(password, salt, n, static_cast<std::uint32_t>(r),
-                                            static_cast<std::uint32_t>(p), 32));
-        auto plain = Crypto::secretbox_open(ciphertext, nonce, key);
+        COSIGN_TRY(auto key, crypto::scrypt<Crypto>(password, salt, n, static_cast<std::uint32_t>(r),
+                                                    static_cast<std::uint32_t>(p), 32));
+        auto plain = crypto::secretbox_open<Crypto>(ciphertext, nonce, key);
         if (!plain) {
             if (plain.error().code() == errc::verification_failed)
                 return fail(errc::wrong_password, "decrypt: encrypted: decryption failed");
@@ -4087,12 +5015,12 @@ struct cosign_key_file {
         if (scrypt_n != scrypt_n_legacy && scrypt_n != scrypt_n_standard && scrypt_n != scrypt_n_owasp)
             return fail(errc::invalid_argument,
                         "scrypt N must be 32768, 65536 or 131072 (what cosign can read)");
-        COSIGN_TRY(auto plain, Crypto::to_pkcs8_der(key));
+        COSIGN_TRY(auto plain, crypto::to_pkcs8_der<Crypto>(key));
         std::uint8_t salt[32], nonce[24];
         COSIGN_TRY_VOID(Crypto::random(salt, sizeof salt));
         COSIGN_TRY_VOID(Crypto::random(nonce, sizeof nonce));
-        COSIGN_TRY(auto box_key, Crypto::scrypt(password, byte_view(salt, sizeof salt), scrypt_n, 8, 1, 32));
-        COSIGN_TRY(auto boxed, Crypto::secretbox_seal(plain, byte_view(nonce, sizeof nonce), box_key));
+        COSIGN_TRY(auto box_key, crypto::scrypt<Crypto>(password, byte_view(salt, sizeof salt), scrypt_n, 8, 1, 32));
+        COSIGN_TRY(auto boxed, crypto::secretbox_seal<Crypto>(plain, byte_view(nonce, sizeof nonce), box_key));
         json::writer w;
         // clang-format off
         w.begin_object()
@@ -4426,7 +5354,7 @@ inline namespace v0 {
 /// so are http(s):// URLs in this build.
 template <class Crypto>
 result<typename Crypto::public_key> load_public_key(std::string_view key_ref) {
-    static_assert(check_crypto_policy<Crypto>(), "load_public_key needs a crypto policy");
+    static_assert(check_verify_crypto<Crypto>(), "load_public_key needs the verify set of a crypto policy");
     if (key_ref.empty()) return fail(errc::invalid_argument, "empty public key reference");
     if (not_supported_key_source::handles(key_ref))
         return fail(errc::unsupported, std::string(not_supported_key_source::scheme_of(key_ref)) +
@@ -4463,9 +5391,12 @@ result<typename Crypto::public_key> load_public_key(std::string_view key_ref) {
 ///   values, keeping the Location URL's percent-encoding byte for byte (signed storage URLs
 ///   break otherwise), dropping Authorization when the scheme, host or port changes, and
 ///   refusing a redirect from https to http;
-/// - stop reading a body larger than request::max_response_body (errc::limit_exceeded).
-/// transport::detail::follow_redirects (transport/url.hpp) implements the redirect part for any
-/// one-hop sender.
+/// - stop reading a body larger than request::max_response_body (errc::limit_exceeded);
+/// - end by request::deadline, whatever the server does (a byte every few seconds included), and
+///   fail a connection on which nothing moves for its stall timeout (both errc::network, naming
+///   the host).
+/// transport::follow_redirects (transport/url.hpp) implements the redirect part for any one-hop
+/// sender; transport/options.hpp and transport/io.hpp hold what the shipped transports share.
 
 #include <cstddef>
 #include <string>
@@ -4499,6 +5430,9 @@ struct request {
     std::string body;
     /// Bodies longer than this are not read: send() fails with errc::limit_exceeded.
     std::size_t max_response_body = COSIGN_MAX_MANIFEST_SIZE;
+    /// When the whole operation this request belongs to must end (none by default): send()
+    /// fails with errc::network once it passes, and never waits or retries beyond it.
+    cosign::deadline deadline;
 
     /// The first value of a header (case-insensitive name), or "" when absent.
     std::string header(std::string_view name) const {
@@ -4582,7 +5516,8 @@ constexpr bool check_transport() {
 }  // namespace cosign
 // ---- cosign/transport/url.hpp ----
 // SPDX-License-Identifier: Apache-2.0
-/// URL pieces every transport shares: parsing, resolving a Location, loopback tests and the redirect policy.
+/// URL pieces every transport shares: parsing, resolving a Location, loopback tests and the redirect policy
+/// (follow_redirects).
 
 #include <algorithm>
 #include <cstddef>
@@ -4777,15 +5712,21 @@ inline bool is_loopback_host(std::string_view host) {
     return parts == 3 && value >= 0;
 }
 
-namespace detail {
-
+/// True for the statuses that redirect: 301, 302, 303, 307, 308.
 inline bool is_redirect_status(int s) noexcept {
     return s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
 }
 
-/// Follows redirects for a transport whose `once(request)` performs one hop: at most
-/// max_redirects, Authorization dropped when the origin changes, https -> http refused,
-/// 303 (and 301/302 after a POST) turned into GET without a body, as Go's net/http does.
+/// The one redirect policy of every transport. Follows redirects for a sender whose
+/// `once(request)` performs one hop: at most max_redirects, the Location resolved against the
+/// request URL and used byte for byte (its percent-encoding kept), Authorization and Cookie
+/// dropped when the origin (scheme, host, port) changes, https -> http refused, 303 (and
+/// 301/302 after a POST) turned into GET without a body, as Go's net/http does. Each hop carries
+/// the first request's deadline.
+///
+///     result<response> send(const request& req) {
+///         return transport::follow_redirects(req, [this](const request& r) { return one_hop(r); });
+///     }
 template <class Once>
 result<response> follow_redirects(const request& first, Once&& once, unsigned max_redirects = 10) {
     request cur = first;
@@ -4823,567 +5764,11 @@ result<response> follow_redirects(const request& first, Once&& once, unsigned ma
     }
 }
 
+namespace detail {
+// Earlier names, kept for code written against them.
+using transport::follow_redirects;
+using transport::is_redirect_status;
 }  // namespace detail
-}  // namespace transport
-}  // namespace v0
-}  // namespace cosign
-// ---- cosign/transport/fake.hpp ----
-// SPDX-License-Identifier: Apache-2.0
-/// fake_transport: an in-memory OCI registry behind the transport policy, for tests and examples without a
-/// network.
-///
-/// It serves the distribution API for any host: manifests by tag and digest (GET, HEAD, PUT,
-/// DELETE), blobs (GET, HEAD, DELETE), uploads (POST, PATCH, PUT ?digest=, optionally the
-/// single-request POST ?digest=), tag lists with paging, optional Basic or Bearer auth with a
-/// token endpoint, and blob downloads redirected to a "storage" host with a signed URL. It
-/// follows redirects as a real transport must, and records every hop it saw.
-///
-///     cosign::transport::fake_transport fake;                      // copies share one registry
-///     fake.put_manifest("registry.test", "demo", "latest", body,
-///     "application/vnd.oci.image.manifest.v1+json");
-///     cosign::registry::basic_client<cosign::transport::fake_transport> c(fake);
-///     auto info = c.head_manifest("registry.test", "demo", "latest");
-///     CHECK(fake.request_count() == 1);
-
-#include <cstddef>
-#include <functional>
-#include <map>
-#include <memory>
-#include <optional>
-#include <set>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-
-namespace cosign {
-inline namespace v0 {
-namespace transport {
-
-/// An in-memory registry as a transport policy. Copies share the same registry and log.
-class fake_transport {
-public:
-    enum class auth_mode { none, basic, bearer };
-
-    struct options {
-        auth_mode auth = auth_mode::none;
-        /// Credentials the registry (basic) or the token endpoint (bearer) requires; with bearer
-        /// and an empty username, tokens are given to anyone.
-        std::string username;
-        std::string password;
-        std::string token_realm = "https://auth.fake.test/token";
-        std::string service = "fake-registry";
-        int token_expires_in = 300;
-        /// When set (e.g. "https://storage.fake.test"), blob GETs answer 307 to a signed URL on
-        /// that origin, which refuses requests that carry Authorization or a re-encoded query.
-        std::string redirect_blobs_to;
-        /// Accept the single-request upload `POST /v2/<repo>/blobs/uploads/?digest=` (201).
-        bool monolithic_post = false;
-        /// Allow DELETE of a manifest by tag (docker-registry answers 400 DIGEST_INVALID).
-        bool delete_by_tag = false;
-        /// Answer upload POSTs with a relative Location ("upload-N?_state=...") instead of an absolute URL.
-        bool relative_upload_location = false;
-        /// Page size of tags/list (0: no paging).
-        std::size_t tags_page_size = 0;
-        /// Origins ("https://host:443") that fail as unreachable (errc::network).
-        std::set<std::string> unreachable;
-    };
-
-    /// A hook consulted before the registry for every hop: return a response to answer it.
-    using handler = std::function<std::optional<response>(const request&)>;
-
-    fake_transport() : s_(std::make_shared<state>()) {}
-    explicit fake_transport(options o) : s_(std::make_shared<state>()) { s_->opts = std::move(o); }
-
-    /// The transport requirement: one exchange, redirects followed.
-    result<response> send(const request& req) {
-        return detail::follow_redirects(req, [this](const request& r) { return hop(r); });
-    }
-
-    // ---- inspection ----
-    const std::vector<request>& requests() const noexcept { return s_->log; }
-    std::size_t request_count() const noexcept { return s_->log.size(); }
-    void clear_requests() { s_->log.clear(); }
-    std::size_t tokens_issued() const noexcept { return s_->tokens.size(); }
-    options& opts() noexcept { return s_->opts; }
-    void set_handler(handler h) { s_->hook = std::move(h); }
-
-    // ---- seeding and peeking (host as the client names it, e.g. "registry.test", "127.0.0.1:5000") ----
-    /// Stores a manifest (tag may be empty) and returns its digest.
-    std::string put_manifest(std::string_view host, std::string_view repo, std::string_view tag,
-                             std::string body, std::string media_type) {
-        std::string d = digest_of(body);
-        repo_state& r = s_->repos[key(host, repo)];
-        r.manifests[d] = {std::move(body), std::move(media_type)};
-        if (!tag.empty()) r.tags[std::string(tag)] = d;
-        return d;
-    }
-    /// Stores a blob and returns its digest.
-    std::string put_blob(std::string_view host, std::string_view repo, std::string content) {
-        std::string d = digest_of(content);
-        s_->repos[key(host, repo)].blobs[d] = std::move(content);
-        return d;
-    }
-    /// Replaces a stored blob's bytes without changing its digest key (to test digest checks).
-    void corrupt_blob(std::string_view host, std::string_view repo, const std::string& digest,
-                      std::string content) {
-        s_->repos[key(host, repo)].blobs[digest] = std::move(content);
-    }
-    bool has_blob(std::string_view host, std::string_view repo, const std::string& digest) const {
-        auto it = s_->repos.find(key(host, repo));
-        return it != s_->repos.end() && it->second.blobs.count(digest) > 0;
-    }
-    /// The manifest bytes under a tag or digest.
-    std::optional<std::string> manifest(std::string_view host, std::string_view repo,
-                                        std::string_view ref) const {
-        auto it = s_->repos.find(key(host, repo));
-        if (it == s_->repos.end()) return std::nullopt;
-        std::string d(ref);
-        if (auto t = it->second.tags.find(d); t != it->second.tags.end()) d = t->second;
-        auto m = it->second.manifests.find(d);
-        if (m == it->second.manifests.end()) return std::nullopt;
-        return m->second.body;
-    }
-
-    /// The signed query string blob redirects carry (percent-encoded on purpose).
-    static constexpr const char* signed_query = "X-Sig=a%2Bb%2Fc%3D%3D&X-Exp=1";
-
-private:
-    struct stored_manifest {
-        std::string body;
-        std::string media_type;
-    };
-    struct repo_state {
-        std::map<std::string, stored_manifest> manifests;  // by digest
-        std::map<std::string, std::string> tags;           // tag -> digest
-        std::map<std::string, std::string> blobs;          // digest -> bytes
-    };
-    struct state {
-        options opts;
-        std::map<std::string, repo_state> repos;              // "host:port/repo"
-        std::map<std::string, std::string> uploads;           // uuid -> bytes so far
-        std::map<std::string, std::set<std::string>> tokens;  // token -> "repo:action" grants
-        std::vector<request> log;
-        handler hook;
-        int next_id = 0;
-    };
-
-    static std::string digest_of(std::string_view b) { return "sha256:" + sha256(b).hex(); }
-
-    // Registry key: the host:port the client addresses, independent of http/https.
-    static std::string authority(std::string_view host) {
-        auto u = parse_url("https://" + std::string(host) + "/");
-        if (!u) return std::string(host);
-        return u->host + ":" + std::to_string(u->port);
-    }
-    static std::string key(std::string_view host, std::string_view repo) {
-        return authority(host) + "/" + std::string(repo);
-    }
-
-    static response error_response(int status, std::string_view code, std::string_view message) {
-        response r;
-        r.status = status;
-        json::writer w;
-        w.begin_object()
-            .key("errors")
-            .begin_array()
-            .begin_object()
-            .key("code")
-            .string(code)
-            .key("message")
-            .string(message)
-            .key("detail")
-            .null()
-            .end_object()
-            .end_array()
-            .end_object();
-        r.body = w.str();
-        r.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
-        r.headers.emplace_back("Content-Length", std::to_string(r.body.size()));
-        return r;
-    }
-
-    static std::string pct_decode(std::string_view s) {
-        std::string out;
-        for (std::size_t i = 0; i < s.size(); ++i) {
-            if (s[i] == '%' && i + 2 < s.size() && detail::is_hex_digit(s[i + 1]) &&
-                detail::is_hex_digit(s[i + 2])) {
-                auto v = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
-                out += static_cast<char>(v(s[i + 1]) * 16 + v(s[i + 2]));
-                i += 2;
-            } else {
-                out += s[i];
-            }
-        }
-        return out;
-    }
-    static std::string query_param(std::string_view target, std::string_view name) {
-        auto q = target.find('?');
-        if (q == std::string_view::npos) return {};
-        std::string_view qs = target.substr(q + 1);
-        while (!qs.empty()) {
-            auto amp = qs.find('&');
-            std::string_view kv = qs.substr(0, amp);
-            auto eq = kv.find('=');
-            if (pct_decode(kv.substr(0, eq)) == name)
-                return eq == std::string_view::npos ? std::string() : pct_decode(kv.substr(eq + 1));
-            if (amp == std::string_view::npos) break;
-            qs.remove_prefix(amp + 1);
-        }
-        return {};
-    }
-    static std::vector<std::string> query_params(std::string_view target, std::string_view name) {
-        std::vector<std::string> out;
-        auto q = target.find('?');
-        if (q == std::string_view::npos) return out;
-        std::string_view qs = target.substr(q + 1);
-        while (!qs.empty()) {
-            auto amp = qs.find('&');
-            std::string_view kv = qs.substr(0, amp);
-            auto eq = kv.find('=');
-            if (pct_decode(kv.substr(0, eq)) == name && eq != std::string_view::npos)
-                out.push_back(pct_decode(kv.substr(eq + 1)));
-            if (amp == std::string_view::npos) break;
-            qs.remove_prefix(amp + 1);
-        }
-        return out;
-    }
-
-    result<response> hop(const request& req) {
-        s_->log.push_back(req);
-        COSIGN_TRY(url u, parse_url(req.url));
-        if (s_->opts.unreachable.count(u.origin()))
-            return fail(errc::network, "connection to " + u.origin() + " refused (fake)");
-        if (s_->hook) {
-            if (auto r = s_->hook(req)) return cap(std::move(*r), req);
-        }
-        const options& o = s_->opts;
-        if (o.auth == auth_mode::bearer && !o.token_realm.empty()) {
-            auto realm = parse_url(o.token_realm);
-            if (realm && realm->origin() == u.origin() && realm->path() == u.path())
-                return cap(token_endpoint(req, u), req);
-        }
-        if (!o.redirect_blobs_to.empty()) {
-            auto st = parse_url(o.redirect_blobs_to);
-            if (st && st->origin() == u.origin()) return cap(storage(req, u), req);
-        }
-        return cap(registry(req, u), req);
-    }
-
-    static result<response> cap(response r, const request& req) {
-        if (req.method == "HEAD") r.body.clear();
-        if (r.body.size() > req.max_response_body)
-            return fail(errc::limit_exceeded,
-                        "response body larger than " + std::to_string(req.max_response_body) + " bytes");
-        return r;
-    }
-
-    bool basic_ok(const request& req) const {
-        std::string want = "Basic " + base64::encode(s_->opts.username + ":" + s_->opts.password);
-        return req.header("Authorization") == want;
-    }
-
-    response token_endpoint(const request& req, const url& u) {
-        const options& o = s_->opts;
-        if (!o.username.empty() && !basic_ok(req)) {
-            response r = error_response(401, "UNAUTHORIZED", "authentication required");
-            r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"fake-token\"");
-            return r;
-        }
-        std::string tok = "faketoken-" + std::to_string(++s_->next_id);
-        std::set<std::string> grants;
-        for (const auto& scope : query_params(u.target, "scope")) {
-            // repository:<name>:<actions>
-            auto first = scope.find(':');
-            auto last = scope.rfind(':');
-            if (first == std::string::npos || last == first) continue;
-            std::string name = scope.substr(first + 1, last - first - 1);
-            std::string actions = scope.substr(last + 1);
-            std::size_t b = 0;
-            while (b <= actions.size()) {
-                auto c = actions.find(',', b);
-                grants.insert(name + ":" +
-                              actions.substr(b, c == std::string::npos ? std::string::npos : c - b));
-                if (c == std::string::npos) break;
-                b = c + 1;
-            }
-        }
-        s_->tokens[tok] = std::move(grants);
-        response r;
-        r.status = 200;
-        json::writer w;
-        w.begin_object().key("token").string(tok).key("expires_in").integer(o.token_expires_in).end_object();
-        r.body = w.str();
-        r.headers.emplace_back("Content-Type", "application/json");
-        return r;
-    }
-
-    response storage(const request& req, const url& u) {
-        if (!req.header("Authorization").empty())
-            return error_response(400, "AUTH_LEAKED", "storage got the registry's Authorization header");
-        auto q = u.target.find('?');
-        if (q == std::string::npos || u.target.substr(q + 1) != signed_query)
-            return error_response(403, "SIGNATURE_MISMATCH", "the signed URL was altered");
-        std::string path(u.path());  // /<authority>/<repo...>/<digest>
-        auto slash = path.rfind('/');
-        std::string digest = path.substr(slash + 1);
-        std::string repo_key = path.substr(1, slash - 1);
-        auto it = s_->repos.find(repo_key);
-        if (it == s_->repos.end() || !it->second.blobs.count(digest))
-            return error_response(404, "NOT_FOUND", "no such object");
-        response r;
-        r.status = 200;
-        r.body = it->second.blobs[digest];
-        r.headers.emplace_back("Content-Type", "application/octet-stream");
-        r.headers.emplace_back("Content-Length", std::to_string(r.body.size()));
-        return r;
-    }
-
-    // Checks auth for an action on repo ("" for /v2/); returns the 401 to send, if any.
-    std::optional<response> check_auth(const request& req, const std::string& repo, bool write) {
-        const options& o = s_->opts;
-        if (o.auth == auth_mode::none) return std::nullopt;
-        if (o.auth == auth_mode::basic) {
-            if (basic_ok(req)) return std::nullopt;
-            response r = error_response(401, "UNAUTHORIZED", "authentication required");
-            r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"fake-registry\"");
-            return r;
-        }
-        std::string auth = req.header("Authorization");
-        if (auth.rfind("Bearer ", 0) == 0) {
-            auto t = s_->tokens.find(auth.substr(7));
-            if (t != s_->tokens.end()) {
-                if (repo.empty()) return std::nullopt;
-                if (t->second.count(repo + ":" + (write ? "push" : "pull"))) return std::nullopt;
-            }
-        }
-        response r = error_response(401, "UNAUTHORIZED", "authentication required");
-        std::string ch = "Bearer realm=\"" + o.token_realm + "\",service=\"" + o.service + "\"";
-        if (!repo.empty()) ch += ",scope=\"repository:" + repo + (write ? ":pull,push\"" : ":pull\"");
-        r.headers.emplace_back("WWW-Authenticate", ch);
-        return r;
-    }
-
-    response registry(const request& req, const url& u) {
-        std::string path(u.path());
-        const std::string& m = req.method;
-        bool write = !(m == "GET" || m == "HEAD");
-        if (path == "/v2/" || path == "/v2") {
-            if (auto deny = check_auth(req, "", false)) return *deny;
-            response r;
-            r.status = 200;
-            r.body = "{}";
-            return r;
-        }
-        if (path.rfind("/v2/", 0) != 0) return error_response(404, "NOT_FOUND", "not a registry path");
-        std::string rest = path.substr(4);
-        auto split = [&](std::string_view marker, std::string& name, std::string& tail) {
-            auto p = rest.rfind(marker);
-            if (p == std::string::npos || p == 0) return false;
-            name = rest.substr(0, p);
-            tail = rest.substr(p + marker.size());
-            return true;
-        };
-        std::string name, tail;
-        std::string auth_host = u.host + ":" + std::to_string(u.port);
-        if (split("/manifests/", name, tail)) {
-            if (auto deny = check_auth(req, name, write)) return *deny;
-            return manifests(req, auth_host, name, tail);
-        }
-        if (split("/blobs/uploads/", name, tail) ||
-            (rest.size() > 14 && rest.compare(rest.size() - 14, 14, "/blobs/uploads") == 0 &&
-             ((name = rest.substr(0, rest.size() - 14)), (tail.clear()), true))) {
-            if (auto deny = check_auth(req, name, true)) return *deny;
-            return uploads(req, u, auth_host, name, tail);
-        }
-        if (split("/blobs/", name, tail)) {
-            if (auto deny = check_auth(req, name, write)) return *deny;
-            return blobs(req, auth_host, name, tail);
-        }
-        if (split("/tags/list", name, tail) && tail.empty()) {
-            if (auto deny = check_auth(req, name, false)) return *deny;
-            return tags(req, u, auth_host, name);
-        }
-        return error_response(404, "NOT_FOUND", "unknown endpoint");
-    }
-
-    response manifests(const request& req, const std::string& host, const std::string& name,
-                       const std::string& ref) {
-        repo_state& r = s_->repos[host + "/" + name];
-        if (req.method == "PUT") {
-            std::string ct = req.header("Content-Type");
-            if (ct.empty())
-                return error_response(400, "MANIFEST_INVALID", "manifest invalid: no Content-Type");
-            std::string d = digest_of(req.body);
-            if (ref.rfind("sha256:", 0) == 0 && ref != d)
-                return error_response(400, "DIGEST_INVALID",
-                                      "provided digest did not match uploaded content");
-            r.manifests[d] = {req.body, ct};
-            if (ref.rfind("sha256:", 0) != 0) r.tags[ref] = d;
-            response out;
-            out.status = 201;
-            out.headers.emplace_back("Location", "/v2/" + name + "/manifests/" + d);
-            out.headers.emplace_back("Docker-Content-Digest", d);
-            out.headers.emplace_back("Content-Length", "0");
-            return out;
-        }
-        std::string d = ref;
-        if (ref.rfind("sha256:", 0) != 0) {
-            auto t = r.tags.find(ref);
-            if (t == r.tags.end()) return error_response(404, "MANIFEST_UNKNOWN", "manifest unknown");
-            d = t->second;
-        }
-        auto it = r.manifests.find(d);
-        if (it == r.manifests.end()) return error_response(404, "MANIFEST_UNKNOWN", "manifest unknown");
-        if (req.method == "DELETE") {
-            if (ref.rfind("sha256:", 0) != 0 && !s_->opts.delete_by_tag)
-                return error_response(400, "DIGEST_INVALID",
-                                      "provided digest did not match uploaded content");
-            r.manifests.erase(it);
-            for (auto t = r.tags.begin(); t != r.tags.end();)
-                t = t->second == d ? r.tags.erase(t) : std::next(t);
-            response out;
-            out.status = 202;
-            return out;
-        }
-        if (req.method != "GET" && req.method != "HEAD")
-            return error_response(405, "UNSUPPORTED", "method not allowed");
-        response out;
-        out.status = 200;
-        out.body = it->second.body;
-        out.headers.emplace_back("Content-Type", it->second.media_type);
-        out.headers.emplace_back("Docker-Content-Digest", d);
-        out.headers.emplace_back("Content-Length", std::to_string(it->second.body.size()));
-        return out;
-    }
-
-    response blobs(const request& req, const std::string& host, const std::string& name,
-                   const std::string& digest) {
-        repo_state& r = s_->repos[host + "/" + name];
-        auto it = r.blobs.find(digest);
-        if (it == r.blobs.end()) return error_response(404, "BLOB_UNKNOWN", "blob unknown to registry");
-        if (req.method == "DELETE") {
-            r.blobs.erase(it);
-            response out;
-            out.status = 202;
-            return out;
-        }
-        response out;
-        if (req.method == "GET" && !s_->opts.redirect_blobs_to.empty()) {
-            out.status = 307;
-            out.headers.emplace_back("Location", s_->opts.redirect_blobs_to + "/" + host + "/" + name + "/" +
-                                                     digest + "?" + signed_query);
-            return out;
-        }
-        out.status = 200;
-        out.body = it->second;
-        out.headers.emplace_back("Content-Type", "application/octet-stream");
-        out.headers.emplace_back("Docker-Content-Digest", digest);
-        out.headers.emplace_back("Content-Length", std::to_string(it->second.size()));
-        return out;
-    }
-
-    response uploads(const request& req, const url& u, const std::string& host, const std::string& name,
-                     const std::string& uuid) {
-        repo_state& r = s_->repos[host + "/" + name];
-        if (req.method == "POST" && uuid.empty()) {
-            std::string digest = query_param(u.target, "digest");
-            if (!digest.empty() && s_->opts.monolithic_post) {
-                if (digest_of(req.body) != digest)
-                    return error_response(400, "DIGEST_INVALID",
-                                          "provided digest did not match uploaded content");
-                r.blobs[digest] = req.body;
-                response out;
-                out.status = 201;
-                out.headers.emplace_back("Location", "/v2/" + name + "/blobs/" + digest);
-                out.headers.emplace_back("Docker-Content-Digest", digest);
-                return out;
-            }
-            std::string id = "upload-" + std::to_string(++s_->next_id);
-            s_->uploads[id] = {};
-            response out;
-            out.status = 202;
-            // An absolute Location with a query, as docker-registry sends (or a relative one).
-            std::string loc = id + "?_state=st" + id;
-            if (!s_->opts.relative_upload_location) {
-                std::string h = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
-                loc = u.scheme + "://" + h + ":" + std::to_string(u.port) + "/v2/" + name +
-                      "/blobs/uploads/" + loc;
-            }
-            out.headers.emplace_back("Location", loc);
-            out.headers.emplace_back("Docker-Upload-UUID", id);
-            out.headers.emplace_back("Range", "0-0");
-            return out;
-        }
-        auto up = s_->uploads.find(uuid);
-        if (up == s_->uploads.end() || query_param(u.target, "_state") != "st" + uuid)
-            return error_response(404, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry");
-        if (req.method == "PATCH") {
-            up->second += req.body;
-            response out;
-            out.status = 202;
-            out.headers.emplace_back("Location",
-                                     "/v2/" + name + "/blobs/uploads/" + uuid + "?_state=st" + uuid);
-            return out;
-        }
-        if (req.method == "PUT") {
-            std::string content = up->second + req.body;
-            std::string digest = query_param(u.target, "digest");
-            if (digest.empty() || digest_of(content) != digest)
-                return error_response(400, "DIGEST_INVALID",
-                                      "provided digest did not match uploaded content");
-            s_->uploads.erase(up);
-            r.blobs[digest] = std::move(content);
-            response out;
-            out.status = 201;
-            out.headers.emplace_back("Location", "/v2/" + name + "/blobs/" + digest);
-            out.headers.emplace_back("Docker-Content-Digest", digest);
-            return out;
-        }
-        return error_response(405, "UNSUPPORTED", "method not allowed");
-    }
-
-    response tags(const request& req, const url& u, const std::string& host, const std::string& name) {
-        (void)req;
-        auto it = s_->repos.find(host + "/" + name);
-        if (it == s_->repos.end())
-            return error_response(404, "NAME_UNKNOWN", "repository name not known to registry");
-        std::vector<std::string> all;
-        for (const auto& t : it->second.tags) all.push_back(t.first);
-        std::string last = query_param(u.target, "last");
-        std::vector<std::string> page;
-        for (const auto& t : all)
-            if (last.empty() || t > last) page.push_back(t);
-        bool more = false;
-        std::size_t n = s_->opts.tags_page_size;
-        if (n > 0 && page.size() > n) {
-            page.resize(n);
-            more = true;
-        }
-        json::writer w;
-        w.begin_object().key("name").string(name).key("tags");
-        if (page.empty()) {
-            w.null();
-        } else {
-            w.begin_array();
-            for (const auto& t : page) w.string(t);
-            w.end_array();
-        }
-        w.end_object();
-        response out;
-        out.status = 200;
-        out.body = w.str();
-        out.headers.emplace_back("Content-Type", "application/json");
-        if (more)
-            out.headers.emplace_back("Link", "</v2/" + name + "/tags/list?last=" + query_escape(page.back()) +
-                                                 "&n=" + std::to_string(n) + ">; rel=\"next\"");
-        return out;
-    }
-
-    std::shared_ptr<state> s_;
-};
-
 }  // namespace transport
 }  // namespace v0
 }  // namespace cosign
@@ -5965,10 +6350,15 @@ private:
 /// transport policy.
 ///
 ///     cosign::registry::basic_client<cosign::transport::fake_transport> c(fake);
-///     auto info = c.head_manifest("127.0.0.1:5000", "demo", "latest");   // digest, media type, size
+///     auto m = c.get_manifest("127.0.0.1:5000", "demo", "latest");   // bytes, media type, digest
 ///
 /// Registries are named by host ("127.0.0.1:5000", "ghcr.io", "docker.io") and repositories by
-/// path ("library/alpine"): plain strings, so this layer does not depend on oci/.
+/// path ("library/alpine"): plain strings, so the client does not depend on oci/ (the
+/// `.sig` writer beside it, signature_writer.hpp, does).
+///
+/// A tag resolves to the digest of the manifest bytes it names (get_manifest), never to the
+/// registry's Docker-Content-Digest header alone: head_manifest, which trusts the header, is for
+/// checking whether a tag moved, not for choosing what to sign or verify.
 ///
 /// Round trips are kept low: there is no /v2/ ping; the first 401 teaches the host's auth
 /// scheme, Basic credentials from the docker config are sent up front (https or loopback
@@ -6015,6 +6405,10 @@ struct client_options {
     std::string docker_config_path;
     /// User-Agent of every request; empty leaves it to the transport.
     std::string user_agent;
+    /// When every operation of this client (and of its forks) must have ended, all requests,
+    /// token requests and retries included: `cosign::deadline::after(std::chrono::minutes(3))`.
+    /// None by default.
+    cosign::deadline deadline;
 };
 
 /// The media types get_manifest asks for.
@@ -6022,6 +6416,21 @@ inline constexpr const char* manifest_accept_header =
     "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, "
     "application/vnd.docker.distribution.manifest.v2+json, "
     "application/vnd.docker.distribution.manifest.list.v2+json";
+
+/// Error codes of the OCI distribution spec, as a registry sends them in `errors[].code`
+/// (cosign::error::remote_code() holds the first).
+namespace error_code {
+inline constexpr std::string_view blob_unknown = "BLOB_UNKNOWN";
+inline constexpr std::string_view blob_upload_unknown = "BLOB_UPLOAD_UNKNOWN";
+inline constexpr std::string_view digest_invalid = "DIGEST_INVALID";
+inline constexpr std::string_view manifest_blob_unknown = "MANIFEST_BLOB_UNKNOWN";
+inline constexpr std::string_view manifest_invalid = "MANIFEST_INVALID";
+inline constexpr std::string_view manifest_unknown = "MANIFEST_UNKNOWN";
+inline constexpr std::string_view name_unknown = "NAME_UNKNOWN";
+inline constexpr std::string_view unauthorized = "UNAUTHORIZED";
+inline constexpr std::string_view denied = "DENIED";
+inline constexpr std::string_view too_many_requests = "TOOMANYREQUESTS";
+}  // namespace error_code
 
 /// "sha256:<64 lower-case hex>".
 inline bool is_sha256_digest(std::string_view s) noexcept {
@@ -6096,6 +6505,7 @@ inline error status_error(const transport::response& r, const std::string& what)
                 : r.status == 404                  ? errc::not_found
                                                    : errc::registry;
     std::string msg = what + ": HTTP " + std::to_string(r.status);
+    std::string remote;
     if (!r.body.empty() && r.body.size() < (64u << 10)) {
         if (auto doc = json::parse(r.body)) {
             if (const json::value* errs = json::member(*doc, "errors");
@@ -6103,7 +6513,10 @@ inline error status_error(const transport::response& r, const std::string& what)
                 const json::value& e0 = (*errs)[0];
                 auto code = json::string_member(e0, "code");
                 auto m = json::string_member(e0, "message");
-                if (code && !code->empty()) msg += " " + std::string(*code);
+                if (code && !code->empty()) {
+                    remote = std::string(*code);
+                    msg += " " + remote;
+                }
                 if (m && !m->empty()) msg += ": " + std::string(*m);
             }
         }
@@ -6111,7 +6524,7 @@ inline error status_error(const transport::response& r, const std::string& what)
     if (kind == errc::unauthorized && msg.find(": ", what.size() + 2) == std::string::npos)
         msg += r.status == 401 ? ": authentication failed (check the credentials for this registry)"
                                : ": access denied (the credentials lack permission for this repository)";
-    return error(kind, msg, r.status);
+    return error(kind, msg, r.status).with_remote_code(std::move(remote));
 }
 
 inline std::uint64_t parse_u64(std::string_view s) noexcept {
@@ -6183,7 +6596,8 @@ public:
     std::size_t request_count() const noexcept { return requests_; }
 
     /// HEAD of a manifest by tag or digest: its digest (Docker-Content-Digest), media type and
-    /// size. Falls back to GET when the registry gives no digest for a tag.
+    /// size. Falls back to GET when the registry gives no digest for a tag. The digest is the
+    /// registry's say-so: resolve what is signed or verified with get_manifest.
     result<manifest_info> head_manifest(std::string_view host, std::string_view repo, std::string_view ref) {
         COSIGN_TRY_VOID(check_names(host, repo, ref));
         std::string h = detail::api_host(host);
@@ -6216,8 +6630,11 @@ public:
         return info;
     }
 
-    /// GET of a manifest or index (at most COSIGN_MAX_MANIFEST_SIZE bytes). When ref is a digest
-    /// the bytes must hash to it; the digest returned is always computed from the bytes.
+    /// GET of a manifest or index (at most COSIGN_MAX_MANIFEST_SIZE bytes): this is how a tag is
+    /// resolved to the digest that is signed or verified. The digest returned is always computed
+    /// from the bytes, as go-containerregistry does; when ref is a digest the bytes must hash to
+    /// it, and a Docker-Content-Digest header that names another digest is an error naming both
+    /// (a registry, proxy or cache must not get another image signed or approved by its say-so).
     result<manifest_blob> get_manifest(std::string_view host, std::string_view repo, std::string_view ref) {
         COSIGN_TRY_VOID(check_names(host, repo, ref));
         op o;
@@ -6234,6 +6651,11 @@ public:
         if (is_sha256_digest(ref) && m.digest != ref)
             return fail(errc::registry, "manifest digest mismatch: asked for " + std::string(ref) +
                                             ", got content hashing to " + m.digest);
+        std::string named = r.header("Docker-Content-Digest");
+        if (!named.empty() && named != m.digest)
+            return fail(errc::registry, "manifest digest mismatch: the registry names " + std::string(repo) + ":" +
+                                            std::string(ref) + " " + named + " (Docker-Content-Digest), but its content hashes to " +
+                                            m.digest);
         m.media_type = detail::strip_params(r.header("Content-Type"));
         if (m.media_type.empty() || m.media_type == "application/json" || m.media_type == "text/plain" ||
             m.media_type == "application/octet-stream") {
@@ -6557,10 +6979,13 @@ private:
         if (!scope.empty()) scopes.push_back(scope);
         if (!extra_scope.empty() && extra_scope != scope) scopes.push_back(extra_scope);
         COSIGN_TRY(transport::request req, make_token_request(hs.bearer, scopes, c, opts_.user_agent));
+        req.deadline = opts_.deadline;
         ++requests_;
         auto r = transport_.send(req);
         wipe_authorization(req);
         if (!r) {
+            if (r.error().code() == errc::network && opts_.deadline.passed())
+                return timed_out(host, r.error(), "fetching a registry token");
             auto e = std::move(r).error();
             e.context("fetching a registry token from " + hs.bearer.param("realm"));
             return e;
@@ -6621,6 +7046,13 @@ private:
         return false;
     }
 
+    // The error of a request cut by the deadline: names the registry and the request.
+    error timed_out(const std::string& host, const error& e, const std::string& during) const {
+        return error(errc::network,
+                     "registry " + host + ": " + opts_.deadline.expired_message() + ", during " + during,
+                     e.backend_code());
+    }
+
     static void wipe_authorization(transport::request& req) {
         for (auto& h : req.headers)
             if (transport::header_name_equal(h.first, "Authorization") && !h.second.empty())
@@ -6643,6 +7075,7 @@ private:
             req.headers = o.headers;
             req.body = o.body;
             req.max_response_body = o.max_body;
+            req.deadline = opts_.deadline;
             if (!opts_.user_agent.empty()) req.set_header("User-Agent", opts_.user_agent);
             bool same_origin = !absolute;
             if (absolute) {
@@ -6657,6 +7090,8 @@ private:
             auto r = transport_.send(req);
             wipe_authorization(req);
             if (!r) {
+                if (r.error().code() == errc::network && opts_.deadline.passed())
+                    return timed_out(host, r.error(), o.method + " " + req.url);
                 auto e = std::move(r).error();
                 e.context(o.method + " " + req.url);
                 if (e.code() == errc::network && !absolute && !hs.scheme_known && hs.scheme == "https" &&
@@ -6697,16 +7132,185 @@ private:
 }  // namespace registry
 }  // namespace v0
 }  // namespace cosign
+// ---- cosign/registry/signature_writer.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// signature_writer: adds one signature layer to the `.sig` image at a tag and keeps every layer
+/// that concurrent signers add meanwhile (the registry is last-writer-wins: cosign's plain
+/// read-modify-write loses most of 16 racing signatures).
+///
+///     registry::signature_writer<T> w(client, "registry.test", "demo", "sha256-<hex>.sig");
+///     auto added = w.add(layer);   // true: written; false: the duplicate check said it is there
+
+#include <chrono>
+#include <random>
+#include <string>
+#include <thread>
+#include <utility>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace registry {
+
+/// True for the answers docker-registry gives a manifest PUT while a racing signer uploads the
+/// same config blob (400 with DIGEST_INVALID, BLOB_UNKNOWN or MANIFEST_BLOB_UNKNOWN): one more
+/// race round, not a failure. Classified on the registry's error code, never on message text.
+inline bool is_racing_put_error(const error& e) noexcept {
+    const std::string& c = e.remote_code();
+    return e.code() == errc::registry && e.backend_code() == 400 &&
+           (c == error_code::digest_invalid || c == error_code::blob_unknown || c == error_code::manifest_blob_unknown);
+}
+
+/// Writes signature layers into the `.sig` image at one tag of one repository, race-safely.
+template <class Transport>
+class signature_writer {
+public:
+    using client_type = basic_client<Transport>;
+    using media_types = oci::signature_image::media_types;
+
+    /// The image at `host`/`repository`:`tag`; a new image gets `new_image` media types
+    /// (Docker ones for COSIGN_DOCKER_MEDIA_TYPES=1).
+    signature_writer(client_type& client, std::string host, std::string repository, std::string tag,
+                     media_types new_image = media_types::oci)
+        : client_(client), host_(std::move(host)), repo_(std::move(repository)), tag_(std::move(tag)),
+          new_image_(new_image) {}
+
+    /// The .sig image at the tag, or an empty one when the tag does not exist yet.
+    result<oci::signature_image> read() {
+        auto m = client_.get_manifest(host_, repo_, tag_);
+        if (!m) {
+            if (m.error().code() != errc::not_found) return std::move(m).error();
+            return oci::signature_image::empty(new_image_);
+        }
+        COSIGN_TRY(auto parsed, oci::parse_manifest(m->body));
+        COSIGN_TRY(auto cfg, client_.get_blob(host_, repo_, parsed.config.digest.str(), COSIGN_MAX_MANIFEST_SIZE));
+        return oci::signature_image::from_existing(m->body, cfg);
+    }
+
+    /// Stores `layer` in the image at the tag: its payload blob first (it does not depend on
+    /// what is at the tag, and keeping it out of the read-modify-write keeps that window short),
+    /// then reads the image; when `is_duplicate(image)` is true nothing more is written and
+    /// the result is false; else the layer is appended and written (see write_layer): true.
+    template <class Duplicate>
+    result<bool> add(const oci::signature_layer& layer, Duplicate&& is_duplicate) {
+        COSIGN_TRY_VOID(client_.put_blob(host_, repo_, oci::digest::of(layer.payload).str(),
+                                         byte_view(layer.payload).as_chars()));
+        auto read_start = std::chrono::steady_clock::now();
+        COSIGN_TRY(auto image, read());
+        if (is_duplicate(static_cast<const oci::signature_image&>(image))) return false;
+        COSIGN_TRY_VOID(write_layer(std::move(image), layer, read_start));
+        return true;
+    }
+
+    /// add() without a duplicate check: the layer is always appended (cosign's attach).
+    result<bool> add(const oci::signature_layer& layer) {
+        return add(layer, [](const oci::signature_image&) { return false; });
+    }
+
+private:
+    // Rounds of read-merge-write before giving up on a tag that racing signers keep replacing.
+    static constexpr unsigned max_merge_rounds = 12;
+
+    static bool holds(const oci::signature_image& image, const oci::descriptor& mine) {
+        for (const auto& l : image.layers())
+            if (l.digest == mine.digest && l.media_type == mine.media_type && l.size == mine.size &&
+                l.annotations == mine.annotations)
+                return true;
+        return false;
+    }
+
+    // A random wait in [lo, hi] milliseconds: racing signers must not retry in step.
+    static std::chrono::milliseconds jitter(long lo, long hi) {
+        std::random_device rd;
+        return std::chrono::milliseconds(std::uniform_int_distribution<long>(lo, hi < lo ? lo : hi)(rd));
+    }
+
+    static long since(std::chrono::steady_clock::time_point t) {
+        using namespace std::chrono;
+        return static_cast<long>(duration_cast<milliseconds>(steady_clock::now() - t).count());
+    }
+
+    std::string where() const { return host_ + "/" + repo_ + ":" + tag_; }
+
+    // After our PUT, wait longer than a racer's unchecked read-modify-write can take (at least
+    // 20 ms, at least as long as our window, plus jitter) and HEAD the tag: true while it still
+    // names our manifest (`checks` times, a settle time apart).
+    result<bool> still_ours(const std::string& written, long window, int checks) {
+        long settle = window < 20 ? 20 : (window > 1000 ? 1000 : window);
+        for (int check = 0; check < checks; ++check) {
+            std::this_thread::sleep_for(jitter(settle, settle + (window < 1000 ? window / 2 : 500)));
+            auto now = client_.head_manifest(host_, repo_, tag_);
+            if (!now)
+                return error(now.error()).context("the signature was written to " + where() +
+                                                  " but reading it back failed");
+            if (now->digest != written) return false;
+        }
+        return true;
+    }
+
+    // Writes `base` plus `layer` under the tag (config blob, then manifest: the registry never
+    // holds a manifest whose blobs are missing). Three defences against racing signers:
+    // - when our read is more than 15 ms old, HEAD the tag just before the PUT and start over
+    //   from the current image if it moved (a racer's stale window shrinks to one round trip);
+    // - after the PUT, still_ours(); if not, read the current image: done if it holds our
+    //   layer, else add our layer to it (what the racer wrote is kept) and write again, at most
+    //   max_merge_rounds times with jittered backoff;
+    // - after a race, our manifest must be seen twice, a settle time apart.
+    // Without a race this costs one HEAD and a few tens of milliseconds.
+    result<void> write_layer(oci::signature_image image, const oci::signature_layer& layer,
+                             std::chrono::steady_clock::time_point read_start) {
+        const oci::descriptor mine = layer.to_descriptor();
+        bool raced = false;
+        for (unsigned round = 1;; ++round) {
+            std::string base_digest = image.size() ? image.manifest_digest().str() : std::string();
+            COSIGN_TRY_VOID(image.append(layer));
+            std::string config = image.config_json();
+            COSIGN_TRY_VOID(client_.put_blob(host_, repo_, oci::digest::of(config).str(), config));
+            bool moved = false;
+            if (raced || since(read_start) > 15) {
+                auto cur = client_.head_manifest(host_, repo_, tag_);
+                if (!cur && cur.error().code() != errc::not_found) return std::move(cur).error();
+                moved = (cur ? cur->digest : std::string()) != base_digest;
+            }
+            if (!moved) {
+                auto written = client_.put_manifest(host_, repo_, tag_, image.manifest_json(), image.manifest_media_type());
+                if (written) {
+                    COSIGN_TRY(bool ours, still_ours(*written, since(read_start), raced ? 2 : 1));
+                    if (ours) return {};
+                } else if (!is_racing_put_error(written.error()) || round >= max_merge_rounds) {
+                    return std::move(written).error();
+                }
+            }
+            raced = true;
+            if (round >= max_merge_rounds)
+                return fail(errc::registry, "concurrent signers kept replacing " + where() +
+                                                "; the signature is not in it after " + std::to_string(round) +
+                                                " attempts (sign again)");
+            // Back off before reading, not between reading and writing: that window stays short.
+            std::this_thread::sleep_for(jitter(5, 25L << (round < 5 ? round : 5)));
+            read_start = std::chrono::steady_clock::now();
+            COSIGN_TRY(auto fresh, read());
+            if (holds(fresh, mine)) return {};
+            image = std::move(fresh);
+        }
+    }
+
+    client_type& client_;
+    std::string host_, repo_, tag_;
+    media_types new_image_;
+};
+
+}  // namespace registry
+}  // namespace v0
+}  // namespace cosign
 // ---- cosign/signer.hpp ----
 // SPDX-License-Identifier: Apache-2.0
 /// basic_signer: signs an image in a registry the way `cosign sign --key` does. It composes a
 /// crypto policy, a transport and a list of key sources, and owns no protocol detail itself.
 
-#include <chrono>
+#include <map>
 #include <optional>
-#include <random>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -6769,29 +7373,25 @@ public:
         return Keys::load(key_ref, password);
     }
 
-    /// Resolves a reference to the digest of its manifest or index, and its media type.
-    result<registry::manifest_info> resolve(const oci::reference& ref) {
-        return client_.head_manifest(ref.registry, ref.repository, ref.identifier());
+    /// Resolves a reference: GETs its manifest or index (bounded by COSIGN_MAX_MANIFEST_SIZE)
+    /// and takes the digest of the bytes; a Docker-Content-Digest header that names another
+    /// digest, or content that does not hash to the reference's digest, is an error.
+    result<registry::manifest_blob> resolve(const oci::reference& ref) {
+        return client_.get_manifest(ref.registry, ref.repository, ref.identifier());
     }
 
     /// Signs `ref` (and, with `recursive`, each platform of an index) and stores the signatures.
     result<std::vector<signed_image>> sign(const oci::reference& ref, const key_signer& key, const sign_options& opts) {
         oci::repository_name sig_repo = opts.signature_repository.value_or(ref.repo());
         if (opts.upload) client_.prepare_push(sig_repo.registry, sig_repo.repository);
-        COSIGN_TRY(auto top, resolve(ref));
-        COSIGN_TRY(auto top_digest, oci::digest::parse(top.digest));
-        if (ref.has_digest() && *ref.digest != top_digest)
-            return fail(errc::registry, "registry returned digest " + top.digest + " for " + ref.original);
-
-        std::vector<oci::digest> targets{top_digest};
-        if (opts.recursive && oci::is_index_media_type(top.media_type)) {
-            COSIGN_TRY(auto idx_blob, client_.get_manifest(ref.registry, ref.repository, top.digest));
-            COSIGN_TRY(auto idx, oci::parse_index(idx_blob.body));
-            for (const auto& m : idx.manifests) targets.push_back(m.digest);
-        }
+        COSIGN_TRY(auto targets, resolve_targets(ref, opts.recursive));
         std::vector<signed_image> out;
         for (const auto& d : targets) {
-            COSIGN_TRY(auto one, sign_digest(ref, d, key, sig_repo, opts));
+            signed_image one = describe(d, sig_repo, opts.tag_prefix,
+                                        opts.payload ? *opts.payload : payload_for(ref, d, opts.annotations));
+            COSIGN_TRY(auto sig, key.sign(one.payload));
+            one.signature_b64 = base64::encode(sig);
+            if (opts.upload) COSIGN_TRY_VOID(push(one, key, sig_repo, opts));
             out.push_back(std::move(one));
         }
         return out;
@@ -6802,159 +7402,6 @@ public:
         return oci::make_payload(ref.context(), d, a.empty() ? nullptr : &a);
     }
 
-private:
-    result<signed_image> sign_digest(const oci::reference& ref, const oci::digest& d, const key_signer& key,
-                                     const oci::repository_name& sig_repo, const sign_options& opts) {
-        signed_image out;
-        out.digest = d;
-        out.payload = opts.payload ? *opts.payload : payload_for(ref, d, opts.annotations);
-        COSIGN_TRY(auto sig, key.sign(out.payload));
-        out.signature_b64 = base64::encode(sig);
-        out.repository = sig_repo.str();
-        out.tag = oci::signature_tag(d, oci::tag_suffix::signature, opts.tag_prefix);
-        if (!opts.upload) return out;
-
-        oci::signature_layer layer;
-        layer.payload = bytes(out.payload.begin(), out.payload.end());
-        layer.signature_b64 = out.signature_b64;
-        layer.annotations = opts.layer_annotations;
-
-        // The payload blob goes first: it does not depend on what is at the tag, and keeping it
-        // out of the read-modify-write keeps that window (and the settle time below) short.
-        COSIGN_TRY_VOID(client_.put_blob(sig_repo.registry, sig_repo.repository, oci::digest::of(layer.payload).str(),
-                                         byte_view(layer.payload).as_chars()));
-        auto read_start = std::chrono::steady_clock::now();
-        COSIGN_TRY(auto image, existing_image(sig_repo, out.tag, opts));
-        COSIGN_TRY(auto pub, Crypto::parse_public_key(key.public_key_pem()));
-        bool dup = image.has_duplicate(layer, [&](byte_view s, byte_view p) {
-            return static_cast<bool>(Crypto::verify(pub, p, s));
-        });
-        if (dup) {
-            out.duplicate = true;
-            out.uploaded = true;
-            return out;
-        }
-        COSIGN_TRY_VOID(write(sig_repo, out.tag, std::move(image), layer, read_start, opts, true));
-        out.uploaded = true;
-        return out;
-    }
-
-    // The .sig image at the tag, or an empty one when the tag does not exist yet.
-    result<oci::signature_image> existing_image(const oci::repository_name& repo, const std::string& tag,
-                                                const sign_options& opts) {
-        auto m = client_.get_manifest(repo.registry, repo.repository, tag);
-        if (!m) {
-            if (m.error().code() != errc::not_found) return std::move(m).error();
-            return oci::signature_image::empty(opts.docker_media_types ? oci::signature_image::media_types::docker
-                                                                       : oci::signature_image::media_types::oci);
-        }
-        COSIGN_TRY(auto parsed, oci::parse_manifest(m->body));
-        COSIGN_TRY(auto cfg, client_.get_blob(repo.registry, repo.repository, parsed.config.digest.str(),
-                                              COSIGN_MAX_MANIFEST_SIZE));
-        return oci::signature_image::from_existing(m->body, cfg);
-    }
-
-    // Rounds of read-merge-write before giving up on a tag that racing signers keep replacing.
-    static constexpr unsigned max_merge_rounds = 12;
-
-    static bool holds(const oci::signature_image& image, const oci::descriptor& mine) {
-        for (const auto& l : image.layers())
-            if (l.digest == mine.digest && l.media_type == mine.media_type && l.size == mine.size &&
-                l.annotations == mine.annotations)
-                return true;
-        return false;
-    }
-
-    // docker-registry refuses a manifest with 400 DIGEST_INVALID or BLOB_UNKNOWN while a racing
-    // signer uploads the same config blob: that is one more race round, not a failure.
-    static bool racing_put_error(const error& e) {
-        return e.code() == errc::registry && e.backend_code() == 400 &&
-               (e.message().find("DIGEST_INVALID") != std::string::npos ||
-                e.message().find("BLOB_UNKNOWN") != std::string::npos);
-    }
-
-    // A random wait in [lo, hi] milliseconds: racing signers must not retry in step.
-    static std::chrono::milliseconds jitter(long lo, long hi) {
-        std::random_device rd;
-        return std::chrono::milliseconds(std::uniform_int_distribution<long>(lo, hi < lo ? lo : hi)(rd));
-    }
-
-    // Writes `base` plus `layer` under the tag: blobs first, then the manifest, so the registry
-    // never holds a manifest whose blobs are missing.
-    //
-    // The registry is last-writer-wins: a signer that read the tag before our PUT and writes
-    // after it drops our layer (cosign loses most of 16 racing signatures so). Three defences:
-    // - when our read is more than 15 ms old, HEAD the tag just before the PUT and start over
-    //   from the current image if it moved (a racer's stale window shrinks to one round trip);
-    // - after the PUT, wait longer than a racer's unchecked read-modify-write can take (at
-    //   least 20 ms, at least as long as ours, plus jitter) and HEAD the tag: still our
-    //   manifest, done; else read the current image and
-    //   done if it holds our layer, or add our layer to it (what the racer wrote is kept) and
-    //   write again, at most max_merge_rounds times with jittered backoff;
-    // - after a race, our manifest must be seen twice, a settle time apart.
-    // Without a race this costs one HEAD and a few tens of milliseconds.
-    result<void> write(const oci::repository_name& repo, const std::string& tag, oci::signature_image base,
-                       const oci::signature_layer& layer, std::chrono::steady_clock::time_point read_start,
-                       const sign_options& opts, bool payload_uploaded = false) {
-        using namespace std::chrono;
-        const oci::descriptor mine = layer.to_descriptor();
-        if (!payload_uploaded) {
-            COSIGN_TRY_VOID(client_.put_blob(repo.registry, repo.repository, mine.digest.str(),
-                                             byte_view(layer.payload).as_chars()));
-        }
-        oci::signature_image image = std::move(base);
-        auto since = [](steady_clock::time_point t) {
-            return static_cast<long>(duration_cast<milliseconds>(steady_clock::now() - t).count());
-        };
-        bool raced = false;
-        for (unsigned round = 1;; ++round) {
-            std::string base_digest = image.size() ? image.manifest_digest().str() : std::string();
-            COSIGN_TRY_VOID(image.append(layer));
-            std::string config = image.config_json();
-            COSIGN_TRY_VOID(client_.put_blob(repo.registry, repo.repository, oci::digest::of(config).str(), config));
-            bool moved = false;
-            if (raced || since(read_start) > 15) {
-                auto cur = client_.head_manifest(repo.registry, repo.repository, tag);
-                if (!cur && cur.error().code() != errc::not_found) return std::move(cur).error();
-                moved = (cur ? cur->digest : std::string()) != base_digest;
-            }
-            if (!moved) {
-                auto written = client_.put_manifest(repo.registry, repo.repository, tag, image.manifest_json(),
-                                                    image.manifest_media_type());
-                if (written) {
-                    long window = since(read_start);
-                    long settle = window < 20 ? 20 : (window > 1000 ? 1000 : window);
-                    bool ours = true;
-                    for (int check = 0; ours && check < (raced ? 2 : 1); ++check) {
-                        std::this_thread::sleep_for(jitter(settle, settle + (window < 1000 ? window / 2 : 500)));
-                        auto now = client_.head_manifest(repo.registry, repo.repository, tag);
-                        if (!now)
-                            return error(now.error()).context("the signature was written to " + repo.str() + ":" +
-                                                              tag + " but reading it back failed");
-                        ours = now->digest == *written;
-                    }
-                    if (ours) return {};
-                } else if (!racing_put_error(written.error()) || round >= max_merge_rounds) {
-                    return std::move(written).error();
-                }
-            }
-            raced = true;
-            if (round >= max_merge_rounds)
-                return fail(errc::registry, "concurrent signers kept replacing " + repo.str() + ":" + tag +
-                                                "; the signature is not in it after " + std::to_string(round) +
-                                                " attempts (sign again)");
-            // Back off before reading, not between reading and writing: that window stays short.
-            std::this_thread::sleep_for(jitter(5, 25L << (round < 5 ? round : 5)));
-            read_start = steady_clock::now();
-            COSIGN_TRY(auto fresh, existing_image(repo, tag, opts));
-            if (holds(fresh, mine)) return {};
-            image = std::move(fresh);
-        }
-    }
-
-    client_type& client_;
-
-public:
     /// `cosign attach signature`: stores a signature made elsewhere. The reference is resolved
     /// to a digest; an empty `payload` becomes cosign's implied payload (what `generate` prints,
     /// without annotations). The layer is appended WITHOUT de-duplication, as cosign's attach
@@ -6966,25 +7413,69 @@ public:
         client_.prepare_push(sig_repo.registry, sig_repo.repository);
         COSIGN_TRY(auto top, resolve(ref));
         COSIGN_TRY(auto d, oci::digest::parse(top.digest));
-        if (ref.has_digest() && *ref.digest != d)
-            return fail(errc::registry, "registry returned digest " + top.digest + " for " + ref.original);
-        signed_image out;
-        out.digest = d;
-        out.payload = payload.empty() ? payload_for(ref, d, {}) : std::move(payload);
+        signed_image out =
+            describe(d, sig_repo, opts.tag_prefix, payload.empty() ? payload_for(ref, d, {}) : std::move(payload));
         out.signature_b64 = std::move(signature_b64);
-        out.repository = sig_repo.str();
-        out.tag = oci::signature_tag(d, oci::tag_suffix::signature, opts.tag_prefix);
-
-        oci::signature_layer layer;
-        layer.payload = bytes(out.payload.begin(), out.payload.end());
-        layer.signature_b64 = out.signature_b64;
-        layer.annotations = std::move(layer_annotations);
-        auto read_start = std::chrono::steady_clock::now();
-        COSIGN_TRY(auto image, existing_image(sig_repo, out.tag, opts));
-        COSIGN_TRY_VOID(write(sig_repo, out.tag, std::move(image), layer, read_start, opts));
+        COSIGN_TRY_VOID(writer(sig_repo, out.tag, opts).add(layer_of(out, layer_annotations)));
         out.uploaded = true;
         return out;
     }
+
+private:
+    // The digests `sign` signs: the manifest's (computed from its bytes) and, with `recursive`
+    // on an index, each platform manifest's after it (the index's bytes are read once).
+    result<std::vector<oci::digest>> resolve_targets(const oci::reference& ref, bool recursive) {
+        COSIGN_TRY(auto top, resolve(ref));
+        COSIGN_TRY(auto top_digest, oci::digest::parse(top.digest));
+        std::vector<oci::digest> out{top_digest};
+        if (recursive && oci::is_index_media_type(top.media_type)) {
+            COSIGN_TRY(auto idx, oci::parse_index(top.body));
+            for (const auto& m : idx.manifests) out.push_back(m.digest);
+        }
+        return out;
+    }
+
+    // What is signed for digest d and where it goes; no signature yet.
+    static signed_image describe(const oci::digest& d, const oci::repository_name& sig_repo, const std::string& tag_prefix,
+                                 std::string payload) {
+        signed_image out;
+        out.digest = d;
+        out.payload = std::move(payload);
+        out.repository = sig_repo.str();
+        out.tag = oci::signature_tag(d, oci::tag_suffix::signature, tag_prefix);
+        return out;
+    }
+
+    static oci::signature_layer layer_of(const signed_image& s, std::map<std::string, std::string> annotations) {
+        oci::signature_layer layer;
+        layer.payload = bytes(s.payload.begin(), s.payload.end());
+        layer.signature_b64 = s.signature_b64;
+        layer.annotations = std::move(annotations);
+        return layer;
+    }
+
+    // Attaches the signature as a layer of the .sig image and pushes it, unless a layer with the
+    // same payload and annotations holds a signature by this key already (cosign's dupe check).
+    result<void> push(signed_image& one, const key_signer& key, const oci::repository_name& sig_repo,
+                      const sign_options& opts) {
+        COSIGN_TRY(auto pub, Crypto::parse_public_key(key.public_key_pem()));
+        const oci::signature_layer layer = layer_of(one, opts.layer_annotations);
+        auto signed_by_key = [&](const oci::signature_image& image) {
+            return image.has_duplicate(layer, [&pub](byte_view s, byte_view p) { return static_cast<bool>(Crypto::verify(pub, p, s)); });
+        };
+        COSIGN_TRY(bool added, writer(sig_repo, one.tag, opts).add(layer, signed_by_key));
+        one.duplicate = !added;
+        one.uploaded = true;
+        return {};
+    }
+
+    registry::signature_writer<Transport> writer(const oci::repository_name& repo, const std::string& tag,
+                                                 const sign_options& opts) {
+        return {client_, repo.registry, repo.repository, tag,
+                opts.docker_media_types ? oci::signature_image::media_types::docker : oci::signature_image::media_types::oci};
+    }
+
+    client_type& client_;
 };
 
 }  // namespace v0
@@ -7035,29 +7526,6 @@ struct verified_signature {
     /// The layer's certificate (`dev.sigstore.cosign/certificate`), described, when it has one
     /// and the crypto policy reads X.509 (has_x509_v).
     std::optional<certificate_info> certificate;
-
-    /// What cosign adds to the printed payload's `optional` for a layer with a certificate:
-    /// "Subject" (first SAN), and "Issuer" plus Fulcio's extension OIDs when present.
-    std::map<std::string, std::string> printed_claims() const {
-        std::map<std::string, std::string> out;
-        if (!certificate) return out;
-        auto sans = certificate->subject_alternative_names();
-        out["Subject"] = sans.empty() ? std::string() : sans.front();
-        static const std::pair<const char*, const char*> fulcio[] = {
-            {"1.3.6.1.4.1.57264.1.1", "Issuer"},
-            {"1.3.6.1.4.1.57264.1.2", "githubWorkflowTrigger"},
-            {"1.3.6.1.4.1.57264.1.3", "githubWorkflowSha"},
-            {"1.3.6.1.4.1.57264.1.4", "githubWorkflowName"},
-            {"1.3.6.1.4.1.57264.1.5", "githubWorkflowRepository"},
-            {"1.3.6.1.4.1.57264.1.6", "githubWorkflowRef"}};
-        for (const auto& f : fulcio) {
-            std::string v = certificate->extension(f.first);
-            if (v.empty()) continue;
-            out[f.second] = v;
-            out[f.first] = v;
-        }
-        return out;
-    }
 };
 
 /// The outcome of a successful verification.
@@ -7066,10 +7534,11 @@ struct verification {
     std::vector<verified_signature> signatures;  ///< at least one
 };
 
-/// Verifies images against a public key.
+/// Verifies images against a public key (or the key of a certificate that satisfies an
+/// identity_policy: key_from_certificate).
 template <class Crypto, class Transport>
 class basic_verifier {
-    static_assert(check_crypto_policy<Crypto>(), "basic_verifier: Crypto is not a crypto policy");
+    static_assert(check_verify_crypto<Crypto>(), "basic_verifier: Crypto lacks the verify set of a crypto policy");
 
 public:
     using client_type = registry::basic_client<Transport>;
@@ -7082,20 +7551,66 @@ public:
     /// passed: exit 12, the message lists each layer's reason), others for I/O.
     result<verification> verify(const oci::reference& ref, const public_key& key, const verify_options& opts = {}) {
         verification out;
-        if (ref.has_digest()) {
-            out.image_digest = *ref.digest;  // as cosign: no lookup of a digest reference
-        } else {
-            auto head = client_.head_manifest(ref.registry, ref.repository, ref.identifier());
-            if (!head) {
-                if (head.error().code() == errc::not_found)
-                    return fail(errc::not_found, "image tag not found: " + head.error().message());
-                return std::move(head).error();
+        COSIGN_TRY(out.image_digest, image_digest(ref));
+        const oci::repository_name sig_repo = opts.signature_repository.value_or(ref.repo());
+        COSIGN_TRY(const oci::manifest m, signature_manifest(sig_repo, out.image_digest, opts.tag_prefix));
+        COSIGN_TRY(auto payloads, read_payloads(m, ref, out.image_digest, sig_repo, opts));
+        std::vector<std::optional<result<verified_signature>>> checked(m.layers.size());
+        auto check_range = [&](const public_key& k, std::size_t first, std::size_t step) {
+            for (std::size_t i = first; i < m.layers.size(); i += step) {
+                auto it = payloads.find(m.layers[i].digest);
+                checked[i] = check_layer(m.layers[i], it == payloads.end() ? nullptr : &it->second, k,
+                                         out.image_digest, opts);
             }
-            COSIGN_TRY(auto d, oci::digest::parse(head->digest));
-            out.image_digest = d;
+        };
+        run_workers(key, m.layers.size(), opts.max_workers, check_range);
+        std::string reasons;
+        for (auto& r : checked) {
+            if (*r) out.signatures.push_back(std::move(**r));
+            else reasons += (reasons.empty() ? "" : "\n") + r->error().message();
         }
-        oci::repository_name sig_repo = opts.signature_repository.value_or(ref.repo());
-        std::string tag = oci::signature_tag(out.image_digest, oci::tag_suffix::signature, opts.tag_prefix);
+        if (out.signatures.empty()) return fail(errc::verification_failed, "no matching signatures: " + reasons);
+        return out;
+    }
+
+    /// The digest verify checks signatures for: a digest reference's own (as cosign: no
+    /// lookup), else the digest of the manifest or index bytes the tag names (GET, bounded by
+    /// COSIGN_MAX_MANIFEST_SIZE); a Docker-Content-Digest header naming another is an error.
+    result<oci::digest> image_digest(const oci::reference& ref) {
+        if (ref.has_digest()) return *ref.digest;
+        auto m = client_.get_manifest(ref.registry, ref.repository, ref.identifier());
+        if (!m) {
+            if (m.error().code() == errc::not_found)
+                return fail(errc::not_found, "image tag not found: " + m.error().message());
+            return std::move(m).error();
+        }
+        return oci::digest::parse(m->digest);
+    }
+
+    /// The key to verify with when the signer gave a certificate instead (`verify --certificate
+    /// --certificate-chain`): the certificate's, once its chain leads to the chain's last
+    /// certificate and it carries the identity `policy` asks for (see identity/certificate.hpp).
+    template <class C = Crypto>
+    static result<public_key> key_from_certificate(const typename C::certificate& cert, std::string_view chain_pem,
+                                                   const identity_policy& policy) {
+        return cosign::key_from_certificate<C>(cert, chain_pem, policy);
+    }
+
+    /// The text with every '\r' and '\n' removed: Go's StdEncoding ignores them, so a signature
+    /// attached as `base64` wrapped it (76 columns, final newline) verifies in cosign.
+    static std::string without_newlines(std::string_view s) {
+        std::string out;
+        out.reserve(s.size());
+        for (char c : s)
+            if (c != '\r' && c != '\n') out += c;
+        return out;
+    }
+
+private:
+    // The .sig manifest for image: errc::no_signatures when there is none or it has no layer.
+    result<oci::manifest> signature_manifest(const oci::repository_name& sig_repo, const oci::digest& image,
+                                             const std::string& tag_prefix) {
+        std::string tag = oci::signature_tag(image, oci::tag_suffix::signature, tag_prefix);
         auto sig_manifest = client_.get_manifest(sig_repo.registry, sig_repo.repository, tag);
         if (!sig_manifest) {
             if (sig_manifest.error().code() == errc::not_found) return fail(errc::no_signatures, "no signatures found");
@@ -7103,16 +7618,23 @@ public:
         }
         COSIGN_TRY(auto m, oci::parse_manifest(sig_manifest->body));
         if (m.layers.empty()) return fail(errc::no_signatures, "no signatures found");
+        return m;
+    }
 
-        // Layers are content-addressed: a layer whose digest and size are those of a payload
-        // cosign writes for this image (no annotations, or exactly the -a ones asked for) holds
-        // those bytes, and is not read. (Only a registry that lost the blob tells the difference:
-        // cosign fails there.) Each other distinct payload is read once; a registry that cannot
-        // be reached fails the whole verification ("could not reach", not "does not verify").
+    // The payload of each readable layer, by layer digest. Layers are content-addressed: a layer
+    // whose digest and size are those of a payload cosign writes for this image (no
+    // annotations, or exactly the -a ones asked for) holds those bytes, and is not read. (Only a
+    // registry that lost the blob tells the difference: cosign fails there.) Each other distinct
+    // payload is read once; a registry that cannot be reached fails the whole verification
+    // ("could not reach", not "does not verify").
+    result<std::map<oci::digest, result<std::string>>> read_payloads(const oci::manifest& m, const oci::reference& ref,
+                                                                     const oci::digest& image,
+                                                                     const oci::repository_name& sig_repo,
+                                                                     const verify_options& opts) {
         std::map<oci::digest, std::string> known;
         for (const auto* a : {static_cast<const oci::annotation_map*>(nullptr), &opts.annotations}) {
             if (a && a->empty()) continue;
-            std::string p = oci::make_payload(ref.context(), out.image_digest, a);
+            std::string p = oci::make_payload(ref.context(), image, a);
             known.emplace(oci::digest::of(p), std::move(p));
         }
         std::map<oci::digest, result<std::string>> payloads;
@@ -7127,91 +7649,17 @@ public:
             else
                 wanted.push_back(layer.digest);
         }
-        for (auto& p : read_payloads(sig_repo, wanted, opts.max_workers)) {
+        for (auto& p : read_blobs(sig_repo, wanted, opts.max_workers)) {
             if (!p.second && (p.second.error().code() == errc::network || p.second.error().code() == errc::unauthorized))
                 return p.second.error();
             payloads.emplace(p.first, std::move(p.second));
         }
-        std::vector<std::optional<result<verified_signature>>> checked(m.layers.size());
-        auto check_range = [&](const public_key& k, std::size_t first, std::size_t step) {
-            for (std::size_t i = first; i < m.layers.size(); i += step) {
-                auto it = payloads.find(m.layers[i].digest);
-                checked[i] = check_layer(m.layers[i], it == payloads.end() ? nullptr : &it->second, k,
-                                         out.image_digest, opts);
-            }
-        };
-        run_workers(key, m.layers.size(), opts.max_workers, check_range);
-        std::vector<std::string> reasons;
-        for (auto& r : checked) {
-            if (*r) out.signatures.push_back(std::move(**r));
-            else reasons.push_back(r->error().message());
-        }
-        if (out.signatures.empty()) {
-            std::string msg = "no matching signatures: ";
-            for (std::size_t i = 0; i < reasons.size(); ++i) msg += (i ? "\n" : "") + reasons[i];
-            return fail(errc::verification_failed, msg);
-        }
-        return out;
+        return payloads;
     }
 
-    /// The payload as cosign prints it after verification: decoded and re-encoded (only the
-    /// known fields, in cosign's order; `optional` with sorted keys, numbers as float64).
-    static std::string reencode_payload(std::string_view payload,
-                                        const std::map<std::string, std::string>& extra = {}) {
-        auto doc = json::parse(payload);
-        if (!doc) return std::string(payload);
-        json::writer w;
-        auto get = [](const json::value* v, std::string_view name) -> const json::value* {
-            return v ? json::member(*v, name) : nullptr;
-        };
-        const json::value* critical = get(&*doc, "critical");
-        auto str = [&](const json::value* v) -> std::string {
-            auto s = v ? json::as_string(*v) : std::nullopt;
-            return s ? std::string(*s) : std::string();
-        };
-        w.begin_object().key("critical").begin_object();
-        w.key("identity").begin_object().key("docker-reference").string(str(get(get(critical, "identity"), "docker-reference"))).end_object();
-        w.key("image").begin_object().key("docker-manifest-digest").string(str(get(get(critical, "image"), "docker-manifest-digest"))).end_object();
-        w.key("type").string(str(get(critical, "type"))).end_object();
-        w.key("optional");
-        const json::value* optional = get(&*doc, "optional");
-        if (!extra.empty()) {
-            // Go adds the certificate's claims to the decoded map: one object, keys sorted.
-            std::map<std::string, const json::value*> members;
-            if (optional && optional->IsObject())
-                for (const auto& m : optional->GetObject())
-                    members[std::string(m.name.GetString(), m.name.GetStringLength())] = &m.value;
-            for (const auto& e : extra) members[e.first] = nullptr;
-            w.begin_object();
-            for (const auto& m : members) {
-                w.key(m.first);
-                if (m.second) json::write_go(w, *m.second);
-                else w.string(extra.at(m.first));
-            }
-            w.end_object();
-        } else if (optional && optional->IsObject()) {
-            json::write_go(w, *optional);
-        } else {
-            w.null();
-        }
-        w.end_object();
-        return std::move(w).str();
-    }
-
-    /// The text with every '\r' and '\n' removed: Go's StdEncoding ignores them, so a signature
-    /// attached as `base64` wrapped it (76 columns, final newline) verifies in cosign.
-    static std::string without_newlines(std::string_view s) {
-        std::string out;
-        out.reserve(s.size());
-        for (char c : s)
-            if (c != '\r' && c != '\n') out += c;
-        return out;
-    }
-
-private:
     // Reads each wanted payload blob: on `workers` connections at once when the transport can
     // fork (registry round trips dominate a verify of many signatures), else one after another.
-    std::map<oci::digest, result<std::string>> read_payloads(const oci::repository_name& repo,
+    std::map<oci::digest, result<std::string>> read_blobs(const oci::repository_name& repo,
                                                              const std::vector<oci::digest>& wanted,
                                                              unsigned workers) {
         if (wanted.empty()) return {};
@@ -7343,454 +7791,3414 @@ private:
 // ---- cosign/cosign.hpp ----
 // SPDX-License-Identifier: Apache-2.0
 /// The entry header of cosign-cpp: everything except the backends (mbedTLS, cpp-httplib),
-/// which come with their own includes: <cosign/crypto/mbedtls.hpp>, <cosign/transport/httplib.hpp>.
+/// which come with their own includes: <cosign/crypto/mbedtls.hpp>, <cosign/transport/httplib.hpp>,
+/// and the in-memory registry for tests and examples: <cosign/testing/fake_registry.hpp>.
 
-// ---- cosign/crypto/salsa20.hpp ----
+// ---- cosign/core/json_canonical.hpp ----
 // SPDX-License-Identifier: Apache-2.0
-/// Portable Salsa20 family cores (Salsa20/20, Salsa20/8, HSalsa20, XSalsa20), which mbedTLS lacks
-/// and cosign's key files need (scrypt and NaCl secretbox). No backend, no allocation.
+/// RFC 8785 JSON Canonicalization Scheme (JCS): the bytes Rekor signs in a SET.
+///
+/// JCS is ECMAScript's JSON.stringify with object keys sorted by their UTF-16 code units:
+/// strings escape only `"`, `\` and the controls below U+0020 (\b \t \n \f \r, else \u00xx in
+/// lower-case hex), everything else is written as UTF-8; numbers are IEEE doubles written as
+/// ES6's Number.prototype.toString (shortest round trip, exponent past 1e21 and below 1e-6).
+/// canonicalize() turns received JSON into that form; jcs_writer builds it from values, with
+/// the caller giving keys in jcs_key_less order.
 
-#include <cstddef>
+#include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdint>
-
-
-namespace cosign {
-inline namespace v0 {
-namespace detail {
-namespace salsa {
-
-inline std::uint32_t rotl(std::uint32_t x, int n) noexcept { return (x << n) | (x >> (32 - n)); }
-
-inline std::uint32_t load32(const std::uint8_t* p) noexcept {
-    return std::uint32_t(p[0]) | (std::uint32_t(p[1]) << 8) | (std::uint32_t(p[2]) << 16) |
-           (std::uint32_t(p[3]) << 24);
-}
-
-inline void store32(std::uint8_t* p, std::uint32_t v) noexcept {
-    p[0] = static_cast<std::uint8_t>(v);
-    p[1] = static_cast<std::uint8_t>(v >> 8);
-    p[2] = static_cast<std::uint8_t>(v >> 16);
-    p[3] = static_cast<std::uint8_t>(v >> 24);
-}
-
-/// `rounds` Salsa20 rounds (an even number) applied in place to 16 words, without the final
-/// feed-forward addition.
-inline void permute(std::uint32_t x[16], int rounds) noexcept {
-    auto qr = [](std::uint32_t& a, std::uint32_t& b, std::uint32_t& c, std::uint32_t& d) {
-        b ^= rotl(a + d, 7);
-        c ^= rotl(b + a, 9);
-        d ^= rotl(c + b, 13);
-        a ^= rotl(d + c, 18);
-    };
-    for (int i = 0; i < rounds; i += 2) {
-        qr(x[0], x[4], x[8], x[12]);  // columns
-        qr(x[5], x[9], x[13], x[1]);
-        qr(x[10], x[14], x[2], x[6]);
-        qr(x[15], x[3], x[7], x[11]);
-        qr(x[0], x[1], x[2], x[3]);  // rows
-        qr(x[5], x[6], x[7], x[4]);
-        qr(x[10], x[11], x[8], x[9]);
-        qr(x[15], x[12], x[13], x[14]);
-    }
-}
-
-/// Salsa20/8 core as scrypt uses it: b = b + permute8(b), on 16 little-endian words. It runs
-/// millions of times per key file, so it does not wipe its stack copy; scrypt wipes its buffers.
-inline void salsa20_8_words(std::uint32_t b[16]) noexcept {
-    std::uint32_t x[16];
-    for (int i = 0; i < 16; ++i) x[i] = b[i];
-    permute(x, 8);
-    for (int i = 0; i < 16; ++i) b[i] += x[i];
-}
-
-inline constexpr std::uint32_t sigma[4] = {0x61707865, 0x3320646e, 0x79622d32,
-                                           0x6b206574};  // "expand 32-byte k"
-
-/// Builds the Salsa20 input block from a 32-byte key and 16 bytes of nonce/counter (or input).
-inline void setup(std::uint32_t s[16], const std::uint8_t key[32], const std::uint8_t in16[16]) noexcept {
-    s[0] = sigma[0];
-    s[5] = sigma[1];
-    s[10] = sigma[2];
-    s[15] = sigma[3];
-    for (int i = 0; i < 4; ++i) {
-        s[1 + i] = load32(key + 4 * i);
-        s[11 + i] = load32(key + 16 + 4 * i);
-        s[6 + i] = load32(in16 + 4 * i);
-    }
-}
-
-/// HSalsa20: derives XSalsa20's subkey from the key and the first 16 nonce bytes.
-inline void hsalsa20(std::uint8_t out[32], const std::uint8_t key[32], const std::uint8_t in16[16]) noexcept {
-    std::uint32_t x[16];
-    setup(x, key, in16);
-    permute(x, 20);
-    static constexpr int pick[8] = {0, 5, 10, 15, 6, 7, 8, 9};
-    for (int i = 0; i < 8; ++i) store32(out + 4 * i, x[pick[i]]);
-    secure_zero(x, sizeof x);
-}
-
-/// One 64-byte Salsa20/20 key-stream block for an 8-byte nonce and a block counter.
-inline void salsa20_block(std::uint8_t out[64], const std::uint8_t key[32], const std::uint8_t nonce8[8],
-                          std::uint64_t counter) noexcept {
-    std::uint8_t in16[16];
-    for (int i = 0; i < 8; ++i) in16[i] = nonce8[i];
-    for (int i = 0; i < 8; ++i) in16[8 + i] = static_cast<std::uint8_t>(counter >> (8 * i));
-    std::uint32_t s[16], x[16];
-    setup(s, key, in16);
-    for (int i = 0; i < 16; ++i) x[i] = s[i];
-    permute(x, 20);
-    for (int i = 0; i < 16; ++i) store32(out + 4 * i, x[i] + s[i]);
-    secure_zero(s, sizeof s);
-    secure_zero(x, sizeof x);
-}
-
-/// XSalsa20 stream: out[i] = in[i] ^ keystream[skip + i] for a 24-byte nonce. `skip` lets
-/// secretbox reserve the first 32 key-stream bytes for the Poly1305 key. in may equal out.
-inline void xsalsa20_xor(std::uint8_t* out, const std::uint8_t* in, std::size_t n,
-                         const std::uint8_t nonce24[24], const std::uint8_t key[32],
-                         std::size_t skip = 0) noexcept {
-    std::uint8_t subkey[32];
-    hsalsa20(subkey, key, nonce24);
-    std::uint8_t block[64];
-    std::uint64_t counter = skip / 64;
-    std::size_t offset = skip % 64;
-    std::size_t i = 0;
-    while (i < n) {
-        salsa20_block(block, subkey, nonce24 + 16, counter++);
-        for (; offset < 64 && i < n; ++offset, ++i) out[i] = static_cast<std::uint8_t>(in[i] ^ block[offset]);
-        offset = 0;
-    }
-    secure_zero(block, sizeof block);
-    secure_zero(subkey, sizeof subkey);
-}
-
-}  // namespace salsa
-}  // namespace detail
-}  // namespace v0
-}  // namespace cosign
-// ---- cosign/crypto/scrypt.hpp ----
-// SPDX-License-Identifier: Apache-2.0
-/// scrypt (RFC 7914) on a PBKDF2-HMAC-SHA256 supplied by the crypto backend, with the parameter
-/// limits that keep a hostile key file from exhausting memory or time.
-
-#include <cstddef>
-#include <cstdint>
-#include <memory>
-#include <new>
+#include <cstdlib>
 #include <string>
-
-#if defined(__SSE2__) && !defined(COSIGN_NO_SIMD)
-#include <emmintrin.h>
-#define COSIGN_DETAIL_SCRYPT_SSE2 1
-#else
-#define COSIGN_DETAIL_SCRYPT_SSE2 0
-#endif
-
-#if defined(__linux__) && !defined(COSIGN_NO_MMAP)
-#include <sys/mman.h>
-#define COSIGN_DETAIL_SCRYPT_MMAP 1
-#else
-#define COSIGN_DETAIL_SCRYPT_MMAP 0
-#endif
+#include <string_view>
+#include <utility>
+#include <vector>
 
 
 namespace cosign {
 inline namespace v0 {
+namespace json {
+
 namespace detail {
 
-/// Largest r*p accepted (RFC 7914 allows up to 2^30; the RFC's own vectors stop at 128).
-inline constexpr std::uint64_t scrypt_max_rp = 256;
-
-/// Largest memory scrypt may use: what COSIGN_MAX_SCRYPT_N needs with cosign's r = 8.
-inline constexpr std::uint64_t scrypt_max_memory = std::uint64_t(128) * 8 * COSIGN_MAX_SCRYPT_N;
-
-/// Checks scrypt parameters before any work is done; the message says what is allowed.
-inline result<void> scrypt_check_params(std::uint64_t n, std::uint32_t r, std::uint32_t p,
-                                        std::size_t key_len) {
-    if (n < 2 || (n & (n - 1)) != 0)
-        return fail(errc::invalid_argument, "scrypt: N = " + std::to_string(n) +
-                                                " is not allowed: N must be a power of two greater than 1");
-    if (n > COSIGN_MAX_SCRYPT_N)
-        return fail(errc::limit_exceeded, "scrypt: N = " + std::to_string(n) + " is larger than the limit " +
-                                              std::to_string(COSIGN_MAX_SCRYPT_N) +
-                                              " (raise COSIGN_MAX_SCRYPT_N to allow it)");
-    if (r == 0 || p == 0 || std::uint64_t(r) * p > scrypt_max_rp)
-        return fail(errc::limit_exceeded, "scrypt: r = " + std::to_string(r) + ", p = " + std::to_string(p) +
-                                              " is not allowed: r and p must be at least 1 and r*p at most " +
-                                              std::to_string(scrypt_max_rp));
-    if (std::uint64_t(128) * r * n > scrypt_max_memory)
-        return fail(errc::limit_exceeded, "scrypt: N = " + std::to_string(n) +
-                                              " with r = " + std::to_string(r) + " needs more than " +
-                                              std::to_string(scrypt_max_memory >> 20) +
-                                              " MiB (128*r*N bytes)");
-    if (key_len == 0 || key_len > 1024)
-        return fail(errc::invalid_argument,
-                    "scrypt: the derived key length must be between 1 and 1024 bytes");
-    return {};
-}
-
-namespace scrypt_impl {
-
-// BlockMix with Salsa20/8 on 2r 64-byte blocks held as 32r words: b -> y (RFC 7914 §4).
-inline void block_mix(const std::uint32_t* b, std::uint32_t* y, std::uint32_t r) noexcept {
-    std::uint32_t x[16];
-    for (std::uint32_t k = 0; k < 16; ++k) x[k] = b[(2 * r - 1) * 16 + k];
-    for (std::uint32_t i = 0; i < 2 * r; ++i) {
-        for (std::uint32_t k = 0; k < 16; ++k) x[k] ^= b[i * 16 + k];
-        salsa::salsa20_8_words(x);
-        // Even blocks go to the first half of y, odd ones to the second half.
-        std::uint32_t* dst = y + ((i / 2) + (i & 1) * r) * 16;
-        for (int k = 0; k < 16; ++k) dst[k] = x[k];
-    }
-}
-
-#if COSIGN_DETAIL_SCRYPT_SSE2
-// The SSE2 path (Colin Percival's layout): each 64-byte block is kept with its words permuted
-// (word i at position i*5 % 16) so that the four diagonals of the Salsa20 matrix are four
-// vectors. About twice as fast as the scalar path; the RFC 7914 vectors check both.
-inline void salsa20_8_sse2(__m128i b[4]) noexcept {
-    __m128i x0 = b[0], x1 = b[1], x2 = b[2], x3 = b[3], t;
-#define COSIGN_DETAIL_QR(a, b_, c, s) \
-    t = _mm_add_epi32(b_, c);         \
-    a = _mm_xor_si128(a, _mm_slli_epi32(t, s)); \
-    a = _mm_xor_si128(a, _mm_srli_epi32(t, 32 - s));
-    for (int i = 0; i < 8; i += 2) {
-        COSIGN_DETAIL_QR(x1, x0, x3, 7)
-        COSIGN_DETAIL_QR(x2, x1, x0, 9)
-        COSIGN_DETAIL_QR(x3, x2, x1, 13)
-        COSIGN_DETAIL_QR(x0, x3, x2, 18)
-        x1 = _mm_shuffle_epi32(x1, 0x93);
-        x2 = _mm_shuffle_epi32(x2, 0x4E);
-        x3 = _mm_shuffle_epi32(x3, 0x39);
-        COSIGN_DETAIL_QR(x3, x0, x1, 7)
-        COSIGN_DETAIL_QR(x2, x3, x0, 9)
-        COSIGN_DETAIL_QR(x1, x2, x3, 13)
-        COSIGN_DETAIL_QR(x0, x1, x2, 18)
-        x1 = _mm_shuffle_epi32(x1, 0x39);
-        x2 = _mm_shuffle_epi32(x2, 0x4E);
-        x3 = _mm_shuffle_epi32(x3, 0x93);
-    }
-#undef COSIGN_DETAIL_QR
-    b[0] = _mm_add_epi32(b[0], x0);
-    b[1] = _mm_add_epi32(b[1], x1);
-    b[2] = _mm_add_epi32(b[2], x2);
-    b[3] = _mm_add_epi32(b[3], x3);
-}
-
-// BlockMix on permuted blocks: in -> out (8r vectors each); `x_in` optionally XORed into `in`
-// first (ROMix's second loop), which saves a pass over the block.
-inline void block_mix_sse2(const __m128i* in, const __m128i* x_in, __m128i* out, std::uint32_t r) noexcept {
-    // r >= 1 (scrypt_check_params); said here too, or g++ -O2 sees r = 0 and warns
-    // (-Warray-bounds) that in[8r - 4] would be in[-4].
-    if (r == 0) return;
-    __m128i x[4];
-    const std::size_t last = std::size_t(8) * r - 4;
-    for (int k = 0; k < 4; ++k)
-        x[k] = x_in ? _mm_xor_si128(_mm_loadu_si128(in + last + k), _mm_loadu_si128(x_in + last + k))
-                    : _mm_loadu_si128(in + last + k);
-    for (std::uint32_t i = 0; i < 2 * r; ++i) {
-        for (int k = 0; k < 4; ++k) {
-            __m128i v = _mm_loadu_si128(in + i * 4 + k);
-            if (x_in) v = _mm_xor_si128(v, _mm_loadu_si128(x_in + i * 4 + k));
-            x[k] = _mm_xor_si128(x[k], v);
+// Appends the UTF-16 code units of UTF-8 text (already validated) to out.
+inline void utf16_units(std::string_view s, std::vector<std::uint16_t>& out) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    std::size_t i = 0, n = s.size();
+    while (i < n) {
+        std::uint32_t cp = p[i];
+        std::size_t len = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
+        if (len > 1) {
+            cp &= len == 2 ? 0x1Fu : len == 3 ? 0x0Fu : 0x07u;
+            for (std::size_t k = 1; k < len && i + k < n; ++k) cp = (cp << 6) | (p[i + k] & 0x3Fu);
         }
-        salsa20_8_sse2(x);
-        __m128i* dst = out + ((i / 2) + (i & 1) * r) * 4;
-        for (int k = 0; k < 4; ++k) _mm_storeu_si128(dst + k, x[k]);
+        i += len;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            out.push_back(static_cast<std::uint16_t>(0xD800 + (cp >> 10)));
+            out.push_back(static_cast<std::uint16_t>(0xDC00 + (cp & 0x3FF)));
+        } else {
+            out.push_back(static_cast<std::uint16_t>(cp));
+        }
     }
 }
-#endif
 
-// ROMix (RFC 7914 §5) on one 128r-byte block; v has room for N*32r words, t for 32r words.
-inline void ro_mix(std::uint8_t* block, std::uint32_t r, std::uint64_t n, std::uint32_t* v, std::uint32_t* x,
-                   std::uint32_t* t) noexcept {
-    if (r == 0 || n < 2) return;  // checked by scrypt_check_params; stated for the optimiser
-    const std::size_t words = std::size_t(32) * r;
-#if COSIGN_DETAIL_SCRYPT_SSE2
-    for (std::size_t k = 0; k < words; ++k)
-        x[k] = salsa::load32(block + 4 * ((k & ~std::size_t(15)) + (k % 16) * 5 % 16));
-    auto* xv = reinterpret_cast<__m128i*>(x);
-    auto* tv = reinterpret_cast<__m128i*>(t);
-    auto* vv = reinterpret_cast<__m128i*>(v);
-    const std::size_t vecs = words / 4;
-    for (std::uint64_t i = 0; i < n; i += 2) {
-        // V_i = X, X = H(X); V_{i+1} = X, X = H(X), without copying: mix V_i into V_{i+1}.
-        __m128i* vi = vv + i * vecs;
-        for (std::size_t k = 0; k < vecs; ++k) _mm_storeu_si128(vi + k, _mm_loadu_si128(xv + k));
-        block_mix_sse2(vi, nullptr, vi + vecs, r);
-        block_mix_sse2(vi + vecs, nullptr, xv, r);
-    }
-    for (std::uint64_t i = 0; i < n; i += 2) {
-        // Permuted layout: the integerify words 0 and 1 sit at positions 0 and 13.
-        const std::uint32_t* last = x + (2 * r - 1) * 16;
-        std::uint64_t j = (std::uint64_t(last[0]) | (std::uint64_t(last[13]) << 32)) & (n - 1);
-        block_mix_sse2(xv, vv + j * vecs, tv, r);
-        const std::uint32_t* lt = t + (2 * r - 1) * 16;
-        j = (std::uint64_t(lt[0]) | (std::uint64_t(lt[13]) << 32)) & (n - 1);
-        block_mix_sse2(tv, vv + j * vecs, xv, r);
-    }
-    for (std::size_t k = 0; k < words; ++k)
-        salsa::store32(block + 4 * ((k & ~std::size_t(15)) + (k % 16) * 5 % 16), x[k]);
-#else
-    for (std::size_t k = 0; k < words; ++k) x[k] = salsa::load32(block + 4 * k);
-    for (std::uint64_t i = 0; i < n; ++i) {
-        std::uint32_t* vi = v + i * words;
-        for (std::size_t k = 0; k < words; ++k) vi[k] = x[k];
-        block_mix(vi, x, r);
-    }
-    for (std::uint64_t i = 0; i < n; ++i) {
-        const std::uint32_t* last = x + (2 * r - 1) * 16;
-        std::uint64_t j = (std::uint64_t(last[0]) | (std::uint64_t(last[1]) << 32)) & (n - 1);
-        const std::uint32_t* vj = v + j * words;
-        for (std::size_t k = 0; k < words; ++k) t[k] = x[k] ^ vj[k];
-        block_mix(t, x, r);
-    }
-    for (std::size_t k = 0; k < words; ++k) salsa::store32(block + 4 * k, x[k]);
-#endif
+}  // namespace detail
+
+/// True when key a sorts before key b in JCS order (UTF-16 code units, then length).
+inline bool jcs_key_less(std::string_view a, std::string_view b) {
+    std::vector<std::uint16_t> ua, ub;
+    detail::utf16_units(a, ua);
+    detail::utf16_units(b, ub);
+    return std::lexicographical_compare(ua.begin(), ua.end(), ub.begin(), ub.end());
 }
 
-// Words freed with a wipe; allocation failure is reported, not thrown.
-//
-// On Linux, ROMix's large array (64 MiB at cosign's N) is mapped with transparent huge pages
-// asked for: 32 faults of 2 MiB instead of 16384 of 4 KiB, and fewer TLB misses in the
-// random-access loop. Unmapping is its wipe: the pages leave the process and the kernel clears
-// them before any other use, which also spares a 64 MiB memset.
-struct wiped_words {
-    std::uint32_t* p = nullptr;
-    std::size_t n = 0;
-    bool mapped = false;
-    explicit wiped_words(std::size_t count) {
-#if COSIGN_DETAIL_SCRYPT_MMAP
-        const std::size_t len = count * sizeof(std::uint32_t);
-        if (len >= (std::size_t(4) << 20)) {
-            void* m = ::mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-            if (m != MAP_FAILED) {
-#ifdef MADV_HUGEPAGE
-                ::madvise(m, len, MADV_HUGEPAGE);
-#endif
-#ifdef MADV_DONTDUMP
-                ::madvise(m, len, MADV_DONTDUMP);  // never in a core file
-#endif
-                p = static_cast<std::uint32_t*>(m);
-                n = count;
-                mapped = true;
-                return;
-            }
+/// Appends s to out as a JCS string: only `"`, `\` and controls are escaped. s must be UTF-8.
+inline void append_jcs_string(std::string& out, std::string_view s) {
+    static constexpr char hexd[] = "0123456789abcdef";
+    out += '"';
+    for (char ch : s) {
+        auto c = static_cast<unsigned char>(ch);
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (c < 0x20) {
+                    out += "\\u00";
+                    out += hexd[c >> 4];
+                    out += hexd[c & 15];
+                } else {
+                    out += ch;
+                }
         }
-#endif
-        p = new (std::nothrow) std::uint32_t[count];
-        n = p ? count : 0;
     }
-    ~wiped_words() {
-        if (!p) return;
-#if COSIGN_DETAIL_SCRYPT_MMAP
-        if (mapped) {
-            ::munmap(p, n * sizeof(std::uint32_t));
-            return;
+    out += '"';
+}
+
+/// Formats a double as ES6's Number.prototype.toString does (RFC 8785 §3.2.2.3).
+/// NaN and the infinities have no JSON form: an error.
+inline result<std::string> es6_number(double v) {
+    if (std::isnan(v) || std::isinf(v))
+        return fail(errc::invalid_json, "JSON canonicalization: NaN and Infinity are not JSON numbers");
+    if (v == 0) return std::string("0");  // also -0
+    std::string out;
+    if (v < 0) {
+        out += '-';
+        v = -v;
+    }
+    // Shortest round-trip digits, as "d.ddde[+-]xx".
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+    std::string_view sci(buf, static_cast<std::size_t>(r.ptr - buf));
+    auto epos = sci.find('e');
+    std::string digits;
+    for (char c : sci.substr(0, epos))
+        if (c != '.') digits += c;
+    int exp10 = std::atoi(std::string(sci.substr(epos + 1)).c_str());
+    const int k = static_cast<int>(digits.size());
+    const int n = exp10 + 1;  // the decimal point sits after n digits
+    if (k <= n && n <= 21) {
+        out += digits;
+        out.append(static_cast<std::size_t>(n - k), '0');
+    } else if (0 < n && n <= 21) {
+        out.append(digits, 0, static_cast<std::size_t>(n));
+        out += '.';
+        out.append(digits, static_cast<std::size_t>(n), std::string::npos);
+    } else if (-6 < n && n <= 0) {
+        out += "0.";
+        out.append(static_cast<std::size_t>(-n), '0');
+        out += digits;
+    } else {
+        out += digits[0];
+        if (k > 1) {
+            out += '.';
+            out.append(digits, 1, std::string::npos);
         }
-#endif
-        secure_zero(p, n * sizeof(std::uint32_t));
-        delete[] p;
+        out += 'e';
+        out += n - 1 >= 0 ? '+' : '-';
+        out += std::to_string(std::abs(n - 1));
     }
-    wiped_words(const wiped_words&) = delete;
-    wiped_words& operator=(const wiped_words&) = delete;
+    return out;
+}
+
+/// Streaming writer of JCS output. It does not sort: give object keys in jcs_key_less order
+/// (canonicalize() does it for parsed JSON).
+///
+///     json::jcs_writer w;
+///     w.begin_object().key("body").string(b).key("integratedTime").integer(t).end_object();
+class jcs_writer {
+public:
+    jcs_writer& begin_object() { value_prefix(); out_ += '{'; first_.push_back(true); return *this; }
+    jcs_writer& end_object() { out_ += '}'; first_.pop_back(); return *this; }
+    jcs_writer& begin_array() { value_prefix(); out_ += '['; first_.push_back(true); return *this; }
+    jcs_writer& end_array() { out_ += ']'; first_.pop_back(); return *this; }
+    jcs_writer& key(std::string_view k) {
+        comma();
+        append_jcs_string(out_, k);
+        out_ += ':';
+        after_key_ = true;
+        return *this;
+    }
+    jcs_writer& string(std::string_view s) { value_prefix(); append_jcs_string(out_, s); return *this; }
+    /// An integer; JCS numbers are doubles, so magnitudes past 2^53 are written as the double
+    /// nearest to them, as every JCS implementation does.
+    jcs_writer& integer(std::int64_t v) {
+        value_prefix();
+        const std::int64_t exact = std::int64_t(1) << 53;
+        if (v >= -exact && v <= exact)
+            out_ += std::to_string(v);
+        else
+            out_ += *es6_number(static_cast<double>(v));  // finite: cannot fail
+        return *this;
+    }
+    /// A double in ES6 form; NaN and infinities are refused.
+    result<void> number(double d) {
+        COSIGN_TRY(std::string text, es6_number(d));
+        value_prefix();
+        out_ += text;
+        return {};
+    }
+    jcs_writer& boolean(bool b) { value_prefix(); out_ += b ? "true" : "false"; return *this; }
+    jcs_writer& null() { value_prefix(); out_ += "null"; return *this; }
+
+    const std::string& str() const& noexcept { return out_; }
+    std::string str() && noexcept { return std::move(out_); }
+
+private:
+    void comma() {
+        if (!first_.empty()) {
+            if (!first_.back()) out_ += ',';
+            first_.back() = false;
+        }
+    }
+    void value_prefix() {
+        if (after_key_) { after_key_ = false; return; }
+        comma();
+    }
+    std::string out_;
+    std::vector<bool> first_;
+    bool after_key_ = false;
 };
 
-}  // namespace scrypt_impl
+namespace detail {
+inline result<void> write_jcs(jcs_writer& w, const value& v) {
+    switch (v.GetType()) {
+        case rapidjson::kNullType: w.null(); return {};
+        case rapidjson::kFalseType: w.boolean(false); return {};
+        case rapidjson::kTrueType: w.boolean(true); return {};
+        case rapidjson::kNumberType:
+            // Every JSON number is an IEEE double in JCS (as in ECMAScript and Go's canonicalizer).
+            if (v.IsInt64()) {
+                w.integer(v.GetInt64());
+                return {};
+            }
+            return w.number(v.GetDouble());
+        case rapidjson::kStringType: w.string({v.GetString(), v.GetStringLength()}); return {};
+        case rapidjson::kArrayType:
+            w.begin_array();
+            for (const auto& e : v.GetArray()) COSIGN_TRY_VOID(write_jcs(w, e));
+            w.end_array();
+            return {};
+        case rapidjson::kObjectType: {
+            std::vector<std::pair<std::vector<std::uint16_t>, const rapidjson::Value::Member*>> members;
+            for (const auto& m : v.GetObject()) {
+                std::vector<std::uint16_t> units;
+                utf16_units(key_of(m.name), units);
+                members.emplace_back(std::move(units), &m);
+            }
+            std::sort(members.begin(), members.end(),
+                      [](const auto& a, const auto& b) { return a.first < b.first; });
+            w.begin_object();
+            for (const auto& m : members) {
+                w.key(key_of(m.second->name));
+                COSIGN_TRY_VOID(write_jcs(w, m.second->value));
+            }
+            w.end_object();
+            return {};
+        }
+    }
+    return fail(errc::internal, "JSON canonicalization: unknown value type");
+}
+}  // namespace detail
 
-/// scrypt(password, salt, N, r, p, key_len). `pbkdf2` is a callable
-/// `result<void>(byte_view password, byte_view salt, std::uint8_t* out, std::size_t len)` computing
-/// PBKDF2-HMAC-SHA256 with one iteration (the backend's).
-template <class Pbkdf2>
-result<secure_bytes> scrypt(byte_view password, byte_view salt, std::uint64_t n, std::uint32_t r,
-                            std::uint32_t p, std::size_t key_len, Pbkdf2&& pbkdf2) {
-    COSIGN_TRY_VOID(scrypt_check_params(n, r, p, key_len));
-    const std::size_t block_bytes = std::size_t(128) * r;
-    secure_bytes b(block_bytes * p);
-    COSIGN_TRY_VOID(pbkdf2(password, salt, b.data(), b.size()));
-    scrypt_impl::wiped_words v(static_cast<std::size_t>(n) * 32 * r);
-    scrypt_impl::wiped_words scratch(std::size_t(64) * r);
-    if (!v.p || !scratch.p)
-        return fail(errc::limit_exceeded,
-                    "scrypt: could not allocate " + std::to_string((n * block_bytes) >> 20) +
-                        " MiB for N = " + std::to_string(n) + ", r = " + std::to_string(r));
-    for (std::uint32_t i = 0; i < p; ++i)
-        scrypt_impl::ro_mix(b.data() + i * block_bytes, r, n, v.p, scratch.p,
-                            scratch.p + std::size_t(32) * r);
-    secure_bytes out(key_len);
-    COSIGN_TRY_VOID(pbkdf2(password, b, out.data(), out.size()));
+/// The RFC 8785 canonical form of a parsed JSON value.
+inline result<std::string> canonicalize(const value& v) {
+    jcs_writer w;
+    COSIGN_TRY_VOID(detail::write_jcs(w, v));
+    return std::move(w).str();
+}
+
+/// Parses untrusted JSON text (hardened reader: valid UTF-8, no duplicate keys) and returns
+/// its RFC 8785 canonical form.
+inline result<std::string> canonicalize(std::string_view json_text) {
+    COSIGN_TRY(document doc, parse(json_text));
+    return canonicalize(static_cast<const value&>(doc));
+}
+
+}  // namespace json
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/tlog/rekor_entry.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Rekor v1 log entries as values: the hashedrekord proposed entry cosign uploads, the entries
+/// Rekor answers with, and the canonical entry body they carry. Pure: no transport, no crypto.
+///
+///     std::string proposed = tlog::hashedrekord_entry(sha256(payload).hex(), sig_b64, pub_pem);
+///     auto entries = tlog::parse_log_entries(response_body);   // {"<uuid>": {...}}
+///     auto body = tlog::parse_entry_body(entries->front().body);
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace tlog {
+
+/// An RFC 6962 inclusion proof as Rekor v1 gives it with an entry.
+struct inclusion_proof {
+    std::int64_t log_index = 0;       ///< index in the shard's tree (not the entry's global logIndex)
+    std::int64_t tree_size = 0;
+    std::string root_hash;            ///< hex
+    std::vector<std::string> hashes;  ///< hex, leaf to root
+    std::string checkpoint;           ///< the signed note, kept as text
+};
+
+/// One Rekor v1 log entry (`LogEntryAnon` with the entry ID it was keyed by).
+struct log_entry {
+    std::string uuid;                    ///< entry ID: 64 hex (leaf hash) or 80 hex (tree ID + leaf hash)
+    std::string body;                    ///< base64 of the canonical entry, as Rekor sent it
+    std::int64_t integrated_time = 0;    ///< Unix seconds
+    std::string log_id;                  ///< hex SHA-256 of the log key's DER SubjectPublicKeyInfo
+    std::int64_t log_index = 0;          ///< global (virtual) index
+    std::string signed_entry_timestamp;  ///< base64 ASN.1 ECDSA signature (the SET)
+    std::optional<inclusion_proof> proof;
+};
+
+/// What a hashedrekord (or rekord) v0.0.1 body says about the signature it logs.
+struct entry_body {
+    std::string kind;            ///< "hashedrekord" or "rekord"
+    std::string api_version;     ///< "0.0.1"
+    std::string hash_algorithm;  ///< "sha256", "sha384", "sha512"
+    std::string hash_value;      ///< hex digest of the signed payload
+    std::string signature;       ///< base64 signature, as in the body
+    std::string public_key;      ///< PEM text (public key or certificate), base64-decoded
+};
+
+/// The hashedrekord v0.0.1 proposed entry cosign uploads for a signature, byte for byte: the
+/// hex SHA-256 of the payload, the base64 signature and the PEM of the public key or
+/// certificate (sent as base64 of the PEM text, as Go's []byte fields are). go-swagger writes
+/// "kind" last (tests/data/tlog/cosign2-request holds cosign 2.5's own request).
+inline std::string hashedrekord_entry(std::string_view payload_sha256_hex, std::string_view signature_b64,
+                                      std::string_view public_key_pem) {
+    json::writer w;
+    w.begin_object();
+    w.key("apiVersion").string("0.0.1");
+    w.key("spec").begin_object();
+    w.key("data").begin_object().key("hash").begin_object();
+    w.key("algorithm").string("sha256").key("value").string(payload_sha256_hex);
+    w.end_object().end_object();
+    w.key("signature").begin_object();
+    w.key("content").string(signature_b64);
+    w.key("publicKey").begin_object().key("content").string(base64::encode(public_key_pem)).end_object();
+    w.end_object();
+    w.end_object();
+    w.key("kind").string("hashedrekord");
+    w.end_object();
+    return std::move(w).str();
+}
+
+/// The RFC 6962 leaf hash of a base64 entry body: SHA-256(0x00 || body bytes).
+inline result<sha256_hash> leaf_hash(std::string_view body_b64) {
+    auto raw = base64::decode(body_b64);
+    if (!raw) return fail(errc::invalid_json, "Rekor entry body is not base64");
+    sha256_hasher h;
+    const std::uint8_t zero = 0;
+    h.update(byte_view(&zero, 1));
+    h.update(*raw);
+    return h.finish();
+}
+
+/// The leaf-hash part of an entry ID (its last 64 hex digits), or an error for a malformed ID.
+inline result<std::string> entry_uuid(std::string_view entry_id) {
+    if (entry_id.size() != 64 && entry_id.size() != 80)
+        return fail(errc::invalid_json, "Rekor entry ID \"" + std::string(entry_id.substr(0, 100)) +
+                                            "\" is neither 64 nor 80 hex digits");
+    std::string_view tail = entry_id.substr(entry_id.size() - 64);
+    for (char c : entry_id)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+            return fail(errc::invalid_json, "Rekor entry ID \"" + std::string(entry_id) + "\" is not hex");
+    std::string out;
+    for (char c : tail) out += (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c;
+    return out;
+}
+
+/// Checks that an entry's ID names its body (cosign's verifyUUID): the leaf hash of the body
+/// equals the last 64 hex digits of the ID.
+inline result<void> check_entry_id(const log_entry& e) {
+    COSIGN_TRY(std::string uuid, entry_uuid(e.uuid));
+    COSIGN_TRY(sha256_hash leaf, leaf_hash(e.body));
+    if (leaf.hex() != uuid)
+        return fail(errc::verification_failed,
+                    "Rekor entry " + e.uuid + ": the body's leaf hash is " + leaf.hex() + ", not the entry ID");
+    return {};
+}
+
+namespace detail {
+
+inline bool int_member(const json::value& v, std::string_view name, std::int64_t& out) {
+    const json::value* m = json::member(v, name);
+    if (!m || !m->IsInt64()) return false;
+    out = m->GetInt64();
+    return true;
+}
+
+inline result<log_entry> parse_one_entry(std::string_view uuid, const json::value& v) {
+    const std::string where = "Rekor entry " + std::string(uuid.substr(0, 100));
+    if (!v.IsObject()) return fail(errc::invalid_json, where + " is not a JSON object");
+    log_entry e;
+    e.uuid = std::string(uuid);
+    auto body = json::string_member(v, "body");
+    if (!body || body->empty()) return fail(errc::invalid_json, where + " has no \"body\" string");
+    e.body = std::string(*body);
+    if (!int_member(v, "integratedTime", e.integrated_time) || e.integrated_time < 0)
+        return fail(errc::invalid_json, where + " has no valid \"integratedTime\"");
+    if (!int_member(v, "logIndex", e.log_index) || e.log_index < 0)
+        return fail(errc::invalid_json, where + " has no valid \"logIndex\"");
+    auto log_id = json::string_member(v, "logID");
+    if (!log_id || !hex::is_lower_hex(*log_id))
+        return fail(errc::invalid_json, where + " has no hex \"logID\"");
+    e.log_id = std::string(*log_id);
+    const json::value* ver = json::member(v, "verification");
+    if (!ver || !ver->IsObject())
+        return fail(errc::invalid_json, where + " has no \"verification\" (no signed entry timestamp)");
+    auto set = json::string_member(*ver, "signedEntryTimestamp");
+    if (!set || set->empty() || !base64::decode(*set))
+        return fail(errc::invalid_json, where + " has no base64 \"verification.signedEntryTimestamp\"");
+    e.signed_entry_timestamp = std::string(*set);
+    if (const json::value* p = json::member(*ver, "inclusionProof"); p && !p->IsNull()) {
+        inclusion_proof pr;
+        if (!p->IsObject() || !int_member(*p, "logIndex", pr.log_index) ||
+            !int_member(*p, "treeSize", pr.tree_size))
+            return fail(errc::invalid_json, where + ": \"inclusionProof\" lacks logIndex or treeSize");
+        auto root = json::string_member(*p, "rootHash");
+        if (!root || !hex::is_lower_hex(*root))
+            return fail(errc::invalid_json, where + ": \"inclusionProof.rootHash\" is not hex");
+        pr.root_hash = std::string(*root);
+        const json::value* hs = json::member(*p, "hashes");
+        if (hs && !hs->IsNull()) {
+            if (!hs->IsArray()) return fail(errc::invalid_json, where + ": \"inclusionProof.hashes\" is not an array");
+            for (const auto& h : hs->GetArray()) {
+                auto s = json::as_string(h);
+                if (!s || !hex::is_lower_hex(*s))
+                    return fail(errc::invalid_json, where + ": \"inclusionProof.hashes\" holds a non-hex value");
+                pr.hashes.emplace_back(*s);
+            }
+        }
+        if (auto cp = json::string_member(*p, "checkpoint")) pr.checkpoint = std::string(*cp);
+        e.proof = std::move(pr);
+    }
+    return e;
+}
+
+inline result<void> parse_entry_map(const json::value& map, std::vector<log_entry>& out) {
+    if (!map.IsObject()) return fail(errc::invalid_json, "Rekor answer is not an object of entries");
+    for (const auto& m : map.GetObject()) {
+        COSIGN_TRY(log_entry e, parse_one_entry(json::key_of(m.name), m.value));
+        out.push_back(std::move(e));
+    }
+    return {};
+}
+
+}  // namespace detail
+
+/// Parses Rekor's answer to an upload, a GET by UUID or a retrieve: an object keyed by entry
+/// ID (`{"<id>": entry}`) or an array of such objects. Every entry must carry a body,
+/// integratedTime, logID, logIndex and a signed entry timestamp.
+inline result<std::vector<log_entry>> parse_log_entries(std::string_view json_text) {
+    COSIGN_TRY(json::document doc, json::parse(json_text));
+    std::vector<log_entry> out;
+    if (doc.IsArray()) {
+        for (const auto& m : doc.GetArray()) COSIGN_TRY_VOID(detail::parse_entry_map(m, out));
+    } else {
+        COSIGN_TRY_VOID(detail::parse_entry_map(doc, out));
+    }
+    return out;
+}
+
+/// Decodes and reads a base64 entry body of kind hashedrekord or rekord, v0.0.1 (the kinds a
+/// signature with a key or certificate is logged as). Other kinds are errc::unsupported.
+inline result<entry_body> parse_entry_body(std::string_view body_b64) {
+    auto raw = base64::decode(body_b64);
+    if (!raw) return fail(errc::invalid_json, "Rekor entry body is not base64");
+    std::string text(raw->begin(), raw->end());
+    auto doc = json::parse(text);
+    if (!doc) return std::move(doc).error().context("Rekor entry body");
+    entry_body b;
+    auto kind = json::string_member(*doc, "kind");
+    auto api = json::string_member(*doc, "apiVersion");
+    if (!kind || !api) return fail(errc::invalid_json, "Rekor entry body lacks \"kind\" or \"apiVersion\"");
+    b.kind = std::string(*kind);
+    b.api_version = std::string(*api);
+    if ((b.kind != "hashedrekord" && b.kind != "rekord") || b.api_version != "0.0.1")
+        return fail(errc::unsupported, "Rekor entry of kind \"" + b.kind + "\" version " + b.api_version +
+                                           " is not supported here (hashedrekord and rekord 0.0.1 are)");
+    const json::value* spec = json::member(*doc, "spec");
+    const json::value* data = spec ? json::member(*spec, "data") : nullptr;
+    const json::value* hash = data ? json::member(*data, "hash") : nullptr;
+    const json::value* sig = spec ? json::member(*spec, "signature") : nullptr;
+    const json::value* pk = sig ? json::member(*sig, "publicKey") : nullptr;
+    auto alg = hash ? json::string_member(*hash, "algorithm") : std::nullopt;
+    auto val = hash ? json::string_member(*hash, "value") : std::nullopt;
+    if (!alg || !val) return fail(errc::invalid_json, "Rekor entry body lacks spec.data.hash");
+    auto content = sig ? json::string_member(*sig, "content") : std::nullopt;
+    if (!content) return fail(errc::invalid_json, "Rekor entry body lacks spec.signature.content");
+    auto key = pk ? json::string_member(*pk, "content") : std::nullopt;
+    if (!key) return fail(errc::invalid_json, "Rekor entry body lacks spec.signature.publicKey.content");
+    auto key_pem = base64::decode(*key);
+    if (!key_pem) return fail(errc::invalid_json, "Rekor entry body: spec.signature.publicKey.content is not base64");
+    b.hash_algorithm = std::string(*alg);
+    b.hash_value = std::string(*val);
+    b.signature = std::string(*content);
+    b.public_key.assign(key_pem->begin(), key_pem->end());
+    return b;
+}
+
+}  // namespace tlog
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/tlog/bundle_annotation.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// The `dev.sigstore.cosign/bundle` layer annotation: cosign's RekorBundle, written byte for
+/// byte as cosign writes it and read back strictly.
+///
+///     {"SignedEntryTimestamp":"<b64>","Payload":{"body":"<b64>","integratedTime":N,"logIndex":N,"logID":"<hex>"}}
+///
+/// (cosign's pkg/cosign/bundle/rekor.go: Go's json.Marshal of the struct, so this key order,
+/// the SET as base64 of its bytes, no inclusion proof.)
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace tlog {
+
+/// The annotation key the bundle is stored under on a signature layer.
+inline constexpr const char* bundle_annotation_key = "dev.sigstore.cosign/bundle";
+
+/// cosign's RekorBundle: what a signature layer keeps of its Rekor entry.
+struct rekor_bundle {
+    std::string signed_entry_timestamp;  ///< base64 SET
+    std::string body;                    ///< base64 canonical entry body
+    std::int64_t integrated_time = 0;
+    std::int64_t log_index = 0;  ///< the entry's global index
+    std::string log_id;          ///< hex
+
+    /// The bundle cosign makes from an entry Rekor returned (EntryToBundle).
+    static rekor_bundle from_entry(const log_entry& e) {
+        rekor_bundle b;
+        b.signed_entry_timestamp = e.signed_entry_timestamp;
+        b.body = e.body;
+        b.integrated_time = e.integrated_time;
+        b.log_index = e.log_index;
+        b.log_id = e.log_id;
+        return b;
+    }
+};
+
+/// The annotation value, exactly as cosign 2 writes it. The SET goes through Go's []byte
+/// (decoded, then re-encoded as standard base64), so a non-canonical base64 SET from the server
+/// comes out canonical, as in cosign.
+inline std::string to_annotation(const rekor_bundle& b) {
+    std::string set = b.signed_entry_timestamp;
+    if (auto raw = base64::decode(set)) set = base64::encode(*raw);
+    json::writer w;
+    w.begin_object();
+    w.key("SignedEntryTimestamp").string(set);
+    w.key("Payload").begin_object();
+    w.key("body").string(b.body);
+    w.key("integratedTime").integer(b.integrated_time);
+    w.key("logIndex").integer(b.log_index);
+    w.key("logID").string(b.log_id);
+    w.end_object();
+    w.end_object();
+    return std::move(w).str();
+}
+
+/// Reads an annotation value. Every field is required and typed as cosign writes it; unknown
+/// fields are ignored, as Go's json.Unmarshal does.
+inline result<rekor_bundle> parse_annotation(std::string_view text) {
+    auto doc = json::parse(text);
+    if (!doc) return std::move(doc).error().context("the " + std::string(bundle_annotation_key) + " annotation");
+    const std::string what = "the " + std::string(bundle_annotation_key) + " annotation";
+    rekor_bundle b;
+    auto set = json::string_member(*doc, "SignedEntryTimestamp");
+    if (!set || set->empty() || !base64::decode(*set))
+        return fail(errc::invalid_json, what + " has no base64 \"SignedEntryTimestamp\"");
+    b.signed_entry_timestamp = std::string(*set);
+    const json::value* p = json::member(*doc, "Payload");
+    if (!p || !p->IsObject()) return fail(errc::invalid_json, what + " has no \"Payload\" object");
+    auto body = json::string_member(*p, "body");
+    if (!body || body->empty()) return fail(errc::invalid_json, what + " has no \"Payload.body\" string");
+    b.body = std::string(*body);
+    const json::value* t = json::member(*p, "integratedTime");
+    if (!t || !t->IsInt64() || t->GetInt64() < 0)
+        return fail(errc::invalid_json, what + " has no integer \"Payload.integratedTime\"");
+    b.integrated_time = t->GetInt64();
+    const json::value* i = json::member(*p, "logIndex");
+    if (!i || !i->IsInt64() || i->GetInt64() < 0)
+        return fail(errc::invalid_json, what + " has no integer \"Payload.logIndex\"");
+    b.log_index = i->GetInt64();
+    auto id = json::string_member(*p, "logID");
+    if (!id || !hex::is_lower_hex(*id)) return fail(errc::invalid_json, what + " has no hex \"Payload.logID\"");
+    b.log_id = std::string(*id);
+    return b;
+}
+
+}  // namespace tlog
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/tlog/inclusion_proof.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// RFC 6962 Merkle inclusion proofs, checked as transparency-dev/merkle's VerifyInclusion does
+/// (cosign checks one on every entry it fetches from Rekor). Pure: SHA-256 from core/.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace tlog {
+
+namespace detail {
+inline sha256_hash hash_children(const sha256_hash& l, const sha256_hash& r) {
+    sha256_hasher h;
+    const std::uint8_t one = 1;
+    h.update(byte_view(&one, 1));
+    h.update(byte_view(l.bytes.data(), l.bytes.size()));
+    h.update(byte_view(r.bytes.data(), r.bytes.size()));
+    return h.finish();
+}
+inline int bit_length(std::uint64_t v) noexcept {
+    int n = 0;
+    while (v) {
+        ++n;
+        v >>= 1;
+    }
+    return n;
+}
+inline int ones(std::uint64_t v) noexcept {
+    int n = 0;
+    for (; v; v &= v - 1) ++n;
+    return n;
+}
+inline result<sha256_hash> hash_from_hex(const std::string& h, const char* what) {
+    auto raw = hex::decode(h);
+    if (!raw || raw->size() != 32)
+        return fail(errc::verification_failed, std::string("inclusion proof: ") + what + " is not a SHA-256 hash");
+    sha256_hash out;
+    for (std::size_t i = 0; i < 32; ++i) out.bytes[i] = (*raw)[i];
+    return out;
+}
+}  // namespace detail
+
+/// The root an inclusion proof leads to from a leaf hash, or an error when the proof has the
+/// wrong shape for (index, size).
+inline result<sha256_hash> root_from_inclusion_proof(std::uint64_t index, std::uint64_t size, const sha256_hash& leaf,
+                                                     const std::vector<sha256_hash>& proof) {
+    if (size == 0 || index >= size)
+        return fail(errc::verification_failed, "inclusion proof: index " + std::to_string(index) +
+                                                   " is outside a tree of size " + std::to_string(size));
+    const int inner = detail::bit_length(index ^ (size - 1));
+    const int border = detail::ones(index >> inner);
+    if (proof.size() != static_cast<std::size_t>(inner + border))
+        return fail(errc::verification_failed, "inclusion proof: " + std::to_string(proof.size()) +
+                                                   " hashes given, " + std::to_string(inner + border) +
+                                                   " expected for index " + std::to_string(index) +
+                                                   " in a tree of size " + std::to_string(size));
+    sha256_hash seed = leaf;
+    for (int i = 0; i < inner; ++i) {
+        const auto& h = proof[static_cast<std::size_t>(i)];
+        seed = ((index >> i) & 1) == 0 ? detail::hash_children(seed, h) : detail::hash_children(h, seed);
+    }
+    for (std::size_t i = static_cast<std::size_t>(inner); i < proof.size(); ++i)
+        seed = detail::hash_children(proof[i], seed);
+    return seed;
+}
+
+/// Checks an entry's inclusion proof: the leaf hash of its body, through the proof's hashes,
+/// must give the proof's root hash. An entry without a proof is an error.
+inline result<void> verify_inclusion(const log_entry& e) {
+    if (!e.proof) return fail(errc::verification_failed, "Rekor entry " + e.uuid + " has no inclusion proof");
+    const inclusion_proof& p = *e.proof;
+    if (p.log_index < 0 || p.tree_size < 0)
+        return fail(errc::verification_failed, "inclusion proof: negative index or tree size");
+    COSIGN_TRY(sha256_hash leaf, leaf_hash(e.body));
+    std::vector<sha256_hash> hashes;
+    for (const auto& h : p.hashes) {
+        COSIGN_TRY(sha256_hash v, detail::hash_from_hex(h, "a path hash"));
+        hashes.push_back(v);
+    }
+    COSIGN_TRY(sha256_hash root, detail::hash_from_hex(p.root_hash, "the root hash"));
+    COSIGN_TRY(sha256_hash got, root_from_inclusion_proof(static_cast<std::uint64_t>(p.log_index),
+                                                          static_cast<std::uint64_t>(p.tree_size), leaf, hashes));
+    if (got != root)
+        return fail(errc::verification_failed, "inclusion proof of Rekor entry " + e.uuid + " leads to root " +
+                                                   got.hex() + ", not " + p.root_hash);
+    return {};
+}
+
+}  // namespace tlog
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/tlog/rekor_client.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// basic_rekor_client<Transport>: Rekor v1's REST API over any transport policy, as cosign 2
+/// uses it: upload a proposed entry (201; on 409 fetch the existing entry from Location), get
+/// an entry by UUID, and retrieve the entries of a proposed entry (verify without a bundle).
+///
+///     tlog::basic_rekor_client<transport::httplib_transport> rekor(transport, {"http://127.0.0.1:3000"});
+///     auto entry = rekor.upload(tlog::hashedrekord_entry(hash_hex, sig_b64, pub_pem));
+///
+/// Requests: one per upload, plus one GET when Rekor answers 409. Every error names the Rekor URL.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace tlog {
+
+/// cosign's default `--rekor-url`.
+inline constexpr const char* default_rekor_url = "https://rekor.sigstore.dev";
+
+/// Options of basic_rekor_client.
+struct rekor_options {
+    std::string url = default_rekor_url;  ///< base URL, without /api/v1
+    std::string user_agent;               ///< empty leaves it to the transport
+    std::size_t max_response_body = 4u << 20;
+};
+
+namespace detail {
+inline std::string trim_slashes(std::string s) {
+    while (!s.empty() && s.back() == '/') s.pop_back();
+    return s;
+}
+}  // namespace detail
+
+/// The Rekor v1 client over a transport policy (see transport/concepts.hpp).
+template <class Transport>
+class basic_rekor_client {
+    static_assert(transport::check_transport<Transport>(),
+                  "basic_rekor_client<Transport>: Transport is not a transport policy");
+
+public:
+    using transport_type = Transport;
+
+    explicit basic_rekor_client(Transport t, rekor_options o = {}) : transport_(std::move(t)), opts_(std::move(o)) {
+        opts_.url = detail::trim_slashes(opts_.url);
+    }
+
+    Transport& transport() noexcept { return transport_; }
+    const std::string& url() const noexcept { return opts_.url; }
+    /// Requests sent so far.
+    std::size_t request_count() const noexcept { return requests_; }
+
+    /// POST /api/v1/log/entries. 201: the new entry. 409 (an entry with this content exists,
+    /// as when mbedTLS signs the same payload again): GET the entry Location names (or, with no
+    /// Location, search for it by content), check that its ID is its body's leaf hash and its
+    /// inclusion proof, as cosign does.
+    result<log_entry> upload(std::string_view proposed_entry_json) {
+        COSIGN_TRY(transport::response r, post("/api/v1/log/entries", proposed_entry_json));
+        if (r.status == 201 || r.status == 200) {
+            COSIGN_TRY(log_entry e, single_entry(r.body, "the new entry"));
+            return e;
+        }
+        if (r.status == 409) {
+            std::string loc = r.header("Location");
+            std::string uuid = loc.substr(loc.find_last_of('/') + 1);
+            log_entry e;
+            if (!uuid.empty()) {
+                COSIGN_TRY(log_entry got, get_entry(uuid));
+                e = std::move(got);
+            } else {
+                // No Location: find the entry by its content instead (still one request).
+                COSIGN_TRY(std::vector<log_entry> found, retrieve(proposed_entry_json));
+                if (found.size() != 1)
+                    return fail(errc::registry,
+                                "Rekor at " + opts_.url + " answered 409 (entry exists) without a Location, and a " +
+                                    "search for the entry found " + std::to_string(found.size()) + " entries",
+                                409);
+                e = std::move(found.front());
+            }
+            COSIGN_TRY_VOID(with_url(verify_inclusion(e)));
+            return e;
+        }
+        return status_error(r, "refused the entry");
+    }
+
+    /// GET /api/v1/log/entries/{uuid}: the entry, whose ID must match the UUID asked for (and
+    /// its shard, when both name one) and be the leaf hash of its body.
+    result<log_entry> get_entry(std::string_view uuid) {
+        COSIGN_TRY(std::string want, with_url(entry_uuid(uuid)));
+        COSIGN_TRY(transport::response r, exchange("GET", "/api/v1/log/entries/" + std::string(uuid), {}));
+        if (r.status != 200) return status_error(r, "did not give entry " + std::string(uuid));
+        COSIGN_TRY(log_entry e, single_entry(r.body, "entry " + std::string(uuid)));
+        COSIGN_TRY(std::string got, with_url(entry_uuid(e.uuid)));
+        if (got != want || (uuid.size() == 80 && e.uuid.size() == 80 && e.uuid.substr(0, 16) != uuid.substr(0, 16)))
+            return fail(errc::verification_failed,
+                        "Rekor at " + opts_.url + " answered a request for entry " + std::string(uuid) + " with entry " + e.uuid);
+        COSIGN_TRY_VOID(with_url(check_entry_id(e)));
+        return e;
+    }
+
+    /// POST /api/v1/log/entries/retrieve with one proposed entry: every logged entry with
+    /// that content (cosign's online lookup when a layer has no bundle). Entries whose ID is
+    /// not their body's leaf hash are dropped, as cosign drops them.
+    result<std::vector<log_entry>> retrieve(std::string_view proposed_entry_json) {
+        std::string body = "{\"entries\":[" + std::string(proposed_entry_json) + "]}";
+        COSIGN_TRY(transport::response r, post("/api/v1/log/entries/retrieve", body));
+        if (r.status != 200) return status_error(r, "refused the search");
+        auto all = parse_log_entries(r.body);
+        if (!all) return std::move(all).error().context("Rekor at " + opts_.url + " answered the search");
+        std::vector<log_entry> out;
+        for (auto& e : *all)
+            if (check_entry_id(e)) out.push_back(std::move(e));
+        return out;
+    }
+
+    /// GET /api/v1/log/publicKey: the log's public key PEM (for diagnosis; verification takes
+    /// its keys from a trust root, never from the log itself).
+    result<std::string> public_key() {
+        COSIGN_TRY(transport::response r, exchange("GET", "/api/v1/log/publicKey", {}));
+        if (r.status != 200) return status_error(r, "did not give its public key");
+        return std::move(r.body);
+    }
+
+private:
+    result<transport::response> post(const std::string& path, std::string_view body) {
+        return exchange("POST", path, body);
+    }
+
+    result<transport::response> exchange(const char* method, const std::string& path, std::string_view body) {
+        transport::request req;
+        req.method = method;
+        req.url = opts_.url + path;
+        req.headers.emplace_back("Accept", "application/json");
+        if (!body.empty()) {
+            req.headers.emplace_back("Content-Type", "application/json");
+            req.body = std::string(body);
+        }
+        if (!opts_.user_agent.empty()) req.headers.emplace_back("User-Agent", opts_.user_agent);
+        req.max_response_body = opts_.max_response_body;
+        ++requests_;
+        auto r = transport_.send(req);
+        if (!r) return std::move(r).error().context("Rekor at " + opts_.url + " (" + std::string(method) + " " + path + ")");
+        return r;
+    }
+
+    template <class T>
+    result<T> with_url(result<T> r) const {
+        if (r) return r;
+        return std::move(r).error().context("Rekor at " + opts_.url);
+    }
+
+    result<log_entry> single_entry(const std::string& body, const std::string& what) const {
+        auto all = parse_log_entries(body);
+        if (!all) return std::move(all).error().context("Rekor at " + opts_.url + " answered " + what);
+        if (all->size() != 1)
+            return fail(errc::invalid_json, "Rekor at " + opts_.url + " answered " + what + " with " +
+                                                std::to_string(all->size()) + " entries instead of one");
+        return std::move(all->front());
+    }
+
+    error status_error(const transport::response& r, const std::string& what) const {
+        std::string msg = "Rekor at " + opts_.url + " " + what + ": HTTP " + std::to_string(r.status);
+        if (!r.body.empty() && r.body.size() < (64u << 10)) {
+            if (auto doc = json::parse(r.body)) {
+                if (auto m = json::string_member(*doc, "message"); m && !m->empty())
+                    msg += ": " + std::string(m->substr(0, 300));
+            }
+        }
+        return error(r.status == 401 || r.status == 403 ? errc::unauthorized : errc::registry, msg, r.status);
+    }
+
+    Transport transport_;
+    rekor_options opts_;
+    std::size_t requests_ = 0;
+};
+
+}  // namespace tlog
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/tlog/set.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Offline checks of a Rekor bundle against a signature layer: the SET (Rekor's ECDSA over
+/// the RFC 8785 form of body, integratedTime, logID, logIndex) with the trusted key for that
+/// log ID and time, the body against the layer, and integratedTime not in the future.
+///
+///     tlog::log_keys keys{*tlog::log_key::from_pem(rekor_pub_pem)};
+///     tlog::signed_layer layer{sig_b64, payload, public_key_pem};
+///     auto ok = tlog::verify_bundle<crypto::mbedtls>(*bundle, layer, keys, tlog::unix_now());
+///
+/// Pure: the crypto policy's parse_public_key and verify, nothing of transport/ or registry/.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace tlog {
+
+/// A transparency log's public key, as a trust root names it: the key (DER
+/// SubjectPublicKeyInfo), its log ID and the window in which it signed (Unix seconds,
+/// inclusive; absent bounds are open).
+struct log_key {
+    std::string log_id;  ///< hex SHA-256 of public_key_der
+    bytes public_key_der;
+    std::optional<std::int64_t> valid_from;
+    std::optional<std::int64_t> valid_until;
+
+    /// A key from DER; the log ID is computed as Rekor and cosign do.
+    static log_key from_der(byte_view der) {
+        log_key k;
+        k.public_key_der = der.to_bytes();
+        k.log_id = sha256(der).hex();
+        return k;
+    }
+    /// A key from a "PUBLIC KEY" PEM (what SIGSTORE_REKOR_PUBLIC_KEY and GET
+    /// /api/v1/log/publicKey hold).
+    static result<log_key> from_pem(std::string_view pem_text) {
+        COSIGN_TRY(auto blocks, pem::decode_all(pem_text));
+        if (blocks.size() != 1 || blocks.front().label != "PUBLIC KEY")
+            return fail(errc::invalid_key, "a Rekor public key must be one \"PUBLIC KEY\" PEM block");
+        return from_der(blocks.front().der);
+    }
+    /// True when the key may have signed at Unix time t.
+    bool valid_at(std::int64_t t) const noexcept {
+        return (!valid_from || *valid_from <= t) && (!valid_until || t <= *valid_until);
+    }
+};
+
+/// The trusted transparency-log keys a verifier takes.
+using log_keys = std::vector<log_key>;
+
+/// The Rekor keys of a trust root: trust::trust_root (include/cosign/trust/, whose `tlogs` hold
+/// `log_id_hex()`, `public_key.der` and `public_key.valid_for` {start, optional end} as instants
+/// with seconds and nanos), or any type of that shape. A window that starts within a second
+/// admits integratedTimes from the next whole second on, as sigstore-go's ValidAtTime does.
+template <class TrustRoot>
+log_keys log_keys_from(const TrustRoot& root) {
+    log_keys out;
+    for (const auto& l : root.tlogs) {
+        log_key k;
+        k.log_id = l.log_id_hex();
+        k.public_key_der = bytes(l.public_key.der.begin(), l.public_key.der.end());
+        const auto& v = l.public_key.valid_for;
+        k.valid_from = static_cast<std::int64_t>(v.start.seconds) + (v.start.nanos > 0 ? 1 : 0);
+        if (v.end) k.valid_until = static_cast<std::int64_t>(v.end->seconds);
+        out.push_back(std::move(k));
+    }
+    return out;
+}
+
+/// What a signature layer offers for comparison with its log entry.
+struct signed_layer {
+    std::string_view signature_b64;  ///< the `dev.cosignproject.cosign/signature` annotation
+    byte_view payload;               ///< the signed payload bytes
+    std::string_view public_key_pem; ///< the verifier's public key PEM, or the layer's certificate PEM
+};
+
+/// Now, in Unix seconds (the default clock of the checks below).
+inline std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+/// The bytes Rekor signed for a bundle: the RFC 8785 form of
+/// {"body","integratedTime","logID","logIndex"}.
+inline std::string set_payload(const rekor_bundle& b) {
+    json::jcs_writer w;
+    w.begin_object();
+    w.key("body").string(b.body);
+    w.key("integratedTime").integer(b.integrated_time);
+    w.key("logID").string(b.log_id);
+    w.key("logIndex").integer(b.log_index);
+    w.end_object();
+    return std::move(w).str();
+}
+
+/// The trusted key that signed for logID at time t, or an error naming why there is none.
+inline result<const log_key*> find_log_key(const log_keys& keys, std::string_view log_id, std::int64_t t) {
+    const log_key* id_match = nullptr;
+    for (const auto& k : keys) {
+        if (k.log_id != log_id) continue;
+        if (k.valid_at(t)) return &k;
+        id_match = &k;
+    }
+    if (id_match)
+        return fail(errc::verification_failed, "the trusted Rekor key with log ID " + std::string(log_id) +
+                                                   " was not valid at integratedTime " + std::to_string(t));
+    return fail(errc::verification_failed,
+                "no trusted Rekor key has log ID " + std::string(log_id) +
+                    " (set the Rekor key: SIGSTORE_REKOR_PUBLIC_KEY or a trusted root)");
+}
+
+/// Verifies the SET of a bundle with the trusted key for its log ID, valid at its integratedTime.
+template <class Crypto>
+result<void> verify_set(const rekor_bundle& b, const log_keys& keys) {
+    COSIGN_TRY(const log_key* key, find_log_key(keys, b.log_id, b.integrated_time));
+    auto pub = Crypto::parse_public_key(byte_view(key->public_key_der).as_chars());
+    if (!pub) return std::move(pub).error().context("the trusted Rekor key with log ID " + b.log_id);
+    auto sig = base64::decode(b.signed_entry_timestamp);
+    if (!sig) return fail(errc::verification_failed, "the signed entry timestamp is not base64");
+    const std::string signed_bytes = set_payload(b);
+    auto ok = Crypto::verify(*pub, byte_view(signed_bytes), *sig);
+    if (!ok) {
+        if (ok.error().code() != errc::verification_failed) return std::move(ok).error().context("checking the SET");
+        return fail(errc::verification_failed, "the signed entry timestamp (SET) of Rekor entry " +
+                                                   std::to_string(b.log_index) +
+                                                   " does not verify with the trusted Rekor key for log ID " + b.log_id);
+    }
+    return {};
+}
+
+/// integratedTime must not be after now (Unix seconds).
+inline result<void> check_integrated_time(const rekor_bundle& b, std::int64_t now) {
+    if (b.integrated_time > now)
+        return fail(errc::verification_failed, "the Rekor entry's integratedTime " + std::to_string(b.integrated_time) +
+                                                   " is in the future (now " + std::to_string(now) + ")");
+    return {};
+}
+
+namespace detail {
+inline result<bytes> single_pem_der(std::string_view text, const char* what) {
+    auto blocks = pem::decode_all(text);
+    if (!blocks || blocks->empty())
+        return fail(errc::verification_failed, std::string(what) + " is not PEM");
+    if (blocks->size() != 1) return fail(errc::verification_failed, std::string(what) + " holds more than one PEM block");
+    return std::move(blocks->front().der);
+}
+}  // namespace detail
+
+/// Checks that a log entry body records this layer's signature (cosign's compareSigs,
+/// comparePublicKey and bundleHash): the same base64 signature, the same key or certificate
+/// (compared as DER) and sha256 of the same payload.
+inline result<void> check_body(std::string_view body_b64, const signed_layer& layer) {
+    COSIGN_TRY(entry_body body, parse_entry_body(body_b64));
+    // cosign compares the body's signature, decoded and re-encoded, with the layer's text.
+    auto sig = base64::decode(body.signature);
+    if (!sig) return fail(errc::verification_failed, "the Rekor entry's signature is not base64");
+    if (base64::encode(*sig) != layer.signature_b64)
+        return fail(errc::verification_failed, "the signature in the Rekor entry does not match the layer's signature");
+    COSIGN_TRY(bytes logged_key, detail::single_pem_der(body.public_key, "the Rekor entry's public key"));
+    COSIGN_TRY(bytes our_key, detail::single_pem_der(layer.public_key_pem, "the verifier's public key"));
+    if (logged_key != our_key)
+        return fail(errc::verification_failed,
+                    "the Rekor entry was made with another public key or certificate than the one verifying");
+    if (body.hash_algorithm != "sha256")
+        return fail(errc::verification_failed, "the Rekor entry hashes the payload with \"" + body.hash_algorithm +
+                                                   "\", not sha256");
+    std::string want = sha256(layer.payload).hex();
+    if (body.hash_value != want)
+        return fail(errc::verification_failed, "the Rekor entry logs payload hash " + body.hash_value +
+                                                   ", the layer's payload hashes to " + want);
+    return {};
+}
+
+/// Everything cosign checks offline for a layer with a bundle annotation, in its order: the
+/// body against the layer, the SET with the trusted key for its log ID and time, and
+/// integratedTime not after now.
+template <class Crypto>
+result<void> verify_bundle(const rekor_bundle& b, const signed_layer& layer, const log_keys& keys, std::int64_t now) {
+    COSIGN_TRY_VOID(check_body(b.body, layer));
+    COSIGN_TRY_VOID(verify_set<Crypto>(b, keys));
+    COSIGN_TRY_VOID(check_integrated_time(b, now));
+    return {};
+}
+
+/// The offline check of one layer (cosign's VerifyBundle, as `verify --offline` runs it): the
+/// layer's `dev.sigstore.cosign/bundle` annotation value (empty when the layer has none), parsed
+/// and verified. Returns the bundle, whose integrated_time dates the signature.
+template <class Crypto>
+result<rekor_bundle> verify_layer_offline(std::string_view bundle_annotation, const signed_layer& layer,
+                                          const log_keys& keys, std::int64_t now) {
+    if (bundle_annotation.empty())
+        return fail(errc::verification_failed,
+                    "the signature has no transparency-log bundle and offline verification cannot look it up");
+    COSIGN_TRY(rekor_bundle b, parse_annotation(bundle_annotation));
+    COSIGN_TRY_VOID(verify_bundle<Crypto>(b, layer, keys, now));
+    return b;
+}
+
+}  // namespace tlog
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/tlog/log_step.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// The transparency-log steps the hosts compose: rekor_upload_step (the signer runs it once per
+/// signature, before anything is written to the registry) and rekor_lookup (the verifier's
+/// online search when a layer has no bundle). no_transparency_log is the step of builds that
+/// name none: it compiles to nothing and logs nothing.
+///
+///     tlog::rekor_upload_step<crypto::mbedtls, transport::httplib_transport> step(client, keys);
+///     COSIGN_TRY(tlog::log_record rec, step.log(sig_b64, payload, public_key_pem));
+///     annotations[tlog::bundle_annotation_key] = rec.annotation;
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace tlog {
+
+/// What logging one signature gives the signer: the entry and the annotation value to store.
+struct log_record {
+    log_entry entry;
+    rekor_bundle bundle;
+    std::string annotation;  ///< the `dev.sigstore.cosign/bundle` value, as cosign writes it
+};
+
+/// The step of a build without a transparency log: log() returns no record.
+struct no_transparency_log {
+    static constexpr bool enabled = false;
+    result<std::optional<log_record>> log(std::string_view, byte_view, std::string_view) { return std::nullopt; }
+};
+
+/// Uploads a hashedrekord entry for each signature and turns Rekor's answer into cosign's
+/// bundle annotation. The answer is checked before it is used: its body must record this
+/// signature, key and payload hash, and, when trusted keys are given, its SET must verify
+/// with the key for its log ID (so a wrong or lying --rekor-url fails the sign).
+template <class Crypto, class Transport>
+class rekor_upload_step {
+public:
+    static constexpr bool enabled = true;
+
+    explicit rekor_upload_step(basic_rekor_client<Transport> client, log_keys trusted = {})
+        : client_(std::move(client)), trusted_(std::move(trusted)) {}
+
+    basic_rekor_client<Transport>& client() noexcept { return client_; }
+
+    /// Logs one signature: `signature_b64` as stored in the layer, the signed payload, and the
+    /// PEM of the public key or (keyless, --certificate) the certificate.
+    result<std::optional<log_record>> log(std::string_view signature_b64, byte_view payload,
+                                          std::string_view public_key_pem) {
+        std::string proposed = hashedrekord_entry(sha256(payload).hex(), signature_b64, public_key_pem);
+        COSIGN_TRY(log_entry e, client_.upload(proposed));
+        log_record rec;
+        rec.bundle = rekor_bundle::from_entry(e);
+        signed_layer layer{signature_b64, payload, public_key_pem};
+        auto body_ok = check_body(rec.bundle.body, layer);
+        if (!body_ok) return std::move(body_ok).error().context("Rekor at " + client_.url() + " logged another entry");
+        if (!trusted_.empty()) {
+            auto set_ok = verify_set<Crypto>(rec.bundle, trusted_);
+            if (!set_ok) return std::move(set_ok).error().context("Rekor at " + client_.url());
+        }
+        rec.annotation = to_annotation(rec.bundle);
+        rec.entry = std::move(e);
+        return std::optional<log_record>(std::move(rec));
+    }
+
+private:
+    basic_rekor_client<Transport> client_;
+    log_keys trusted_;
+};
+
+/// The verifier's online check of a layer without a bundle (cosign's tlogValidateEntry):
+/// search Rekor for the layer's hashedrekord entry, keep the entries whose inclusion proof,
+/// SET (with the trusted keys), body and time check out, and return the earliest.
+template <class Crypto, class Transport>
+result<log_entry> find_verified_entry(basic_rekor_client<Transport>& client, const signed_layer& layer,
+                                      const log_keys& trusted, std::int64_t now) {
+    std::string proposed = hashedrekord_entry(sha256(layer.payload).hex(), layer.signature_b64, layer.public_key_pem);
+    COSIGN_TRY(std::vector<log_entry> entries, client.retrieve(proposed));
+    if (entries.empty())
+        return fail(errc::verification_failed, "signature not found in the transparency log at " + client.url());
+    std::optional<log_entry> best;
+    std::string why;
+    for (auto& e : entries) {
+        rekor_bundle b = rekor_bundle::from_entry(e);
+        auto ok = verify_inclusion(e);
+        if (ok) ok = verify_bundle<Crypto>(b, layer, trusted, now);
+        if (!ok) {
+            why += (why.empty() ? "" : "; ") + ok.error().message();
+            continue;
+        }
+        if (!best || e.integrated_time < best->integrated_time) best = std::move(e);
+    }
+    if (!best) return fail(errc::verification_failed, "no valid entry in the transparency log at " + client.url() + ": " + why);
+    return std::move(*best);
+}
+
+/// The verifier's transparency-log check of one layer, as cosign's verifyInternal does it:
+/// with a bundle annotation, offline (verify_layer_offline); without one, the entry is looked
+/// up in Rekor (find_verified_entry). Returns the bundle of the entry that vouches for the
+/// layer; its integrated_time dates the signature.
+template <class Crypto, class Transport>
+result<rekor_bundle> verify_layer(std::string_view bundle_annotation, const signed_layer& layer,
+                                  const log_keys& keys, std::int64_t now, basic_rekor_client<Transport>& rekor) {
+    if (!bundle_annotation.empty()) return verify_layer_offline<Crypto>(bundle_annotation, layer, keys, now);
+    COSIGN_TRY(log_entry e, find_verified_entry<Crypto>(rekor, layer, keys, now));
+    return rekor_bundle::from_entry(e);
+}
+
+}  // namespace tlog
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/transport/options.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// transport::options, shared by every transport policy, and where trusted CA certificates are found.
+///
+///     cosign::transport::options o;
+///     o.ca_file = "registry-ca.pem";
+///     o.stall_timeout = std::chrono::seconds(10);
+///     cosign::transport::httplib_transport t(o);     // or mbedtls_transport t(o);
+///
+/// How long a request may take is bounded twice: by the stall timeout (no byte sent or received
+/// for that long fails the request on its own) and by the request's deadline (request::deadline,
+/// the end of the whole operation), whichever comes first.
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <dirent.h>
+#endif
+
+
+namespace cosign {
+inline namespace v0 {
+namespace transport {
+
+namespace detail {
+/// A duration from the environment, as a Go duration ("30s", "500ms", "2m") or a bare number of
+/// seconds; `fallback` when the variable is unset, malformed or not positive.
+inline std::chrono::milliseconds env_duration(const char* name, std::chrono::milliseconds fallback) {
+    const char* e = std::getenv(name);
+    if (!e || !*e) return fallback;
+    std::string v(e);
+    if (v.size() <= 9 && v.find_first_not_of("0123456789") == std::string::npos) v += "s";
+    auto d = parse_go_duration(v);
+    if (!d || d->count() <= 0) return fallback;
+    auto ms = std::chrono::ceil<std::chrono::milliseconds>(*d);
+    return ms;
+}
+}  // namespace detail
+
+/// What every transport policy is configured with. A transport ignores what it has no use for
+/// (mbedtls_transport opens one connection per exchange: keep_alive does not apply).
+struct options {
+    /// Verify server certificates and host names.
+    bool tls_verify = true;
+    /// PEM bundle of trusted CAs; "" means $SSL_CERT_FILE, else the system bundle.
+    std::string ca_file;
+    /// Directory of CA certificates; "" means $SSL_CERT_DIR, else none.
+    std::string ca_dir;
+    /// The longest wait for a TCP connection. Default 10 s, or $COSIGN_CPP_HTTP_TIMEOUT.
+    std::chrono::milliseconds connect_timeout{
+        detail::env_duration("COSIGN_CPP_HTTP_TIMEOUT", std::chrono::seconds(10))};
+    /// A connection on which no byte moves, either way, for this long fails the request (a stalled
+    /// registry). Default 30 s, or $COSIGN_CPP_HTTP_TIMEOUT ("30s", "500ms", "2m").
+    std::chrono::milliseconds stall_timeout{
+        detail::env_duration("COSIGN_CPP_HTTP_TIMEOUT", std::chrono::seconds(30))};
+    /// User-Agent of requests that do not set one.
+    std::string user_agent = std::string("cosign-cpp/") + COSIGN_VERSION_STRING;
+    /// Keep connections open between requests.
+    bool keep_alive = true;
+    /// Redirects followed per request at most.
+    unsigned max_redirects = 10;
+    /// Extra attempts of an idempotent request after 408, 429, 5xx or a lost connection.
+    unsigned max_retries = 3;
+    /// The first wait before a retry; doubled per attempt; Retry-After (seconds) replaces it.
+    std::chrono::milliseconds initial_backoff{std::chrono::milliseconds(250)};
+    /// One wait at most.
+    std::chrono::milliseconds max_backoff{std::chrono::seconds(8)};
+    /// All waits of one request together at most (the request's deadline bounds them too).
+    std::chrono::milliseconds max_retry_time{std::chrono::seconds(20)};
+};
+
+namespace detail {
+
+/// True when path names a file that can be opened for reading.
+inline bool readable_file(const std::string& path) {
+    if (path.empty()) return false;
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return false;
+    std::fclose(f);
+    return true;
+}
+
+/// True when dir holds OpenSSL hash links (`1234abcd.0`), as Debian's /etc/ssl/certs does.
+inline bool has_hashed_certs(const char* dir) {
+#if defined(__unix__) || defined(__APPLE__)
+    DIR* d = opendir(dir);
+    if (!d) return false;
+    bool found = false;
+    while (!found) {
+        const dirent* e = readdir(d);
+        if (!e) break;
+        const char* n = e->d_name;
+        if (std::strlen(n) != 10 || n[8] != '.' || n[9] != '0') continue;
+        found = true;
+        for (int i = 0; i < 8; ++i)
+            if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f'))) found = false;
+    }
+    closedir(d);
+    return found;
+#else
+    (void)dir;
+    return false;
+#endif
+}
+
+/// Where trusted CA certificates are: a PEM bundle, a directory, or both; both empty means
+/// "the TLS library's defaults".
+struct ca_locations {
+    std::string file;
+    std::string dir;
+};
+
+/// The system's CA bundles, most common first (Debian/Ubuntu, Fedora/RHEL, Alpine/macOS).
+inline constexpr const char* system_ca_bundles[] = {"/etc/ssl/certs/ca-certificates.crt",
+                                                    "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"};
+
+/// The one CA discovery of every transport: options, then $SSL_CERT_FILE / $SSL_CERT_DIR, then
+/// the system. `lazy_dir` says the TLS library looks a hashed directory up per issuer (OpenSSL):
+/// then /etc/ssl/certs is preferred to the bundle, whose parsing costs ~20 ms on every run.
+/// mbedTLS parses a directory whole, so it gets the bundle.
+inline ca_locations find_ca_locations(const options& o, bool lazy_dir) {
+    ca_locations out{o.ca_file, o.ca_dir};
+    if (out.file.empty())
+        if (const char* e = std::getenv("SSL_CERT_FILE"); e && *e) out.file = e;
+    if (out.dir.empty())
+        if (const char* e = std::getenv("SSL_CERT_DIR"); e && *e) out.dir = e;
+    if (!out.file.empty() || !out.dir.empty()) return out;
+    if (lazy_dir && has_hashed_certs("/etc/ssl/certs")) {
+        out.dir = "/etc/ssl/certs";
+        return out;
+    }
+    for (const char* p : system_ca_bundles)
+        if (readable_file(p)) {
+            out.file = p;
+            break;
+        }
     return out;
 }
 
 }  // namespace detail
+}  // namespace transport
 }  // namespace v0
 }  // namespace cosign
-// ---- cosign/crypto/secretbox.hpp ----
+// ---- cosign/transport/io.hpp ----
 // SPDX-License-Identifier: Apache-2.0
-/// NaCl secretbox (XSalsa20-Poly1305) in Go's layout, tag || ciphertext, on a Poly1305 supplied
-/// by the crypto backend.
+/// What every exchange of every transport shares: its time limits (stall timeout and deadline), its
+/// error texts and its retries.
 
-#include <cstddef>
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace transport {
+namespace detail {
+
+/// "cannot reach https://host:443: <why>" (errc::network).
+inline error unreachable(const url& u, const std::string& why, int code = 0) {
+    return fail(errc::network, "cannot reach " + u.origin() + ": " + why, code);
+}
+
+/// "response body larger than N bytes" (errc::limit_exceeded).
+inline error body_too_large(std::size_t max) {
+    return fail(errc::limit_exceeded, "response body larger than " + std::to_string(max) + " bytes");
+}
+
+/// The time limits of one exchange: each wait for the network lasts at most the stall timeout
+/// and never past the deadline.
+class exchange_clock {
+public:
+    using clock = std::chrono::steady_clock;
+
+    exchange_clock(const url& u, const cosign::deadline& d, std::chrono::milliseconds stall)
+        : origin_(u.origin()), deadline_(d), stall_(stall) {}
+
+    /// True when the operation's deadline has come.
+    bool expired() const { return deadline_.passed(); }
+    /// How long the next wait for one byte (or a connection, when `limit` is the connect timeout)
+    /// may last: min(limit, time left), at least 1 ms; 0 when the deadline has passed.
+    std::chrono::milliseconds wait(std::chrono::milliseconds limit) const {
+        if (limit.count() <= 0) limit = std::chrono::milliseconds(1);
+        auto w = deadline_.clamp(limit);
+        return deadline_.passed() ? std::chrono::milliseconds(0)
+                                  : (w.count() < 1 ? std::chrono::milliseconds(1) : w);
+    }
+    /// The next wait for one byte.
+    std::chrono::milliseconds wait() const { return wait(stall_); }
+    std::chrono::milliseconds stall_timeout() const noexcept { return stall_; }
+
+    /// "http://host:port: the operation timed out after 2s (-t/--timeout)" (errc::network).
+    error timed_out(int code = 0) const {
+        return fail(errc::network, origin_ + ": " + deadline_.expired_message(), code);
+    }
+    /// "http://host:port: no data for 30s while reading the response: the connection stalled".
+    error stalled(std::string_view doing, int code = 0) const {
+        return fail(errc::network,
+                    origin_ + ": no data for " + format_go_duration(stall_) + " while " + std::string(doing) +
+                        ": the connection stalled",
+                    code);
+    }
+    /// The error for a wait that ended without a byte: the deadline's when it has passed, else a stall.
+    error waited_in_vain(std::string_view doing, int code = 0) const {
+        return expired() ? timed_out(code) : stalled(doing, code);
+    }
+
+private:
+    std::string origin_;
+    cosign::deadline deadline_;
+    std::chrono::milliseconds stall_;
+};
+
+inline bool idempotent_method(const std::string& m) {
+    return m == "GET" || m == "HEAD" || m == "PUT" || m == "DELETE" || m == "OPTIONS";
+}
+inline bool retry_status(int s) {
+    return s == 408 || s == 429 || s == 500 || s == 502 || s == 503 || s == 504;
+}
+
+/// Sends req with `once(req, retryable_failure)` (one attempt, no redirects) and retries an
+/// idempotent request (GET, HEAD, PUT, DELETE) on 408, 429, 5xx and on failures `once` marks
+/// retryable: exponential backoff from o.initial_backoff, Retry-After (seconds) honoured, each
+/// wait at most o.max_backoff, all waits at most o.max_retry_time, never a wait past
+/// req.deadline (the last answer or error is returned instead). POST and PATCH are never retried.
+template <class Once>
+result<response> send_with_retries(const request& req, const options& o, Once&& once) {
+    auto start = std::chrono::steady_clock::now();
+    bool may_retry = idempotent_method(req.method);
+    for (unsigned attempt = 0;; ++attempt) {
+        bool retryable_failure = false;
+        result<response> r = once(req, retryable_failure);
+        bool retry =
+            may_retry && attempt < o.max_retries && (r ? retry_status(r->status) : retryable_failure);
+        if (!retry) return r;
+        auto wait = o.initial_backoff * (1u << (attempt < 16 ? attempt : 16));
+        if (r) {
+            std::string ra = r->header("Retry-After");
+            if (!ra.empty() && ra.size() < 7 && ra.find_first_not_of("0123456789") == std::string::npos)
+                wait = std::chrono::seconds(std::atoi(ra.c_str()));
+        }
+        if (wait > o.max_backoff) wait = o.max_backoff;
+        auto spent =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+        if (spent + wait > o.max_retry_time) return r;
+        if (req.deadline.clamp(wait) < wait) return r;  // no sleep past the deadline
+        std::this_thread::sleep_for(wait);
+    }
+}
+
+/// What send() is in every shipped transport: redirects followed (transport::follow_redirects),
+/// each hop sent with retries (send_with_retries) by `once(req, retryable_failure)`.
+template <class Once>
+result<response> send_with_policies(const request& req, const options& o, Once&& once) {
+    return follow_redirects(
+        req, [&](const request& hop) { return send_with_retries(hop, o, once); }, o.max_redirects);
+}
+
+}  // namespace detail
+}  // namespace transport
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/trust/canonical_json.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// OLPC canonical JSON, the form TUF signatures cover (securesystemslib's encode_canonical,
+/// go-securesystemslib's cjson, tuf-js's canonical-json): no whitespace, object keys sorted by
+/// their bytes, strings escaping only `"` and `\`, integers only.
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace trust {
+
+namespace detail {
+inline void append_canonical_string(std::string& out, std::string_view s) {
+    out += '"';
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    out += '"';
+}
+
+inline result<void> append_canonical(std::string& out, const json::value& v, unsigned depth) {
+    if (depth > COSIGN_MAX_JSON_DEPTH) return fail(errc::limit_exceeded, "canonical JSON: nesting too deep");
+    switch (v.GetType()) {
+        case rapidjson::kNullType: out += "null"; return {};
+        case rapidjson::kFalseType: out += "false"; return {};
+        case rapidjson::kTrueType: out += "true"; return {};
+        case rapidjson::kStringType: append_canonical_string(out, {v.GetString(), v.GetStringLength()}); return {};
+        case rapidjson::kNumberType:
+            if (v.IsInt64()) out += std::to_string(v.GetInt64());
+            else if (v.IsUint64()) out += std::to_string(v.GetUint64());
+            else return fail(errc::invalid_json, "canonical JSON: a number that is not an integer cannot be canonicalised");
+            return {};
+        case rapidjson::kArrayType: {
+            out += '[';
+            bool first = true;
+            for (const auto& e : v.GetArray()) {
+                if (!first) out += ',';
+                first = false;
+                COSIGN_TRY_VOID(append_canonical(out, e, depth + 1));
+            }
+            out += ']';
+            return {};
+        }
+        case rapidjson::kObjectType: {
+            std::vector<const json::value::ConstMemberIterator::value_type*> members;
+            for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) members.push_back(&*it);
+            std::sort(members.begin(), members.end(), [](const auto* a, const auto* b) {
+                return json::key_of(a->name) < json::key_of(b->name);  // byte order = code point order in UTF-8
+            });
+            out += '{';
+            bool first = true;
+            for (const auto* m : members) {
+                if (!first) out += ',';
+                first = false;
+                append_canonical_string(out, json::key_of(m->name));
+                out += ':';
+                COSIGN_TRY_VOID(append_canonical(out, m->value, depth + 1));
+            }
+            out += '}';
+            return {};
+        }
+    }
+    return fail(errc::invalid_json, "canonical JSON: unknown value type");
+}
+}  // namespace detail
+
+/// The OLPC canonical JSON bytes of a parsed value (what a TUF signature covers when `v` is the
+/// metadata's `signed` object). Fails on non-integer numbers, which the form cannot express.
+inline result<std::string> canonical_json(const json::value& v) {
+    std::string out;
+    COSIGN_TRY_VOID(detail::append_canonical(out, v, 0));
+    return out;
+}
+
+}  // namespace trust
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/trust/public_good_root.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// The public-good Sigstore TUF root (version 14, as cosign 3.1 embeds it), compiled in as the
+/// root a TUF client trusts on first use when no `--root` is given. Include it only where that
+/// default is wanted: a build that never names this header carries none of it.
+
+#include <string>
+#include <string_view>
+
+namespace cosign {
+inline namespace v0 {
+namespace trust {
+
+/// root.json of https://tuf-repo-cdn.sigstore.dev, version 14 (its keys also sign version 12,
+/// which sigstore/sigstore embeds). It may have expired: the client fetches the newer versions it
+/// signs, and only the newest must be current.
+inline constexpr std::string_view public_good_root_json = R"tufroot({
+ "signatures": [
+  {
+   "keyid": "e71a54d543835ba86adad9460379c7641fb8726d164ea766801a1c522aba7ea2",
+   "sig": "3046022100e04c9706299be5d8c2b14fb50bcd5b9c241f10597153dfe22f943efe896b5150022100cfd7b9f06a5900784e312d02b8e336edbb3b2fab61ac14550b3112b4f9e33df4"
+  },
+  {
+   "keyid": "22f4caec6d8e6f9555af66b3d4c3cb06a3bb23fdc7e39c916c61f462e6f52b06",
+   "sig": ""
+  },
+  {
+   "keyid": "61643838125b440b40db6942f5cb5a31c0dc04368316eb2aaa58b95904a58222",
+   "sig": "3045022100cc308ae7d390fa782ee3376ddfaa929835016e86dad81f69e2de7ec1e174432e02205fb19906a31cce146c29624443c0d0c2f33ee80dac39d72114f939607cc22937"
+  },
+  {
+   "keyid": "a687e5bf4fab82b0ee58d46e05c9535145a2c9afb458f43d42b45ca0fdce2a70",
+   "sig": "304502203f8aff7a30e05a8c3d904b671ab1a6e4e8a6f508b7cfa0c780e72976bee7a227022100f64c9b765526f34d9ea16339cf238893e1c3368b4f0910a61a1af27dda01ebb9"
+  },
+  {
+   "keyid": "183e64f37670dc13ca0d28995a3053f3740954ddce44321a41e46534cf44e632",
+   "sig": "304502202363ca249aefa6d5f61c408a32cdd079b034a7888ddf2136dc4515ed4a728418022100b04eca42bc510ccbbf5d30783aaa936b1f137ca7a017ee9d90d3710432da0427"
+  }
+ ],
+ "signed": {
+  "_type": "root",
+  "consistent_snapshot": true,
+  "expires": "2026-06-22T13:27:01Z",
+  "keys": {
+   "0c87432c3bf09fd99189fdc32fa5eaedf4e4a5fac7bab73fa04a2e0fc64af6f5": {
+    "keyid_hash_algorithms": [
+     "sha256",
+     "sha512"
+    ],
+    "keytype": "ecdsa",
+    "keyval": {
+     "public": "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEWRiGr5+j+3J5SsH+Ztr5nE2H2wO7\nBV+nO3s93gLca18qTOzHY1oWyAGDykMSsGTUBSt9D+An0KfKsD2mfSM42Q==\n-----END PUBLIC KEY-----\n"
+    },
+    "scheme": "ecdsa-sha2-nistp256",
+    "x-tuf-on-ci-online-uri": "gcpkms:projects/sigstore-root-signing/locations/global/keyRings/root/cryptoKeys/timestamp/cryptoKeyVersions/1"
+   },
+   "183e64f37670dc13ca0d28995a3053f3740954ddce44321a41e46534cf44e632": {
+    "keytype": "ecdsa",
+    "keyval": {
+     "public": "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEMxpPOJCIZ5otG4106fGJseEQi3V9\npkMYQ4uyV9Tj1M7WHXIyLG+jkfvuG0glQ1JZbRZZBV3gAR4sojdGHISeow==\n-----END PUBLIC KEY-----\n"
+    },
+    "scheme": "ecdsa-sha2-nistp256",
+    "x-tuf-on-ci-keyowner": "@lance"
+   },
+   "22f4caec6d8e6f9555af66b3d4c3cb06a3bb23fdc7e39c916c61f462e6f52b06": {
+    "keyid_hash_algorithms": [
+     "sha256",
+     "sha512"
+    ],
+    "keytype": "ecdsa",
+    "keyval": {
+     "public": "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEzBzVOmHCPojMVLSI364WiiV8NPrD\n6IgRxVliskz/v+y3JER5mcVGcONliDcWMC5J2lfHmjPNPhb4H7xm8LzfSA==\n-----END PUBLIC KEY-----\n"
+    },
+    "scheme": "ecdsa-sha2-nistp256",
+    "x-tuf-on-ci-keyowner": "@santiagotorres"
+   },
+   "61643838125b440b40db6942f5cb5a31c0dc04368316eb2aaa58b95904a58222": {
+    "keyid_hash_algorithms": [
+     "sha256",
+     "sha512"
+    ],
+    "keytype": "ecdsa",
+    "keyval": {
+     "public": "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEinikSsAQmYkNeH5eYq/CnIzLaacO\nxlSaawQDOwqKy/tCqxq5xxPSJc21K4WIhs9GyOkKfzueY3GILzcMJZ4cWw==\n-----END PUBLIC KEY-----\n"
+    },
+    "scheme": "ecdsa-sha2-nistp256",
+    "x-tuf-on-ci-keyowner": "@bobcallaway"
+   },
+   "a687e5bf4fab82b0ee58d46e05c9535145a2c9afb458f43d42b45ca0fdce2a70": {
+    "keyid_hash_algorithms": [
+     "sha256",
+     "sha512"
+    ],
+    "keytype": "ecdsa",
+    "keyval": {
+     "public": "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE0ghrh92Lw1Yr3idGV5WqCtMDB8Cx\n+D8hdC4w2ZLNIplVRoVGLskYa3gheMyOjiJ8kPi15aQ2//7P+oj7UvJPGw==\n-----END PUBLIC KEY-----\n"
+    },
+    "scheme": "ecdsa-sha2-nistp256",
+    "x-tuf-on-ci-keyowner": "@joshuagl"
+   },
+   "e71a54d543835ba86adad9460379c7641fb8726d164ea766801a1c522aba7ea2": {
+    "keyid_hash_algorithms": [
+     "sha256",
+     "sha512"
+    ],
+    "keytype": "ecdsa",
+    "keyval": {
+     "public": "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEXsz3SZXFb8jMV42j6pJlyjbjR8K\nN3Bwocexq6LMIb5qsWKOQvLN16NUefLc4HswOoumRsVVaajSpQS6fobkRw==\n-----END PUBLIC KEY-----\n"
+    },
+    "scheme": "ecdsa-sha2-nistp256",
+    "x-tuf-on-ci-keyowner": "@mnm678"
+   }
+  },
+  "roles": {
+   "root": {
+    "keyids": [
+     "e71a54d543835ba86adad9460379c7641fb8726d164ea766801a1c522aba7ea2",
+     "22f4caec6d8e6f9555af66b3d4c3cb06a3bb23fdc7e39c916c61f462e6f52b06",
+     "61643838125b440b40db6942f5cb5a31c0dc04368316eb2aaa58b95904a58222",
+     "a687e5bf4fab82b0ee58d46e05c9535145a2c9afb458f43d42b45ca0fdce2a70",
+     "183e64f37670dc13ca0d28995a3053f3740954ddce44321a41e46534cf44e632"
+    ],
+    "threshold": 3
+   },
+   "snapshot": {
+    "keyids": [
+     "0c87432c3bf09fd99189fdc32fa5eaedf4e4a5fac7bab73fa04a2e0fc64af6f5"
+    ],
+    "threshold": 1,
+    "x-tuf-on-ci-expiry-period": 3650,
+    "x-tuf-on-ci-signing-period": 365
+   },
+   "targets": {
+    "keyids": [
+     "e71a54d543835ba86adad9460379c7641fb8726d164ea766801a1c522aba7ea2",
+     "22f4caec6d8e6f9555af66b3d4c3cb06a3bb23fdc7e39c916c61f462e6f52b06",
+     "61643838125b440b40db6942f5cb5a31c0dc04368316eb2aaa58b95904a58222",
+     "a687e5bf4fab82b0ee58d46e05c9535145a2c9afb458f43d42b45ca0fdce2a70",
+     "183e64f37670dc13ca0d28995a3053f3740954ddce44321a41e46534cf44e632"
+    ],
+    "threshold": 3
+   },
+   "timestamp": {
+    "keyids": [
+     "0c87432c3bf09fd99189fdc32fa5eaedf4e4a5fac7bab73fa04a2e0fc64af6f5"
+    ],
+    "threshold": 1,
+    "x-tuf-on-ci-expiry-period": 7,
+    "x-tuf-on-ci-signing-period": 6
+   }
+  },
+  "spec_version": "1.0",
+  "version": 14,
+  "x-tuf-on-ci-expiry-period": 197,
+  "x-tuf-on-ci-signing-period": 46
+ }
+})tufroot";
+
+/// The compiled-in public-good TUF root, as options::initial_root takes it.
+inline std::string public_good_root() { return std::string(public_good_root_json); }
+
+}  // namespace trust
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/trust/time.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Instants as trust material states them: RFC 3339 text (trusted_root.json `validFor`, TUF
+/// `expires`) parsed into Unix seconds plus nanoseconds, with no clock and no backend.
+
 #include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace trust {
+
+/// An instant: seconds since the Unix epoch (UTC) and a fraction in nanoseconds [0, 1e9).
+struct instant {
+    std::int64_t seconds = 0;
+    std::int32_t nanos = 0;
+
+    /// The instant at a whole Unix second (Rekor's integratedTime, a certificate's NotBefore).
+    static constexpr instant from_unix(std::int64_t s) noexcept { return instant{s, 0}; }
+
+    friend constexpr bool operator<(const instant& a, const instant& b) noexcept {
+        return a.seconds < b.seconds || (a.seconds == b.seconds && a.nanos < b.nanos);
+    }
+    friend constexpr bool operator>(const instant& a, const instant& b) noexcept { return b < a; }
+    friend constexpr bool operator<=(const instant& a, const instant& b) noexcept { return !(b < a); }
+    friend constexpr bool operator>=(const instant& a, const instant& b) noexcept { return !(a < b); }
+    friend constexpr bool operator==(const instant& a, const instant& b) noexcept {
+        return a.seconds == b.seconds && a.nanos == b.nanos;
+    }
+    friend constexpr bool operator!=(const instant& a, const instant& b) noexcept { return !(a == b); }
+};
+
+namespace detail {
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+    y -= m <= 2;
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const auto yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+constexpr bool is_leap(std::int64_t y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+constexpr unsigned days_in_month(std::int64_t y, unsigned m) noexcept {
+    constexpr unsigned d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : d[m - 1];
+}
+
+// Civil date and time of a Unix second, for formatting.
+inline void civil_from_unix(std::int64_t t, std::int64_t& y, unsigned& mo, unsigned& d, unsigned& h, unsigned& mi,
+                            unsigned& s) noexcept {
+    std::int64_t days = t / 86400;
+    std::int64_t rem = t % 86400;
+    if (rem < 0) {
+        rem += 86400;
+        --days;
+    }
+    h = static_cast<unsigned>(rem / 3600);
+    mi = static_cast<unsigned>(rem % 3600 / 60);
+    s = static_cast<unsigned>(rem % 60);
+    days += 719468;
+    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    const auto doe = static_cast<unsigned>(days - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    mo = mp < 10 ? mp + 3 : mp - 9;
+    y = static_cast<std::int64_t>(yoe) + era * 400 + (mo <= 2);
+}
+}  // namespace detail
+
+/// Parses RFC 3339 date-time text: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)`, as Go's
+/// time.RFC3339 and protobuf's JSON Timestamp accept it (`T`/`t`, `Z`/`z`, up to 9 fraction digits).
+inline result<instant> parse_rfc3339(std::string_view s) {
+    auto bad = [&](const char* why) {
+        return fail(errc::invalid_argument, "invalid RFC 3339 time \"" + std::string(s.substr(0, 64)) + "\": " + why);
+    };
+    auto digits = [&](std::size_t pos, std::size_t n, unsigned& out) {
+        if (pos + n > s.size()) return false;
+        unsigned v = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            char c = s[pos + i];
+            if (c < '0' || c > '9') return false;
+            v = v * 10 + static_cast<unsigned>(c - '0');
+        }
+        out = v;
+        return true;
+    };
+    unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+    if (!digits(0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(5, 2, mo) || s[7] != '-' || !digits(8, 2, d) ||
+        (s[10] != 'T' && s[10] != 't') || !digits(11, 2, h) || s[13] != ':' || !digits(14, 2, mi) || s[16] != ':' ||
+        !digits(17, 2, se))
+        return bad("expected YYYY-MM-DDTHH:MM:SS");
+    if (mo < 1 || mo > 12 || d < 1 || d > detail::days_in_month(y, mo)) return bad("no such date");
+    if (h > 23 || mi > 59 || se > 59) return bad("no such time of day");
+    std::size_t pos = 19;
+    std::int32_t nanos = 0;
+    if (pos < s.size() && s[pos] == '.') {
+        ++pos;
+        std::size_t n = 0;
+        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+            if (n == 9) return bad("more than 9 fraction digits");
+            nanos = nanos * 10 + (s[pos] - '0');
+            ++n;
+            ++pos;
+        }
+        if (n == 0) return bad("empty fraction");
+        for (; n < 9; ++n) nanos *= 10;
+    }
+    std::int64_t offset = 0;
+    if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+        ++pos;
+    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+        unsigned oh = 0, om = 0;
+        if (!digits(pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(pos + 4, 2, om) ||
+            oh > 23 || om > 59)
+            return bad("bad zone offset");
+        offset = (s[pos] == '+' ? 1 : -1) * static_cast<std::int64_t>(oh * 3600 + om * 60);
+        pos += 6;
+    } else {
+        return bad("missing zone (Z or +HH:MM)");
+    }
+    if (pos != s.size()) return bad("trailing characters");
+    std::int64_t t = detail::days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+    return instant{t, nanos};
+}
+
+/// Formats an instant as RFC 3339 in UTC, with the fraction only when it is not zero
+/// (`2021-01-12T11:53:27Z`, `2022-12-31T23:59:59.999Z`): for messages.
+inline std::string format_rfc3339(const instant& t) {
+    std::int64_t y = 0;
+    unsigned mo = 0, d = 0, h = 0, mi = 0, s = 0;
+    detail::civil_from_unix(t.seconds, y, mo, d, h, mi, s);
+    char buf[48];
+    int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u", static_cast<long long>(y), mo, d, h,
+                          mi, s);
+    std::string out(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+    if (t.nanos != 0) {
+        std::snprintf(buf, sizeof buf, ".%09d", static_cast<int>(t.nanos));
+        std::string frac(buf);
+        while (frac.back() == '0') frac.pop_back();
+        out += frac;
+    }
+    out += 'Z';
+    return out;
+}
+
+}  // namespace trust
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/trust/trust_root.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// The trust root a verifier takes: transparency logs (Rekor) and CT logs with their keys,
+/// certificate authorities (Fulcio) and timestamp authorities with their chains, each with the
+/// window in which it is trusted. A plain value: no I/O, no crypto backend.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace trust {
+
+/// When a key or authority is trusted: from `start`, until `end` if any, both inclusive
+/// (as sigstore-go's ValidAtTime).
+struct validity_period {
+    instant start;
+    std::optional<instant> end;
+
+    /// True when t lies in [start, end] (no end: open-ended).
+    bool contains(const instant& t) const noexcept { return !(t < start) && !(end && *end < t); }
+    /// The same for a whole Unix second (Rekor's integratedTime).
+    bool contains(std::int64_t unix_seconds) const noexcept { return contains(instant::from_unix(unix_seconds)); }
+};
+
+/// A log's key as protobuf-specs' PublicKey: DER SubjectPublicKeyInfo and its algorithm name
+/// (`PKIX_ECDSA_P256_SHA_256`, `PKIX_ED25519`, ...; kept as written so that a verifier can
+/// refuse an algorithm it lacks by name).
+struct log_key {
+    bytes der;
+    std::string key_details;
+    validity_period valid_for;
+};
+
+/// A transparency log or a certificate-transparency log instance.
+struct transparency_log {
+    std::string base_url;
+    std::string hash_algorithm = "SHA2_256";  ///< the Merkle tree's hash, as protobuf-specs names it
+    log_key public_key;
+    bytes log_id;                             ///< usually sha256 of the key's DER SubjectPublicKeyInfo
+    std::optional<bytes> checkpoint_key_id;   ///< v0.2: the key id in signed checkpoints (Rekor v2)
+    std::string operator_name;                ///< v0.2: "operator", empty when absent
+
+    /// The log id as lower-case hex (Rekor's `logID`).
+    std::string log_id_hex() const { return hex::encode(log_id); }
+    /// True when the key is trusted at t.
+    bool valid_at(const instant& t) const noexcept { return public_key.valid_for.contains(t); }
+};
+
+/// A distinguished name as trusted_root.json spells it.
+struct distinguished_name {
+    std::string organization;
+    std::string common_name;
+};
+
+/// A certificate authority (Fulcio) or a timestamp authority.
+struct certificate_authority {
+    distinguished_name subject;
+    std::string uri;
+    std::vector<bytes> cert_chain;  ///< DER, as listed: leaf or intermediates first, root last
+    validity_period valid_for;
+    std::string operator_name;      ///< v0.2: "operator", empty when absent
+
+    bool valid_at(const instant& t) const noexcept { return valid_for.contains(t); }
+};
+
+/// Everything a verifier trusts. Parsed from trusted_root.json (trust/trusted_root_json.hpp),
+/// cosign 2's SIGSTORE_* files (trust/sigstore_env.hpp) or TUF (trust/tuf.hpp), or built by hand.
+struct trust_root {
+    std::string media_type;  ///< the media type it was read from; empty when built by hand
+    std::vector<transparency_log> tlogs;
+    std::vector<certificate_authority> certificate_authorities;
+    std::vector<transparency_log> ctlogs;
+    std::vector<certificate_authority> timestamp_authorities;
+
+    /// The Rekor log whose id is `log_id` and whose key is trusted at t, or nullptr.
+    const transparency_log* find_tlog(byte_view log_id, const instant& t) const noexcept {
+        return find_log(tlogs, log_id, t);
+    }
+    /// The CT log whose id is `log_id` (an SCT's LogID) and whose key is trusted at t, or nullptr.
+    const transparency_log* find_ctlog(byte_view log_id, const instant& t) const noexcept {
+        return find_log(ctlogs, log_id, t);
+    }
+    /// The certificate authorities trusted at t, in the order listed.
+    std::vector<const certificate_authority*> certificate_authorities_at(const instant& t) const {
+        return authorities_at(certificate_authorities, t);
+    }
+    /// The timestamp authorities trusted at t, in the order listed.
+    std::vector<const certificate_authority*> timestamp_authorities_at(const instant& t) const {
+        return authorities_at(timestamp_authorities, t);
+    }
+    /// True when nothing at all is trusted.
+    bool empty() const noexcept {
+        return tlogs.empty() && certificate_authorities.empty() && ctlogs.empty() && timestamp_authorities.empty();
+    }
+
+private:
+    static const transparency_log* find_log(const std::vector<transparency_log>& logs, byte_view id,
+                                            const instant& t) noexcept {
+        for (const auto& l : logs)
+            if (byte_view(l.log_id) == id && l.valid_at(t)) return &l;
+        return nullptr;
+    }
+    static std::vector<const certificate_authority*> authorities_at(const std::vector<certificate_authority>& v,
+                                                                    const instant& t) {
+        std::vector<const certificate_authority*> out;
+        for (const auto& a : v)
+            if (a.valid_at(t)) out.push_back(&a);
+        return out;
+    }
+};
+
+/// The log id of a key: SHA-256 of its DER SubjectPublicKeyInfo (Rekor's and RFC 6962's).
+inline bytes log_id_of(byte_view spki_der) {
+    auto h = sha256(spki_der);
+    return bytes(h.bytes.begin(), h.bytes.end());
+}
+
+}  // namespace trust
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/trust/sigstore_env.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// cosign 2's trust variables as a trust::trust_root: SIGSTORE_REKOR_PUBLIC_KEY,
+/// SIGSTORE_CT_LOG_PUBLIC_KEY_FILE (a public key each), SIGSTORE_ROOT_FILE (Fulcio roots and
+/// intermediates) and SIGSTORE_TSA_CERTIFICATE_FILE (a TSA chain). Each names a PEM file; keys
+/// set this way are trusted at every time, as cosign trusts them.
+
+#include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace trust {
+
+inline constexpr const char* env_rekor_public_key = "SIGSTORE_REKOR_PUBLIC_KEY";
+inline constexpr const char* env_ct_log_public_key_file = "SIGSTORE_CT_LOG_PUBLIC_KEY_FILE";
+inline constexpr const char* env_root_file = "SIGSTORE_ROOT_FILE";
+inline constexpr const char* env_tsa_certificate_file = "SIGSTORE_TSA_CERTIFICATE_FILE";
+
+/// Largest trust file read from a SIGSTORE_* variable.
+inline constexpr std::size_t max_trust_file_size = 1024 * 1024;
+
+namespace detail {
+
+inline validity_period always() {
+    return validity_period{instant{std::numeric_limits<std::int64_t>::min(), 0}, std::nullopt};
+}
+
+// protobuf-specs' name of a key's algorithm, read from its SubjectPublicKeyInfo.
+inline std::string key_details_of(byte_view spki) {
+    namespace der = cosign::detail::der;
+    der::tlv outer, alg, oid, params;
+    std::size_t pos = 0, apos = 0;
+    if (!der::read_single(spki, der::tag_sequence, outer) || !der::expect(outer.content, pos, der::tag_sequence, alg) ||
+        !der::expect(alg.content, apos, der::tag_oid, oid))
+        return {};
+    if (oid.content == der::view_of(der::oid_ed25519)) return "PKIX_ED25519";
+    if (oid.content == der::view_of(der::oid_rsa_encryption)) return "PKIX_RSA_PKCS1V15_2048_SHA256";
+    if (oid.content == der::view_of(der::oid_ec_public_key) && der::expect(alg.content, apos, der::tag_oid, params)) {
+        static constexpr std::uint8_t p256[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+        static constexpr std::uint8_t p384[] = {0x2b, 0x81, 0x04, 0x00, 0x22};
+        static constexpr std::uint8_t p521[] = {0x2b, 0x81, 0x04, 0x00, 0x23};
+        if (params.content == der::view_of(p256)) return "PKIX_ECDSA_P256_SHA_256";
+        if (params.content == der::view_of(p384)) return "PKIX_ECDSA_P384_SHA_384";
+        if (params.content == der::view_of(p521)) return "PKIX_ECDSA_P521_SHA_512";
+    }
+    return "PUBLIC_KEY_DETAILS_UNSPECIFIED";
+}
+
+// The issuer and subject Names of a DER certificate (whole TLVs), or false.
+inline bool certificate_names(byte_view cert, byte_view& issuer, byte_view& subject) {
+    namespace der = cosign::detail::der;
+    der::tlv outer, tbs, el;
+    std::size_t pos = 0;
+    if (!der::read_single(cert, der::tag_sequence, outer) || !der::expect(outer.content, pos, der::tag_sequence, tbs))
+        return false;
+    std::size_t t = 0;
+    if (!der::read(tbs.content, t, el)) return false;
+    if (el.tag == der::tag_context_0 && !der::read(tbs.content, t, el)) return false;  // version, then serial
+    if (!der::expect(tbs.content, t, der::tag_sequence, el)) return false;              // signature algorithm
+    der::tlv iss, validity, subj;
+    if (!der::expect(tbs.content, t, der::tag_sequence, iss) || !der::expect(tbs.content, t, der::tag_sequence, validity) ||
+        !der::expect(tbs.content, t, der::tag_sequence, subj))
+        return false;
+    issuer = iss.whole;
+    subject = subj.whole;
+    return true;
+}
+
+inline result<std::vector<bytes>> pem_certificates(std::string_view text, const std::string& what) {
+    auto blocks = pem::decode_all(text);
+    if (!blocks) return fail(errc::invalid_key, what + ": " + blocks.error().message());
+    std::vector<bytes> out;
+    for (auto& b : *blocks) {
+        if (b.label != "CERTIFICATE") return fail(errc::invalid_key, what + ": unexpected PEM block \"" + b.label + "\"");
+        byte_view iss, subj;
+        if (!certificate_names(b.der, iss, subj)) return fail(errc::invalid_key, what + ": a certificate is not valid DER");
+        out.push_back(std::move(b.der));
+    }
+    if (out.empty()) return fail(errc::invalid_key, what + ": no PEM certificate found");
+    return out;
+}
+
+}  // namespace detail
+
+/// Adds a log key (PEM "PUBLIC KEY", or DER) as a transparency log or CT log trusted at every
+/// time, with its log id = sha256(DER), as cosign's AddTransparencyLogPubKey.
+inline result<void> add_log_key(std::vector<transparency_log>& logs, std::string_view pem_or_der, const std::string& what) {
+    bytes der;
+    if (pem_or_der.find("-----BEGIN") != std::string_view::npos) {
+        auto block = pem::decode(pem_or_der);
+        if (!block) return fail(errc::invalid_key, what + ": " + block.error().message());
+        if (block->label != "PUBLIC KEY" && block->label != "RSA PUBLIC KEY")
+            return fail(errc::invalid_key, what + ": expected a PUBLIC KEY PEM block, got \"" + block->label + "\"");
+        der = std::move(block->der);
+    } else {
+        der = byte_view(pem_or_der).to_bytes();
+    }
+    if (cosign::detail::der::spki_algorithm(der).empty())
+        return fail(errc::invalid_key, what + ": not a DER SubjectPublicKeyInfo public key");
+    transparency_log log;
+    log.public_key.key_details = detail::key_details_of(der);
+    log.public_key.valid_for = detail::always();
+    log.log_id = log_id_of(der);
+    log.public_key.der = std::move(der);
+    logs.push_back(std::move(log));
+    return {};
+}
+
+/// Adds SIGSTORE_ROOT_FILE's certificates: each self-signed one (subject = issuer) is a root, the
+/// others intermediates, as cosign splits them. One authority per root, its chain being every
+/// intermediate then that root.
+inline result<void> add_fulcio_roots(trust_root& tr, std::string_view pem_text, const std::string& what) {
+    COSIGN_TRY(auto certs, detail::pem_certificates(pem_text, what));
+    std::vector<bytes> roots, intermediates;
+    for (auto& c : certs) {
+        byte_view iss, subj;
+        detail::certificate_names(c, iss, subj);
+        (iss == subj ? roots : intermediates).push_back(std::move(c));
+    }
+    if (roots.empty()) return fail(errc::invalid_key, what + ": no self-signed root certificate");
+    for (auto& r : roots) {
+        certificate_authority ca;
+        ca.cert_chain = intermediates;
+        ca.cert_chain.push_back(std::move(r));
+        ca.valid_for = detail::always();
+        tr.certificate_authorities.push_back(std::move(ca));
+    }
+    return {};
+}
+
+/// Adds SIGSTORE_TSA_CERTIFICATE_FILE's chain (leaf first, root last) as one timestamp authority.
+inline result<void> add_tsa_chain(trust_root& tr, std::string_view pem_text, const std::string& what) {
+    COSIGN_TRY(auto certs, detail::pem_certificates(pem_text, what));
+    certificate_authority ca;
+    ca.cert_chain = std::move(certs);
+    ca.valid_for = detail::always();
+    tr.timestamp_authorities.push_back(std::move(ca));
+    return {};
+}
+
+/// Reads cosign 2's SIGSTORE_* variables through `getenv` (each names a file); std::nullopt when
+/// none is set, so that the caller falls back to TUF as cosign does. A set variable whose file is
+/// unreadable or malformed is an error that names the variable and the file.
+inline result<std::optional<trust_root>> trust_root_from_env(
+    const std::function<const char*(const char*)>& getenv = [](const char* n) { return std::getenv(n); }) {
+    trust_root tr;
+    bool any = false;
+    for (const char* var : {env_rekor_public_key, env_ct_log_public_key_file, env_root_file, env_tsa_certificate_file}) {
+        const char* path = getenv(var);
+        if (!path || !*path) continue;
+        any = true;
+        const std::string what = std::string(var) + "=" + path;
+        auto content = read_file(path, max_trust_file_size);
+        if (!content) return fail(content.error().code(), std::string(var) + ": " + content.error().message());
+        const std::string_view text(reinterpret_cast<const char*>(content->data()), content->size());
+        const std::string_view v(var);
+        if (v == env_rekor_public_key) {
+            COSIGN_TRY_VOID(add_log_key(tr.tlogs, text, what));
+        } else if (v == env_ct_log_public_key_file) {
+            COSIGN_TRY_VOID(add_log_key(tr.ctlogs, text, what));
+        } else if (v == env_root_file) {
+            COSIGN_TRY_VOID(add_fulcio_roots(tr, text, what));
+        } else {
+            COSIGN_TRY_VOID(add_tsa_chain(tr, text, what));
+        }
+    }
+    if (!any) return std::optional<trust_root>();
+    return std::optional<trust_root>(std::move(tr));
+}
+
+}  // namespace trust
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/trust/trusted_root_json.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Reads Sigstore's `trusted_root.json` (protobuf-specs TrustedRoot in protobuf JSON, media types
+/// v0.1 and v0.2) into a trust::trust_root. Unknown fields are ignored; a known field of the wrong
+/// type or value is refused with its path (`tlogs[0].publicKey.rawBytes: ...`).
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace trust {
+
+/// The media types trusted_root.json is read under.
+inline constexpr std::string_view trusted_root_media_type_v01 = "application/vnd.dev.sigstore.trustedroot+json;version=0.1";
+inline constexpr std::string_view trusted_root_media_type_v01_alt = "application/vnd.dev.sigstore.trustedroot.v0.1+json";
+inline constexpr std::string_view trusted_root_media_type_v02 = "application/vnd.dev.sigstore.trustedroot.v0.2+json";
+inline constexpr std::string_view trusted_root_media_type_v02_alt = "application/vnd.dev.sigstore.trustedroot+json;version=0.2";
+
+namespace detail {
+
+inline cosign::error trusted_root_fail(const std::string& path, const std::string& why) {
+    return fail(errc::invalid_json, "trusted root: " + (path.rfind(".", 0) == 0 ? path.substr(1) : path) + ": " + why);
+}
+
+// A member by its protobuf JSON name (lowerCamelCase) or its proto field name (snake_case), as
+// protojson accepts both; JSON null counts as absent. Both spellings at once are refused.
+inline result<const json::value*> pb_field(const json::value& obj, std::string_view camel, std::string_view snake,
+                                            const std::string& path) {
+    const json::value* a = json::member(obj, camel);
+    const json::value* b = camel == snake ? nullptr : json::member(obj, snake);
+    if (a && b) return trusted_root_fail(path + "." + std::string(camel), "given twice (also as " + std::string(snake) + ")");
+    const json::value* v = a ? a : b;
+    if (v && v->IsNull()) v = nullptr;
+    return v;
+}
+
+inline result<std::string> pb_string(const json::value& obj, std::string_view camel, std::string_view snake,
+                                     const std::string& path, bool required) {
+    COSIGN_TRY(const json::value* v, pb_field(obj, camel, snake, path));
+    const std::string p = path + "." + std::string(camel);
+    if (!v) {
+        if (required) return trusted_root_fail(p, "missing");
+        return std::string();
+    }
+    auto s = json::as_string(*v);
+    if (!s) return trusted_root_fail(p, "not a string");
+    return std::string(*s);
+}
+
+// protobuf JSON bytes: standard or URL-safe base64, padding optional.
+inline result<bytes> pb_bytes(const json::value& v, const std::string& path) {
+    auto s = json::as_string(v);
+    if (!s) return trusted_root_fail(path, "not a base64 string");
+    std::string t(*s);
+    for (auto& c : t) {
+        if (c == '-') c = '+';
+        else if (c == '_') c = '/';
+    }
+    if (t.size() % 4 == 1) return trusted_root_fail(path, "not base64 (bad length)");
+    while (t.size() % 4 != 0) t += '=';
+    auto d = base64::decode(t);
+    if (!d) return trusted_root_fail(path, "not base64");
+    return std::move(*d);
+}
+
+inline result<instant> pb_time(const json::value& obj, std::string_view name, const std::string& path, bool required,
+                               instant fallback) {
+    COSIGN_TRY(const json::value* v, pb_field(obj, name, name, path));
+    const std::string p = path + "." + std::string(name);
+    if (!v) {
+        if (required) return trusted_root_fail(p, "missing");
+        return fallback;
+    }
+    auto s = json::as_string(*v);
+    if (!s) return trusted_root_fail(p, "not an RFC 3339 string");
+    auto t = parse_rfc3339(*s);
+    if (!t) return trusted_root_fail(p, t.error().message());
+    return *t;
+}
+
+inline result<validity_period> pb_validity(const json::value& obj, const std::string& path, bool required) {
+    COSIGN_TRY(const json::value* v, pb_field(obj, "validFor", "valid_for", path));
+    const std::string p = path + ".validFor";
+    constexpr instant beginning{std::numeric_limits<std::int64_t>::min(), 0};
+    if (!v) {
+        if (required) return trusted_root_fail(p, "missing");
+        return validity_period{beginning, std::nullopt};
+    }
+    if (!v->IsObject()) return trusted_root_fail(p, "not an object");
+    validity_period out;
+    COSIGN_TRY(out.start, pb_time(*v, "start", p, required, beginning));
+    COSIGN_TRY(const json::value* end, pb_field(*v, "end", "end", p));
+    if (end) {
+        COSIGN_TRY(auto e, pb_time(*v, "end", p, true, beginning));
+        if (e < out.start) return trusted_root_fail(p + ".end", "before start");
+        out.end = e;
+    }
+    return out;
+}
+
+// The outer shape of DER: one SEQUENCE whose length covers the input exactly.
+inline bool looks_like_der_sequence(byte_view d) noexcept {
+    if (d.size() < 2 || d[0] != 0x30) return false;
+    std::size_t len = d[1], hdr = 2;
+    if (len & 0x80) {
+        std::size_t n = len & 0x7f;
+        if (n == 0 || n > 4 || d.size() < 2 + n) return false;
+        len = 0;
+        for (std::size_t i = 0; i < n; ++i) len = (len << 8) | d[2 + i];
+        hdr += n;
+    }
+    return hdr + len == d.size();
+}
+
+inline bool is_enum_name(std::string_view s) noexcept {
+    if (s.empty()) return false;
+    for (char c : s)
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    return true;
+}
+
+inline result<transparency_log> parse_log(const json::value& v, const std::string& path) {
+    if (!v.IsObject()) return trusted_root_fail(path, "not an object");
+    transparency_log log;
+    COSIGN_TRY(log.base_url, pb_string(v, "baseUrl", "base_url", path, false));
+    COSIGN_TRY(auto hash, pb_string(v, "hashAlgorithm", "hash_algorithm", path, false));
+    if (!hash.empty()) {
+        if (hash != "SHA2_256" && hash != "SHA2_384" && hash != "SHA2_512" && hash != "SHA3_256" && hash != "SHA3_384")
+            return trusted_root_fail(path + ".hashAlgorithm", "unknown hash algorithm \"" + hash + "\"");
+        log.hash_algorithm = hash;
+    }
+    COSIGN_TRY(const json::value* key, pb_field(v, "publicKey", "public_key", path));
+    const std::string kp = path + ".publicKey";
+    if (!key) return trusted_root_fail(kp, "missing");
+    if (!key->IsObject()) return trusted_root_fail(kp, "not an object");
+    COSIGN_TRY(const json::value* raw, pb_field(*key, "rawBytes", "raw_bytes", kp));
+    if (!raw) return trusted_root_fail(kp + ".rawBytes", "missing");
+    COSIGN_TRY(log.public_key.der, pb_bytes(*raw, kp + ".rawBytes"));
+    if (!looks_like_der_sequence(log.public_key.der))
+        return trusted_root_fail(kp + ".rawBytes", "not a DER SubjectPublicKeyInfo");
+    COSIGN_TRY(log.public_key.key_details, pb_string(*key, "keyDetails", "key_details", kp, true));
+    if (!is_enum_name(log.public_key.key_details))
+        return trusted_root_fail(kp + ".keyDetails", "not a key algorithm name");
+    COSIGN_TRY(log.public_key.valid_for, pb_validity(*key, kp, true));
+    COSIGN_TRY(const json::value* id, pb_field(v, "logId", "log_id", path));
+    if (!id) return trusted_root_fail(path + ".logId", "missing");
+    if (!id->IsObject()) return trusted_root_fail(path + ".logId", "not an object");
+    COSIGN_TRY(const json::value* key_id, pb_field(*id, "keyId", "key_id", path + ".logId"));
+    if (!key_id) return trusted_root_fail(path + ".logId.keyId", "missing");
+    COSIGN_TRY(log.log_id, pb_bytes(*key_id, path + ".logId.keyId"));
+    if (log.log_id.empty()) return trusted_root_fail(path + ".logId.keyId", "empty");
+    COSIGN_TRY(const json::value* cp, pb_field(v, "checkpointKeyId", "checkpoint_key_id", path));
+    if (cp) {
+        if (!cp->IsObject()) return trusted_root_fail(path + ".checkpointKeyId", "not an object");
+        COSIGN_TRY(const json::value* cp_id, pb_field(*cp, "keyId", "key_id", path + ".checkpointKeyId"));
+        if (!cp_id) return trusted_root_fail(path + ".checkpointKeyId.keyId", "missing");
+        COSIGN_TRY(auto cpb, pb_bytes(*cp_id, path + ".checkpointKeyId.keyId"));
+        log.checkpoint_key_id = std::move(cpb);
+    }
+    COSIGN_TRY(log.operator_name, pb_string(v, "operator", "operator", path, false));
+    return log;
+}
+
+inline result<certificate_authority> parse_authority(const json::value& v, const std::string& path) {
+    if (!v.IsObject()) return trusted_root_fail(path, "not an object");
+    certificate_authority ca;
+    COSIGN_TRY(const json::value* subject, pb_field(v, "subject", "subject", path));
+    if (subject) {
+        if (!subject->IsObject()) return trusted_root_fail(path + ".subject", "not an object");
+        COSIGN_TRY(ca.subject.organization, pb_string(*subject, "organization", "organization", path + ".subject", false));
+        COSIGN_TRY(ca.subject.common_name, pb_string(*subject, "commonName", "common_name", path + ".subject", false));
+    }
+    COSIGN_TRY(ca.uri, pb_string(v, "uri", "uri", path, false));
+    COSIGN_TRY(const json::value* chain, pb_field(v, "certChain", "cert_chain", path));
+    const std::string cp = path + ".certChain";
+    if (!chain) return trusted_root_fail(cp, "missing");
+    if (!chain->IsObject()) return trusted_root_fail(cp, "not an object");
+    COSIGN_TRY(const json::value* certs, pb_field(*chain, "certificates", "certificates", cp));
+    if (!certs) return trusted_root_fail(cp + ".certificates", "missing");
+    if (!certs->IsArray()) return trusted_root_fail(cp + ".certificates", "not an array");
+    if (certs->Empty()) return trusted_root_fail(cp + ".certificates", "empty");
+    for (rapidjson::SizeType i = 0; i < certs->Size(); ++i) {
+        const std::string p = cp + ".certificates[" + std::to_string(i) + "]";
+        const auto& c = (*certs)[i];
+        if (!c.IsObject()) return trusted_root_fail(p, "not an object");
+        COSIGN_TRY(const json::value* raw, pb_field(c, "rawBytes", "raw_bytes", p));
+        if (!raw) return trusted_root_fail(p + ".rawBytes", "missing");
+        COSIGN_TRY(auto der, pb_bytes(*raw, p + ".rawBytes"));
+        if (!looks_like_der_sequence(der)) return trusted_root_fail(p + ".rawBytes", "not a DER certificate");
+        ca.cert_chain.push_back(std::move(der));
+    }
+    COSIGN_TRY(ca.valid_for, pb_validity(v, path, false));
+    COSIGN_TRY(ca.operator_name, pb_string(v, "operator", "operator", path, false));
+    return ca;
+}
+
+template <class T, class F>
+result<std::vector<T>> pb_list(const json::value& root, std::string_view camel, std::string_view snake, F parse_one) {
+    COSIGN_TRY(const json::value* v, pb_field(root, camel, snake, ""));
+    std::vector<T> out;
+    if (!v) return out;
+    const std::string name(camel);
+    if (!v->IsArray()) return trusted_root_fail(name, "not an array");
+    for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
+        COSIGN_TRY(auto item, parse_one((*v)[i], name + "[" + std::to_string(i) + "]"));
+        out.push_back(std::move(item));
+    }
+    return out;
+}
+
+}  // namespace detail
+
+/// True when `media_type` is one trusted_root.json is read under (v0.1 or v0.2, either spelling).
+inline bool is_trusted_root_media_type(std::string_view media_type) noexcept {
+    return media_type == trusted_root_media_type_v01 || media_type == trusted_root_media_type_v01_alt ||
+           media_type == trusted_root_media_type_v02 || media_type == trusted_root_media_type_v02_alt;
+}
+
+/// Parses trusted_root.json text. Errors (errc::invalid_json) name the field that is wrong.
+///
+///     auto root = cosign::trust::parse_trusted_root(text);
+///     if (root) use(root->find_tlog(log_id, cosign::trust::instant::from_unix(integrated_time)));
+inline result<trust_root> parse_trusted_root(std::string_view text) {
+    auto doc = json::parse(text);
+    if (!doc) return fail(doc.error().code(), "trusted root: " + doc.error().message());
+    const json::value& root = *doc;
+    if (!root.IsObject()) return detail::trusted_root_fail("(top level)", "not an object");
+    trust_root out;
+    COSIGN_TRY(out.media_type, detail::pb_string(root, "mediaType", "media_type", "", true));
+    if (!is_trusted_root_media_type(out.media_type))
+        return fail(errc::unsupported, "trusted root: unsupported media type \"" + out.media_type + "\"");
+    COSIGN_TRY(out.tlogs, detail::pb_list<transparency_log>(root, "tlogs", "tlogs", detail::parse_log));
+    COSIGN_TRY(out.certificate_authorities,
+               detail::pb_list<certificate_authority>(root, "certificateAuthorities", "certificate_authorities",
+                                                      detail::parse_authority));
+    COSIGN_TRY(out.ctlogs, detail::pb_list<transparency_log>(root, "ctlogs", "ctlogs", detail::parse_log));
+    COSIGN_TRY(out.timestamp_authorities,
+               detail::pb_list<certificate_authority>(root, "timestampAuthorities", "timestamp_authorities",
+                                                      detail::parse_authority));
+    return out;
+}
+
+}  // namespace trust
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/trust/tuf_metadata.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// TUF 1.0 metadata (root, timestamp, snapshot, targets) as values, parsed from their JSON, and
+/// the threshold signature check over the canonical JSON of `signed`. Pure apart from the crypto
+/// policy it verifies with: no I/O.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace trust {
+namespace tuf {
+
+/// A key of a TUF root: its type and scheme as written, and `keyval.public` as written (PEM for
+/// ECDSA keys, hex for Ed25519).
+struct key {
+    std::string keytype;
+    std::string scheme;
+    std::string public_value;
+};
+
+/// A top-level role: the key ids allowed to sign it and how many must.
+struct role {
+    std::vector<std::string> keyids;
+    std::uint64_t threshold = 1;
+};
+
+/// Fields every metadata file has.
+struct common {
+    std::string type;  ///< "_type": root, timestamp, snapshot, targets
+    std::string spec_version;
+    std::uint64_t version = 0;
+    instant expires;
+};
+
+/// root.json's `signed`.
+struct root_metadata : common {
+    bool consistent_snapshot = false;
+    std::map<std::string, key> keys;
+    std::map<std::string, role> roles;
+};
+
+/// A METAFILES entry: version, and optionally length and hashes (hex, by algorithm name).
+struct meta_file {
+    std::uint64_t version = 0;
+    std::optional<std::uint64_t> length;
+    std::map<std::string, std::string> hashes;
+};
+
+/// timestamp.json's `signed`.
+struct timestamp_metadata : common {
+    meta_file snapshot;
+};
+
+/// snapshot.json's `signed`.
+struct snapshot_metadata : common {
+    std::map<std::string, meta_file> meta;
+};
+
+/// A TARGETS entry.
+struct target_file {
+    std::uint64_t length = 0;
+    std::map<std::string, std::string> hashes;
+};
+
+/// targets.json's `signed` (top-level targets only: delegations are not followed).
+struct targets_metadata : common {
+    std::map<std::string, target_file> targets;
+};
+
+/// One metadata file: the parsed JSON, the canonical bytes of `signed` and the signatures.
+struct envelope {
+    json::document doc;
+    std::string canonical_signed;
+    std::vector<std::pair<std::string, std::string>> signatures;  ///< keyid, sig (hex)
+    const json::value& signed_value() const { return *json::member(doc, "signed"); }
+};
+
+namespace detail {
+
+inline cosign::error md_fail(std::string_view file, const std::string& why) {
+    return fail(errc::invalid_json, "TUF " + std::string(file) + ": " + why);
+}
+
+inline result<std::string> str_field(const json::value& v, std::string_view name, std::string_view file,
+                                     const std::string& path) {
+    auto s = json::string_member(v, name);
+    if (!s) return md_fail(file, path + std::string(name) + " is missing or not a string");
+    return std::string(*s);
+}
+
+inline result<std::uint64_t> uint_field(const json::value& v, std::string_view name, std::string_view file,
+                                        const std::string& path, bool positive) {
+    const json::value* m = json::member(v, name);
+    if (!m || !m->IsUint64()) return md_fail(file, path + std::string(name) + " is missing or not a non-negative integer");
+    std::uint64_t n = m->GetUint64();
+    if (positive && n == 0) return md_fail(file, path + std::string(name) + " must be at least 1");
+    return n;
+}
+
+inline result<std::map<std::string, std::string>> hashes_field(const json::value& v, std::string_view file,
+                                                               const std::string& path, bool required) {
+    std::map<std::string, std::string> out;
+    const json::value* h = json::member(v, "hashes");
+    if (!h) {
+        if (required) return md_fail(file, path + "hashes is missing");
+        return out;
+    }
+    if (!h->IsObject() || h->MemberCount() == 0) return md_fail(file, path + "hashes is not a non-empty object");
+    for (auto it = h->MemberBegin(); it != h->MemberEnd(); ++it) {
+        auto s = json::as_string(it->value);
+        if (!s || s->empty() || !hex::decode(*s))
+            return md_fail(file, path + "hashes." + std::string(json::key_of(it->name)) + " is not hex");
+        out.emplace(std::string(json::key_of(it->name)), std::string(*s));
+    }
+    return out;
+}
+
+inline result<void> parse_common(const json::value& s, std::string_view expected_type, std::string_view file,
+                                 common& out) {
+    if (!s.IsObject()) return md_fail(file, "signed is not an object");
+    COSIGN_TRY(out.type, str_field(s, "_type", file, ""));
+    if (out.type != expected_type)
+        return fail(errc::verification_failed,
+                    "TUF " + std::string(file) + ": _type is \"" + out.type + "\", expected \"" + std::string(expected_type) + "\"");
+    COSIGN_TRY(out.spec_version, str_field(s, "spec_version", file, ""));
+    // Clients accept the same major version (python-tuf, go-tuf): "1", "1.0", "1.0.31".
+    const std::string major = out.spec_version.substr(0, out.spec_version.find('.'));
+    if (major != "1")
+        return fail(errc::unsupported, "TUF " + std::string(file) + ": unsupported spec_version \"" + out.spec_version + "\"");
+    COSIGN_TRY(out.version, uint_field(s, "version", file, "", true));
+    COSIGN_TRY(auto exp, str_field(s, "expires", file, ""));
+    auto t = parse_rfc3339(exp);
+    if (!t) return md_fail(file, "expires: " + t.error().message());
+    out.expires = *t;
+    return {};
+}
+
+inline result<meta_file> parse_meta_file(const json::value& v, std::string_view file, const std::string& path) {
+    if (!v.IsObject()) return md_fail(file, path + " is not an object");
+    meta_file m;
+    COSIGN_TRY(m.version, uint_field(v, "version", file, path + ".", true));
+    if (json::member(v, "length")) {
+        COSIGN_TRY(auto len, uint_field(v, "length", file, path + ".", false));
+        m.length = len;
+    }
+    COSIGN_TRY(m.hashes, hashes_field(v, file, path + ".", false));
+    return m;
+}
+
+}  // namespace detail
+
+/// Parses a metadata file into its envelope: `signed` must be an object, `signatures` an array
+/// of {keyid, sig}; the canonical bytes of `signed` are computed once here.
+inline result<envelope> parse_envelope(std::string_view text, std::string_view file) {
+    auto doc = json::parse(text);
+    if (!doc) return fail(doc.error().code(), "TUF " + std::string(file) + ": " + doc.error().message());
+    envelope env{std::move(*doc), {}, {}};
+    if (!env.doc.IsObject()) return detail::md_fail(file, "not a JSON object");
+    const json::value* s = json::member(env.doc, "signed");
+    if (!s || !s->IsObject()) return detail::md_fail(file, "signed is missing or not an object");
+    const json::value* sigs = json::member(env.doc, "signatures");
+    if (!sigs || !sigs->IsArray()) return detail::md_fail(file, "signatures is missing or not an array");
+    for (const auto& sig : sigs->GetArray()) {
+        auto keyid = json::string_member(sig, "keyid");
+        auto value = json::string_member(sig, "sig");
+        if (!keyid || !value) return detail::md_fail(file, "a signature lacks keyid or sig");
+        env.signatures.emplace_back(std::string(*keyid), std::string(*value));
+    }
+    COSIGN_TRY(env.canonical_signed, canonical_json(*s));
+    return env;
+}
+
+/// root.json's `signed`.
+inline result<root_metadata> parse_root(const json::value& s, std::string_view file = "root.json") {
+    root_metadata r;
+    COSIGN_TRY_VOID(detail::parse_common(s, "root", file, r));
+    const json::value* cs = json::member(s, "consistent_snapshot");
+    if (cs) {
+        if (!cs->IsBool()) return detail::md_fail(file, "consistent_snapshot is not a boolean");
+        r.consistent_snapshot = cs->GetBool();
+    }
+    const json::value* keys = json::member(s, "keys");
+    if (!keys || !keys->IsObject()) return detail::md_fail(file, "keys is missing or not an object");
+    for (auto it = keys->MemberBegin(); it != keys->MemberEnd(); ++it) {
+        const std::string id(json::key_of(it->name));
+        const std::string p = "keys." + id + ".";
+        if (!it->value.IsObject()) return detail::md_fail(file, "keys." + id + " is not an object");
+        key k;
+        COSIGN_TRY(k.keytype, detail::str_field(it->value, "keytype", file, p));
+        COSIGN_TRY(k.scheme, detail::str_field(it->value, "scheme", file, p));
+        const json::value* kv = json::member(it->value, "keyval");
+        if (!kv || !kv->IsObject()) return detail::md_fail(file, p + "keyval is missing or not an object");
+        COSIGN_TRY(k.public_value, detail::str_field(*kv, "public", file, p + "keyval."));
+        r.keys.emplace(id, std::move(k));
+    }
+    const json::value* roles = json::member(s, "roles");
+    if (!roles || !roles->IsObject()) return detail::md_fail(file, "roles is missing or not an object");
+    for (auto it = roles->MemberBegin(); it != roles->MemberEnd(); ++it) {
+        const std::string name(json::key_of(it->name));
+        const std::string p = "roles." + name + ".";
+        if (!it->value.IsObject()) return detail::md_fail(file, "roles." + name + " is not an object");
+        role ro;
+        COSIGN_TRY(ro.threshold, detail::uint_field(it->value, "threshold", file, p, true));
+        const json::value* ids = json::member(it->value, "keyids");
+        if (!ids || !ids->IsArray()) return detail::md_fail(file, p + "keyids is missing or not an array");
+        std::set<std::string> seen;
+        for (const auto& id : ids->GetArray()) {
+            auto sid = json::as_string(id);
+            if (!sid) return detail::md_fail(file, p + "keyids holds a non-string");
+            if (!seen.insert(std::string(*sid)).second) return detail::md_fail(file, p + "keyids lists a key twice");
+            if (!r.keys.count(std::string(*sid)))
+                return detail::md_fail(file, p + "keyids names key " + std::string(*sid) + " that keys does not hold");
+            ro.keyids.emplace_back(*sid);
+        }
+        r.roles.emplace(name, std::move(ro));
+    }
+    for (const char* needed : {"root", "timestamp", "snapshot", "targets"})
+        if (!r.roles.count(needed)) return detail::md_fail(file, std::string("roles.") + needed + " is missing");
+    return r;
+}
+
+/// timestamp.json's `signed`.
+inline result<timestamp_metadata> parse_timestamp(const json::value& s, std::string_view file = "timestamp.json") {
+    timestamp_metadata t;
+    COSIGN_TRY_VOID(detail::parse_common(s, "timestamp", file, t));
+    const json::value* meta = json::member(s, "meta");
+    if (!meta || !meta->IsObject()) return detail::md_fail(file, "meta is missing or not an object");
+    const json::value* snap = json::member(*meta, "snapshot.json");
+    if (!snap) return detail::md_fail(file, "meta has no snapshot.json");
+    COSIGN_TRY(t.snapshot, detail::parse_meta_file(*snap, file, "meta.snapshot.json"));
+    return t;
+}
+
+/// snapshot.json's `signed`.
+inline result<snapshot_metadata> parse_snapshot(const json::value& s, std::string_view file = "snapshot.json") {
+    snapshot_metadata m;
+    COSIGN_TRY_VOID(detail::parse_common(s, "snapshot", file, m));
+    const json::value* meta = json::member(s, "meta");
+    if (!meta || !meta->IsObject()) return detail::md_fail(file, "meta is missing or not an object");
+    for (auto it = meta->MemberBegin(); it != meta->MemberEnd(); ++it) {
+        const std::string name(json::key_of(it->name));
+        COSIGN_TRY(auto mf, detail::parse_meta_file(it->value, file, "meta." + name));
+        m.meta.emplace(name, std::move(mf));
+    }
+    if (!m.meta.count("targets.json")) return detail::md_fail(file, "meta has no targets.json");
+    return m;
+}
+
+/// targets.json's `signed` (the `targets` map; delegations are ignored).
+inline result<targets_metadata> parse_targets(const json::value& s, std::string_view file = "targets.json") {
+    targets_metadata m;
+    COSIGN_TRY_VOID(detail::parse_common(s, "targets", file, m));
+    const json::value* targets = json::member(s, "targets");
+    if (!targets || !targets->IsObject()) return detail::md_fail(file, "targets is missing or not an object");
+    for (auto it = targets->MemberBegin(); it != targets->MemberEnd(); ++it) {
+        const std::string name(json::key_of(it->name));
+        const std::string p = "targets." + name + ".";
+        if (!it->value.IsObject()) return detail::md_fail(file, "targets." + name + " is not an object");
+        target_file tf;
+        COSIGN_TRY(tf.length, detail::uint_field(it->value, "length", file, p, false));
+        COSIGN_TRY(tf.hashes, detail::hashes_field(it->value, file, p, true));
+        m.targets.emplace(name, std::move(tf));
+    }
+    return m;
+}
+
+namespace detail {
+// DER SubjectPublicKeyInfo of a raw 32-byte Ed25519 key.
+inline bytes ed25519_spki(byte_view raw) {
+    static constexpr std::uint8_t prefix[] = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+    bytes out(prefix, prefix + sizeof prefix);
+    out.insert(out.end(), raw.begin(), raw.end());
+    return out;
+}
+
+// Verifies one signature with one key; the error says why it does not count.
+template <class Crypto>
+result<void> verify_with_key(const key& k, byte_view message, std::string_view sig_hex) {
+    auto sig = hex::decode(sig_hex);
+    if (!sig) return fail(errc::verification_failed, "signature is not hex");
+    const bool ecdsa_type = k.keytype == "ecdsa" || k.keytype == "ecdsa-sha2-nistp256";
+    if (ecdsa_type && k.scheme == "ecdsa-sha2-nistp256") {
+        auto pub = Crypto::parse_public_key(k.public_value);
+        if (!pub) return fail(errc::invalid_key, "key does not parse: " + pub.error().message());
+        if (Crypto::describe(*pub).curve != "P-256") return fail(errc::invalid_key, "key is not a P-256 key");
+        return Crypto::verify(*pub, message, *sig);
+    }
+    if (k.keytype == "ed25519" && k.scheme == "ed25519") {
+        if constexpr (has_ed25519_v<Crypto>) {
+            auto raw = hex::decode(k.public_value);
+            if (!raw || raw->size() != 32) return fail(errc::invalid_key, "Ed25519 key is not 32 bytes of hex");
+            return Crypto::verify_ed25519(ed25519_spki(*raw), message, *sig);
+        } else {
+            return fail(errc::unsupported,
+                        "Ed25519 key, and this crypto policy has no verify_ed25519 (compose one that has, e.g. "
+                        "crypto::openssl_verify)");
+        }
+    }
+    return fail(errc::unsupported, "unsupported key type \"" + k.keytype + "\" with scheme \"" + k.scheme + "\"");
+}
+}  // namespace detail
+
+/// Checks that `env` carries valid signatures from at least `threshold` distinct keys of role
+/// `role_name` of `root` (TUF 1.0 §5.3-5.6). The error (errc::verification_failed) names the role,
+/// the count and why each signature did not count.
+template <class Crypto>
+result<void> verify_role(const root_metadata& root, std::string_view role_name, const envelope& env,
+                         std::string_view file) {
+    auto rit = root.roles.find(std::string(role_name));
+    if (rit == root.roles.end()) return fail(errc::verification_failed, "TUF " + std::string(file) + ": no role " + std::string(role_name));
+    const role& r = rit->second;
+    std::uint64_t good = 0;
+    std::string why;
+    std::set<std::string> counted_keys;  // one key listed under two ids counts once
+    for (const auto& keyid : r.keyids) {
+        const key& k = root.keys.at(keyid);
+        if (counted_keys.count(k.public_value)) continue;
+        bool counted = false;
+        std::string last;
+        for (const auto& sig : env.signatures) {
+            if (sig.first != keyid) continue;
+            auto v = detail::verify_with_key<Crypto>(k, env.canonical_signed, sig.second);
+            if (v) {
+                counted = true;
+                break;
+            }
+            last = v.error().message();
+        }
+        if (counted) {
+            ++good;
+            counted_keys.insert(k.public_value);
+        } else if (!last.empty()) {
+            why += "; key " + keyid.substr(0, 16) + ": " + last;
+        }
+    }
+    if (good >= r.threshold) return {};
+    return fail(errc::verification_failed, "TUF " + std::string(file) + ": not enough signatures: " +
+                                               std::to_string(good) + " valid of the " + std::to_string(r.threshold) +
+                                               " required from the " + std::string(role_name) + " role" + why);
+}
+
+}  // namespace tuf
+}  // namespace trust
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/trust/tuf.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// A TUF 1.0 client (the specification's "detailed client workflow", §5) over a transport: root
+/// rotation with thresholds, expiry, rollback protection, timestamp, snapshot and targets checked
+/// by version, length and hash, consistent snapshots; it yields target files such as
+/// trusted_root.json. Cache layout as cosign 3 (sigstore-go) keeps it under ~/.sigstore/root:
+///
+///     <cache root>/remote.json                  {"mirror":"<mirror URL>"}
+///     <cache root>/<mirror as a path>.json      {"lastTimestamp":"<RFC 3339>"} (last full update)
+///     <cache root>/<mirror as a path>/root.json, timestamp.json, snapshot.json, targets.json
+///     <cache root>/<mirror as a path>/targets/<target name>
+///
+/// where <mirror as a path> is the URL without `https://` or `http://`, `/` and `:` made `-`
+/// (`tuf-repo-cdn.sigstore.dev`, `127.0.0.1-8080-tuf`). Files are written owner-only.
+///
+/// Not supported (each refused by name, never skipped): delegated targets roles (targets are
+/// looked up in the top-level targets.json, where Sigstore keeps trusted_root.json), targets
+/// with no sha256 hash, and key types other than ECDSA P-256 (`ecdsa`, `ecdsa-sha2-nistp256`)
+/// and Ed25519 (through the crypto policy's optional verify_ed25519).
+
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace trust {
+namespace tuf {
+
+/// The public-good Sigstore TUF repository (cosign's default `--mirror`).
+inline constexpr const char* default_mirror = "https://tuf-repo-cdn.sigstore.dev";
+
+/// The wall clock, as an instant.
+inline instant system_now() {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+    return instant{static_cast<std::int64_t>(ns / 1000000000), static_cast<std::int32_t>(ns % 1000000000)};
+}
+
+/// What a client is told.
+struct options {
+    /// Where metadata is fetched from (`<mirror>/2.root.json`, `<mirror>/timestamp.json`, ...).
+    std::string mirror = default_mirror;
+    /// Where targets are fetched from; empty: `<mirror>/targets`.
+    std::string targets_url;
+    /// The directory holding this mirror's metadata and targets (cache_dir_for() gives cosign's);
+    /// empty: nothing is read from or written to disk.
+    std::string cache_dir;
+    /// The root.json trusted on first use, when the cache holds none (e.g. `--root FILE`, or
+    /// public_good_root() from <cosign/trust/public_good_root.hpp>).
+    std::string initial_root;
+    /// The clock expiry is judged by: fixed in tests.
+    std::function<instant()> now = system_now;
+    /// At most this many root versions are fetched in one update (python-tuf's default).
+    std::uint64_t max_root_rotations = 32;
+    /// Largest metadata files accepted when the referring metadata gives no length.
+    std::size_t max_root_size = 512000;
+    std::size_t max_timestamp_size = 16384;
+    std::size_t max_snapshot_size = 2000000;
+    std::size_t max_targets_size = 5000000;
+};
+
+/// `<mirror as a path>`: the URL without its http(s) scheme, `/` and `:` made `-`, as sigstore-go's
+/// URLToPath writes the directory name.
+inline std::string mirror_path_name(std::string_view url) {
+    std::string s(url);
+    if (s.rfind("https://", 0) == 0) s.erase(0, 8);
+    else if (s.rfind("http://", 0) == 0) s.erase(0, 7);
+    for (auto& c : s)
+        if (c == '/' || c == ':') c = '-';
+    if (s.empty() || s == "." || s == "..") s = "_" + s;  // never the cache root or its parent
+    return s;
+}
+
+/// The cache root cosign uses: `$TUF_ROOT`, else `$HOME/.sigstore/root`.
+inline std::string default_cache_root() {
+    if (const char* t = std::getenv("TUF_ROOT"); t && *t) return t;
+    const char* home = std::getenv("HOME");
+    return std::string(home && *home ? home : "/tmp") + "/.sigstore/root";
+}
+
+/// The cache directory of one mirror under a cache root.
+inline std::string cache_dir_for(const std::string& cache_root, std::string_view mirror) {
+    return cache_root + "/" + mirror_path_name(mirror);
+}
+
+namespace detail {
+
+inline result<void> make_dirs(const std::string& path) {
+    std::string cur;
+    std::size_t pos = 0;
+    while (pos <= path.size()) {
+        std::size_t next = path.find('/', pos);
+        if (next == std::string::npos) next = path.size();
+        cur = path.substr(0, next);
+        pos = next + 1;
+        if (cur.empty()) continue;
+        if (::mkdir(cur.c_str(), 0700) != 0 && errno != EEXIST)
+            return cosign::detail::io_fail("cannot create directory", cur, errno);
+    }
+    return {};
+}
+
+// Writes a file through a temporary and a rename, so that a reader never sees half of it.
+inline result<void> write_atomic(const std::string& path, std::string_view content) {
+    const std::string tmp = path + ".tmp";
+    COSIGN_TRY_VOID(write_file_0600(tmp, content));
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        int err = errno;
+        ::unlink(tmp.c_str());
+        return cosign::detail::io_fail("cannot write", path, err);
+    }
+    return {};
+}
+
+inline std::optional<std::string> read_optional(const std::string& path, std::size_t max) {
+    if (path.empty()) return std::nullopt;
+    auto b = read_file(path, max);
+    if (!b) return std::nullopt;
+    return std::string(b->begin(), b->end());
+}
+
+inline std::string trim_slash(std::string s) {
+    while (!s.empty() && s.back() == '/') s.pop_back();
+    return s;
+}
+
+// A target name is a relative path: no empty, "." or ".." segment, no leading "/".
+inline bool safe_target_name(std::string_view name) {
+    if (name.empty() || name.front() == '/' || name.find('\\') != std::string_view::npos) return false;
+    std::size_t pos = 0;
+    while (pos <= name.size()) {
+        std::size_t next = name.find('/', pos);
+        if (next == std::string_view::npos) next = name.size();
+        std::string_view seg = name.substr(pos, next - pos);
+        if (seg.empty() || seg == "." || seg == "..") return false;
+        pos = next + 1;
+    }
+    return true;
+}
+
+// Checks a downloaded file against the length and hashes its referrer gives.
+inline result<void> check_length_and_hashes(std::string_view file, std::string_view data,
+                                            std::optional<std::uint64_t> length,
+                                            const std::map<std::string, std::string>& hashes,
+                                            std::string_view referrer, bool need_hash) {
+    if (length && data.size() != *length)
+        return fail(errc::verification_failed, "TUF " + std::string(file) + ": length " + std::to_string(data.size()) +
+                                                   " differs from the " + std::to_string(*length) + " that " +
+                                                   std::string(referrer) + " gives");
+    bool checked = false;
+    for (const auto& h : hashes) {
+        if (h.first != "sha256") continue;  // the one this client computes; others are not needed to decide
+        const std::string got = sha256(byte_view(data)).hex();
+        if (got != h.second)
+            return fail(errc::verification_failed, "TUF " + std::string(file) + ": sha256 " + got +
+                                                       " does not match the " + h.second + " that " +
+                                                       std::string(referrer) + " gives");
+        checked = true;
+    }
+    if (need_hash && !checked)
+        return fail(errc::unsupported,
+                    "TUF " + std::string(file) + ": " + std::string(referrer) + " gives no sha256 hash to check it by");
+    return {};
+}
+
+inline cosign::error expired(std::string_view file, const common& c, const instant& now) {
+    return fail(errc::verification_failed, "TUF " + std::string(file) + ": expired at " + format_rfc3339(c.expires) +
+                                               " (now " + format_rfc3339(now) + ")");
+}
+
+}  // namespace detail
+
+/// A TUF client of one repository. `Crypto` verifies the metadata signatures (ECDSA P-256 through
+/// parse_public_key + verify; Ed25519 through the optional verify_ed25519); `Transport` fetches.
+///
+///     cosign::trust::tuf::options o;
+///     o.initial_root = cosign::trust::public_good_root();
+///     o.cache_dir = cosign::trust::tuf::cache_dir_for(cosign::trust::tuf::default_cache_root(), o.mirror);
+///     cosign::trust::tuf::basic_client<cosign::crypto::mbedtls, my_transport> tuf(my_transport{}, o);
+///     auto root = tuf.refresh() ? tuf.trusted_root() : ...;
+template <class Crypto, class Transport>
+class basic_client {
+    static_assert(transport::check_transport<Transport>());
+
+public:
+    basic_client(Transport t, options o) : transport_(std::move(t)), opts_(std::move(o)) {
+        opts_.mirror = detail::trim_slash(opts_.mirror);
+        opts_.targets_url = opts_.targets_url.empty() ? opts_.mirror + "/targets" : detail::trim_slash(opts_.targets_url);
+        if (!opts_.now) opts_.now = system_now;
+    }
+
+    /// The full update (§5.3 root, §5.4 timestamp, §5.5 snapshot, §5.6 targets). Each refusal is
+    /// errc::verification_failed naming the file and the check: expired, rollback, not enough
+    /// signatures, length or hash mismatch, version mismatch.
+    result<void> refresh() {
+        COSIGN_TRY_VOID(load_trusted_root());
+        COSIGN_TRY_VOID(update_root());
+        COSIGN_TRY_VOID(update_timestamp());
+        COSIGN_TRY_VOID(update_snapshot());
+        COSIGN_TRY_VOID(update_targets());
+        refreshed_ = true;
+        return {};
+    }
+
+    /// Verifies the cached metadata without the network (for use after `initialize`): the cached
+    /// root must be signed by itself, timestamp, snapshot and targets by it and each other, none
+    /// expired. An error means a refresh() is needed.
+    result<void> load_from_cache() {
+        if (opts_.cache_dir.empty()) return fail(errc::invalid_argument, "TUF: no cache directory");
+        COSIGN_TRY_VOID(load_trusted_root());
+        const instant now = opts_.now();
+        if (root_.expires < now) return detail::expired("root.json", root_, now);
+        auto ts = cached("timestamp.json", opts_.max_timestamp_size);
+        auto sn = cached("snapshot.json", opts_.max_snapshot_size);
+        auto tg = cached("targets.json", opts_.max_targets_size);
+        if (!ts || !sn || !tg) return fail(errc::not_found, "TUF: the cache in " + opts_.cache_dir + " is incomplete (run initialize)");
+        COSIGN_TRY(auto t, verify_timestamp(*ts, now));
+        COSIGN_TRY(auto s, verify_snapshot(*sn, t, now));
+        COSIGN_TRY(auto g, verify_targets(*tg, s, now));
+        timestamp_ = std::move(t);
+        snapshot_ = std::move(s);
+        targets_ = std::move(g);
+        refreshed_ = true;
+        return {};
+    }
+
+    /// A target's bytes, after refresh() or load_from_cache(): from the cache when its length and
+    /// hash match targets.json, else downloaded (as `HASH.NAME` with consistent snapshots),
+    /// checked and cached. errc::not_found when targets.json does not list it.
+    result<std::string> get_target(std::string_view name) {
+        if (!refreshed_ || !targets_) return fail(errc::invalid_argument, "TUF: refresh() first");
+        if (!detail::safe_target_name(name)) return fail(errc::invalid_argument, "TUF: unsafe target name \"" + std::string(name) + "\"");
+        auto it = targets_->targets.find(std::string(name));
+        if (it == targets_->targets.end())
+            return fail(errc::not_found, "TUF: targets.json lists no target \"" + std::string(name) + "\"");
+        const target_file& tf = it->second;
+        const std::string local = opts_.cache_dir.empty() ? std::string() : opts_.cache_dir + "/targets/" + std::string(name);
+        if (auto c = detail::read_optional(local, static_cast<std::size_t>(tf.length) + 1)) {
+            if (detail::check_length_and_hashes(name, *c, tf.length, tf.hashes, "targets.json", true)) return *c;
+        }
+        std::string url = opts_.targets_url + "/" + std::string(name);
+        if (root_.consistent_snapshot) {
+            auto h = tf.hashes.find("sha256");
+            if (h == tf.hashes.end()) h = tf.hashes.begin();
+            const std::size_t slash = name.rfind('/');
+            const std::string dir = slash == std::string_view::npos ? std::string() : std::string(name.substr(0, slash + 1));
+            const std::string base(slash == std::string_view::npos ? name : name.substr(slash + 1));
+            url = opts_.targets_url + "/" + dir + h->second + "." + base;
+        }
+        COSIGN_TRY(auto body, fetch(url, static_cast<std::size_t>(tf.length), std::string("target ") + std::string(name)));
+        if (!body) return fail(errc::not_found, "TUF: target " + std::string(name) + " not found at " + url);
+        COSIGN_TRY_VOID(detail::check_length_and_hashes(name, *body, tf.length, tf.hashes, "targets.json", true));
+        if (!local.empty()) {
+            const std::size_t slash = local.rfind('/');
+            COSIGN_TRY_VOID(detail::make_dirs(local.substr(0, slash)));
+            COSIGN_TRY_VOID(detail::write_atomic(local, *body));
+        }
+        return std::move(*body);
+    }
+
+    /// The repository's `trusted_root.json` target, parsed.
+    result<trust_root> trusted_root() {
+        COSIGN_TRY(auto text, get_target("trusted_root.json"));
+        return parse_trusted_root(text);
+    }
+
+    /// The trusted metadata after an update (valid once refresh() or load_from_cache() succeeded).
+    const root_metadata& root() const noexcept { return root_; }
+    const std::optional<timestamp_metadata>& timestamp() const noexcept { return timestamp_; }
+    const std::optional<snapshot_metadata>& snapshot() const noexcept { return snapshot_; }
+    const std::optional<targets_metadata>& targets() const noexcept { return targets_; }
+    const options& config() const noexcept { return opts_; }
+
+private:
+    std::string path(std::string_view file) const {
+        return opts_.cache_dir.empty() ? std::string() : opts_.cache_dir + "/" + std::string(file);
+    }
+    std::optional<std::string> cached(std::string_view file, std::size_t max) const {
+        return detail::read_optional(path(file), max);
+    }
+    result<void> persist(std::string_view file, std::string_view data) {
+        if (opts_.cache_dir.empty()) return {};
+        COSIGN_TRY_VOID(detail::make_dirs(opts_.cache_dir));
+        return detail::write_atomic(path(file), data);
+    }
+
+    // GET url: the body on 200, nullopt on 404/403 (TUF's "not there"), an error otherwise.
+    result<std::optional<std::string>> fetch(const std::string& url, std::size_t max, const std::string& what) {
+        transport::request req;
+        req.method = "GET";
+        req.url = url;
+        req.max_response_body = max;
+        auto r = transport_.send(req);
+        if (!r) {
+            auto e = std::move(r).error();
+            e.context("TUF: fetching " + what + " from " + url);
+            return e;
+        }
+        if (r->status == 404 || r->status == 403) return std::optional<std::string>();
+        if (r->status != 200)
+            return fail(errc::network, "TUF: fetching " + what + " from " + url + ": HTTP " + std::to_string(r->status),
+                        r->status);
+        if (r->body.size() > max)
+            return fail(errc::limit_exceeded, "TUF: " + what + " is larger than " + std::to_string(max) + " bytes");
+        return std::optional<std::string>(std::move(r->body));
+    }
+
+    // §5.2: the trusted root, from the cache or the initial root; it must be signed by itself.
+    result<void> load_trusted_root() {
+        std::optional<std::string> text = cached("root.json", opts_.max_root_size);
+        const bool from_cache = text.has_value();
+        if (!text) {
+            if (opts_.initial_root.empty())
+                return fail(errc::invalid_argument, "TUF: no trusted root (none cached, no initial root given)");
+            text = opts_.initial_root;
+        }
+        const char* name = from_cache ? "root.json (cached)" : "root.json (initial)";
+        COSIGN_TRY(auto env, parse_envelope(*text, name));
+        COSIGN_TRY(auto r, parse_root(env.signed_value(), name));
+        COSIGN_TRY_VOID(verify_role<Crypto>(r, "root", env, name));
+        root_ = std::move(r);
+        if (!from_cache) COSIGN_TRY_VOID(persist("root.json", *text));
+        return {};
+    }
+
+    // §5.3: N+1.root.json until there is none; each signed by the old and the new root role.
+    result<void> update_root() {
+        for (std::uint64_t i = 0; i < opts_.max_root_rotations; ++i) {
+            const std::uint64_t next = root_.version + 1;
+            const std::string file = std::to_string(next) + ".root.json";
+            COSIGN_TRY(auto body, fetch(opts_.mirror + "/" + file, opts_.max_root_size, file));
+            if (!body) break;
+            COSIGN_TRY(auto env, parse_envelope(*body, file));
+            COSIGN_TRY(auto r, parse_root(env.signed_value(), file));
+            {
+                auto old_ok = verify_role<Crypto>(root_, "root", env, file);
+                if (!old_ok)
+                    return fail(errc::verification_failed,
+                                old_ok.error().message() + " (of the trusted root version " + std::to_string(root_.version) + ")");
+            }
+            {
+                auto new_ok = verify_role<Crypto>(r, "root", env, file);
+                if (!new_ok)
+                    return fail(errc::verification_failed, new_ok.error().message() + " (of its own root role)");
+            }
+            if (r.version != next)
+                return fail(errc::verification_failed, "TUF " + file + ": version " + std::to_string(r.version) +
+                                                           " where " + std::to_string(next) +
+                                                           " was expected (rollback or replay)");
+            root_ = std::move(r);
+            COSIGN_TRY_VOID(persist("root.json", *body));
+        }
+        const instant now = opts_.now();
+        if (root_.expires < now) return detail::expired("root.json version " + std::to_string(root_.version), root_, now);
+        // §5.3.11: when keys rotated, the cached timestamp and snapshot no longer verify under the
+        // new root and are dropped below (trusted_cached), which removes their rollback floor.
+        return {};
+    }
+
+    result<timestamp_metadata> verify_timestamp(std::string_view text, const instant& now) {
+        COSIGN_TRY(auto env, parse_envelope(text, "timestamp.json"));
+        COSIGN_TRY(auto t, parse_timestamp(env.signed_value()));
+        COSIGN_TRY_VOID(verify_role<Crypto>(root_, "timestamp", env, "timestamp.json"));
+        if (t.expires < now) return detail::expired("timestamp.json", t, now);
+        return t;
+    }
+
+    result<snapshot_metadata> verify_snapshot(std::string_view text, const timestamp_metadata& ts, const instant& now) {
+        COSIGN_TRY_VOID(detail::check_length_and_hashes("snapshot.json", text, ts.snapshot.length, ts.snapshot.hashes,
+                                                        "timestamp.json", false));
+        COSIGN_TRY(auto env, parse_envelope(text, "snapshot.json"));
+        COSIGN_TRY(auto s, parse_snapshot(env.signed_value()));
+        COSIGN_TRY_VOID(verify_role<Crypto>(root_, "snapshot", env, "snapshot.json"));
+        if (s.version != ts.snapshot.version)
+            return fail(errc::verification_failed, "TUF snapshot.json: version " + std::to_string(s.version) +
+                                                       " does not match the version " + std::to_string(ts.snapshot.version) +
+                                                       " that timestamp.json gives");
+        if (s.expires < now) return detail::expired("snapshot.json", s, now);
+        return s;
+    }
+
+    result<targets_metadata> verify_targets(std::string_view text, const snapshot_metadata& sn, const instant& now) {
+        const meta_file& mf = sn.meta.at("targets.json");
+        COSIGN_TRY_VOID(detail::check_length_and_hashes("targets.json", text, mf.length, mf.hashes, "snapshot.json", false));
+        COSIGN_TRY(auto env, parse_envelope(text, "targets.json"));
+        COSIGN_TRY(auto g, parse_targets(env.signed_value()));
+        COSIGN_TRY_VOID(verify_role<Crypto>(root_, "targets", env, "targets.json"));
+        if (g.version != mf.version)
+            return fail(errc::verification_failed, "TUF targets.json: version " + std::to_string(g.version) +
+                                                       " does not match the version " + std::to_string(mf.version) +
+                                                       " that snapshot.json gives");
+        if (g.expires < now) return detail::expired("targets.json", g, now);
+        return g;
+    }
+
+    // A cached metadata file that still verifies under the current root (signatures only: an
+    // expired one still guards against rollback), else nothing.
+    template <class Parsed, class Parse>
+    std::optional<Parsed> trusted_cached(std::string_view file, std::size_t max, std::string_view role_name, Parse parse) {
+        auto text = cached(file, max);
+        if (!text) return std::nullopt;
+        auto env = parse_envelope(*text, file);
+        if (!env) return std::nullopt;
+        auto parsed = parse(env->signed_value(), file);
+        if (!parsed || !verify_role<Crypto>(root_, role_name, *env, file)) return std::nullopt;
+        return std::move(*parsed);
+    }
+
+    // §5.4
+    result<void> update_timestamp() {
+        const instant now = opts_.now();
+        auto old = trusted_cached<timestamp_metadata>("timestamp.json", opts_.max_timestamp_size, "timestamp",
+                                                      [](const json::value& v, std::string_view f) { return parse_timestamp(v, f); });
+        COSIGN_TRY(auto body, fetch(opts_.mirror + "/timestamp.json", opts_.max_timestamp_size, "timestamp.json"));
+        if (!body) return fail(errc::not_found, "TUF: the mirror has no timestamp.json");
+        COSIGN_TRY(auto env, parse_envelope(*body, "timestamp.json"));
+        COSIGN_TRY(auto t, parse_timestamp(env.signed_value()));
+        COSIGN_TRY_VOID(verify_role<Crypto>(root_, "timestamp", env, "timestamp.json"));
+        if (old) {
+            if (t.version < old->version)
+                return fail(errc::verification_failed, "TUF timestamp.json: version " + std::to_string(t.version) +
+                                                           " is lower than the trusted version " +
+                                                           std::to_string(old->version) + " (rollback)");
+            if (t.snapshot.version < old->snapshot.version)
+                return fail(errc::verification_failed, "TUF timestamp.json: snapshot version " +
+                                                           std::to_string(t.snapshot.version) +
+                                                           " is lower than the trusted version " +
+                                                           std::to_string(old->snapshot.version) + " (rollback)");
+        }
+        if (t.expires < now) return detail::expired("timestamp.json", t, now);
+        COSIGN_TRY_VOID(persist("timestamp.json", *body));
+        timestamp_ = std::move(t);
+        return {};
+    }
+
+    // §5.5
+    result<void> update_snapshot() {
+        const instant now = opts_.now();
+        const timestamp_metadata& ts = *timestamp_;
+        auto old = trusted_cached<snapshot_metadata>("snapshot.json", opts_.max_snapshot_size, "snapshot",
+                                                     [](const json::value& v, std::string_view f) { return parse_snapshot(v, f); });
+        // The cached snapshot is what the timestamp names: no download needed.
+        if (auto text = cached("snapshot.json", opts_.max_snapshot_size)) {
+            if (auto s = verify_snapshot(*text, ts, now)) {
+                snapshot_ = std::move(*s);
+                return {};
+            }
+        }
+        const std::string file = root_.consistent_snapshot ? std::to_string(ts.snapshot.version) + ".snapshot.json"
+                                                           : std::string("snapshot.json");
+        const std::size_t max = ts.snapshot.length ? static_cast<std::size_t>(*ts.snapshot.length) : opts_.max_snapshot_size;
+        COSIGN_TRY(auto body, fetch(opts_.mirror + "/" + file, max, file));
+        if (!body) return fail(errc::not_found, "TUF: the mirror has no " + file);
+        COSIGN_TRY(auto s, verify_snapshot(*body, ts, now));
+        if (old) {
+            for (const auto& m : old->meta) {
+                auto it = s.meta.find(m.first);
+                if (it == s.meta.end())
+                    return fail(errc::verification_failed, "TUF snapshot.json: " + m.first +
+                                                               " was removed from the snapshot (rollback)");
+                if (it->second.version < m.second.version)
+                    return fail(errc::verification_failed, "TUF snapshot.json: " + m.first + " version " +
+                                                               std::to_string(it->second.version) +
+                                                               " is lower than the trusted version " +
+                                                               std::to_string(m.second.version) + " (rollback)");
+            }
+        }
+        COSIGN_TRY_VOID(persist("snapshot.json", *body));
+        snapshot_ = std::move(s);
+        return {};
+    }
+
+    // §5.6 (top-level targets)
+    result<void> update_targets() {
+        const instant now = opts_.now();
+        const snapshot_metadata& sn = *snapshot_;
+        const meta_file& mf = sn.meta.at("targets.json");
+        if (auto text = cached("targets.json", opts_.max_targets_size)) {
+            if (auto g = verify_targets(*text, sn, now)) {
+                targets_ = std::move(*g);
+                return {};
+            }
+        }
+        const std::string file = root_.consistent_snapshot ? std::to_string(mf.version) + ".targets.json"
+                                                           : std::string("targets.json");
+        const std::size_t max = mf.length ? static_cast<std::size_t>(*mf.length) : opts_.max_targets_size;
+        COSIGN_TRY(auto body, fetch(opts_.mirror + "/" + file, max, file));
+        if (!body) return fail(errc::not_found, "TUF: the mirror has no " + file);
+        COSIGN_TRY(auto g, verify_targets(*body, sn, now));
+        COSIGN_TRY_VOID(persist("targets.json", *body));
+        targets_ = std::move(g);
+        return {};
+    }
+
+    Transport transport_;
+    options opts_;
+    root_metadata root_;
+    std::optional<timestamp_metadata> timestamp_;
+    std::optional<snapshot_metadata> snapshot_;
+    std::optional<targets_metadata> targets_;
+    bool refreshed_ = false;
+};
+
+/// Records the mirror as cosign 3's `initialize` does: `<cache root>/remote.json` holding
+/// {"mirror": URL} and `<cache root>/<mirror as a path>.json` holding {"lastTimestamp": now}.
+inline result<void> write_cache_config(const std::string& cache_root, std::string_view mirror, const instant& now) {
+    COSIGN_TRY_VOID(detail::make_dirs(cache_root));
+    std::string remote = "{\"mirror\":";
+    json::append_go_string(remote, mirror);
+    remote += "}";
+    COSIGN_TRY_VOID(detail::write_atomic(cache_root + "/remote.json", remote));
+    std::string cfg = "{\"lastTimestamp\":";
+    json::append_go_string(cfg, format_rfc3339(now));
+    cfg += "}";
+    return detail::write_atomic(cache_root + "/" + mirror_path_name(mirror) + ".json", cfg);
+}
+
+/// Removes a mirror's cached metadata (root, timestamp, snapshot, targets), so that the next
+/// client starts over from its initial root; cached target files stay (they are checked by hash).
+inline result<void> clear_metadata(const std::string& cache_dir) {
+    for (const char* f : {"root.json", "timestamp.json", "snapshot.json", "targets.json"}) {
+        const std::string p = cache_dir + "/" + f;
+        if (::unlink(p.c_str()) != 0 && errno != ENOENT) return cosign::detail::io_fail("cannot remove", p, errno);
+    }
+    return {};
+}
+
+/// The mirror recorded in `<cache root>/remote.json`, or nullopt when there is none.
+inline std::optional<std::string> cached_mirror(const std::string& cache_root) {
+    auto text = detail::read_optional(cache_root + "/remote.json", 65536);
+    if (!text) return std::nullopt;
+    auto doc = json::parse(*text);
+    if (!doc) return std::nullopt;
+    auto m = json::string_member(*doc, "mirror");
+    if (!m || m->empty()) return std::nullopt;
+    return std::string(*m);
+}
+
+}  // namespace tuf
+}  // namespace trust
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/trust/default_trust_root.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Where cosign finds its trust when a command is given none explicitly, in cosign's order:
+/// `--trusted-root FILE`, else the SIGSTORE_* variables, else TUF (the mirror `initialize`
+/// recorded, or the public-good one, with its cache under $TUF_ROOT or ~/.sigstore/root,
+/// refreshed when older than a day as sigstore-go does). Names the compiled-in public-good root.
+
+#include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <optional>
 #include <string>
 
 
 namespace cosign {
 inline namespace v0 {
-namespace detail {
+namespace trust {
 
-inline constexpr std::size_t secretbox_key_size = 32;
-inline constexpr std::size_t secretbox_nonce_size = 24;
-inline constexpr std::size_t secretbox_tag_size = 16;
+/// Largest trusted_root.json read from a file.
+inline constexpr std::size_t max_trusted_root_size = 4 * 1024 * 1024;
 
-inline result<void> secretbox_check(byte_view nonce, byte_view key) {
-    if (nonce.size() != secretbox_nonce_size)
-        return fail(errc::invalid_argument,
-                    "secretbox: the nonce must be 24 bytes, got " + std::to_string(nonce.size()));
-    if (key.size() != secretbox_key_size)
-        return fail(errc::invalid_argument,
-                    "secretbox: the key must be 32 bytes, got " + std::to_string(key.size()));
-    return {};
+/// Reads and parses a trusted_root.json file (`--trusted-root`); errors name the file.
+inline result<trust_root> load_trusted_root_file(const std::string& path) {
+    auto b = read_file(path, max_trusted_root_size);
+    if (!b) return std::move(b).error();
+    auto tr = parse_trusted_root(std::string_view(reinterpret_cast<const char*>(b->data()), b->size()));
+    if (!tr) {
+        auto e = std::move(tr).error();
+        e.context(path);
+        return e;
+    }
+    return tr;
 }
 
-/// Seals `plaintext`: returns the 16-byte Poly1305 tag followed by the XSalsa20 ciphertext, as Go's
-/// secretbox.Seal. `poly1305` is `result<void>(const std::uint8_t key[32], byte_view, std::uint8_t tag[16])`.
-template <class Poly1305, class Out = bytes>
-result<Out> secretbox_seal(byte_view plaintext, byte_view nonce, byte_view key, Poly1305&& poly1305) {
-    COSIGN_TRY_VOID(secretbox_check(nonce, key));
-    std::uint8_t poly_key[32] = {0};
-    salsa::xsalsa20_xor(poly_key, poly_key, sizeof poly_key, nonce.data(), key.data());
-    Out out(secretbox_tag_size + plaintext.size());
-    if (!plaintext.empty())
-        salsa::xsalsa20_xor(out.data() + secretbox_tag_size, plaintext.data(), plaintext.size(), nonce.data(),
-                            key.data(), 32);
-    auto mac = poly1305(poly_key, byte_view(out.data() + secretbox_tag_size, plaintext.size()), out.data());
-    secure_zero(poly_key, sizeof poly_key);
-    if (!mac) return std::move(mac).error();
-    return out;
+/// How trust_root_from_tuf() uses the cache.
+struct tuf_cache_options {
+    std::string cache_root = tuf::default_cache_root();
+    /// The mirror when `<cache root>/remote.json` names none.
+    std::string default_mirror = tuf::default_mirror;
+    /// The root trusted when the cache holds none for that mirror.
+    std::string initial_root = public_good_root();
+    /// Cached metadata younger than this (since the last full update) is used without the network.
+    std::int64_t cache_validity_seconds = 86400;
+    std::function<instant()> now = tuf::system_now;
+};
+
+/// The trusted_root.json of the TUF mirror `initialize` recorded: from the cache while it is
+/// fresh and verifies, else after a full TUF update (which refreshes the cache).
+template <class Crypto, class Transport>
+result<trust_root> trust_root_from_tuf(Transport t, const tuf_cache_options& c = {}) {
+    const std::string mirror = tuf::cached_mirror(c.cache_root).value_or(c.default_mirror);
+    tuf::options o;
+    o.mirror = mirror;
+    o.cache_dir = tuf::cache_dir_for(c.cache_root, mirror);
+    o.initial_root = c.initial_root;
+    o.now = c.now ? c.now : tuf::system_now;
+    const instant now = o.now();
+    tuf::basic_client<Crypto, Transport> client(std::move(t), o);
+    bool fresh = false;
+    if (auto cfg = tuf::detail::read_optional(c.cache_root + "/" + tuf::mirror_path_name(mirror) + ".json", 65536)) {
+        if (auto doc = json::parse(*cfg)) {
+            if (auto last = json::string_member(*doc, "lastTimestamp")) {
+                auto when = parse_rfc3339(*last);
+                fresh = when && !(now < *when) && now.seconds - when->seconds < c.cache_validity_seconds;
+            }
+        }
+    }
+    if (fresh && client.load_from_cache()) {
+        if (auto tr = client.trusted_root()) return tr;
+    }
+    COSIGN_TRY_VOID(client.refresh());
+    COSIGN_TRY_VOID(tuf::write_cache_config(c.cache_root, mirror, now));
+    return client.trusted_root();
 }
 
-/// Opens a box made by secretbox_seal; a box that does not authenticate (wrong key, altered
-/// bytes) fails with errc::verification_failed and releases nothing.
-template <class Poly1305, class Out = secure_bytes>
-result<Out> secretbox_open(byte_view boxed, byte_view nonce, byte_view key, Poly1305&& poly1305) {
-    COSIGN_TRY_VOID(secretbox_check(nonce, key));
-    if (boxed.size() < secretbox_tag_size)
-        return fail(errc::verification_failed, "secretbox: the box is shorter than its 16-byte tag");
-    std::uint8_t poly_key[32] = {0};
-    salsa::xsalsa20_xor(poly_key, poly_key, sizeof poly_key, nonce.data(), key.data());
-    byte_view ct = boxed.subview(secretbox_tag_size);
-    std::uint8_t tag[secretbox_tag_size];
-    auto mac = poly1305(poly_key, ct, tag);
-    secure_zero(poly_key, sizeof poly_key);
-    if (!mac) return std::move(mac).error();
-    if (!constant_time_equal(byte_view(tag, sizeof tag), boxed.subview(0, secretbox_tag_size)))
-        return fail(errc::verification_failed, "secretbox: authentication failed");
-    Out out(ct.size());
-    if (!ct.empty()) salsa::xsalsa20_xor(out.data(), ct.data(), ct.size(), nonce.data(), key.data(), 32);
-    return out;
+/// cosign's order: `trusted_root_file` when given, else the SIGSTORE_* variables when any is
+/// set, else TUF through `transport`.
+template <class Crypto, class Transport>
+result<trust_root> resolve_trust_root(const std::string& trusted_root_file, Transport transport,
+                                      const tuf_cache_options& c = {},
+                                      const std::function<const char*(const char*)>& getenv =
+                                          [](const char* n) { return std::getenv(n); }) {
+    if (!trusted_root_file.empty()) return load_trusted_root_file(trusted_root_file);
+    COSIGN_TRY(auto from_env, trust_root_from_env(getenv));
+    if (from_env) return std::move(*from_env);
+    return trust_root_from_tuf<Crypto>(std::move(transport), c);
 }
 
-}  // namespace detail
+}  // namespace trust
 }  // namespace v0
 }  // namespace cosign

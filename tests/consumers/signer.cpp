@@ -3,6 +3,7 @@
 // fresh key and verifies it, as a program that took cosign-cpp through CMake or pkg-config would.
 #include <cosign/cosign.hpp>
 #include <cosign/crypto/mbedtls.hpp>
+#include <cosign/testing/fake_registry.hpp>
 
 #include <cstdio>
 

@@ -21,7 +21,11 @@ A rule applies to the first `times` requests (default: all) whose method matches
     429             answer 429 with `Retry-After: retry_after` (default 1) without forwarding
     truncate        forward, send the headers and half of the body, then close (FIN)
     slow            forward, then wait `delay` seconds (default 5) before answering
+    drip            forward, then send the answer one byte every `interval` seconds (default 0.2):
+                    a registry that is never silent long enough for a read timeout, yet never done
     redirect        answer 307 to the same target on http://localhost:A (another host)
+    digest          forward, then answer with `Docker-Content-Digest: digest` (a lying registry,
+                    proxy or cache: the header names another image than the bytes)
 
 Each request is logged as one line: "PORT METHOD TARGET -> FAULT|pass STATUS".
 Bounded by construction: it only serves 127.0.0.1 and stops on SIGTERM.
@@ -187,6 +191,9 @@ class Handler(socketserver.BaseRequestHandler):
             rfirst, rheaders = parse_head(rhead)
             status = rfirst.split(" ")[1] if " " in rfirst else "?"
             rheaders = [(k, v) for k, v in rheaders if k.lower() not in ("connection", "keep-alive")]
+            if name == "digest":
+                rheaders = [(k, v) for k, v in rheaders if k.lower() != "docker-content-digest"]
+                rheaders.append(("Docker-Content-Digest", fault["digest"]))
             rheaders.append(("Connection", "close"))
             rhead = (rfirst + "\r\n" + "".join(f"{k}: {v}\r\n" for k, v in rheaders) + "\r\n").encode()
             full = rhead + rbody
@@ -210,8 +217,21 @@ class Handler(socketserver.BaseRequestHandler):
                 except OSError:
                     pass
                 return
+            if name == "drip":
+                interval = float(fault.get("interval", 0.2))
+                srv.log(f"{method} {target} -> drip {len(full)} bytes every {interval}s (upstream {status})")
+                for i in range(len(full)):
+                    try:
+                        sock.sendall(full[i:i + 1])
+                    except OSError:
+                        return  # the client gave up
+                    time.sleep(interval)
+                return
             sock.sendall(full)
             auth = " auth" if header(headers, "Authorization") else ""
+            if name == "digest":
+                srv.log(f"{method} {target} -> digest {fault['digest']} (upstream {status})")
+                return
             srv.log(f"{method} {target} -> pass {status}{auth}")
         except (OSError, ValueError) as e:
             srv.log(f"proxy error: {e}")

@@ -66,11 +66,11 @@ sign_case() {
   no_dangling "$digest"
 }
 
-# The request kinds of a sign, as (method regex, path regex). HEAD of the image, GET of the .sig
-# manifest and of its config blob, the upload POST, the blob PUT, the manifest PUT, and the
-# read-back HEAD of the .sig tag.
+# The request kinds of a sign, as (method regex, path regex). GET of the image (by tag: t-*,
+# p-*, count, verify; never sha256-*), GET of the .sig manifest and of its config blob, the
+# upload POST, the blob PUT, the manifest PUT, and the read-back HEAD of the .sig tag.
 KINDS=(
-  "head-image|^HEAD$|/manifests/[a-z]"
+  "get-image|^GET$|/manifests/[^s]"
   "get-sig|^GET$|/manifests/sha256-"
   "get-config|^GET$|/blobs/sha256:"
   "post-upload|^POST$|/blobs/uploads/"
@@ -119,9 +119,9 @@ for f in "${FAULT_KINDS[@]}"; do
   [ "$f" = redirect ] && continue   # a redirect to a healthy host is not a fault that ends anything
   img=demo:p-${f//:/-}
   push_image "$REG_DIR" "$img" >/dev/null
-  kinds=("head-image|^HEAD$|/manifests/[a-z]" "put-manifest|^PUT$|/manifests/")
-  # HEAD and PUT answers have no body to cut: truncate the .sig manifest read instead.
-  [ "$f" = truncate ] && kinds=("get-sig|^GET$|/manifests/sha256-")
+  kinds=("get-image|^GET$|/manifests/[^s]" "put-manifest|^PUT$|/manifests/")
+  # PUT answers have no body to cut: truncate the image and .sig manifest reads instead.
+  [ "$f" = truncate ] && kinds=("get-image|^GET$|/manifests/[^s]" "get-sig|^GET$|/manifests/sha256-")
   for k in "${kinds[@]}"; do
     IFS='|' read -r kname meth path <<<"$k"
     expect=fail
@@ -136,11 +136,11 @@ run_cmd count "$COSIGN_CPP" sign --key cosign.key -y "$PROXY/$img"
 n=$(proxy_count ' PUT /v2/demo/manifests/.* -> status 503')
 faults '[]'
 check_eq "a persistent 503 on the manifest PUT: 4 attempts (1 + max_retries 3), then exit 1" "4 1" "$n $RC"
-faults "$(rule 429 '^HEAD$' /manifests/count)"
+faults "$(rule 429 '^GET$' /manifests/count)"
 t0=$(date +%s%N)
 run_cmd count429 "$COSIGN_CPP" sign --key cosign.key -y "$PROXY/$img"
 t1=$(date +%s%N)
-n=$(proxy_count ' HEAD /v2/demo/manifests/count -> 429')
+n=$(proxy_count ' GET /v2/demo/manifests/count -> 429')
 faults '[]'
 check_eq "a persistent 429 (Retry-After: 1): 4 attempts, then exit 1" "4 1" "$n $RC"
 [ $(( (t1 - t0) / 1000000 )) -ge 3000 ] || die "429 Retry-After was not honoured ($(( (t1 - t0) / 1000000 )) ms for 3 waits of 1 s)"
@@ -170,5 +170,26 @@ for f in truncate reset_response; do
     pass "verify with one cut $kname read ($f) retries and succeeds"
   done
 done
+
+say "== a Docker-Content-Digest that names another image: sign and verify refuse, nothing is written"
+# demo:verify is signed above; the proxy now names it by that signed digest while serving
+# demo:liar's bytes. Trusting the header would sign demo:verify's digest, and approve demo:liar
+# by demo:verify's signature.
+LIAR=$(push_image "$REG_DIR" demo:liar)
+SIGNED=$(reg_env "$REG_DIR" "$CRANE" digest "$REG/$img")
+faults "[{\"fault\":\"digest\",\"method\":\"^GET$\",\"path\":\"/manifests/liar\",\"digest\":\"$SIGNED\"}]"
+M=$(reg_mark "$REG_DIR")
+run_cmd liar-sign "$COSIGN_CPP" sign --key cosign.key -y "$PROXY/demo:liar"
+check_eq "sign of a tag whose Docker-Content-Digest lies exits 1" 1 "$RC"
+grep -q "$SIGNED" "$ERR" && grep -q "$LIAR" "$ERR" || { show stderr "$ERR"; die "the error does not name both digests"; }
+pass "the error names both digests: $(grep -m1 '^Error: ' "$ERR" | cut -c1-200)"
+check_eq "the refused sign wrote nothing" 0 "$(reg_count_since "$REG_DIR" "$M" 'PUT|POST|PATCH|DELETE')"
+run_cmd liar-verify "$COSIGN_CPP" verify --key cosign.pub --insecure-ignore-tlog "$PROXY/demo:liar"
+check_eq "verify of that tag exits 1 (not 0 by the other image's signature)" 1 "$RC"
+grep -q "$SIGNED" "$ERR" && grep -q "$LIAR" "$ERR" || { show stderr "$ERR"; die "the verify error does not name both digests"; }
+faults '[]'
+check_eq "no .sig was written for demo:liar" "" \
+  "$(get_manifest "$REG_DIR" demo "$(sig_tag "$LIAR")" 2>/dev/null)"
+
 note "$CASES sign cases"
 finish

@@ -74,7 +74,7 @@ run_cmd vc "$COSIGN_CPP" verify --key cpp/cosign.pub --insecure-ignore-tlog "$RE
 pass "cosign-cpp verify accepts its own signature"
 note "registry requests for one verify: $(reg_count_since "$REG_DIR" "$M") (cosign2 needs 4)"
 # Both signatures here carry no annotations: their payload is the one cosign writes for the image,
-# known by digest, so no blob is read (HEAD image + GET .sig).
+# known by digest, so no blob is read (GET image + GET .sig).
 check_eq "cosign-cpp verify reads no payload blob it can name" 0 "$(reg_requests_since "$REG_DIR" "$M" GET | grep -c '/blobs/' || true)"
 check_eq "cosign-cpp verify makes no writes" 0 "$(reg_count_since "$REG_DIR" "$M" 'PUT|POST|PATCH|DELETE')"
 check_file_eq "stdout equals cosign2's (newline, JSON array of payloads, newline)" v2.out "$OUT"

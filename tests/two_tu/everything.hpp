@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-// The backend policies, which cosign.hpp leaves out.
+// The backend policies and the testing headers, which cosign.hpp leaves out.
 #pragma once
 #include <cosign/crypto/mbedtls.hpp>
 #include <cosign/keys/key_sources.hpp>
 #include <cosign/keys/pkcs11.hpp>
+#include <cosign/testing/fake_registry.hpp>
 #if defined(COSIGN_TWO_TU_HTTPLIB)
 #include <cosign/defaults.hpp>
-#include <cosign/registry/default_client.hpp>
 #endif
 #include <cosign/tlog/log_step.hpp>
+// Trust material and the TUF client (no backend of their own; named here to check them for ODR).
+#include <cosign/trust/trust_root.hpp>
+#include <cosign/trust/trusted_root_json.hpp>
+#include <cosign/trust/sigstore_env.hpp>
+#include <cosign/trust/tuf.hpp>
+#include <cosign/trust/public_good_root.hpp>

@@ -21,6 +21,7 @@ using fast = cosign::crypto::openssl_verify<base>;
 
 static_assert(check_crypto_policy<fast>(), "the adaptor is a whole crypto policy");
 static_assert(has_x509_v<fast>, "and keeps the base's X.509 members");
+static_assert(has_verify_prehashed_v<fast> && has_ed25519_v<fast>, "and adds the optional members OpenSSL has");
 
 static std::string data_file(const std::string& rel) {
     std::ifstream in(std::string(COSIGN_TEST_DATA) + "/" + rel, std::ios::binary);
@@ -108,6 +109,14 @@ static void same_verdicts(const base::private_key& key, const std::string& what)
                     if (!a) CHECK(a.error().code() == b.error().code());
                     accepted += a ? 1 : 0;
                     ++compared;
+                    // and over the digest: OpenSSL's EVP_PKEY_verify against mbedTLS's
+                    auto d = base::digest(h, m);
+                    REQUIRE(d);
+                    auto pa = base::verify_prehashed(*pub, *d, v, h);
+                    auto pb = fast::verify_prehashed(*pub, *d, v, h);
+                    REQUIRE(static_cast<bool>(pa) == static_cast<bool>(a));
+                    REQUIRE(static_cast<bool>(pb) == static_cast<bool>(a));
+                    if (!a) CHECK(pa.error().code() == pb.error().code());
                 }
             }
             CHECK(static_cast<bool>(base::verify(*pub, msg, v)) == static_cast<bool>(fast::verify(*pub, msg, v)));
@@ -149,6 +158,11 @@ TEST_CASE("openssl_verify checks with OpenSSL, not with the base policy", "[cryp
     REQUIRE(sig);
     CHECK(detail::openssl_verify_der(pkey, EVP_sha256(), std::string_view("m"), *sig) == 1);
     CHECK(detail::openssl_verify_der(pkey, EVP_sha256(), std::string_view("n"), *sig) == 0);
+    auto digest = base::digest(hash_algorithm::sha256, "m");
+    REQUIRE(digest);
+    CHECK(detail::openssl_verify_digest_der(pkey, EVP_sha256(), *digest, *sig) == 1);
+    (*digest)[0] ^= 1;
+    CHECK(detail::openssl_verify_digest_der(pkey, EVP_sha256(), *digest, *sig) == 0);
     CHECK(ERR_peek_error() == 0);  // a refusal leaves no error behind for TLS code on this thread
     bytes garbage = {0x01, 0x02};
     CHECK(detail::openssl_public_key(garbage) == nullptr);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unit tests of cosign's encrypted key file: go-securesystemslib's vectors, cosign's test keys, a
-// key written by the real cosign 2, and keys written by us.
+// key written by the real cosign 2, and keys written by us; the known answers run over every
+// crypto policy of tests/unit/policies.hpp.
 #include "catch.hpp"
 
 #include <fstream>
@@ -14,9 +15,12 @@
 #include <cosign/crypto/mbedtls.hpp>
 #include <cosign/keys/cosign_key_file.hpp>
 
+#include "policies.hpp"
+
 using namespace cosign;
+using cosign_test::crypto_policies;
 using crypto_policy = cosign::crypto::mbedtls;
-using key_file = cosign::cosign_key_file<crypto_policy>;
+using parse_only_key_file = cosign::cosign_key_file<crypto_policy>;  // where only parsing is tested
 
 static std::string data_file(const std::string& rel) {
     std::ifstream in(std::string(COSIGN_TEST_DATA) + "/" + rel, std::ios::binary);
@@ -24,10 +28,11 @@ static std::string data_file(const std::string& rel) {
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-static std::string public_pem_of(const crypto_policy::private_key& key) {
-    auto pub = crypto_policy::public_key_of(key);
+template <class P>
+std::string public_pem_of(const typename P::private_key& key) {
+    auto pub = P::public_key_of(key);
     REQUIRE(pub);
-    return crypto_policy::public_key_pem(*pub);
+    return P::public_key_pem(*pub);
 }
 
 static std::string replace_once(std::string s, const std::string& from, const std::string& to) {
@@ -36,7 +41,9 @@ static std::string replace_once(std::string s, const std::string& from, const st
     return s.replace(pos, from.size(), to);
 }
 
-TEST_CASE("go-securesystemslib's encrypted vectors decrypt with their passphrase", "[keys]") {
+TEMPLATE_LIST_TEST_CASE("go-securesystemslib's encrypted vectors decrypt with their passphrase", "[keys]", crypto_policies) {
+    using P = TestType;
+    using key_file = cosign_key_file<P>;
     auto plain = key_file::decrypt_json(data_file("cosign/sslib-encrypted/TestDecrypt.json"), "supersecret");
     REQUIRE(plain);
     CHECK(byte_view(*plain).to_string() == "reallyimportant");
@@ -51,7 +58,7 @@ TEST_CASE("go-securesystemslib's encrypted vectors decrypt with their passphrase
 }
 
 TEST_CASE("go-securesystemslib's unsupported scrypt parameters are refused before deriving", "[keys]") {
-    auto r = key_file::decrypt_json(data_file("cosign/sslib-encrypted/TestUnsupportedKDFParameters.json"),
+    auto r = parse_only_key_file::decrypt_json(data_file("cosign/sslib-encrypted/TestUnsupportedKDFParameters.json"),
                                     "supersecret");
     REQUIRE_FALSE(r);
     CHECK(r.error().code() == errc::unsupported);
@@ -63,41 +70,43 @@ TEST_CASE("an absurd scrypt N or unknown kdf and cipher names are refused and na
     const std::string json = data_file("cosign/sslib-encrypted/TestDecrypt.json");
 
     auto absurd =
-        key_file::decrypt_json(replace_once(json, "\"N\":32768", "\"N\":1073741824"), "supersecret");
+        parse_only_key_file::decrypt_json(replace_once(json, "\"N\":32768", "\"N\":1073741824"), "supersecret");
     REQUIRE_FALSE(absurd);
     CHECK(absurd.error().code() == errc::unsupported);
     CHECK_THAT(absurd.error().message(), Catch::Contains("N=1073741824"));
 
-    auto r16 = key_file::decrypt_json(replace_once(json, "\"r\":8", "\"r\":16"), "supersecret");
+    auto r16 = parse_only_key_file::decrypt_json(replace_once(json, "\"r\":8", "\"r\":16"), "supersecret");
     REQUIRE_FALSE(r16);
     CHECK(r16.error().code() == errc::unsupported);
 
-    auto kdf = key_file::decrypt_json(replace_once(json, "\"name\":\"scrypt\"", "\"name\":\"argon2id\""),
+    auto kdf = parse_only_key_file::decrypt_json(replace_once(json, "\"name\":\"scrypt\"", "\"name\":\"argon2id\""),
                                       "supersecret");
     REQUIRE_FALSE(kdf);
     CHECK(kdf.error().code() == errc::unsupported);
     CHECK_THAT(kdf.error().message(), Catch::Contains("unknown kdf name \"argon2id\""));
 
-    auto cipher = key_file::decrypt_json(replace_once(json, "nacl/secretbox", "aes-256-gcm"), "supersecret");
+    auto cipher = parse_only_key_file::decrypt_json(replace_once(json, "nacl/secretbox", "aes-256-gcm"), "supersecret");
     REQUIRE_FALSE(cipher);
     CHECK(cipher.error().code() == errc::unsupported);
     CHECK_THAT(cipher.error().message(), Catch::Contains("unknown cipher name \"aes-256-gcm\""));
 
-    auto float_n = key_file::decrypt_json(replace_once(json, "\"N\":32768", "\"N\":32768.0"), "supersecret");
+    auto float_n = parse_only_key_file::decrypt_json(replace_once(json, "\"N\":32768", "\"N\":32768.0"), "supersecret");
     REQUIRE_FALSE(float_n);
     CHECK(float_n.error().code() == errc::invalid_key);
 
     auto dup =
-        key_file::decrypt_json(replace_once(json, "{\"kdf\"", "{\"ciphertext\":\"\",\"kdf\""), "supersecret");
+        parse_only_key_file::decrypt_json(replace_once(json, "{\"kdf\"", "{\"ciphertext\":\"\",\"kdf\""), "supersecret");
     REQUIRE_FALSE(dup);
     CHECK(dup.error().code() == errc::invalid_key);
 
-    CHECK(key_file::decrypt_json("[]", "x").error().code() == errc::invalid_key);
-    CHECK(key_file::decrypt_json("{", "x").error().code() == errc::invalid_key);
-    CHECK(key_file::decrypt_json("{}", "x").error().code() == errc::invalid_key);
+    CHECK(parse_only_key_file::decrypt_json("[]", "x").error().code() == errc::invalid_key);
+    CHECK(parse_only_key_file::decrypt_json("{", "x").error().code() == errc::invalid_key);
+    CHECK(parse_only_key_file::decrypt_json("{}", "x").error().code() == errc::invalid_key);
 }
 
-TEST_CASE("a wrong password is reported with cosign's words", "[keys]") {
+TEMPLATE_LIST_TEST_CASE("a wrong password is reported with cosign's words", "[keys]", crypto_policies) {
+    using P = TestType;
+    using key_file = cosign_key_file<P>;
     auto r = key_file::decrypt_json(data_file("cosign/sslib-encrypted/TestDecrypt.json"), "supersecreT");
     REQUIRE_FALSE(r);
     CHECK(r.error().code() == errc::wrong_password);
@@ -109,30 +118,36 @@ TEST_CASE("a wrong password is reported with cosign's words", "[keys]") {
     CHECK(ci.error().code() == errc::wrong_password);
 }
 
-TEST_CASE("cosign's test keys decrypt with 'hello' to the public keys cosign derives", "[keys]") {
+TEMPLATE_LIST_TEST_CASE("cosign's test keys decrypt with 'hello' to the public keys cosign derives", "[keys]", crypto_policies) {
+    using P = TestType;
+    using key_file = cosign_key_file<P>;
     for (const char* name : {"pemcosignkey", "pemsigstorekey"}) {
         INFO(name);
         auto key = key_file::decrypt(
             data_file(std::string("cosign/keys/encrypted/keys_test-") + name + ".key"), "hello");
         REQUIRE(key);
-        CHECK(public_pem_of(*key) ==
+        CHECK(public_pem_of<P>(*key) ==
               data_file(std::string("cosign/derived/keys/keys_test-") + name + ".pub"));
     }
 }
 
-TEST_CASE("re-encoding a decrypted cosign key reproduces Go's PKCS#8 bytes", "[keys]") {
+TEMPLATE_LIST_TEST_CASE("re-encoding a decrypted cosign key reproduces Go's PKCS#8 bytes", "[keys]", crypto_policies) {
+    using P = TestType;
+    using key_file = cosign_key_file<P>;
     const std::string pem_text = data_file("cosign/keys/encrypted/keys_test-pemsigstorekey.key");
     auto plain = key_file::decrypt_payload(pem_text, "hello");
     REQUIRE(plain);
     CHECK(plain->size() == 138);
-    auto key = crypto_policy::parse_private_key_der(*plain);
+    auto key = P::parse_private_key_der(*plain);
     REQUIRE(key);
-    auto der = crypto_policy::to_pkcs8_der(*key);
+    auto der = crypto::to_pkcs8_der<P>(*key);
     REQUIRE(der);
     CHECK(hex::encode(*der) == hex::encode(*plain));
 }
 
-TEST_CASE("a key file whose inner key is SEC1 rather than PKCS#8 is refused, as cosign does", "[keys]") {
+TEMPLATE_LIST_TEST_CASE("a key file whose inner key is SEC1 rather than PKCS#8 is refused, as cosign does", "[keys]", crypto_policies) {
+    using P = TestType;
+    using key_file = cosign_key_file<P>;
     const std::string pem_text = data_file("cosign/keys/encrypted/keys_test-pemcosigneckey.key");
     auto plain = key_file::decrypt_payload(pem_text, "hello");
     REQUIRE(plain);  // the password is right
@@ -144,16 +159,20 @@ TEST_CASE("a key file whose inner key is SEC1 rather than PKCS#8 is refused, as 
     CHECK_THAT(key.error().message(), Catch::Contains("SEC1"));
 }
 
-TEST_CASE("a key generated by the real cosign 2 decrypts to the public key it wrote", "[keys]") {
+TEMPLATE_LIST_TEST_CASE("a key generated by the real cosign 2 decrypts to the public key it wrote", "[keys]", crypto_policies) {
+    using P = TestType;
+    using key_file = cosign_key_file<P>;
     auto key = key_file::decrypt(data_file("generated/cosign2-generated.key"), "cosign-cpp-test");
     REQUIRE(key);
-    CHECK(public_pem_of(*key) == data_file("generated/cosign2-generated.pub"));
+    CHECK(public_pem_of<P>(*key) == data_file("generated/cosign2-generated.pub"));
     CHECK(key_file::decrypt(data_file("generated/cosign2-generated.key"), "cosign-cpp-tesT").error().code() ==
           errc::wrong_password);
 }
 
-TEST_CASE("encrypt writes what current cosign writes and decrypt reads it back", "[keys]") {
-    auto key = crypto_policy::generate_p256();
+TEMPLATE_LIST_TEST_CASE("encrypt writes what current cosign writes and decrypt reads it back", "[keys]", crypto_policies) {
+    using P = TestType;
+    using key_file = cosign_key_file<P>;
+    auto key = P::generate_p256();
     REQUIRE(key);
     auto pem_text = key_file::encrypt(*key, "correct horse");
     REQUIRE(pem_text);
@@ -183,7 +202,7 @@ TEST_CASE("encrypt writes what current cosign writes and decrypt reads it back",
 
     auto back = key_file::decrypt(*pem_text, "correct horse");
     REQUIRE(back);
-    CHECK(public_pem_of(*back) == public_pem_of(*key));
+    CHECK(public_pem_of<P>(*back) == public_pem_of<P>(*key));
     CHECK(key_file::decrypt(*pem_text, "correct horsE").error().code() == errc::wrong_password);
 
     // Two encryptions of one key differ (fresh salt and nonce).
@@ -192,8 +211,10 @@ TEST_CASE("encrypt writes what current cosign writes and decrypt reads it back",
     CHECK(*again != *pem_text);
 }
 
-TEST_CASE("encrypt can write the legacy N=32768 for old cosign and accepts the empty password", "[keys]") {
-    auto key = crypto_policy::generate_p256();
+TEMPLATE_LIST_TEST_CASE("encrypt can write the legacy N=32768 for old cosign and accepts the empty password", "[keys]", crypto_policies) {
+    using P = TestType;
+    using key_file = cosign_key_file<P>;
+    auto key = P::generate_p256();
     REQUIRE(key);
     auto pem_text = key_file::encrypt(*key, "", scrypt_n_legacy);
     REQUIRE(pem_text);
@@ -208,7 +229,7 @@ TEST_CASE("encrypt can write the legacy N=32768 for old cosign and accepts the e
 TEST_CASE("truncated, mislabelled and empty key files are invalid keys", "[keys]") {
     const std::string good = data_file("cosign/keys/encrypted/keys_test-pemsigstorekey.key");
 
-    auto truncated = key_file::decrypt(good.substr(0, good.size() / 2), "hello");
+    auto truncated = parse_only_key_file::decrypt(good.substr(0, good.size() / 2), "hello");
     REQUIRE_FALSE(truncated);
     CHECK(truncated.error().code() == errc::invalid_key);
 
@@ -216,25 +237,25 @@ TEST_CASE("truncated, mislabelled and empty key files are invalid keys", "[keys]
     auto lines_cut = good;
     auto first_nl = lines_cut.find('\n');
     lines_cut.erase(first_nl + 1, 65 * 3);
-    auto short_body = key_file::decrypt(lines_cut, "hello");
+    auto short_body = parse_only_key_file::decrypt(lines_cut, "hello");
     REQUIRE_FALSE(short_body);
     CHECK(short_body.error().code() == errc::invalid_key);
 
-    auto wrong_label = key_file::decrypt(data_file("cosign/keys/import/keys_test-validecpkcs8.pem"), "hello");
+    auto wrong_label = parse_only_key_file::decrypt(data_file("cosign/keys/import/keys_test-validecpkcs8.pem"), "hello");
     REQUIRE_FALSE(wrong_label);
     CHECK(wrong_label.error().code() == errc::invalid_key);
     CHECK_THAT(wrong_label.error().message(), Catch::Contains("unsupported pem type: PRIVATE KEY"));
 
     auto public_key =
-        key_file::decrypt(data_file("cosign/derived/keys/keys_test-pemsigstorekey.pub"), "hello");
+        parse_only_key_file::decrypt(data_file("cosign/derived/keys/keys_test-pemsigstorekey.pub"), "hello");
     REQUIRE_FALSE(public_key);
     CHECK_THAT(public_key.error().message(), Catch::Contains("PUBLIC KEY"));
 
-    auto empty = key_file::decrypt("", "hello");
+    auto empty = parse_only_key_file::decrypt("", "hello");
     REQUIRE_FALSE(empty);
     CHECK(empty.error().code() == errc::invalid_key);
     CHECK_THAT(empty.error().message(), Catch::Contains("invalid pem block"));
 
-    CHECK(key_file::check_pem(good));
-    CHECK_FALSE(key_file::check_pem("hello"));
+    CHECK(parse_only_key_file::check_pem(good));
+    CHECK_FALSE(parse_only_key_file::check_pem("hello"));
 }

@@ -185,31 +185,3 @@ TEST_CASE("claims check the digest and the requested annotations as strings", "[
     CHECK(oci::check_claims(none, test_digest));
     CHECK_FALSE(oci::check_claims(none, test_digest, {{"a", "b"}}));
 }
-
-TEST_CASE("-a flags split on commas with CSV quoting and need exactly one '='", "[oci]") {
-    auto one = oci::parse_annotation_flags({"a=b"});
-    REQUIRE(one);
-    CHECK(*one == oci::annotation_map{{"a", "b"}});
-    auto many = oci::parse_annotation_flags({"a=1,b=2", "c=3", "a=4"});
-    REQUIRE(many);
-    CHECK(*many == oci::annotation_map{{"a", "4"}, {"b", "2"}, {"c", "3"}});
-    auto quoted = oci::parse_annotation_flags({"\"k=x,y\",\"z=\"\"q\"\"\""});
-    REQUIRE(quoted);
-    CHECK(*quoted == oci::annotation_map{{"k", "x,y"}, {"z", "\"q\""}});
-    CHECK(oci::parse_annotation_flags({"k=\"x,y\""}).error().code() == errc::invalid_argument);  // bare quote
-    CHECK(oci::parse_annotation_flags({"\"k=x"}).error().code() == errc::invalid_argument);      // unterminated
-    CHECK(*oci::parse_annotation_flags({""}) == oci::annotation_map{});
-    CHECK(*oci::parse_annotation_flags({"=v", "k="}) == oci::annotation_map{{"", "v"}, {"k", ""}});
-    CHECK(*oci::parse_annotation_flags({"a=b\nc=d"}) == oci::annotation_map{{"a", "b"}});  // first CSV record only
-    CHECK(*oci::parse_annotation_flags({"\"a=b\nc\",d=e"}) == oci::annotation_map{{"a", "b\nc"}, {"d", "e"}});
-    CHECK(*oci::parse_annotation_flags({"k=<\xc3\xa9>"}) == oci::annotation_map{{"k", "<\xc3\xa9>"}});
-
-    auto no_eq = oci::parse_annotation_flags({"novalue"});
-    REQUIRE_FALSE(no_eq);
-    CHECK(no_eq.error().code() == errc::invalid_argument);
-    CHECK(no_eq.error().message() == "unable to parse annotation: novalue");
-    auto two_eq = oci::parse_annotation_flags({"k=a=b"});
-    REQUIRE_FALSE(two_eq);
-    CHECK(two_eq.error().message() == "unable to parse annotation: k=a=b");
-    CHECK_FALSE(oci::parse_annotation_flags({"a=b,"}));  // the empty item has no '='
-}

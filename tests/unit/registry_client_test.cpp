@@ -3,7 +3,8 @@
 #include "catch.hpp"
 
 #include <cosign/registry/client.hpp>
-#include <cosign/transport/fake.hpp>
+#include <cosign/registry/signature_writer.hpp>
+#include <cosign/testing/fake_registry.hpp>
 
 #include <unistd.h>
 #include <fstream>
@@ -120,6 +121,57 @@ TEST_CASE("a manifest whose bytes do not hash to the requested digest is refused
     REQUIRE_FALSE(m);
     CHECK(m.error().code() == errc::registry);
     CHECK(m.error().message().find("digest mismatch") != std::string::npos);
+}
+
+TEST_CASE("a Docker-Content-Digest header that names another digest is an error naming both", "[registry]") {
+    fake_transport fake;
+    std::string body = image_manifest("v1");
+    std::string d = fake.put_manifest(host, "app", "v1", body, oci_manifest);
+    std::string other = fake.put_manifest(host, "app", "other", image_manifest("other"), oci_manifest);
+    std::string named = other;
+    fake.set_handler([&](const transport::request& r) -> std::optional<transport::response> {
+        if (r.url.find("/manifests/v1") == std::string::npos) return std::nullopt;
+        transport::response out;
+        out.status = 200;
+        out.body = body;
+        out.headers.emplace_back("Content-Type", oci_manifest);
+        if (!named.empty()) out.headers.emplace_back("Docker-Content-Digest", named);
+        return out;
+    });
+    fake_client c(fake, no_docker_config());
+    auto m = c.get_manifest(host, "app", "v1");
+    REQUIRE_FALSE(m);
+    CHECK(m.error().code() == errc::registry);
+    CHECK(m.error().message() == "manifest digest mismatch: the registry names app:v1 " + other +
+                                     " (Docker-Content-Digest), but its content hashes to " + d);
+    CHECK(fake.request_count() == 1);
+    named = d;  // an honest header
+    auto honest = c.get_manifest(host, "app", "v1");
+    REQUIRE(honest);
+    CHECK(honest->digest == d);
+    named.clear();  // no header at all: the bytes decide
+    auto none = c.get_manifest(host, "app", "v1");
+    REQUIRE(none);
+    CHECK(none->digest == d);
+}
+
+TEST_CASE("a registry's error code is kept apart from its message", "[registry]") {
+    transport::response r;
+    r.status = 400;
+    r.body = R"({"errors":[{"code":"MANIFEST_BLOB_UNKNOWN","message":"blob unknown to registry"},{"code":"DIGEST_INVALID"}]})";
+    auto e = registry::detail::status_error(r, "PUT manifest app:v1");
+    CHECK(e.code() == errc::registry);
+    CHECK(e.backend_code() == 400);
+    CHECK(e.remote_code() == registry::error_code::manifest_blob_unknown);
+    CHECK(e.message() == "PUT manifest app:v1: HTTP 400 MANIFEST_BLOB_UNKNOWN: blob unknown to registry");
+    CHECK(registry::is_racing_put_error(e));
+    // The message never decides: a code that is not a race is not one, whatever the text says.
+    r.body = R"({"errors":[{"code":"MANIFEST_INVALID","message":"DIGEST_INVALID BLOB_UNKNOWN"}]})";
+    auto invalid = registry::detail::status_error(r, "PUT manifest app:v1");
+    CHECK(invalid.remote_code() == registry::error_code::manifest_invalid);
+    CHECK_FALSE(registry::is_racing_put_error(invalid));
+    r.body = "<html>bad gateway</html>";
+    CHECK(registry::detail::status_error(r, "PUT").remote_code().empty());
 }
 
 TEST_CASE("a manifest larger than the limit is refused without reading it all", "[registry]") {

@@ -5,6 +5,7 @@
 
 #include <cosign/cosign.hpp>
 #include <cosign/crypto/mbedtls.hpp>
+#include <cosign/testing/fake_registry.hpp>
 
 using namespace cosign;
 using crypto_t = crypto::mbedtls;
@@ -91,8 +92,9 @@ TEST_CASE("signing twice with one key adds no layer; another key adds one", "[si
 }
 
 TEST_CASE("a first sign makes 8 requests, or 6 where the registry takes single-POST uploads", "[sign]") {
-    // HEAD image, payload (POST + PUT), GET .sig (404), config (POST + PUT), PUT manifest, and the
-    // HEAD that reads the tag back so that a racing signer cannot drop the new layer. A registry
+    // GET image (its digest is computed from the bytes), payload (POST + PUT), GET .sig (404),
+    // config (POST + PUT), PUT manifest, and the HEAD that reads the tag back so that a racing
+    // signer cannot drop the new layer. A registry
     // that completes `POST ?digest=` with the content (201) saves one request per blob;
     // docker-registry 2.8 answers 202 and the client goes on with the PUT.
     for (bool single_post : {false, true}) {
@@ -106,8 +108,8 @@ TEST_CASE("a first sign makes 8 requests, or 6 where the registry takes single-P
         REQUIRE(signer_t(client).sign(image, a.signer, {}));
         std::vector<std::string> seen;
         for (const auto& r : f.requests()) seen.push_back(r.method);
-        const std::vector<std::string> chunked = {"HEAD", "POST", "PUT", "GET", "POST", "PUT", "PUT", "HEAD"};
-        const std::vector<std::string> single = {"HEAD", "POST", "GET", "POST", "PUT", "HEAD"};
+        const std::vector<std::string> chunked = {"GET", "POST", "PUT", "GET", "POST", "PUT", "PUT", "HEAD"};
+        const std::vector<std::string> single = {"GET", "POST", "GET", "POST", "PUT", "HEAD"};
         INFO("single-POST registry: " << single_post);
         CHECK(seen == (single_post ? single : chunked));
         REQUIRE(verifier_t(client).verify(image, a.pub));
@@ -157,7 +159,7 @@ TEST_CASE("verify does not read a payload that cosign's own for the image names 
     f.clear_requests();
     auto ok = v.verify(image, a.pub);
     REQUIRE(ok);
-    CHECK(blob_reads(f) == 1);  // only b's annotated payload: HEAD, GET .sig, one blob
+    CHECK(blob_reads(f) == 1);  // only b's annotated payload: GET image, GET .sig, one blob
     CHECK(f.request_count() == 3);
     REQUIRE(ok->signatures.size() == 1);
     CHECK(ok->signatures[0].payload == signer_t::payload_for(image, ok->image_digest, {}));
@@ -171,7 +173,7 @@ TEST_CASE("verify does not read a payload that cosign's own for the image names 
     CHECK(f.request_count() == 2);
     CHECK(by_b->signatures[0].payload == signer_t::payload_for(image, by_b->image_digest, annotated.annotations));
 
-    // By digest there is no HEAD: the .sig, and b's payload (no -a given this time).
+    // By digest there is no lookup: the .sig, and b's payload (no -a given this time).
     auto pinned = *oci::reference::parse(host + "/demo@" + ok->image_digest.str());
     f.clear_requests();
     REQUIRE(v.verify(pinned, a.pub));
@@ -240,4 +242,131 @@ TEST_CASE("a payload read that cannot reach the registry fails verify as a netwo
     auto r = v.verify(image, a.pub);
     REQUIRE_FALSE(r);
     CHECK(r.error().code() == errc::network);
+}
+
+namespace {
+// Pushes a second image, unlike push_image's, and returns its digest.
+std::string push_other_image(fake& f, const std::string& tag) {
+    std::string config = R"({"architecture":"arm64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})";
+    std::string cd = f.put_blob(host, "demo", config);
+    std::string manifest = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
+                           cd + R"(","size":)" + std::to_string(config.size()) + R"(},"layers":[]})";
+    return f.put_manifest(host, "demo", tag, manifest, "application/vnd.oci.image.manifest.v1+json");
+}
+
+// Makes the registry answer GET and HEAD of demo:<tag> with its real manifest but with
+// `Docker-Content-Digest: <named>`, as a lying registry, proxy or cache would.
+void lie_about(fake& f, const std::string& tag, const std::string& named) {
+    f.set_handler([&f, tag, named](const transport::request& r) -> std::optional<transport::response> {
+        if (r.url.find("/v2/demo/manifests/" + tag) == std::string::npos) return std::nullopt;
+        auto body = f.manifest(host, "demo", tag);
+        if (!body) return std::nullopt;
+        transport::response out;
+        out.status = 200;
+        out.body = *body;
+        out.headers.emplace_back("Content-Type", "application/vnd.oci.image.manifest.v1+json");
+        out.headers.emplace_back("Docker-Content-Digest", named);
+        out.headers.emplace_back("Content-Length", std::to_string(body->size()));
+        return out;
+    });
+}
+
+std::size_t writes(const fake& f) {
+    std::size_t n = 0;
+    for (const auto& r : f.requests())
+        if (r.method != "GET" && r.method != "HEAD") ++n;
+    return n;
+}
+}  // namespace
+
+TEST_CASE("sign and verify take the digest from the manifest bytes, not from Docker-Content-Digest", "[sign][verify]") {
+    fake f;
+    registry::basic_client<fake> client(f);
+    auto image = push_image(f, "v1");
+    const std::string real = oci::digest::of(*f.manifest(host, "demo", "v1")).str();
+    const std::string other = push_other_image(f, "other");
+    auto a = make_key();
+    // The other image is signed by the key: a header naming it must not approve demo:v1.
+    REQUIRE(signer_t(client).sign(*oci::reference::parse(host + "/demo:other"), a.signer, {}));
+    lie_about(f, "v1", other);
+
+    f.clear_requests();
+    auto s = signer_t(client).sign(image, a.signer, {});
+    REQUIRE_FALSE(s);
+    CHECK(s.error().code() == errc::registry);
+    CHECK(s.error().message().find(real) != std::string::npos);
+    CHECK(s.error().message().find(other) != std::string::npos);
+    CHECK(writes(f) == 0);
+    CHECK(f.request_count() == 1);
+    CHECK_FALSE(f.manifest(host, "demo", oci::signature_tag(*oci::digest::parse(real))));
+
+    auto v = verifier_t(client).verify(image, a.pub);
+    REQUIRE_FALSE(v);
+    CHECK(v.error().code() == errc::registry);
+    CHECK(v.error().message().find(real) != std::string::npos);
+    CHECK(v.error().message().find(other) != std::string::npos);
+    CHECK(writes(f) == 0);
+
+    // An honest header (or none) changes nothing: the same image signs and verifies.
+    f.set_handler(nullptr);
+    REQUIRE(signer_t(client).sign(image, a.signer, {}));
+    auto ok = verifier_t(client).verify(image, a.pub);
+    REQUIRE(ok);
+    CHECK(ok->image_digest.str() == real);
+}
+
+TEST_CASE("sign -r reads an index once and signs it and each platform manifest", "[sign]") {
+    fake f;
+    registry::basic_client<fake> client(f);
+    push_image(f, "amd64");
+    const std::string platform = oci::digest::of(*f.manifest(host, "demo", "amd64")).str();
+    const std::string index = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" +
+                              platform + R"(","size":)" + std::to_string(f.manifest(host, "demo", "amd64")->size()) + "}]}";
+    const std::string index_digest = f.put_manifest(host, "demo", "multi", index, "application/vnd.oci.image.index.v1+json");
+    auto a = make_key();
+    sign_options recursive;
+    recursive.recursive = true;
+    f.clear_requests();
+    auto out = signer_t(client).sign(*oci::reference::parse(host + "/demo:multi"), a.signer, recursive);
+    REQUIRE(out);
+    REQUIRE(out->size() == 2);
+    CHECK((*out)[0].digest.str() == index_digest);
+    CHECK((*out)[1].digest.str() == platform);
+    std::size_t index_reads = 0;
+    for (const auto& r : f.requests())
+        if (r.url.find("/manifests/multi") != std::string::npos || r.url.find("/manifests/" + index_digest) != std::string::npos)
+            ++index_reads;
+    CHECK(index_reads == 1);
+}
+
+TEST_CASE("a manifest PUT refused as a race (400 BLOB_UNKNOWN) is merged again, not an error", "[sign]") {
+    fake f;
+    registry::basic_client<fake> client(f);
+    auto image = push_image(f, "raced");
+    auto a = make_key();
+    int refused = 0;
+    f.set_handler([&refused](const transport::request& r) -> std::optional<transport::response> {
+        if (r.method != "PUT" || r.url.find("/manifests/sha256-") == std::string::npos || refused++) return std::nullopt;
+        transport::response out;
+        out.status = 400;
+        out.body = R"({"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown to registry"}]})";
+        return out;
+    });
+    REQUIRE(signer_t(client).sign(image, a.signer, {}));
+    CHECK(refused == 2);  // the refused PUT, then the one that stuck
+    REQUIRE(verifier_t(client).verify(image, a.pub));
+
+    // Another 400 is an error at once, whatever its message says.
+    auto b = make_key();
+    f.set_handler([](const transport::request& r) -> std::optional<transport::response> {
+        if (r.method != "PUT" || r.url.find("/manifests/sha256-") == std::string::npos) return std::nullopt;
+        transport::response out;
+        out.status = 400;
+        out.body = R"({"errors":[{"code":"MANIFEST_INVALID","message":"not DIGEST_INVALID, not BLOB_UNKNOWN"}]})";
+        return out;
+    });
+    auto refused_put = signer_t(client).sign(image, b.signer, {});
+    REQUIRE_FALSE(refused_put);
+    CHECK(refused_put.error().remote_code() == "MANIFEST_INVALID");
+    CHECK(refused_put.error().backend_code() == 400);
 }

@@ -3,7 +3,7 @@
 #include "catch.hpp"
 
 #include <cosign/transport/concepts.hpp>
-#include <cosign/transport/fake.hpp>
+#include <cosign/testing/fake_registry.hpp>
 #include <cosign/transport/url.hpp>
 
 using namespace cosign;
@@ -133,7 +133,7 @@ TEST_CASE("redirects keep Authorization on the same origin and drop it on anothe
     r.method = "GET";
     r.url = "https://reg.example/v2/x";
     r.headers = {{"Authorization", "Bearer t"}, {"Accept", "a"}};
-    auto res = transport::detail::follow_redirects(r, std::ref(s));
+    auto res = transport::follow_redirects(r, std::ref(s));
     REQUIRE(res);
     CHECK(res->status == 200);
     REQUIRE(s.seen.size() == 3);
@@ -146,43 +146,43 @@ TEST_CASE("redirects keep Authorization on the same origin and drop it on anothe
 
 TEST_CASE("a different port or scheme is another origin for credentials", "[transport]") {
     script s{{redirect(307, "https://reg.example:444/x"), ok()}, {}};
-    request r{"GET", "https://reg.example/v2/x", {{"Authorization", "Basic x"}}, "", 100};
-    REQUIRE(transport::detail::follow_redirects(r, std::ref(s)));
+    request r{"GET", "https://reg.example/v2/x", {{"Authorization", "Basic x"}}, "", 100, {}};
+    REQUIRE(transport::follow_redirects(r, std::ref(s)));
     CHECK(s.seen[1].header("Authorization").empty());
     script up{{redirect(301, "https://reg.example/x"), ok()}, {}};
-    request p{"GET", "http://reg.example/v2/x", {{"Authorization", "Basic x"}}, "", 100};
-    REQUIRE(transport::detail::follow_redirects(p, std::ref(up)));
+    request p{"GET", "http://reg.example/v2/x", {{"Authorization", "Basic x"}}, "", 100, {}};
+    REQUIRE(transport::follow_redirects(p, std::ref(up)));
     CHECK(up.seen[1].header("Authorization").empty());
 }
 
 TEST_CASE("redirects from https to http are refused, and the number of hops is bounded", "[transport]") {
     script s{{redirect(302, "http://storage.example/o"), ok()}, {}};
-    request r{"GET", "https://reg.example/v2/x", {}, "", 100};
-    auto res = transport::detail::follow_redirects(r, std::ref(s));
+    request r{"GET", "https://reg.example/v2/x", {}, "", 100, {}};
+    auto res = transport::follow_redirects(r, std::ref(s));
     REQUIRE_FALSE(res);
     CHECK(res.error().code() == errc::registry);
     CHECK(res.error().message().find("https to plain http") != std::string::npos);
 
     script loop;
     for (int i = 0; i < 20; ++i) loop.answers.push_back(redirect(302, "/again"));
-    auto many = transport::detail::follow_redirects(r, std::ref(loop), 10);
+    auto many = transport::follow_redirects(r, std::ref(loop), 10);
     REQUIRE_FALSE(many);
     CHECK(loop.seen.size() == 11);
 }
 
 TEST_CASE("303 turns a PUT into a GET without body, while 307 keeps method and body", "[transport]") {
     script s{{redirect(303, "/done"), ok()}, {}};
-    request r{"PUT", "https://reg.example/v2/x", {{"Content-Type", "a/b"}}, "body", 100};
-    REQUIRE(transport::detail::follow_redirects(r, std::ref(s)));
+    request r{"PUT", "https://reg.example/v2/x", {{"Content-Type", "a/b"}}, "body", 100, {}};
+    REQUIRE(transport::follow_redirects(r, std::ref(s)));
     CHECK(s.seen[1].method == "GET");
     CHECK(s.seen[1].body.empty());
     CHECK(s.seen[1].header("Content-Type").empty());
     script k{{redirect(307, "/again"), ok()}, {}};
-    REQUIRE(transport::detail::follow_redirects(r, std::ref(k)));
+    REQUIRE(transport::follow_redirects(r, std::ref(k)));
     CHECK(k.seen[1].method == "PUT");
     CHECK(k.seen[1].body == "body");
     script noloc{{response{302, {}, ""}}, {}};
-    auto res = transport::detail::follow_redirects(r, std::ref(noloc));
+    auto res = transport::follow_redirects(r, std::ref(noloc));
     REQUIRE(res);
     CHECK(res->status == 302);
 }
@@ -191,19 +191,19 @@ TEST_CASE("the fake registry serves manifests, blobs and uploads and records eac
     fake_transport fake;
     std::string d = fake.put_manifest("reg.test", "demo", "v1", "{\"schemaVersion\":2}",
                                       "application/vnd.oci.image.manifest.v1+json");
-    auto r = fake.send(request{"HEAD", "https://reg.test/v2/demo/manifests/v1", {}, "", 100});
+    auto r = fake.send(request{"HEAD", "https://reg.test/v2/demo/manifests/v1", {}, "", 100, {}});
     REQUIRE(r);
     CHECK(r->status == 200);
     CHECK(r->header("Docker-Content-Digest") == d);
     CHECK(r->body.empty());
     CHECK(fake.request_count() == 1);
     fake_transport copy = fake;  // copies share the registry and the log
-    auto missing = copy.send(request{"GET", "https://reg.test/v2/demo/manifests/nope", {}, "", 1000});
+    auto missing = copy.send(request{"GET", "https://reg.test/v2/demo/manifests/nope", {}, "", 1000, {}});
     REQUIRE(missing);
     CHECK(missing->status == 404);
     CHECK(missing->body.find("MANIFEST_UNKNOWN") != std::string::npos);
     CHECK(fake.request_count() == 2);
-    auto big = fake.send(request{"GET", "https://reg.test/v2/demo/manifests/v1", {}, "", 3});
+    auto big = fake.send(request{"GET", "https://reg.test/v2/demo/manifests/v1", {}, "", 3, {}});
     REQUIRE_FALSE(big);
     CHECK(big.error().code() == errc::limit_exceeded);
 }
@@ -214,7 +214,7 @@ TEST_CASE("the fake storage redirect refuses leaked credentials and altered sign
     fake_transport fake(o);
     std::string d = fake.put_blob("reg.test", "demo", "hello");
     auto r = fake.send(
-        request{"GET", "https://reg.test/v2/demo/blobs/" + d, {{"Authorization", "Bearer x"}}, "", 100});
+        request{"GET", "https://reg.test/v2/demo/blobs/" + d, {{"Authorization", "Bearer x"}}, "", 100, {}});
     REQUIRE(r);
     CHECK(r->status == 200);
     CHECK(r->body == "hello");
@@ -222,7 +222,7 @@ TEST_CASE("the fake storage redirect refuses leaked credentials and altered sign
     CHECK(fake.requests()[1].url.find(fake_transport::signed_query) != std::string::npos);
     CHECK(fake.requests()[1].header("Authorization").empty());
     auto direct = fake.send(request{
-        "GET", "https://storage.fake.test/reg.test:443/demo/" + d + "?X-Sig=a+b/c==&X-Exp=1", {}, "", 100});
+        "GET", "https://storage.fake.test/reg.test:443/demo/" + d + "?X-Sig=a+b/c==&X-Exp=1", {}, "", 100, {}});
     REQUIRE(direct);
     CHECK(direct->status == 403);
 }
@@ -231,10 +231,10 @@ TEST_CASE("unreachable origins fail as network errors in the fake", "[transport]
     fake_transport::options o;
     o.unreachable = {"https://reg.test:443"};
     fake_transport fake(o);
-    auto r = fake.send(request{"GET", "https://reg.test/v2/", {}, "", 100});
+    auto r = fake.send(request{"GET", "https://reg.test/v2/", {}, "", 100, {}});
     REQUIRE_FALSE(r);
     CHECK(r.error().code() == errc::network);
-    auto h = fake.send(request{"GET", "http://reg.test/v2/", {}, "", 100});
+    auto h = fake.send(request{"GET", "http://reg.test/v2/", {}, "", 100, {}});
     REQUIRE(h);
     CHECK(h->status == 200);
 }

@@ -74,8 +74,10 @@ inline std::error_code make_error_code(errc e) noexcept {
     return {static_cast<int>(e), error_category()};
 }
 
-/// An error: its kind, a message that says what was wrong (never a secret), and the
-/// backend's own code (mbedTLS return value, HTTP status) for diagnosis, or 0.
+/// An error: its kind, a message that says what was wrong (never a secret), the backend's own
+/// code (mbedTLS return value, HTTP status) for diagnosis, or 0, and the remote service's own
+/// code for the failure when it sent one (an OCI registry's `errors[0].code`), to act on without
+/// reading the message.
 class error {
 public:
     error() = default;
@@ -85,6 +87,13 @@ public:
     errc code() const noexcept { return code_; }
     const std::string& message() const noexcept { return message_; }
     int backend_code() const noexcept { return backend_code_; }
+    /// The code the remote service gave, e.g. "MANIFEST_UNKNOWN" or "DIGEST_INVALID"; "" if none.
+    const std::string& remote_code() const noexcept { return remote_code_; }
+    /// Sets remote_code(); returns *this.
+    error& with_remote_code(std::string code) {
+        remote_code_ = std::move(code);
+        return *this;
+    }
     std::error_code error_code() const noexcept { return make_error_code(code_); }
 
     /// Prefixes the message with context: `e.context("reading cosign.key")`.
@@ -97,6 +106,7 @@ private:
     errc code_ = errc::internal;
     std::string message_;
     int backend_code_ = 0;
+    std::string remote_code_;
 };
 
 }  // namespace v0

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-/// The default crypto policy, on mbedTLS (2.28 and 3.x): keys, ECDSA/RSA signatures, random
-/// bytes, and what mbedTLS lacks for cosign's key files (scrypt, XSalsa20, PKCS#8 writing).
+/// The default crypto policy, on mbedTLS (2.28 and 3.x): keys, ECDSA/RSA signatures, digests,
+/// random bytes, and the primitives cosign's key files are built on (PBKDF2-HMAC-SHA256, Poly1305,
+/// SEC1/PKCS#1 key writing: see crypto/key_file_crypto.hpp for scrypt, secretbox and PKCS#8).
 ///
 /// This is the only file of cosign-cpp that includes mbedTLS headers. Link with
 /// `-lmbedtls -lmbedx509 -lmbedcrypto`.
@@ -48,8 +49,6 @@
 #include "../core/result.hpp"
 #include "asn1.hpp"
 #include "key_info.hpp"
-#include "scrypt.hpp"
-#include "secretbox.hpp"
 #include "x509.hpp"
 
 namespace cosign {
@@ -367,21 +366,14 @@ struct mbedtls {
         return parse_private_key_der(b.der);
     }
 
-    /// The key as PKCS#8 DER, byte for byte what Go's x509.MarshalPKCS8PrivateKey writes.
-    static result<secure_bytes> to_pkcs8_der(const private_key& key) {
+    /// The key as mbedTLS writes it: SEC1 ECPrivateKey (EC) or PKCS#1 RSAPrivateKey (RSA).
+    /// crypto::to_pkcs8_der<mbedtls> makes Go's PKCS#8 of it.
+    static result<secure_bytes> private_key_der(const private_key& key) {
         if (!key) return fail(errc::invalid_argument, "empty private key");
         secure_bytes buf(16384);
         int ret = mbedtls_pk_write_key_der(key.native_handle(), buf.data(), buf.size());
         if (ret < 0) return detail::mbedtls_fail(errc::internal, "writing the private key failed", ret);
-        byte_view der(buf.data() + buf.size() - ret, static_cast<std::size_t>(ret));
-        mbedtls_pk_type_t t = mbedtls_pk_get_type(key.native_handle());
-        secure_bytes out;
-        if (detail::is_ec_type(t))
-            out = detail::der::sec1_to_pkcs8(der);  // mbedTLS writes SEC1
-        else if (t == MBEDTLS_PK_RSA)
-            out = detail::der::pkcs1_to_pkcs8(der);  // and PKCS#1
-        if (out.empty()) return fail(errc::unsupported, "this key type cannot be written as PKCS#8");
-        return out;
+        return secure_bytes(buf.end() - ret, buf.end());
     }
 
     /// The public half of a private key.
@@ -480,9 +472,73 @@ struct mbedtls {
     static result<void> verify(const public_key& key, byte_view message, byte_view signature,
                                hash_algorithm h) {
         if (!key) return fail(errc::invalid_argument, "empty public key");
-        mbedtls_pk_context* pk = key.native_handle();
         const mbedtls_md_type_t md = detail::md_type_of(h);
         COSIGN_TRY(auto hash, detail::md_hash(md, message));
+        return verify_digest(key.native_handle(), md, hash, signature);
+    }
+
+    /// verify() over a digest computed elsewhere (Rekor's hashedrekord, a streamed blob): `digest`
+    /// must be h's size (errc::invalid_argument otherwise). Optional member: has_verify_prehashed_v.
+    static result<void> verify_prehashed(const public_key& key, byte_view digest, byte_view signature,
+                                         hash_algorithm h) {
+        if (!key) return fail(errc::invalid_argument, "empty public key");
+        const mbedtls_md_type_t md = detail::md_type_of(h);
+        const mbedtls_md_info_t* info = mbedtls_md_info_from_type(md);
+        if (!info) return fail(errc::unsupported, "this mbedTLS build lacks the requested hash");
+        const std::size_t size = mbedtls_md_get_size(info);
+        if (digest.size() != size)
+            return fail(errc::invalid_argument, "the digest is " + std::to_string(digest.size()) +
+                                                    " bytes; this hash makes " + std::to_string(size));
+        return verify_digest(key.native_handle(), md, digest, signature);
+    }
+
+    /// Fills out[0..n) with random bytes from a CTR_DRBG seeded from the platform entropy.
+    static result<void> random(std::uint8_t* out, std::size_t n) {
+        int ret = detail::mbedtls_rng(nullptr, out, n);
+        if (ret != 0) return detail::mbedtls_fail(errc::internal, "the random generator failed", ret);
+        return {};
+    }
+
+    /// The digest of `message`.
+    static result<bytes> digest(hash_algorithm h, byte_view message) {
+        return detail::md_hash(detail::md_type_of(h), message);
+    }
+
+    /// PBKDF2-HMAC-SHA256 (RFC 8018) of `len` bytes into `out`: what crypto::scrypt builds on.
+    static result<void> pbkdf2_hmac_sha256(byte_view password, byte_view salt, std::uint32_t iterations,
+                                           std::uint8_t* out, std::size_t len) {
+        if (static_cast<std::uint64_t>(len) > 0xffffffffu)
+            return fail(errc::invalid_argument, "PBKDF2: the derived key is too long");
+#if MBEDTLS_VERSION_NUMBER >= 0x03030000
+        int ret = mbedtls_pkcs5_pbkdf2_hmac_ext(MBEDTLS_MD_SHA256, detail::nonnull(password), password.size(),
+                                                detail::nonnull(salt), salt.size(), iterations,
+                                                static_cast<std::uint32_t>(len), out);
+#else
+        mbedtls_md_context_t ctx;
+        mbedtls_md_init(&ctx);
+        int ret = mbedtls_md_setup(&ctx, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), 1);
+        if (ret == 0)
+            ret = mbedtls_pkcs5_pbkdf2_hmac(&ctx, detail::nonnull(password), password.size(),
+                                            detail::nonnull(salt), salt.size(), iterations,
+                                            static_cast<std::uint32_t>(len), out);
+        mbedtls_md_free(&ctx);
+#endif
+        if (ret != 0) return detail::mbedtls_fail(errc::internal, "PBKDF2-HMAC-SHA256 failed", ret);
+        return {};
+    }
+
+    /// Poly1305 (RFC 8439) of `message` under the one-time 32-byte key: the 16-byte tag into tag16.
+    /// What crypto::secretbox_seal and secretbox_open build on.
+    static result<void> poly1305(const std::uint8_t* key32, byte_view message, std::uint8_t* tag16) {
+        int ret = mbedtls_poly1305_mac(key32, detail::nonnull(message), message.size(), tag16);
+        if (ret != 0) return detail::mbedtls_fail(errc::internal, "Poly1305 failed", ret);
+        return {};
+    }
+
+private:
+    // ECDSA (DER or IEEE P1363 r||s) or RSA PKCS#1 v1.5 over a digest made with md.
+    static result<void> verify_digest(mbedtls_pk_context* pk, mbedtls_md_type_t md, byte_view hash,
+                                      byte_view signature) {
         mbedtls_pk_type_t t = mbedtls_pk_get_type(pk);
         if (detail::is_ec_type(t)) {
             if (detail::der::is_der_ecdsa_signature(signature) &&
@@ -506,33 +562,49 @@ struct mbedtls {
         return fail(errc::unsupported, "this public key type cannot verify signatures");
     }
 
-    /// Fills out[0..n) with random bytes from a CTR_DRBG seeded from the platform entropy.
-    static result<void> random(std::uint8_t* out, std::size_t n) {
-        int ret = detail::mbedtls_rng(nullptr, out, n);
-        if (ret != 0) return detail::mbedtls_fail(errc::internal, "the random generator failed", ret);
-        return {};
-    }
+public:
+    // ---- signing and verifying a digest computed elsewhere (optional members: see
+    // has_sign_prehashed_v and has_verify_prehashed_v in crypto/concepts.hpp) ----
 
-    /// The digest of `message`.
-    static result<bytes> digest(hash_algorithm h, byte_view message) {
-        return detail::md_hash(detail::md_type_of(h), message);
-    }
-
-    /// scrypt (RFC 7914). Refuses N that is not a power of two above 1, N above
-    /// COSIGN_MAX_SCRYPT_N, r*p above 256, and more memory than N = COSIGN_MAX_SCRYPT_N with r = 8.
-    static result<secure_bytes> scrypt(byte_view password, byte_view salt, std::uint64_t n, std::uint32_t r,
-                                       std::uint32_t p, std::size_t key_len) {
-        return detail::scrypt(password, salt, n, r, p, key_len, &pbkdf2_sha256_1);
-    }
-
-    /// NaCl secretbox (XSalsa20-Poly1305): returns tag || ciphertext, as Go's secretbox.Seal.
-    static result<bytes> secretbox_seal(byte_view plaintext, byte_view nonce24, byte_view key32) {
-        return detail::secretbox_seal(plaintext, nonce24, key32, &poly1305);
-    }
-
-    /// Opens a secretbox; errc::verification_failed when it does not authenticate.
-    static result<secure_bytes> secretbox_open(byte_view boxed, byte_view nonce24, byte_view key32) {
-        return detail::secretbox_open(boxed, nonce24, key32, &poly1305);
+    /// sign() over a message whose digest is `digest`: the same signature, for blobs hashed
+    /// while they stream. `h` must be the digest the key signs with (signing_hash_of).
+    static result<bytes> sign_prehashed(const private_key& key, byte_view digest, hash_algorithm h) {
+        if (!key) return fail(errc::invalid_argument, "empty private key");
+        const key_info info = describe(key);
+        if (info.type == key_type::ecdsa) {
+            if (info.curve != "P-256" && info.curve != "P-384" && info.curve != "P-521")
+                return fail(errc::unsupported,
+                            "ECDSA curve " + info.curve +
+                                " is not supported for signing (use P-256, P-384 or P-521)");
+        } else if (info.type == key_type::rsa) {
+            if (info.bits != 2048 && info.bits != 3072 && info.bits != 4096)
+                return fail(errc::unsupported,
+                            "RSA key size " + std::to_string(info.bits) +
+                                " is not supported for signing (use 2048, 3072 or 4096 bits)");
+        } else {
+            return fail(errc::unsupported, "this key type cannot sign");
+        }
+        if (h != signing_hash_of(info))
+            return fail(errc::invalid_argument, std::string("a ") + (info.curve.empty() ? "RSA" : info.curve) +
+                                                    " key signs " + to_string(signing_hash_of(info)) +
+                                                    " digests, not " + to_string(h));
+        if (digest.size() != digest_size(h))
+            return fail(errc::invalid_argument, std::string("a ") + to_string(h) + " digest is " +
+                                                    std::to_string(digest_size(h)) + " bytes, not " +
+                                                    std::to_string(digest.size()));
+        const mbedtls_md_type_t md = detail::md_type_of(h);
+        bytes sig(MBEDTLS_PK_SIGNATURE_MAX_SIZE);
+        std::size_t len = 0;
+#if MBEDTLS_VERSION_MAJOR >= 3
+        int ret = mbedtls_pk_sign(key.native_handle(), md, digest.data(), digest.size(), sig.data(), sig.size(),
+                                  &len, detail::mbedtls_rng, nullptr);
+#else
+        int ret = mbedtls_pk_sign(key.native_handle(), md, digest.data(), digest.size(), sig.data(), &len,
+                                  detail::mbedtls_rng, nullptr);
+#endif
+        if (ret != 0) return detail::mbedtls_fail(errc::internal, "signing failed", ret);
+        sig.resize(len);
+        return sig;
     }
 
     // ---- X.509 (optional members: see has_x509_v in crypto/concepts.hpp) ----
@@ -698,32 +770,6 @@ private:
             return fail(errc::unsupported,
                         std::string("unsupported public key type ") + mbedtls_pk_get_name(pk.get()));
         return public_key(std::move(pk));
-    }
-
-    static result<void> pbkdf2_sha256_1(byte_view password, byte_view salt, std::uint8_t* out,
-                                        std::size_t len) {
-#if MBEDTLS_VERSION_NUMBER >= 0x03030000
-        int ret = mbedtls_pkcs5_pbkdf2_hmac_ext(MBEDTLS_MD_SHA256, detail::nonnull(password), password.size(),
-                                                detail::nonnull(salt), salt.size(), 1,
-                                                static_cast<std::uint32_t>(len), out);
-#else
-        mbedtls_md_context_t ctx;
-        mbedtls_md_init(&ctx);
-        int ret = mbedtls_md_setup(&ctx, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), 1);
-        if (ret == 0)
-            ret = mbedtls_pkcs5_pbkdf2_hmac(&ctx, detail::nonnull(password), password.size(),
-                                            detail::nonnull(salt), salt.size(), 1,
-                                            static_cast<std::uint32_t>(len), out);
-        mbedtls_md_free(&ctx);
-#endif
-        if (ret != 0) return detail::mbedtls_fail(errc::internal, "PBKDF2-HMAC-SHA256 failed", ret);
-        return {};
-    }
-
-    static result<void> poly1305(const std::uint8_t key[32], byte_view message, std::uint8_t tag[16]) {
-        int ret = mbedtls_poly1305_mac(key, detail::nonnull(message), message.size(), tag);
-        if (ret != 0) return detail::mbedtls_fail(errc::internal, "Poly1305 failed", ret);
-        return {};
     }
 };
 

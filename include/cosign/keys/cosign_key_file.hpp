@@ -19,6 +19,7 @@
 #include "../core/result.hpp"
 #include "../crypto/asn1.hpp"
 #include "../crypto/concepts.hpp"
+#include "../crypto/key_file_crypto.hpp"
 
 namespace cosign {
 inline namespace v0 {
@@ -96,9 +97,9 @@ struct cosign_key_file {
         COSIGN_TRY(auto ciphertext, b64_member(doc, "ciphertext"));
         if (nonce.size() != 24) return fail(errc::invalid_key, "encrypted: incorrect nonce size");
 
-        COSIGN_TRY(auto key, Crypto::scrypt(password, salt, n, static_cast<std::uint32_t>(r),
-                                            static_cast<std::uint32_t>(p), 32));
-        auto plain = Crypto::secretbox_open(ciphertext, nonce, key);
+        COSIGN_TRY(auto key, crypto::scrypt<Crypto>(password, salt, n, static_cast<std::uint32_t>(r),
+                                                    static_cast<std::uint32_t>(p), 32));
+        auto plain = crypto::secretbox_open<Crypto>(ciphertext, nonce, key);
         if (!plain) {
             if (plain.error().code() == errc::verification_failed)
                 return fail(errc::wrong_password, "decrypt: encrypted: decryption failed");
@@ -129,12 +130,12 @@ struct cosign_key_file {
         if (scrypt_n != scrypt_n_legacy && scrypt_n != scrypt_n_standard && scrypt_n != scrypt_n_owasp)
             return fail(errc::invalid_argument,
                         "scrypt N must be 32768, 65536 or 131072 (what cosign can read)");
-        COSIGN_TRY(auto plain, Crypto::to_pkcs8_der(key));
+        COSIGN_TRY(auto plain, crypto::to_pkcs8_der<Crypto>(key));
         std::uint8_t salt[32], nonce[24];
         COSIGN_TRY_VOID(Crypto::random(salt, sizeof salt));
         COSIGN_TRY_VOID(Crypto::random(nonce, sizeof nonce));
-        COSIGN_TRY(auto box_key, Crypto::scrypt(password, byte_view(salt, sizeof salt), scrypt_n, 8, 1, 32));
-        COSIGN_TRY(auto boxed, Crypto::secretbox_seal(plain, byte_view(nonce, sizeof nonce), box_key));
+        COSIGN_TRY(auto box_key, crypto::scrypt<Crypto>(password, byte_view(salt, sizeof salt), scrypt_n, 8, 1, 32));
+        COSIGN_TRY(auto boxed, crypto::secretbox_seal<Crypto>(plain, byte_view(nonce, sizeof nonce), box_key));
         json::writer w;
         // clang-format off
         w.begin_object()

@@ -95,9 +95,20 @@ inline byte_view ec_point_of(byte_view attr) {
     return attr;
 }
 
-/// DigestInfo prefix of SHA-256 (RFC 8017 section 9.2, note 1).
-inline constexpr std::uint8_t sha256_digest_info[] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
-                                                      0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
+/// The DigestInfo prefix of `h` (RFC 8017 section 9.2, note 1): SEQUENCE { AlgorithmIdentifier
+/// { OID 2.16.840.1.101.3.4.2.n, NULL }, OCTET STRING (digest follows) }.
+inline bytes digest_info_prefix(hash_algorithm h) {
+    std::uint8_t n = 1;
+    switch (h) {
+        case hash_algorithm::sha256: n = 1; break;
+        case hash_algorithm::sha384: n = 2; break;
+        case hash_algorithm::sha512: n = 3; break;
+        case hash_algorithm::sha224: n = 4; break;
+    }
+    const auto len = static_cast<std::uint8_t>(digest_size(h));
+    return {0x30, static_cast<std::uint8_t>(0x11 + len), 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65,
+            0x03, 0x04, 0x02, n, 0x05, 0x00, 0x04, len};
+}
 
 }  // namespace p11
 }  // namespace detail
@@ -110,32 +121,27 @@ class pkcs11_signer {
     static_assert(check_crypto_policy<Crypto>(), "pkcs11_signer needs a crypto policy");
 
 public:
-    /// cosign's signature over `payload`: DER ECDSA or PKCS#1 v1.5 over SHA-256. Each
-    /// signature is checked against the public key before it is returned.
+    /// cosign's signature over `payload`: DER ECDSA or PKCS#1 v1.5 over SHA-256 (as cosign's
+    /// pkcs11key, for every curve). Each signature is checked against the public key before it
+    /// is returned.
     result<bytes> sign(byte_view payload) const {
-        namespace p11 = detail::p11;
         const sha256_hash digest = sha256(payload);
-        bytes sig;
-        {
-            std::lock_guard<std::mutex> guard(key_->lock);
-            if (key_->key_type == p11::ckk_ec) {
-                auto raw = key_->s->sign(key_->key, p11::ckm_ecdsa, digest.bytes);
-                if (!raw) return std::move(raw).error().context("pkcs11 key \"" + name_ + "\"");
-                if (raw->empty() || raw->size() % 2)
-                    return fail(errc::io, "pkcs11 key \"" + name_ + "\": the token returned a malformed ECDSA signature");
-                sig = detail::der::p1363_to_der(*raw);
-            } else {
-                bytes info(std::begin(p11::sha256_digest_info), std::end(p11::sha256_digest_info));
-                info.insert(info.end(), digest.bytes.begin(), digest.bytes.end());
-                auto s = key_->s->sign(key_->key, p11::ckm_rsa_pkcs, info);
-                if (!s) return std::move(s).error().context("pkcs11 key \"" + name_ + "\"");
-                sig = std::move(*s);
-            }
+        COSIGN_TRY(auto sig, sign_hash(digest.bytes, hash_algorithm::sha256));
+        if (auto ok = Crypto::verify(public_key_, payload, sig); !ok) return mismatch();
+        return sig;
+    }
+
+    /// The signature over the message whose `h` digest is `digest` (blobs stream through a hasher
+    /// and are signed this way); checked against the public key when the crypto policy can.
+    result<bytes> sign_digest(byte_view digest, hash_algorithm h) const {
+        if (digest.size() != digest_size(h))
+            return fail(errc::invalid_argument, "pkcs11 key \"" + name_ + "\": the digest has " +
+                                                    std::to_string(digest.size()) + " bytes, not " +
+                                                    std::to_string(digest_size(h)) + " for " + to_string(h));
+        COSIGN_TRY(auto sig, sign_hash(digest, h));
+        if constexpr (has_verify_prehashed_v<Crypto>) {
+            if (auto ok = Crypto::verify_prehashed(public_key_, digest, sig, h); !ok) return mismatch();
         }
-        if (auto ok = Crypto::verify(public_key_, payload, sig); !ok)
-            return fail(errc::invalid_key, "pkcs11 key \"" + name_ +
-                                               "\": the token's signature does not verify with the public key read "
-                                               "from the token (does its public key object belong to another key?)");
         return sig;
     }
     /// The "PUBLIC KEY" PEM of the key, as cosign's public-key writes it.
@@ -182,6 +188,30 @@ public:
 
 private:
     using public_key_t = typename Crypto::public_key;
+
+    error mismatch() const {
+        return fail(errc::invalid_key, "pkcs11 key \"" + name_ +
+                                           "\": the token's signature does not verify with the public key read "
+                                           "from the token (does its public key object belong to another key?)");
+    }
+
+    /// CKM_ECDSA over the digest (raw r||s to DER), or CKM_RSA_PKCS over its DigestInfo.
+    result<bytes> sign_hash(byte_view digest, hash_algorithm h) const {
+        namespace p11 = detail::p11;
+        std::lock_guard<std::mutex> guard(key_->lock);
+        if (key_->key_type == p11::ckk_ec) {
+            auto raw = key_->s->sign(key_->key, p11::ckm_ecdsa, digest);
+            if (!raw) return std::move(raw).error().context("pkcs11 key \"" + name_ + "\"");
+            if (raw->empty() || raw->size() % 2)
+                return fail(errc::io, "pkcs11 key \"" + name_ + "\": the token returned a malformed ECDSA signature");
+            return detail::der::p1363_to_der(*raw);
+        }
+        bytes info = p11::digest_info_prefix(h);
+        info.insert(info.end(), digest.begin(), digest.end());
+        auto sig = key_->s->sign(key_->key, p11::ckm_rsa_pkcs, info);
+        if (!sig) return std::move(sig).error().context("pkcs11 key \"" + name_ + "\"");
+        return sig;
+    }
 
     pkcs11_signer(std::shared_ptr<detail::p11::signing_key> k, public_key_t pub, std::string pem, key_info info,
                   std::string name)

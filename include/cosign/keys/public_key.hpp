@@ -18,7 +18,7 @@ inline namespace v0 {
 /// so are http(s):// URLs in this build.
 template <class Crypto>
 result<typename Crypto::public_key> load_public_key(std::string_view key_ref) {
-    static_assert(check_crypto_policy<Crypto>(), "load_public_key needs a crypto policy");
+    static_assert(check_verify_crypto<Crypto>(), "load_public_key needs the verify set of a crypto policy");
     if (key_ref.empty()) return fail(errc::invalid_argument, "empty public key reference");
     if (not_supported_key_source::handles(key_ref))
         return fail(errc::unsupported, std::string(not_supported_key_source::scheme_of(key_ref)) +

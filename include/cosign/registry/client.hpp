@@ -3,10 +3,15 @@
 /// transport policy.
 ///
 ///     cosign::registry::basic_client<cosign::transport::fake_transport> c(fake);
-///     auto info = c.head_manifest("127.0.0.1:5000", "demo", "latest");   // digest, media type, size
+///     auto m = c.get_manifest("127.0.0.1:5000", "demo", "latest");   // bytes, media type, digest
 ///
 /// Registries are named by host ("127.0.0.1:5000", "ghcr.io", "docker.io") and repositories by
-/// path ("library/alpine"): plain strings, so this layer does not depend on oci/.
+/// path ("library/alpine"): plain strings, so the client does not depend on oci/ (the
+/// `.sig` writer beside it, signature_writer.hpp, does).
+///
+/// A tag resolves to the digest of the manifest bytes it names (get_manifest), never to the
+/// registry's Docker-Content-Digest header alone: head_manifest, which trusts the header, is for
+/// checking whether a tag moved, not for choosing what to sign or verify.
 ///
 /// Round trips are kept low: there is no /v2/ ping; the first 401 teaches the host's auth
 /// scheme, Basic credentials from the docker config are sent up front (https or loopback
@@ -26,6 +31,7 @@
 #include <vector>
 
 #include "../core/config.hpp"
+#include "../core/deadline.hpp"
 #include "../core/hex.hpp"
 #include "../core/json_reader.hpp"
 #include "../core/result.hpp"
@@ -63,6 +69,10 @@ struct client_options {
     std::string docker_config_path;
     /// User-Agent of every request; empty leaves it to the transport.
     std::string user_agent;
+    /// When every operation of this client (and of its forks) must have ended, all requests,
+    /// token requests and retries included: `cosign::deadline::after(std::chrono::minutes(3))`.
+    /// None by default.
+    cosign::deadline deadline;
 };
 
 /// The media types get_manifest asks for.
@@ -70,6 +80,21 @@ inline constexpr const char* manifest_accept_header =
     "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, "
     "application/vnd.docker.distribution.manifest.v2+json, "
     "application/vnd.docker.distribution.manifest.list.v2+json";
+
+/// Error codes of the OCI distribution spec, as a registry sends them in `errors[].code`
+/// (cosign::error::remote_code() holds the first).
+namespace error_code {
+inline constexpr std::string_view blob_unknown = "BLOB_UNKNOWN";
+inline constexpr std::string_view blob_upload_unknown = "BLOB_UPLOAD_UNKNOWN";
+inline constexpr std::string_view digest_invalid = "DIGEST_INVALID";
+inline constexpr std::string_view manifest_blob_unknown = "MANIFEST_BLOB_UNKNOWN";
+inline constexpr std::string_view manifest_invalid = "MANIFEST_INVALID";
+inline constexpr std::string_view manifest_unknown = "MANIFEST_UNKNOWN";
+inline constexpr std::string_view name_unknown = "NAME_UNKNOWN";
+inline constexpr std::string_view unauthorized = "UNAUTHORIZED";
+inline constexpr std::string_view denied = "DENIED";
+inline constexpr std::string_view too_many_requests = "TOOMANYREQUESTS";
+}  // namespace error_code
 
 /// "sha256:<64 lower-case hex>".
 inline bool is_sha256_digest(std::string_view s) noexcept {
@@ -144,6 +169,7 @@ inline error status_error(const transport::response& r, const std::string& what)
                 : r.status == 404                  ? errc::not_found
                                                    : errc::registry;
     std::string msg = what + ": HTTP " + std::to_string(r.status);
+    std::string remote;
     if (!r.body.empty() && r.body.size() < (64u << 10)) {
         if (auto doc = json::parse(r.body)) {
             if (const json::value* errs = json::member(*doc, "errors");
@@ -151,7 +177,10 @@ inline error status_error(const transport::response& r, const std::string& what)
                 const json::value& e0 = (*errs)[0];
                 auto code = json::string_member(e0, "code");
                 auto m = json::string_member(e0, "message");
-                if (code && !code->empty()) msg += " " + std::string(*code);
+                if (code && !code->empty()) {
+                    remote = std::string(*code);
+                    msg += " " + remote;
+                }
                 if (m && !m->empty()) msg += ": " + std::string(*m);
             }
         }
@@ -159,7 +188,7 @@ inline error status_error(const transport::response& r, const std::string& what)
     if (kind == errc::unauthorized && msg.find(": ", what.size() + 2) == std::string::npos)
         msg += r.status == 401 ? ": authentication failed (check the credentials for this registry)"
                                : ": access denied (the credentials lack permission for this repository)";
-    return error(kind, msg, r.status);
+    return error(kind, msg, r.status).with_remote_code(std::move(remote));
 }
 
 inline std::uint64_t parse_u64(std::string_view s) noexcept {
@@ -231,7 +260,8 @@ public:
     std::size_t request_count() const noexcept { return requests_; }
 
     /// HEAD of a manifest by tag or digest: its digest (Docker-Content-Digest), media type and
-    /// size. Falls back to GET when the registry gives no digest for a tag.
+    /// size. Falls back to GET when the registry gives no digest for a tag. The digest is the
+    /// registry's say-so: resolve what is signed or verified with get_manifest.
     result<manifest_info> head_manifest(std::string_view host, std::string_view repo, std::string_view ref) {
         COSIGN_TRY_VOID(check_names(host, repo, ref));
         std::string h = detail::api_host(host);
@@ -264,8 +294,11 @@ public:
         return info;
     }
 
-    /// GET of a manifest or index (at most COSIGN_MAX_MANIFEST_SIZE bytes). When ref is a digest
-    /// the bytes must hash to it; the digest returned is always computed from the bytes.
+    /// GET of a manifest or index (at most COSIGN_MAX_MANIFEST_SIZE bytes): this is how a tag is
+    /// resolved to the digest that is signed or verified. The digest returned is always computed
+    /// from the bytes, as go-containerregistry does; when ref is a digest the bytes must hash to
+    /// it, and a Docker-Content-Digest header that names another digest is an error naming both
+    /// (a registry, proxy or cache must not get another image signed or approved by its say-so).
     result<manifest_blob> get_manifest(std::string_view host, std::string_view repo, std::string_view ref) {
         COSIGN_TRY_VOID(check_names(host, repo, ref));
         op o;
@@ -282,6 +315,11 @@ public:
         if (is_sha256_digest(ref) && m.digest != ref)
             return fail(errc::registry, "manifest digest mismatch: asked for " + std::string(ref) +
                                             ", got content hashing to " + m.digest);
+        std::string named = r.header("Docker-Content-Digest");
+        if (!named.empty() && named != m.digest)
+            return fail(errc::registry, "manifest digest mismatch: the registry names " + std::string(repo) + ":" +
+                                            std::string(ref) + " " + named + " (Docker-Content-Digest), but its content hashes to " +
+                                            m.digest);
         m.media_type = detail::strip_params(r.header("Content-Type"));
         if (m.media_type.empty() || m.media_type == "application/json" || m.media_type == "text/plain" ||
             m.media_type == "application/octet-stream") {
@@ -605,10 +643,13 @@ private:
         if (!scope.empty()) scopes.push_back(scope);
         if (!extra_scope.empty() && extra_scope != scope) scopes.push_back(extra_scope);
         COSIGN_TRY(transport::request req, make_token_request(hs.bearer, scopes, c, opts_.user_agent));
+        req.deadline = opts_.deadline;
         ++requests_;
         auto r = transport_.send(req);
         wipe_authorization(req);
         if (!r) {
+            if (r.error().code() == errc::network && opts_.deadline.passed())
+                return timed_out(host, r.error(), "fetching a registry token");
             auto e = std::move(r).error();
             e.context("fetching a registry token from " + hs.bearer.param("realm"));
             return e;
@@ -669,6 +710,13 @@ private:
         return false;
     }
 
+    // The error of a request cut by the deadline: names the registry and the request.
+    error timed_out(const std::string& host, const error& e, const std::string& during) const {
+        return error(errc::network,
+                     "registry " + host + ": " + opts_.deadline.expired_message() + ", during " + during,
+                     e.backend_code());
+    }
+
     static void wipe_authorization(transport::request& req) {
         for (auto& h : req.headers)
             if (transport::header_name_equal(h.first, "Authorization") && !h.second.empty())
@@ -691,6 +739,7 @@ private:
             req.headers = o.headers;
             req.body = o.body;
             req.max_response_body = o.max_body;
+            req.deadline = opts_.deadline;
             if (!opts_.user_agent.empty()) req.set_header("User-Agent", opts_.user_agent);
             bool same_origin = !absolute;
             if (absolute) {
@@ -705,6 +754,8 @@ private:
             auto r = transport_.send(req);
             wipe_authorization(req);
             if (!r) {
+                if (r.error().code() == errc::network && opts_.deadline.passed())
+                    return timed_out(host, r.error(), o.method + " " + req.url);
                 auto e = std::move(r).error();
                 e.context(o.method + " " + req.url);
                 if (e.code() == errc::network && !absolute && !hs.scheme_known && hs.scheme == "https" &&

@@ -15,9 +15,12 @@
 ///   values, keeping the Location URL's percent-encoding byte for byte (signed storage URLs
 ///   break otherwise), dropping Authorization when the scheme, host or port changes, and
 ///   refusing a redirect from https to http;
-/// - stop reading a body larger than request::max_response_body (errc::limit_exceeded).
-/// transport::detail::follow_redirects (transport/url.hpp) implements the redirect part for any
-/// one-hop sender.
+/// - stop reading a body larger than request::max_response_body (errc::limit_exceeded);
+/// - end by request::deadline, whatever the server does (a byte every few seconds included), and
+///   fail a connection on which nothing moves for its stall timeout (both errc::network, naming
+///   the host).
+/// transport::follow_redirects (transport/url.hpp) implements the redirect part for any one-hop
+/// sender; transport/options.hpp and transport/io.hpp hold what the shipped transports share.
 #pragma once
 
 #include <cstddef>
@@ -28,6 +31,7 @@
 #include <vector>
 
 #include "../core/config.hpp"
+#include "../core/deadline.hpp"
 #include "../core/result.hpp"
 
 namespace cosign {
@@ -54,6 +58,9 @@ struct request {
     std::string body;
     /// Bodies longer than this are not read: send() fails with errc::limit_exceeded.
     std::size_t max_response_body = COSIGN_MAX_MANIFEST_SIZE;
+    /// When the whole operation this request belongs to must end (none by default): send()
+    /// fails with errc::network once it passes, and never waits or retries beyond it.
+    cosign::deadline deadline;
 
     /// The first value of a header (case-insensitive name), or "" when absent.
     std::string header(std::string_view name) const {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-/// URL pieces every transport shares: parsing, resolving a Location, loopback tests and the redirect policy.
+/// URL pieces every transport shares: parsing, resolving a Location, loopback tests and the redirect policy
+/// (follow_redirects).
 #pragma once
 
 #include <algorithm>
@@ -197,15 +198,21 @@ inline bool is_loopback_host(std::string_view host) {
     return parts == 3 && value >= 0;
 }
 
-namespace detail {
-
+/// True for the statuses that redirect: 301, 302, 303, 307, 308.
 inline bool is_redirect_status(int s) noexcept {
     return s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
 }
 
-/// Follows redirects for a transport whose `once(request)` performs one hop: at most
-/// max_redirects, Authorization dropped when the origin changes, https -> http refused,
-/// 303 (and 301/302 after a POST) turned into GET without a body, as Go's net/http does.
+/// The one redirect policy of every transport. Follows redirects for a sender whose
+/// `once(request)` performs one hop: at most max_redirects, the Location resolved against the
+/// request URL and used byte for byte (its percent-encoding kept), Authorization and Cookie
+/// dropped when the origin (scheme, host, port) changes, https -> http refused, 303 (and
+/// 301/302 after a POST) turned into GET without a body, as Go's net/http does. Each hop carries
+/// the first request's deadline.
+///
+///     result<response> send(const request& req) {
+///         return transport::follow_redirects(req, [this](const request& r) { return one_hop(r); });
+///     }
 template <class Once>
 result<response> follow_redirects(const request& first, Once&& once, unsigned max_redirects = 10) {
     request cur = first;
@@ -243,6 +250,10 @@ result<response> follow_redirects(const request& first, Once&& once, unsigned ma
     }
 }
 
+namespace detail {
+// Earlier names, kept for code written against them.
+using transport::follow_redirects;
+using transport::is_redirect_status;
 }  // namespace detail
 }  // namespace transport
 }  // namespace v0

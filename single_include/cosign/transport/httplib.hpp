@@ -11,24 +11,32 @@
 /// - cpp-httplib's own redirect following is off (it forwards Authorization to other hosts and,
 ///   before 0.12.2, percent-decodes the Location header); redirects are followed here: at most
 ///   options::max_redirects, Authorization dropped when the origin changes, https -> http refused,
-///   and on old cpp-httplib the Location's percent-encoding is restored before it is used.
-/// - TLS: server certificates and host names verified unless tls_verify is false; CA bundle from
-///   options::ca_file, else $SSL_CERT_FILE, else /etc/ssl/certs/ca-certificates.crt if present,
-///   else the TLS library's default paths.
+///   and on old cpp-httplib the Location's percent-encoding is restored before it is used
+///   (transport::follow_redirects).
+/// - TLS: server certificates and host names verified unless tls_verify is false; CA certificates
+///   from options::ca_file/ca_dir, else $SSL_CERT_FILE/$SSL_CERT_DIR, else the system's
+///   (transport::detail::find_ca_locations), else the TLS library's default paths.
 /// - Bodies longer than request::max_response_body stop the read: errc::limit_exceeded.
+/// - Time: every wait for the network lasts at most options::stall_timeout (connect:
+///   options::connect_timeout) and never past request::deadline. cpp-httplib restarts its
+///   timeouts at every byte, so a watchdog thread (one per transport, started by the first
+///   request with a deadline) stops the connection when the deadline passes: a registry that
+///   drips a byte every few seconds ends the exchange at the deadline, headers included.
 /// - Idempotent requests (GET, HEAD, PUT, DELETE) are retried on 408, 429, 5xx and on connection
 ///   failures (not on TLS failures), with exponential backoff and Retry-After (in seconds),
-///   bounded by max_retries and max_retry_time. POST and PATCH are never retried.
+///   bounded by max_retries, max_retry_time and the deadline (transport::detail::send_with_retries).
+///   POST and PATCH are never retried.
 /// Not thread-safe: use one transport per thread.
 #pragma once
 // Generated from include/cosign/transport/httplib.hpp: a backend policy, kept out of cosign.hpp.
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -37,14 +45,11 @@
 
 #include <httplib.h>
 
-#if defined(__unix__) || defined(__APPLE__)
-#include <dirent.h>
-#endif
-#include <cstring>
-
 #include "../cosign.hpp"  // was: ../core/config.hpp
 #include "../cosign.hpp"  // was: ../core/result.hpp
 #include "../cosign.hpp"  // was: concepts.hpp
+#include "../cosign.hpp"  // was: io.hpp
+#include "../cosign.hpp"  // was: options.hpp
 #include "../cosign.hpp"  // was: url.hpp
 
 #if defined(CPPHTTPLIB_OPENSSL_SUPPORT) || defined(CPPHTTPLIB_MBEDTLS_SUPPORT) || \
@@ -155,73 +160,89 @@ inline std::string x509_verify_text(long v) {
     }
 }
 
-/// A duration from the environment: "<n>ms", "<n>s", "<n>m" or "<n>" (seconds); `fallback` when the
-/// variable is unset or malformed.
-inline std::chrono::milliseconds env_duration(const char* name, std::chrono::milliseconds fallback) {
-    const char* e = std::getenv(name);
-    if (!e || !*e) return fallback;
-    std::string_view v(e);
-    std::size_t i = 0;
-    unsigned long long n = 0;
-    for (; i < v.size() && v[i] >= '0' && v[i] <= '9' && i < 9; ++i) n = n * 10 + static_cast<unsigned>(v[i] - '0');
-    if (i == 0) return fallback;
-    std::string_view unit = v.substr(i);
-    if (unit == "ms") return std::chrono::milliseconds(n);
-    if (unit.empty() || unit == "s") return std::chrono::seconds(n);
-    if (unit == "m") return std::chrono::minutes(n);
-    return fallback;
-}
+/// Stops a cpp-httplib client from another thread when the deadline of its exchange passes
+/// (ClientImpl::stop() is meant for that: it shuts the socket down, and the blocked read or write
+/// fails). One thread per transport, idle on a condition variable between exchanges.
+class httplib_watchdog {
+public:
+    using clock = std::chrono::steady_clock;
 
-/// True when dir holds OpenSSL hash links (`1234abcd.0`), as Debian's /etc/ssl/certs does.
-inline bool has_hashed_certs(const char* dir) {
-#if defined(__unix__) || defined(__APPLE__)
-    DIR* d = opendir(dir);
-    if (!d) return false;
-    bool found = false;
-    while (!found) {
-        const dirent* e = readdir(d);
-        if (!e) break;
-        const char* n = e->d_name;
-        if (std::strlen(n) != 10 || n[8] != '.' || n[9] != '0') continue;
-        found = true;
-        for (int i = 0; i < 8; ++i)
-            if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f'))) found = false;
+    httplib_watchdog() = default;
+    httplib_watchdog(const httplib_watchdog&) = delete;
+    httplib_watchdog& operator=(const httplib_watchdog&) = delete;
+    ~httplib_watchdog() {
+        {
+            std::lock_guard<std::mutex> l(m_);
+            quit_ = true;
+        }
+        cv_.notify_one();
+        if (th_.joinable()) th_.join();
     }
-    closedir(d);
-    return found;
-#else
-    (void)dir;
-    return false;
-#endif
-}
 
-inline bool file_exists(const std::string& p) {
-    std::ifstream f(p);
-    return static_cast<bool>(f);
-}
+    /// Starts the thread; false when the system gives none (the exchange then relies on its
+    /// content receiver, which bounds the body but not the headers).
+    bool start() {
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
+        try {
+            th_ = std::thread([this] { run(); });
+        } catch (...) {
+            return false;
+        }
+#else
+        th_ = std::thread([this] { run(); });
+#endif
+        return true;
+    }
+    /// Watches c until disarm(): c->stop() at `at`.
+    void arm(httplib::ClientImpl* c, clock::time_point at) {
+        {
+            std::lock_guard<std::mutex> l(m_);
+            client_ = c;
+            at_ = at;
+            fired_ = false;
+        }
+        cv_.notify_one();
+    }
+    /// Stops watching; true when the deadline fired during the exchange. After it returns the
+    /// thread no longer touches the client.
+    bool disarm() {
+        std::lock_guard<std::mutex> l(m_);
+        client_ = nullptr;
+        return fired_;
+    }
+
+private:
+    void run() {
+        std::unique_lock<std::mutex> l(m_);
+        while (!quit_) {
+            if (!client_) {
+                cv_.wait(l);
+            } else if (clock::now() >= at_) {
+                client_->stop();
+                client_ = nullptr;
+                fired_ = true;
+            } else {
+                cv_.wait_until(l, at_);
+            }
+        }
+    }
+
+    std::mutex m_;
+    std::condition_variable cv_;
+    std::thread th_;
+    httplib::ClientImpl* client_ = nullptr;
+    clock::time_point at_{};
+    bool fired_ = false;
+    bool quit_ = false;
+};
 
 }  // namespace detail
 
 /// The transport policy over cpp-httplib.
 class httplib_transport {
 public:
-    struct options {
-        bool tls_verify = true;  ///< verify server certificates and host names
-        std::string ca_file;     ///< PEM bundle of trusted CAs ("" = $SSL_CERT_FILE or the system bundle)
-        std::string ca_dir;      ///< directory of hashed CA certificates ("" = $SSL_CERT_DIR or none)
-        /// Defaults can be set with $COSIGN_CPP_HTTP_TIMEOUT ("30s", "500ms", "2m"): the longest
-        /// wait for a connection, and for each read or write of a request.
-        std::chrono::milliseconds connect_timeout{detail::env_duration("COSIGN_CPP_HTTP_TIMEOUT", std::chrono::seconds(10))};
-        std::chrono::milliseconds read_timeout{detail::env_duration("COSIGN_CPP_HTTP_TIMEOUT", std::chrono::seconds(60))};
-        std::chrono::milliseconds write_timeout{detail::env_duration("COSIGN_CPP_HTTP_TIMEOUT", std::chrono::seconds(60))};
-        std::string user_agent = std::string("cosign-cpp/") + COSIGN_VERSION_STRING;
-        bool keep_alive = true;
-        unsigned max_redirects = 10;
-        unsigned max_retries = 3;                                                   ///< extra attempts
-        std::chrono::milliseconds initial_backoff{std::chrono::milliseconds(250)};  ///< doubled per attempt
-        std::chrono::milliseconds max_backoff{std::chrono::seconds(8)};             ///< one wait at most
-        std::chrono::milliseconds max_retry_time{std::chrono::seconds(20)};         ///< all waits together
-    };
+    /// The options every transport shares (transport/options.hpp).
+    using options = transport::options;
 
     httplib_transport() : httplib_transport(options{}) {}
     explicit httplib_transport(options o) : opts_(std::move(o)) {}
@@ -232,10 +253,10 @@ public:
 
     const options& get_options() const noexcept { return opts_; }
 
-    /// One exchange: redirects followed, retries done, body bounded.
+    /// One exchange: redirects followed, retries done, body bounded, deadline kept.
     result<response> send(const request& req) {
-        return detail::follow_redirects(
-            req, [this](const request& r) { return send_with_retries(r); }, opts_.max_redirects);
+        return detail::send_with_policies(
+            req, opts_, [this](const request& one, bool& retryable) { return send_once(one, retryable); });
     }
 
     /// Number of connections (origins) currently held open or ready.
@@ -249,36 +270,6 @@ private:
 #endif
     };
 
-    static bool idempotent(const std::string& m) {
-        return m == "GET" || m == "HEAD" || m == "PUT" || m == "DELETE" || m == "OPTIONS";
-    }
-    static bool retry_status(int s) {
-        return s == 408 || s == 429 || s == 500 || s == 502 || s == 503 || s == 504;
-    }
-
-    result<response> send_with_retries(const request& req) {
-        auto start = std::chrono::steady_clock::now();
-        bool may_retry = idempotent(req.method);
-        for (unsigned attempt = 0;; ++attempt) {
-            bool retryable_failure = false;
-            auto r = send_once(req, retryable_failure);
-            bool retry =
-                may_retry && attempt < opts_.max_retries && (r ? retry_status(r->status) : retryable_failure);
-            if (!retry) return r;
-            auto wait = opts_.initial_backoff * (1u << (attempt < 16 ? attempt : 16));
-            if (r) {
-                std::string ra = r->header("Retry-After");
-                if (!ra.empty() && ra.size() < 7 && ra.find_first_not_of("0123456789") == std::string::npos)
-                    wait = std::chrono::seconds(std::atoi(ra.c_str()));
-            }
-            if (wait > opts_.max_backoff) wait = opts_.max_backoff;
-            auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::steady_clock::now() - start);
-            if (spent + wait > opts_.max_retry_time) return r;
-            std::this_thread::sleep_for(wait);
-        }
-    }
-
     result<connection*> connection_for(const url& u) {
         std::string key = u.origin();
         auto it = conns_.find(key);
@@ -288,18 +279,8 @@ private:
 #if COSIGN_DETAIL_HTTPLIB_TLS
             auto ssl = std::make_unique<httplib::SSLClient>(u.host, u.port);
             c.ssl = ssl.get();
-            std::string ca = opts_.ca_file, dir = opts_.ca_dir;
-            if (ca.empty())
-                if (const char* e = std::getenv("SSL_CERT_FILE"); e && *e) ca = e;
-            if (dir.empty())
-                if (const char* e = std::getenv("SSL_CERT_DIR"); e && *e) dir = e;
-            // The hashed directory is looked up lazily, per issuer; parsing the whole bundle costs
-            // ~20 ms on every run, a third of a local verify.
-            if (ca.empty() && dir.empty() && detail::has_hashed_certs("/etc/ssl/certs"))
-                dir = "/etc/ssl/certs";
-            else if (ca.empty() && detail::file_exists("/etc/ssl/certs/ca-certificates.crt"))
-                ca = "/etc/ssl/certs/ca-certificates.crt";
-            if (!ca.empty() || !dir.empty()) ssl->set_ca_cert_path(ca, dir);
+            detail::ca_locations ca = detail::find_ca_locations(opts_, true);
+            if (!ca.file.empty() || !ca.dir.empty()) ssl->set_ca_cert_path(ca.file, ca.dir);
             ssl->enable_server_certificate_verification(opts_.tls_verify);
             c.cli = std::move(ssl);
 #else
@@ -315,16 +296,32 @@ private:
         // Headers and body go out in two writes: without TCP_NODELAY, Nagle holds the body until
         // the server's delayed ACK, 40 ms per upload.
         c.cli->set_tcp_nodelay(true);
-        c.cli->set_connection_timeout(opts_.connect_timeout);
-        c.cli->set_read_timeout(opts_.read_timeout);
-        c.cli->set_write_timeout(opts_.write_timeout);
         return &(conns_[key] = std::move(c));
     }
 
+    // Watches the exchange on c when its deadline is near enough to matter; true when armed.
+    bool arm_watchdog(httplib::ClientImpl* c, const cosign::deadline& d) {
+        if (!d.is_set() || d.when() - std::chrono::steady_clock::now() > std::chrono::hours(24)) return false;
+        if (!watchdog_) {
+            auto w = std::make_unique<detail::httplib_watchdog>();
+            if (!w->start()) return false;
+            watchdog_ = std::move(w);
+        }
+        watchdog_->arm(c, d.when());
+        return true;
+    }
+
     result<response> send_once(const request& req, bool& retryable_failure) {
+        using clock = std::chrono::steady_clock;
         retryable_failure = false;
         COSIGN_TRY(url u, parse_url(req.url));
+        const detail::exchange_clock timer(u, req.deadline, opts_.stall_timeout);
+        if (timer.expired()) return timer.timed_out();
         COSIGN_TRY(connection * c, connection_for(u));
+        // Set per exchange: each wait is bounded by the stall timeout and by the time left.
+        c->cli->set_connection_timeout(timer.wait(opts_.connect_timeout));
+        c->cli->set_read_timeout(timer.wait());
+        c->cli->set_write_timeout(timer.wait());
         httplib::Request hr;
         hr.method = req.method;
         hr.path = u.target;
@@ -335,8 +332,10 @@ private:
         hr.body = req.body;
         const std::size_t max = req.max_response_body;
         std::string body;
-        bool too_large = false;
+        bool too_large = false, expired = false;
+        auto last_byte = clock::now();
         hr.response_handler = [&](const httplib::Response& r) {
+            last_byte = clock::now();
             std::string cl = r.get_header_value("Content-Length");
             if (!cl.empty() && cl.size() < 20 && cl.find_first_not_of("0123456789") == std::string::npos &&
                 std::strtoull(cl.c_str(), nullptr, 10) > max) {
@@ -346,6 +345,11 @@ private:
             return true;
         };
         hr.content_receiver = [&](const char* data, std::size_t n, std::uint64_t, std::uint64_t) {
+            last_byte = clock::now();
+            if (timer.expired()) {  // a body that drips: end it at the deadline even without the watchdog
+                expired = true;
+                return false;
+            }
             if (body.size() + n > max) {
                 too_large = true;
                 return false;
@@ -356,47 +360,59 @@ private:
         httplib::Response hres;
         httplib::Error err = httplib::Error::Success;
         bool ok = false;
+        bool armed = arm_watchdog(c->cli.get(), req.deadline);
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
         try {
             ok = c->cli->send(hr, hres, err);
         } catch (const std::exception& e) {
+            if (armed) watchdog_->disarm();
             conns_.erase(u.origin());
             return fail(errc::network, u.origin() + ": " + e.what());
         }
 #else
         ok = c->cli->send(hr, hres, err);
 #endif
+        bool fired = armed && watchdog_->disarm();
         if (too_large) {
             conns_.erase(u.origin());  // the rest of the body is unread: do not reuse the socket
-            return fail(errc::limit_exceeded, "response body larger than " + std::to_string(max) + " bytes");
+            return detail::body_too_large(max);
         }
-        if (!ok) {
+        if (!ok || expired) {
             std::string why = httplib::to_string(err);
 #if defined(CPPHTTPLIB_OPENSSL_SUPPORT)
             if (err == httplib::Error::SSLServerVerification && c->ssl)
                 why += " (" + detail::x509_verify_text(c->ssl->get_openssl_verify_result()) + ")";
 #endif
-            retryable_failure = err == httplib::Error::Connection || err == httplib::Error::Read ||
-                                err == httplib::Error::Write || err == httplib::Error::ConnectionTimeout;
             conns_.erase(u.origin());
-            return fail(errc::network, "cannot reach " + u.origin() + ": " + why, static_cast<int>(err));
+            if (fired || expired || timer.expired()) return timer.timed_out(static_cast<int>(err));
+            bool io = err == httplib::Error::Read || err == httplib::Error::Write;
+            retryable_failure =
+                io || err == httplib::Error::Connection || err == httplib::Error::ConnectionTimeout;
+            // cpp-httplib tells a timed-out read from a failed one by nothing but the time it took.
+            if (io && clock::now() - last_byte + std::chrono::milliseconds(20) >= timer.stall_timeout())
+                return timer.stalled(
+                    err == httplib::Error::Read ? "waiting for the response" : "sending the request",
+                    static_cast<int>(err));
+            return detail::unreachable(u, why, static_cast<int>(err));
         }
         response out;
         out.status = hres.status;
         for (const auto& h : hres.headers) {
-            if (detail::httplib_decodes_location && detail::is_redirect_status(hres.status) &&
+            if (detail::httplib_decodes_location && is_redirect_status(hres.status) &&
                 header_name_equal(h.first, "Location"))
                 out.headers.emplace_back(h.first, detail::restore_location_encoding(h.second));
             else
                 out.headers.emplace_back(h.first, h.second);
         }
         out.body = std::move(body);
-        if (!opts_.keep_alive) conns_.erase(u.origin());
+        if (!opts_.keep_alive || fired) conns_.erase(u.origin());
         return out;
     }
 
     options opts_;
     std::map<std::string, connection> conns_;
+    // Last: destroyed first, so its thread has stopped before the clients it may watch go.
+    std::unique_ptr<detail::httplib_watchdog> watchdog_;
 };
 
 }  // namespace transport

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /// fake_transport: an in-memory OCI registry behind the transport policy, for tests and examples without a
-/// network.
+/// network. A testing header: cosign.hpp does not include it.
 ///
 /// It serves the distribution API for any host: manifests by tag and digest (GET, HEAD, PUT,
 /// DELETE), blobs (GET, HEAD, DELETE), uploads (POST, PATCH, PUT ?digest=, optionally the
@@ -12,9 +12,10 @@
 ///     fake.put_manifest("registry.test", "demo", "latest", body,
 ///     "application/vnd.oci.image.manifest.v1+json");
 ///     cosign::registry::basic_client<cosign::transport::fake_transport> c(fake);
-///     auto info = c.head_manifest("registry.test", "demo", "latest");
+///     auto m = c.get_manifest("registry.test", "demo", "latest");
 ///     CHECK(fake.request_count() == 1);
 #pragma once
+// Generated from include/cosign/testing/fake_registry.hpp: a testing header, kept out of cosign.hpp.
 
 #include <cstddef>
 #include <functional>
@@ -27,12 +28,12 @@
 #include <utility>
 #include <vector>
 
-#include "../core/base64.hpp"
-#include "../core/json_writer.hpp"
-#include "../core/result.hpp"
-#include "../core/sha256.hpp"
-#include "concepts.hpp"
-#include "url.hpp"
+#include "../cosign.hpp"  // was: ../core/base64.hpp
+#include "../cosign.hpp"  // was: ../core/json_writer.hpp
+#include "../cosign.hpp"  // was: ../core/result.hpp
+#include "../cosign.hpp"  // was: ../core/sha256.hpp
+#include "../cosign.hpp"  // was: ../transport/concepts.hpp
+#include "../cosign.hpp"  // was: ../transport/url.hpp
 
 namespace cosign {
 inline namespace v0 {

@@ -1,4 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-// Generated: cosign/transport/fake.hpp is part of the single header.
+// Generated: cosign/tlog/rekor_entry.hpp is part of the single header.
 #pragma once
 #include "../cosign.hpp"

@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
+// A verify-only policy whose verify cannot be called without a hash is refused with one line.
+// EXPECT: crypto policy: missing `static result<void> verify(const public_key&, byte_view message, byte_view signature)` (SHA-256; or default the hash: `hash_algorithm h = hash_algorithm::sha256`)
+#include "verify_policy_parts.hpp"
+
+struct policy : parts::with_public_key_type, parts::with_parse_public_key, parts::with_public_key_pem, parts::with_verify_with_hash_only, parts::with_digest {};
+
+static_assert(cosign::check_verify_crypto<policy>());
+
+int main() {}

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+// The policy lists that policy-neutral tests run over with TEMPLATE_LIST_TEST_CASE: a new crypto
+// policy or transport is tested by adding it to its list here.
+#pragma once
+
+#include <tuple>
+
+#include <cosign/crypto/mbedtls.hpp>
+#if defined(COSIGN_TEST_OPENSSL)  // set by CMake (when cosign::openssl exists) and Bazel
+#include <cosign/crypto/openssl_verify.hpp>
+#endif
+
+namespace cosign_test {
+
+/// Every full crypto policy of this build.
+using crypto_policies = std::tuple<cosign::crypto::mbedtls
+#if defined(COSIGN_TEST_OPENSSL)
+                                   ,
+                                   cosign::crypto::openssl_verify<cosign::crypto::mbedtls>
+#endif
+                                   >;
+
+}  // namespace cosign_test
