@@ -11,7 +11,8 @@
 #   one signed once without annotations (a payload the verifier knows without reading it), and
 #   of one with 100 signatures over one payload (100 signers, no annotations); the start-up
 #   floor of any program over Debian's cpp-httplib (an empty main() linked with it); the CPU
-#   time the registry spends per operation; and both binaries' stripped size.
+#   time the registry spends per operation; a first sign through a PKCS#11 token (SoftHSM2, a
+#   P-256 key made here) beside cosign's with a key file; and both binaries' stripped size.
 # Prints a Markdown table; --write also puts it into bench/RESULTS.md between the
 # "bench.sh:begin" and "bench.sh:end" markers.
 #
@@ -78,7 +79,7 @@ export COSIGN_KEY
 say "== images: fresh ones for every first sign, and ones with 1, 10, 100 signatures"
 n=$((RUNS + 1))
 for i in $(seq 0 $((n - 1))); do
-  for t in cpp c2 cppenv c2env; do push_image "$REG_DIR" "demo:$t-$i" >/dev/null; done
+  for t in cpp c2 cppenv c2env cppp11 c2p11; do push_image "$REG_DIR" "demo:$t-$i" >/dev/null; done
 done
 for k in 1 10 100; do
   push_image "$REG_DIR" "demo:v$k" >/dev/null
@@ -101,6 +102,21 @@ for j in $(seq 1 100); do
     >/dev/null 2>&1 || die "attaching signature $j to demo:p100 failed"
 done
 pass "images ready"
+# A SoftHSM2 token in a private directory, holding a P-256 key, for the pkcs11: sign.
+P11_MOD=/usr/lib/softhsm/libsofthsm2.so
+P11_URI=""
+if command -v softhsm2-util >/dev/null 2>&1 && [ -f "$P11_MOD" ]; then
+  mkdir -p "$WORK/softhsm/tokens"
+  printf 'directories.tokendir = %s/softhsm/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$WORK" \
+    > "$WORK/softhsm/softhsm2.conf"
+  export SOFTHSM2_CONF=$WORK/softhsm/softhsm2.conf
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out keys/p11.pem 2>/dev/null
+  softhsm2-util --init-token --free --label bench --pin 1234 --so-pin 5678 >/dev/null &&
+    softhsm2-util --import keys/p11.pem --token bench --label signing --id 01 --pin 1234 >/dev/null &&
+    P11_URI="pkcs11:token=bench;object=signing?module-path=$P11_MOD&pin-value=1234"
+  rm -f keys/p11.pem
+fi
+[ -n "$P11_URI" ] || note "softhsm2 missing: no PKCS#11 row (apt-get install softhsm2)"
 REGPID=$(cat "$REG_DIR/pid")
 # The start-up floor of a program over Debian's cpp-httplib: an empty main() linked with it.
 printf 'int main(void) { return 0; }\n' > floor.c
@@ -128,6 +144,11 @@ $M pair "sign, first, key file" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID
 $M pair "sign, first, env:// key" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
   --a "$A sign --key env://COSIGN_KEY --tlog-upload=false -y $REG/demo:cppenv-{i}" \
   --b "$B sign --key env://COSIGN_KEY --tlog-upload=false -y $REG/demo:c2env-{i}"
+if [ -n "$P11_URI" ]; then
+  $M pair "sign, first, PKCS#11 key (SoftHSM2) vs cosign with a key file" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
+    --a "$A sign --key '$P11_URI' --tlog-upload=false -y $REG/demo:cppp11-{i}" \
+    --b "$B sign --key keys/cosign.key --tlog-upload=false -y $REG/demo:c2p11-{i}"
+fi
 if [ -n "$COSIGN_CPP_STATIC" ] && [ -x "$COSIGN_CPP_STATIC" ]; then
   S=$COSIGN_CPP_STATIC
   for i in $(seq 0 $((n - 1))); do push_image "$REG_DIR" "demo:st-$i" >/dev/null; push_image "$REG_DIR" "demo:c2st-$i" >/dev/null; done
@@ -155,6 +176,7 @@ cat > goals.json <<'EOF'
  "public-key (decrypt)": "≤ 0.7×, ≤ 70 MB",
  "sign, first, key file": "≤ 0.8×, ≤ 7 requests",
  "sign, first, env:// key": "≤ 0.8×",
+ "sign, first, PKCS#11 key (SoftHSM2) vs cosign with a key file": "≤ 0.8×",
  "verify, 1 signature": "≤ 0.5×, ≤ 3 requests",
  "public-key, static build": "≤ 0.7×, ≤ 70 MB",
  "sign, first, key file, static build": "≤ 0.8×, ≤ 7 requests",

@@ -3,9 +3,9 @@
 """Generates single_include/cosign/ from include/cosign/.
 
 single_include/cosign/cosign.hpp holds every header of the library except the backend policies
-(headers that include mbedTLS or cpp-httplib) and the testing headers (testing/), inlined once
-each in include order. Those are written beside it with their cosign includes replaced by
-"../cosign.hpp", so they are never amalgamated. Every other header path gets a one-line forwarding header, so code that
+(headers that include mbedTLS, cpp-httplib, OpenSSL or dlfcn.h) and the testing headers
+(testing/), inlined once each in include order. Those are written beside it with their cosign
+includes replaced by "../cosign.hpp", so they are never amalgamated. Every other header path gets a one-line forwarding header, so code that
 includes <cosign/oci/reference.hpp> builds against the single header unchanged.
 
     scripts/amalgamate.py          regenerate
@@ -20,7 +20,7 @@ SRC = os.path.join(ROOT, "include", "cosign")
 DST = os.path.join(ROOT, "single_include", "cosign")
 LOCAL = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 SYSTEM = re.compile(r'^\s*#\s*include\s+<([^>]+)>')
-BACKEND = re.compile(r'^\s*#\s*include\s+<(mbedtls/|psa/|openssl/|httplib\.h)')
+BACKEND = re.compile(r'^\s*#\s*include\s+<(mbedtls/|psa/|openssl/|httplib\.h|dlfcn\.h)')
 
 
 def read(rel):

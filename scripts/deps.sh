@@ -23,7 +23,7 @@ done
 LIB_PKGS=(g++ cmake make pkg-config libmbedtls-dev libcpp-httplib-dev rapidjson-dev)
 # The unit tests and the integration tests (a local registry, the tools they script, and the
 # keyring get-cosign.sh and get-skopeo.sh check Debian's newer suites with).
-TEST_PKGS=(catch2 python3 docker-registry skopeo openssl curl jq apache2-utils ca-certificates debian-archive-keyring)
+TEST_PKGS=(catch2 python3 docker-registry skopeo openssl curl jq apache2-utils ca-certificates debian-archive-keyring softhsm2)
 # The full run only: sanitizers, libFuzzer and clang builds; Bazel.
 FULL_PKGS=(clang bazel-bootstrap)
 case "$MODE" in

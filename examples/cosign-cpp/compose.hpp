@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /// The composition the cosign-cpp CLI uses: mbedTLS crypto, cpp-httplib transport (or, with
 /// COSIGN_CLI_MBEDTLS_TRANSPORT, the mbedTLS transport for a fully static binary), the
-/// default key sources (cosign key files and env://). With COSIGN_CLI_OPENSSL_VERIFY (the
+/// key sources (pkcs11: URIs unless COSIGN_CLI_NO_PKCS11, then cosign key files and env://). With COSIGN_CLI_OPENSSL_VERIFY (the
 /// default build, where cpp-httplib has loaded libcrypto already), ECDSA signatures are
 /// verified by OpenSSL: 17 times faster than mbedTLS 2.28 here, the rest is mbedTLS.
 #pragma once
@@ -16,6 +16,9 @@
 #else
 #include <cosign/transport/httplib.hpp>
 #endif
+#if !defined(COSIGN_CLI_NO_PKCS11)
+#include "pkcs11_pin.hpp"
+#endif
 
 namespace cli {
 #if defined(COSIGN_CLI_OPENSSL_VERIFY)
@@ -23,7 +26,12 @@ using crypto = cosign::crypto::openssl_verify<cosign::crypto::mbedtls>;
 #else
 using crypto = cosign::crypto::mbedtls;
 #endif
+#if defined(COSIGN_CLI_NO_PKCS11)
 using keys = cosign::default_key_sources<crypto>;
+#else
+using keys = cosign::key_sources<cosign::pkcs11_key_source<crypto, terminal_pin_prompt>,
+                                 cosign::default_key_sources<crypto>>;
+#endif
 #if defined(COSIGN_CLI_MBEDTLS_TRANSPORT)
 using transport = cosign::transport::mbedtls_transport;
 #else

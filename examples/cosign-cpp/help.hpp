@@ -443,6 +443,18 @@ with Fulcio root CA) are pulled form the trusted metadata.)",
   cosign-cpp initialize --mirror <url> --root <file> --root-checksum <sha256>)",
      "mirror root root-checksum"},
 
+    {"pkcs11-tool", "Provides utilities for retrieving information from a PKCS11 token.", "", "", "", ""},
+
+    {"pkcs11-tool list-keys-uris", "list-keys-uris lists URIs of all keys in a PKCS11 token", "",
+     "The URIs printed never carry the PIN (cosign adds pin-value=); the module is loaded with dlopen\n"
+     "(an absolute path to a regular file).",
+     R"(  cosign-cpp pkcs11-tool list-keys-uris --module-path /usr/lib/softhsm/libsofthsm2.so --slot-id 1 --pin 1234)",
+     "module-path pin slot-id"},
+
+    {"pkcs11-tool list-tokens", "list-tokens lists all PKCS11 tokens linked to a PKCS11 module", "", "",
+     R"(  cosign-cpp pkcs11-tool list-tokens --module-path /usr/lib/softhsm/libsofthsm2.so)",
+     "module-path"},
+
     {"version", "Prints the version", "", "", "", "json"},
 };
 

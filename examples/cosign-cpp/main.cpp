@@ -18,6 +18,9 @@
 #include "commands_keys.hpp"
 #include "commands_trust.hpp"
 #include "help.hpp"
+#if !defined(COSIGN_CLI_NO_PKCS11)
+#include "commands_pkcs11.hpp"
+#endif
 
 namespace {
 
@@ -46,6 +49,11 @@ const command commands[] = {
     {"generate-key-pair", cli::cmd_generate_key_pair, cli::generate_key_pair_flags},
     {"import-key-pair", cli::cmd_import_key_pair, cli::import_key_pair_flags},
     {"initialize", cli::cmd_initialize, cli::initialize_flags},
+#if !defined(COSIGN_CLI_NO_PKCS11)
+    {"pkcs11-tool", cli::cmd_pkcs11_tool, nullptr},
+    {"pkcs11-tool list-keys-uris", cli::pkcs11_list_keys_uris, cli::pkcs11_list_keys_uris_flags},
+    {"pkcs11-tool list-tokens", cli::pkcs11_list_tokens, cli::pkcs11_list_tokens_flags},
+#endif
     {"public-key", cli::cmd_public_key, cli::public_key_flags},
     {"sign", cli::cmd_sign, cli::sign_flags},
     {"sign-blob", cli::cmd_sign_blob, cli::sign_blob_flags},
@@ -100,7 +108,9 @@ int command_help(const command& c) {
         for (const auto& s : commands)
             if (std::strncmp(s.path, prefix.c_str(), prefix.size()) == 0)
                 subs.emplace_back(s.path + prefix.size(), std::string(cli::find_help(s.path)->short_text));
-        cli::print_group_help(std::cout, *h, subs, {"attestation", "sbom"});
+        cli::print_group_help(std::cout, *h, subs,
+                             std::string_view(c.path) == "attach" ? std::vector<std::string>{"attestation", "sbom"}
+                                                                  : std::vector<std::string>{});
     }
     std::cout << std::flush;
     return cli::exit_code::ok;

@@ -3,6 +3,7 @@
 #pragma once
 #include <cosign/crypto/mbedtls.hpp>
 #include <cosign/keys/key_sources.hpp>
+#include <cosign/keys/pkcs11.hpp>
 #include <cosign/testing/fake_registry.hpp>
 #if defined(COSIGN_TWO_TU_HTTPLIB)
 #include <cosign/defaults.hpp>
