@@ -153,6 +153,33 @@ jq '.tlogs[0].publicKey.validFor = {"start":"2099-01-01T00:00:00Z"}' "$TR" > tr-
 rejects log-key-not-yet-valid "was not valid at integratedTime" \
   "$COSIGN_CPP" verify --key cosign.pub --trusted-root tr-future.json "$REG/c2@$D2"
 
+say "== attach signature --rekor-response: a signature made and logged elsewhere, with its bundle"
+L2=$(jq -r '.layers[0].digest' c2-sig.json)
+get_blob "$REG_DIR" c2 "$L2" > att-payload.json
+jq -j '.layers[0].annotations["dev.cosignproject.cosign/signature"]' c2-sig.json > att-sig.b64
+# cosign's LocalSignedPayload, as sign-blob --bundle writes it.
+jq -n --rawfile s att-sig.b64 --argjson b "$B64" '{base64Signature: $s, cert: "", rekorBundle: $b}' > att-response.json
+REG1=$REG REG1_DIR=$REG_DIR
+registry_start attach
+D2B=$(push_image "$REG_DIR" c2:v1)
+[ "$D2B" = "$D2" ] || die "the same image in a second registry has another digest"
+check "cosign-cpp attach signature --payload --signature --rekor-response" \
+  "$COSIGN_CPP" attach signature --payload att-payload.json --signature att-sig.b64 --rekor-response att-response.json "$REG/c2@$D2"
+check_eq "the layer's bundle annotation is cosign 2's byte for byte" "$B64" "$(layer_annotation c2 "$D2" dev.sigstore.cosign/bundle)"
+check "cosign 2 verifies the attached signature through its bundle" \
+  env SIGSTORE_REKOR_PUBLIC_KEY="$REKOR_PUB" "$COSIGN2" verify --key cosign.pub --rekor-url "$URL" --offline "$REG/c2@$D2"
+check "cosign-cpp verifies it offline" "$COSIGN_CPP" verify --key cosign.pub --trusted-root "$TR" --offline "$REG/c2@$D2"
+jq --argjson b "$(cat cpp-bundle.json)" '.rekorBundle = $b' att-response.json > att-other.json
+run_cmd attother "$COSIGN_CPP" attach signature --payload att-payload.json --signature att-sig.b64 --rekor-response att-other.json "$REG/c2@$D2"
+[ "$RC" -ne 0 ] || die "attach stored the bundle of another signature"
+check_contains "the bundle of another signature is refused, naming the check" "$ERR" "the logged entry records another signature than --signature"
+jq 'del(.rekorBundle)' att-response.json > att-none.json
+run_cmd attnone "$COSIGN_CPP" attach signature --payload att-payload.json --signature att-sig.b64 --rekor-response att-none.json "$REG/c2@$D2"
+[ "$RC" -ne 0 ] || die "attach accepted a response without rekorBundle"
+check_contains "a file without rekorBundle is refused" "$ERR" 'has no "rekorBundle" object'
+check_eq "nothing more was attached" 1 "$(get_manifest "$REG_DIR" c2 "$SIGTAG" | jq '.layers | length')"
+REG=$REG1 REG_DIR=$REG1_DIR
+
 say "== a signature with no log entry"
 D4=$(push_image "$REG_DIR" nolog:v1)
 check "cosign-cpp sign --tlog-upload=false" "$COSIGN_CPP" sign -y --tlog-upload=false --key cosign.key "$REG/nolog@$D4"
