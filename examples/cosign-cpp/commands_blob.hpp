@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "blob_bundle.hpp"
 #include "cli.hpp"
 #include "commands_image.hpp"
 #include "compose.hpp"
@@ -61,25 +62,40 @@ inline int cmd_verify_blob(const std::vector<std::string>& argv) {
         {"signature", 0, kind::string, "", "signature content or path"},
         {"insecure-ignore-tlog", 0, kind::boolean, "", "ignore transparency log verification"},
         {"offline", 0, kind::boolean, "", "only allow offline verification"},
+        {"bundle", 0, kind::string, "", "path to bundle FILE"},
+        rekor_url_flag(),
+        {"trusted-root", 0, kind::string, "", "Path to a Sigstore TrustedRoot JSON file"},
     };
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.size() != 1) return report("verify-blob requires exactly one file (or - for standard input)");
     if (a.get("key").empty()) return report("keyless verification is not supported in this build: pass --key");
-    if (a.get("signature").empty()) return report("--signature is required");
-    if (!a.get_bool("insecure-ignore-tlog"))
-        return report("this build has no transparency log (Rekor) support yet: pass --insecure-ignore-tlog");
-    std::cerr << "WARNING: Skipping tlog verification is an insecure practice that lacks transparency and "
-                 "auditability verification for the blob.\n";
+    std::optional<legacy_bundle> bundle;
+    if (!a.get("bundle").empty()) {
+        auto b = read_legacy_bundle(a.get("bundle"));
+        if (!b) return report(b.error().message());
+        bundle = std::move(*b);
+    }
+    if (a.get("signature").empty() && (!bundle || bundle->signature_b64.empty()))
+        return report("--signature is required (or --bundle with a base64Signature)");
+    const bool ignore_tlog = a.get_bool("insecure-ignore-tlog");
+    if (ignore_tlog)
+        std::cerr << "WARNING: Skipping tlog verification is an insecure practice that lacks transparency and "
+                     "auditability verification for the blob.\n";
     auto key = cosign::load_public_key<crypto>(a.get("key"));
     if (!key) return report("loading public key: " + key.error().message());
-    std::string sig_text = a.get("signature");
+    std::string sig_text = a.get("signature").empty() ? bundle->signature_b64 : a.get("signature");
     if (auto f = cosign::read_file<cosign::bytes>(sig_text, 1 << 20)) sig_text = cosign::byte_view(*f).to_string();
     while (!sig_text.empty() && (sig_text.back() == '\n' || sig_text.back() == '\r')) sig_text.pop_back();
     auto sig = cosign::base64::decode(sig_text);
     if (!sig) return report("decoding signature: " + sig.error().message());
     auto blob = read_blob(a.positional[0]);
     if (!blob) return report(blob.error().message());
+    if (!ignore_tlog) {
+        auto logged = check_blob_tlog(a, bundle, sig_text, cosign::sha256(cosign::byte_view(*blob)).hex(),
+                                      crypto::public_key_pem(*key));
+        if (!logged) return report(logged.error().message());
+    }
     auto ok = crypto::verify(*key, *blob, *sig);
     if (!ok) {
         if (ok.error().code() == cosign::errc::verification_failed)

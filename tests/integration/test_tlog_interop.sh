@@ -180,6 +180,32 @@ check_contains "a file without rekorBundle is refused" "$ERR" 'has no "rekorBund
 check_eq "nothing more was attached" 1 "$(get_manifest "$REG_DIR" c2 "$SIGTAG" | jq '.layers | length')"
 REG=$REG1 REG_DIR=$REG1_DIR
 
+say "== verify-blob --key --bundle: cosign's legacy bundle, its Rekor entry checked offline"
+printf 'a blob logged by cosign 2\n' > blob.txt
+printf 'another blob\n' > other-blob.txt
+check "cosign2 sign-blob --bundle with the log" env SIGSTORE_REKOR_PUBLIC_KEY="$REKOR_PUB" \
+  "$COSIGN2" sign-blob -y --key cosign.key --rekor-url "$URL" --bundle blob.bundle blob.txt
+check_eq "the bundle is the legacy one (no cert for a key)" '["base64Signature","rekorBundle"]' "$(jq -c keys_unsorted blob.bundle)"
+check "cosign-cpp verify-blob --key --bundle --trusted-root" "$COSIGN_CPP" verify-blob --key cosign.pub --bundle blob.bundle --trusted-root "$TR" blob.txt
+check_eq "... prints cosign's line only" "Verified OK" "$(cat "$ERR")"
+check "... and with SIGSTORE_REKOR_PUBLIC_KEY" env SIGSTORE_REKOR_PUBLIC_KEY="$REKOR_PUB" "$COSIGN_CPP" verify-blob --key cosign.pub --bundle blob.bundle blob.txt
+run_cmd vbother "$COSIGN_CPP" verify-blob --key cosign.pub --bundle blob.bundle --trusted-root "$TR" other-blob.txt
+[ "$RC" -ne 0 ] || die "verify-blob accepted the bundle for another blob"
+check_contains "another blob: the entry's hash does not match (named)" "$ERR" "error verifying bundle: the Rekor entry logs payload hash"
+run_cmd vbset "$COSIGN_CPP" verify-blob --key cosign.pub --bundle blob.bundle --trusted-root tr-otherkey.json blob.txt
+[ "$RC" -ne 0 ] || die "verify-blob accepted a SET with another Rekor key"
+check_contains "a trusted root with another Rekor key: the SET check is named" "$ERR" "error verifying bundle: the signed entry timestamp (SET)"
+jq '.rekorBundle.Payload.integratedTime += 1' blob.bundle > blob-edited.bundle
+run_cmd vbtime "$COSIGN_CPP" verify-blob --key cosign.pub --bundle blob-edited.bundle --trusted-root "$TR" blob.txt
+[ "$RC" -ne 0 ] || die "verify-blob accepted an edited integratedTime"
+check_contains "an edited integratedTime: the SET check is named" "$ERR" "does not verify with the trusted Rekor key"
+run_cmd vbnobundle "$COSIGN_CPP" verify-blob --key cosign.pub --signature "$(jq -r .base64Signature blob.bundle)" --trusted-root "$TR" blob.txt
+[ "$RC" -ne 0 ] || die "verify-blob without a bundle passed without the skip flag"
+check_contains "no bundle and no skip flag: refused, naming the flags" "$ERR" "pass --bundle with a \"rekorBundle\""
+check "with --insecure-ignore-tlog the bundle's signature alone verifies" "$COSIGN_CPP" verify-blob --key cosign.pub --bundle blob.bundle --insecure-ignore-tlog blob.txt
+run_cmd c2vbskip "$COSIGN2" verify-blob --key cosign.pub --bundle blob.bundle --insecure-ignore-tlog blob.txt
+check_file_eq "... with cosign 2's warning and line, byte for byte" "$WORK/c2vbskip.err" "$WORK/check.err"
+
 say "== a signature with no log entry"
 D4=$(push_image "$REG_DIR" nolog:v1)
 check "cosign-cpp sign --tlog-upload=false" "$COSIGN_CPP" sign -y --tlog-upload=false --key cosign.key "$REG/nolog@$D4"
