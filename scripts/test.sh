@@ -3,13 +3,18 @@
 # test.sh [--quick]: installs what is missing, builds, and runs every test.
 #
 #   1. Debian packages (scripts/deps.sh), the real cosign 2.x/3.x and crane (scripts/get-cosign.sh),
-#      a sigstore-capable skopeo (scripts/get-skopeo.sh);
+#      a sigstore-capable skopeo (scripts/get-skopeo.sh): each only when missing (a check of well
+#      under a second when everything is there; --quick needs no clang and no Bazel);
 #   2. unit tests built with clang and AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/);
 #   3. unit, two-TU and compile-fail tests built against the single header (build-single/);
 #   4. the library, the CLI and the examples with -fno-exceptions -fno-rtti (build-noexcept/);
 #   5. the CMake consumer projects: find_package, add_subdirectory, FetchContent, pkg-config
 #      (tests/consumers/run.sh, in a temporary directory);
 #   6. Bazel 4.2.3 offline: bazel build //... and bazel test //... (output in build-bazel/);
+#  6b. Release and Debug builds with g++ and clang++ under -DCOSIGN_USER_WARNINGS=ON (-Wpedantic
+#      -Wshadow -Wconversion as errors) of the CLI, the examples, the two-TU program and (Release)
+#      the unit tests, which run once in the g++ Release build; that build is then installed
+#      (cmake --install) into a temporary prefix whose files are checked (scripts/build-matrix.sh);
 #   7. the libFuzzer targets in fuzz/, a bounded smoke run each (scripts/fuzz.sh);
 #   8. the integration tests (fault injection and 16 racing signers included) against the CLI
 #      built with ASan+UBSan (build-asan-it/);
@@ -17,13 +22,14 @@
 #      integration tests against a real registry, the real cosign and skopeo. Its ctest summary
 #      is the last thing printed.
 # --quick skips steps 2 to 8. Exit status: non-zero if any step failed.
+# Environment: JOBS (parallel jobs, default nproc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QUICK=0
 [ "${1:-}" = "--quick" ] && QUICK=1
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
-scripts/deps.sh
+if [ "$QUICK" = 1 ]; then scripts/deps.sh --quick; else scripts/deps.sh; fi
 COSIGN_TOOLS_DIR=$(scripts/get-cosign.sh | tail -n1)
 export COSIGN_TOOLS_DIR
 SKOPEO_SIGSTORE=$(scripts/get-skopeo.sh | tail -n1)
@@ -53,6 +59,9 @@ if [ "$QUICK" = 0 ]; then
   BAZEL=(bazel --output_user_root="$PWD/build-bazel/root")
   { "${BAZEL[@]}" build --jobs="$JOBS" //... && "${BAZEL[@]}" test --jobs="$JOBS" //...; } || status=1
   "${BAZEL[@]}" shutdown || true
+
+  echo "== Release and Debug, g++ and clang++, -Wpedantic -Wshadow -Wconversion; install from g++ Release =="
+  JOBS=$JOBS scripts/build-matrix.sh || status=1
 fi
 
 if [ "$QUICK" = 0 ]; then
@@ -81,7 +90,7 @@ if [ "$QUICK" = 0 ]; then
 fi
 
 echo "== full build and every test (g++) =="
-cmake -S . -B build >/dev/null
+cmake -S . -B build -DCOSIGN_BUILD_TESTS=ON -DCOSIGN_BUILD_EXAMPLES=ON >/dev/null   # quickstart.sh may have left them off
 cmake --build build -j "$JOBS"
 [ "$status" = 0 ] || echo "NOTE: an earlier step (sanitizers or single header) failed; see above."
 cd build

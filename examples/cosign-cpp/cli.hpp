@@ -2,6 +2,7 @@
 /// Command-line plumbing of cosign-cpp: pflag-style flags, cosign's error output and exit codes.
 #pragma once
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -14,15 +15,20 @@
 
 namespace cli {
 
-/// How a flag takes its value, as pflag's types do.
-enum class kind { string, boolean, slice };
+/// How a flag takes its value, as pflag's types do (a number is read as a string; the kind
+/// only changes how --help shows its default).
+enum class kind { string, boolean, slice, number };
 
+/// One flag of a command: its table is what the parser accepts and what --help lists.
 struct flag {
     std::string name;       // long name without dashes
     char shorthand = 0;     // 0: none
     kind type = kind::string;
     std::string default_value;
-    std::string help;
+    std::string help;       // cosign's description, plus what this build does differently
+    /// Accepted so that cosign's command lines parse, but refused when set (a boolean: when
+    /// true): --help lists it under "Not supported in this build".
+    bool unsupported = false;
 };
 
 /// Parsed flags and positional arguments of one command.
@@ -69,9 +75,13 @@ inline std::string env_name_of(const std::string& flag_name) {
 /// value, --name=false, interspersed positionals, "--" ends flags. Single-dash long flags
 /// (-key) are rewritten to --key with a warning, as cosign does. Returns an error message or "".
 inline std::string parse(const std::vector<flag>& spec, const std::vector<std::string>& argv, args& out) {
+    // Every command has cobra's -h/--help; a true one never gets here (see wants_help), a
+    // --help=false is accepted and does nothing, as in cosign.
+    static const flag help_flag{"help", 'h', kind::boolean, "false", "help"};
     auto find_long = [&](const std::string& n) -> const flag* {
         for (const auto& f : spec)
             if (f.name == n) return &f;
+        if (n == "help") return &help_flag;
         // cosign's aliases (--cert -> --certificate, ...)
         static const std::map<std::string, std::string> aliases = {
             {"cert", "certificate"}, {"cert-chain", "certificate-chain"}, {"output-cert", "output-certificate"},
@@ -85,7 +95,7 @@ inline std::string parse(const std::vector<flag>& spec, const std::vector<std::s
     auto find_short = [&](char c) -> const flag* {
         for (const auto& f : spec)
             if (f.shorthand == c) return &f;
-        return nullptr;
+        return c == 'h' ? &help_flag : nullptr;
     };
     for (const auto& f : spec) out.defaults_[f.name] = f.default_value;
 
@@ -166,6 +176,17 @@ inline std::string parse(const std::vector<flag>& spec, const std::vector<std::s
         if (const char* e = std::getenv(env_name_of(f.name).c_str())) out.values_[f.name].push_back(e);
     }
     return "";
+}
+
+/// Whether argv asks for help: -h, --help or --help=true before "--", as cobra's help flag.
+inline bool wants_help(const std::vector<std::string>& argv) {
+    for (const auto& a : argv) {
+        if (a == "--") return false;
+        if (a == "-h" || a == "--help") return true;
+        bool b = false;
+        if (a.rfind("--help=", 0) == 0 && parse_bool_text(a.substr(7), b) && b) return true;
+    }
+    return false;
 }
 
 /// Exit codes of cosign (cmd/cosign/errors/exit_codes.go).

@@ -74,15 +74,20 @@ inline cosign::result<void> check_rekor_response(const cosign::tlog::rekor_bundl
     return {};
 }
 
-inline int cmd_attach_signature(const std::vector<std::string>& argv) {
-    std::vector<flag> spec = std::vector<flag>{
-        {"signature", 0, kind::string, "", "path to the signature, or {-} for stdin, or the base64 signature itself"},
+/// attach signature's flags: cosign's, with cosign's descriptions and what this build does differently.
+inline std::vector<flag> attach_signature_flags() {
+    return std::vector<flag>{
+        {"signature", 0, kind::string, "", "path to the signature, or {-} for stdin (this build also takes the base64 signature itself, as cosign's signing page shows)"},
         {"payload", 0, kind::string, "", "path to the payload covered by the signature"},
         {"certificate", 0, kind::string, "", "path to the X.509 certificate in PEM format to include in the OCI Signature"},
         {"certificate-chain", 0, kind::string, "", "path to a list of CA X.509 certificates in PEM format which will be needed when building the certificate chain for the signing certificate. Must start with the parent intermediate CA certificate of the signing certificate and end with the root certificate. Included in the OCI Signature"},
-        {"tsr", 0, kind::string, "", "path to the Time Stamped Signature Response from RFC3161 compliant TSA (not supported in this build)"},
+        {"tsr", 0, kind::string, "", "path to the Time Stamped Signature Response from RFC3161 compliant TSA (not supported in this build)", true},
         {"rekor-response", 0, kind::string, "", "path to the rekor bundle"},
     } + registry_flags();
+}
+
+inline int cmd_attach_signature(const std::vector<std::string>& argv) {
+    const std::vector<flag> spec = attach_signature_flags();
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.size() != 1)

@@ -13,12 +13,17 @@
 
 namespace cli {
 
-inline int cmd_clean(const std::vector<std::string>& argv) {
-    std::vector<flag> spec = std::vector<flag>{
+/// clean's flags: cosign's, with cosign's descriptions, and -y.
+inline std::vector<flag> clean_flags() {
+    return std::vector<flag>{
         {"type", 0, kind::string, "all", "a type of clean: <signature|attestation|sbom|all> (sbom is deprecated)"},
         {"force", 'f', kind::boolean, "", "do not prompt for confirmation"},
-        {"yes", 'y', kind::boolean, "", "do not prompt for confirmation (cosign-cpp's spelling of -f, as sign has)"},
+        {"yes", 'y', kind::boolean, "", "do not prompt for confirmation (a cosign-cpp addition: -f spelt as sign spells it)"},
     } + registry_flags();
+}
+
+inline int cmd_clean(const std::vector<std::string>& argv) {
+    const std::vector<flag> spec = clean_flags();
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     const std::string type = a.get("type");

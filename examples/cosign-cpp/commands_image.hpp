@@ -136,12 +136,13 @@ int sign_all(Signer& s, const args& a, const std::vector<cosign::oci::reference>
     return exit_code::ok;
 }
 
-inline int cmd_sign(const std::vector<std::string>& argv) {
-    std::vector<flag> spec = std::vector<flag>{
-        {"key", 0, kind::string, "", "path to the private key file, or env://VAR"},
+/// sign's flags: cosign's, with cosign's descriptions and what this build does differently.
+inline std::vector<flag> sign_flags() {
+    return std::vector<flag>{
+        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file or env://VAR)"},
         {"annotations", 'a', kind::slice, "", "extra key=value pairs to sign"},
         {"yes", 'y', kind::boolean, "", "skip confirmation prompts for non-destructive operations"},
-        {"force", 'f', kind::boolean, "", "skip confirmation prompts (as cosign 1.x and the docs spell it)"},
+        {"force", 'f', kind::boolean, "", "skip confirmation prompts (a cosign-cpp addition: cosign 1.x's -f, which cosign's signing page still shows)"},
         {"tlog-upload", 0, kind::boolean, "true", "whether or not to upload to the tlog"},
         rekor_url_flag(),
         {"upload", 0, kind::boolean, "true", "whether to upload the signature"},
@@ -152,10 +153,14 @@ inline int cmd_sign(const std::vector<std::string>& argv) {
         {"certificate", 0, kind::string, "", "path to the X.509 certificate in PEM format to include in the OCI Signature"},
         {"certificate-chain", 0, kind::string, "", "path to a list of CA X.509 certificates in PEM format which will be needed when building the certificate chain for the signing certificate. Must start with the parent intermediate CA certificate of the signing certificate and end with the root certificate. Included in the OCI Signature"},
         {"recursive", 'r', kind::boolean, "", "if a multi-arch image is specified, additionally sign each discrete image"},
-        {"record-creation-timestamp", 0, kind::boolean, "", "set the createdAt timestamp in the signature artifact to the time it was created (not supported in this build)"},
-        {"new-bundle-format", 0, kind::boolean, "false", "sign in the new Sigstore bundle format (not supported in this build)"},
-        {"use-signing-config", 0, kind::boolean, "false", "use a signing config (not supported in this build)"},
+        {"record-creation-timestamp", 0, kind::boolean, "", "set the createdAt timestamp in the signature artifact to the time it was created; by default, cosign sets this to the zero value (not supported in this build: true is refused)", true},
+        {"new-bundle-format", 0, kind::boolean, "false", "sign in the Sigstore bundle format (a cosign 3 flag; not supported in this build: true is refused)", true},
+        {"use-signing-config", 0, kind::boolean, "false", "whether to use a TUF-provided signing config for the service URLs (a cosign 3 flag; this build takes the Rekor URL from --rekor-url, so it has no effect)"},
     } + registry_flags();
+}
+
+inline int cmd_sign(const std::vector<std::string>& argv) {
+    const std::vector<flag> spec = sign_flags();
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.empty()) return report("sign requires at least one image reference");
@@ -266,26 +271,31 @@ int verify_all(Verifier& v, const std::vector<cosign::oci::reference>& refs, con
     return exit_code::ok;
 }
 
-inline int cmd_verify(const std::vector<std::string>& argv) {
-    std::vector<flag> spec = std::vector<flag>{
-        {"key", 0, kind::string, "", "path to the public key file, or env://VAR"},
+/// verify's flags: cosign's, with cosign's descriptions and what this build does differently.
+inline std::vector<flag> verify_flags() {
+    return std::vector<flag>{
+        {"key", 0, kind::string, "", "path to the public key file, KMS URI or Kubernetes Secret (this build: a key file or env://VAR)"},
         {"annotations", 'a', kind::slice, "", "extra key=value pairs to verify"},
         {"check-claims", 0, kind::boolean, "true", "whether to check the claims found"},
-        {"insecure-ignore-tlog", 0, kind::boolean, "", "ignore transparency log verification, to be used when an artifact signature has not been uploaded to the transparency log"},
+        {"insecure-ignore-tlog", 0, kind::boolean, "", "ignore transparency log verification, to be used when an artifact signature has not been uploaded to the transparency log. Artifacts cannot be publicly verified when not included in a log"},
         {"output", 'o', kind::string, "json", "output format for the signing image information (json|text)"},
-        {"new-bundle-format", 0, kind::boolean, "false", "expect the signature in the new Sigstore bundle format (only false is supported)"},
+        {"new-bundle-format", 0, kind::boolean, "false", "expect the signature/attestation to be packaged in a Sigstore bundle (this build reads the .sig image, where cosign 3 also looks when it finds no bundle)"},
         {"offline", 0, kind::boolean, "", "only allow offline verification"},
         rekor_url_flag(),
         {"trusted-root", 0, kind::string, "", "Path to a Sigstore TrustedRoot JSON file"},
-        {"max-workers", 0, kind::string, "10", "the amount of maximum workers for parallel executions"},
-        {"certificate", 0, kind::string, "", "path to the public certificate. The certificate will be verified against the Fulcio roots if the --certificate-chain option is not passed."},
-        {"certificate-chain", 0, kind::string, "", "path to a list of CA certificates in PEM format which will be needed when building the certificate chain for the signing certificate. Must start with the parent intermediate CA certificate of the signing certificate and end with the root certificate"},
-        {"certificate-identity", 0, kind::string, "", "The identity expected in a valid Fulcio certificate. Valid values include email address, DNS names, IP addresses, and URIs."},
-        {"certificate-identity-regexp", 0, kind::string, "", "A regular expression alternative to --certificate-identity."},
-        {"certificate-oidc-issuer", 0, kind::string, "", "The OIDC issuer expected in a valid Fulcio certificate, e.g. https://token.actions.githubusercontent.com or https://oauth2.sigstore.dev/auth."},
-        {"certificate-oidc-issuer-regexp", 0, kind::string, "", "A regular expression alternative to --certificate-oidc-issuer."},
-        {"insecure-ignore-sct", 0, kind::boolean, "", "when set, verification will not check that a certificate contains an embedded SCT"},
+        {"max-workers", 0, kind::number, "10", "the amount of maximum workers for parallel executions"},
+        {"certificate", 0, kind::string, "", "path to the public certificate. The certificate will be verified against the Fulcio roots if the --certificate-chain option is not passed. (This build has no Fulcio roots: --certificate-chain is required.)"},
+        {"certificate-chain", 0, kind::string, "", "path to a list of CA certificates in PEM format which will be needed when building the certificate chain for the signing certificate. Must start with the parent intermediate CA certificate of the signing certificate and end with the root certificate. Conflicts with --ca-roots and --ca-intermediates."},
+        {"certificate-identity", 0, kind::string, "", "The identity expected in a valid Fulcio certificate. Valid values include email address, DNS names, IP addresses, and URIs. Either --certificate-identity or --certificate-identity-regexp must be set for keyless flows."},
+        {"certificate-identity-regexp", 0, kind::string, "", "A regular expression alternative to --certificate-identity. Accepts the Go regular expression syntax described at https://golang.org/s/re2syntax. Either --certificate-identity or --certificate-identity-regexp must be set for keyless flows."},
+        {"certificate-oidc-issuer", 0, kind::string, "", "The OIDC issuer expected in a valid Fulcio certificate, e.g. https://token.actions.githubusercontent.com or https://oauth2.sigstore.dev/auth. Either --certificate-oidc-issuer or --certificate-oidc-issuer-regexp must be set for keyless flows."},
+        {"certificate-oidc-issuer-regexp", 0, kind::string, "", "A regular expression alternative to --certificate-oidc-issuer. Accepts the Go regular expression syntax described at https://golang.org/s/re2syntax. Either --certificate-oidc-issuer or --certificate-oidc-issuer-regexp must be set for keyless flows."},
+        {"insecure-ignore-sct", 0, kind::boolean, "", "when set, verification will not check that a certificate contains an embedded SCT, a proof of inclusion in a certificate transparency log (required with --certificate in this build: it cannot check SCTs yet)"},
     } + registry_flags();
+}
+
+inline int cmd_verify(const std::vector<std::string>& argv) {
+    const std::vector<flag> spec = verify_flags();
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.empty()) return report("verify requires at least one image reference");
@@ -360,10 +370,15 @@ inline cosign::result<cosign::oci::digest> digest_of(const args& a, const cosign
     return verifier(c).image_digest(ref);
 }
 
-inline int cmd_generate(const std::vector<std::string>& argv) {
-    std::vector<flag> spec = std::vector<flag>{
+/// generate's flags: cosign's, with cosign's descriptions.
+inline std::vector<flag> generate_flags() {
+    return std::vector<flag>{
         {"annotations", 'a', kind::slice, "", "extra key=value pairs to sign"},
     } + registry_flags();
+}
+
+inline int cmd_generate(const std::vector<std::string>& argv) {
+    const std::vector<flag> spec = generate_flags();
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.size() != 1) return report("generate requires exactly one image reference");
@@ -377,10 +392,15 @@ inline int cmd_generate(const std::vector<std::string>& argv) {
     return exit_code::ok;
 }
 
-inline int cmd_triangulate(const std::vector<std::string>& argv) {
-    std::vector<flag> spec = std::vector<flag>{
-        {"type", 0, kind::string, "signature", "related attachment to triangulate (attestation|sbom|signature|digest)"},
+/// triangulate's flags: cosign's, with cosign's descriptions.
+inline std::vector<flag> triangulate_flags() {
+    return std::vector<flag>{
+        {"type", 0, kind::string, "signature", "related attachment to triangulate (attestation|sbom|signature|digest), default signature (sbom is deprecated)"},
     } + registry_flags();
+}
+
+inline int cmd_triangulate(const std::vector<std::string>& argv) {
+    const std::vector<flag> spec = triangulate_flags();
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.size() != 1) return report("triangulate requires exactly one image reference");

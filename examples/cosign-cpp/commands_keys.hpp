@@ -38,12 +38,17 @@ inline int write_key_pair(const crypto::private_key& key, const cosign::secure_b
     return exit_code::ok;
 }
 
-inline int cmd_generate_key_pair(const std::vector<std::string>& argv) {
-    std::vector<flag> spec = {
+/// generate-key-pair's flags: cosign's, with cosign's descriptions.
+inline std::vector<flag> generate_key_pair_flags() {
+    return {
         {"output-key-prefix", 0, kind::string, "cosign", "name used for generated .pub and .key files (defaults to `cosign`)"},
-        {"kms", 0, kind::string, "", "create key pair in KMS service to use for signing (not supported in this build)"},
-        {"yes", 'y', kind::boolean, "", "skip confirmation prompts for overwriting an existing key (cosign-cpp addition)"},
+        {"kms", 0, kind::string, "", "create key pair in KMS service to use for signing (not supported in this build)", true},
+        {"yes", 'y', kind::boolean, "", "skip confirmation prompts for overwriting an existing key (a cosign-cpp addition)"},
     };
+}
+
+inline int cmd_generate_key_pair(const std::vector<std::string>& argv) {
+    const std::vector<flag> spec = generate_key_pair_flags();
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (!a.positional.empty())
@@ -60,11 +65,16 @@ inline int cmd_generate_key_pair(const std::vector<std::string>& argv) {
     return write_key_pair(*key, *password, a.get("output-key-prefix"), a.get_bool("yes"));
 }
 
-inline int cmd_public_key(const std::vector<std::string>& argv) {
-    std::vector<flag> spec = {
-        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret"},
+/// public-key's flags. --outfile says what it does: cosign 2.5's text for it is a copy of --payload's.
+inline std::vector<flag> public_key_flags() {
+    return {
+        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file or env://VAR)"},
         {"outfile", 0, kind::string, "", "file to write the public key to (default: standard output)"},
     };
+}
+
+inline int cmd_public_key(const std::vector<std::string>& argv) {
+    const std::vector<flag> spec = public_key_flags();
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.get("key").empty()) return report("--key is required (a cosign private key file or env://VAR)");
@@ -99,12 +109,17 @@ inline std::string import_refusal(const cosign::key_info& info) {
     return "unsupported private key type";
 }
 
-inline int cmd_import_key_pair(const std::vector<std::string>& argv) {
-    std::vector<flag> spec = {
+/// import-key-pair's flags: cosign's, with cosign's descriptions.
+inline std::vector<flag> import_key_pair_flags() {
+    return {
         {"key", 'k', kind::string, "", "import key pair to use for signing"},
         {"output-key-prefix", 'o', kind::string, "import-cosign", "name used for outputted key pairs"},
         {"yes", 'y', kind::boolean, "", "skip confirmation prompts for overwriting existing key"},
     };
+}
+
+inline int cmd_import_key_pair(const std::vector<std::string>& argv) {
+    const std::vector<flag> spec = import_key_pair_flags();
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     std::string path = a.get("key");

@@ -18,12 +18,16 @@
 
 namespace cli {
 
-inline int cmd_initialize(const std::vector<std::string>& argv) {
-    const std::vector<flag> spec{
+inline std::vector<flag> initialize_flags() {
+    return {
         {"mirror", 0, kind::string, cosign::trust::tuf::default_mirror, "GCS bucket to a SigStore TUF repository, or HTTP(S) base URL, or file:/// for local filestore remote (air-gap)"},
         {"root", 0, kind::string, "", "path to trusted initial root. defaults to embedded root"},
-        {"root-checksum", 0, kind::string, "", "checksum of the initial root, required if root is downloaded via http(s). expects sha256 by default, can be changed to sha512 by providing sha512:<hash>"},
+        {"root-checksum", 0, kind::string, "", "checksum of the initial root, required if root is downloaded via http(s). expects sha256 by default, can be changed to sha512 by providing sha512:<checksum>"},
     };
+}
+
+inline int cmd_initialize(const std::vector<std::string>& argv) {
+    const std::vector<flag> spec = initialize_flags();
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (!a.positional.empty()) return report("unknown command \"" + a.positional[0] + "\" for \"cosign initialize\"");

@@ -13,6 +13,7 @@
 #include "core/sha256.hpp"
 #include "core/duration.hpp"
 #include "core/deadline.hpp"
+#include "core/sha512.hpp"
 #include "core/pem.hpp"
 #include "core/json_writer.hpp"
 #include "core/json_reader.hpp"
@@ -43,3 +44,4 @@
 #include "registry/signature_writer.hpp"
 #include "signer.hpp"
 #include "verifier.hpp"
+#include "blob.hpp"

@@ -559,16 +559,42 @@ inline result<bytes> decode(std::string_view in) {
 }  // namespace cosign
 // ---- cosign/core/sha256.hpp ----
 // SPDX-License-Identifier: Apache-2.0
-/// SHA-256 (FIPS 180-4) as a value type, portable and dependency-free, for content addressing.
+/// SHA-256 (FIPS 180-4) as a value type, dependency-free, for content addressing and blobs:
+/// the CPU's SHA extensions (x86 SHA-NI, ARMv8 crypto) when present, portable code otherwise.
 ///
 /// OCI digests are SHA-256 of manifests and blobs; computing them is part of the data model, so
-/// core/ and oci/ do it without a crypto backend. Signatures hash through the crypto policy.
+/// core/ and oci/ do it without a crypto backend. Blobs of gigabytes (sign-blob, verify-blob) are
+/// hashed here too, which is why the hardware paths exist. The path is chosen once, at run time
+/// (cpuid on x86, getauxval on Linux/aarch64); the special instructions are compiled with
+/// function target attributes, so a build needs no -m flags. Define COSIGN_NO_SHA_EXTENSIONS
+/// to compile the portable code only.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
 
+
+#if !defined(COSIGN_NO_SHA_EXTENSIONS) && (defined(__GNUC__) || defined(__clang__))
+#if defined(__x86_64__) || defined(__i386__)
+#define COSIGN_DETAIL_SHA256_X86 1
+#include <cpuid.h>
+#include <immintrin.h>
+#elif defined(__aarch64__) && (defined(__linux__) || defined(__APPLE__)) && \
+    (!defined(__clang__) || defined(__ARM_FEATURE_SHA2) || defined(__ARM_FEATURE_CRYPTO))
+// GCC's arm_neon.h declares the SHA2 intrinsics for functions with a crypto target attribute;
+// clang's (14) only when the whole build targets them (-march=armv8-a+crypto, Apple's default).
+#define COSIGN_DETAIL_SHA256_ARM 1
+#include <arm_neon.h>
+#if defined(__linux__)
+#include <sys/auxv.h>
+#ifndef HWCAP_SHA2
+#define HWCAP_SHA2 (1 << 6)
+#endif
+#endif
+#endif
+#endif
 
 namespace cosign {
 inline namespace v0 {
@@ -581,10 +607,239 @@ struct sha256_hash {
     friend bool operator!=(const sha256_hash& a, const sha256_hash& b) { return !(a == b); }
 };
 
-/// Incremental SHA-256.
+/// The implementations of the SHA-256 compression function.
+enum class sha256_impl {
+    portable,      ///< plain C++, everywhere
+    x86_sha_ni,    ///< Intel SHA extensions (SHA-NI), x86-64 with SSE4.1
+    armv8_crypto,  ///< ARMv8 cryptography extensions (SHA2 instructions), aarch64
+};
+
+namespace detail {
+
+/// Processes `n` 64-byte blocks into `state`.
+using sha256_blocks_fn = void (*)(std::uint32_t state[8], const std::uint8_t* blocks, std::size_t n);
+
+inline constexpr std::uint32_t sha256_k[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+inline std::uint32_t sha256_rotr(std::uint32_t x, int n) noexcept { return (x >> n) | (x << (32 - n)); }
+
+/// The portable compression function: the fallback everywhere, and the reference the tests
+/// compare the hardware paths with.
+inline void sha256_blocks_portable(std::uint32_t state[8], const std::uint8_t* p, std::size_t n) noexcept {
+    for (; n > 0; --n, p += 64) {
+        std::uint32_t w[64];
+        for (int i = 0; i < 16; ++i)
+            w[i] = (std::uint32_t(p[4 * i]) << 24) | (std::uint32_t(p[4 * i + 1]) << 16) |
+                   (std::uint32_t(p[4 * i + 2]) << 8) | std::uint32_t(p[4 * i + 3]);
+        for (int i = 16; i < 64; ++i) {
+            std::uint32_t s0 = sha256_rotr(w[i - 15], 7) ^ sha256_rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+            std::uint32_t s1 = sha256_rotr(w[i - 2], 17) ^ sha256_rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+        }
+        std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5],
+                      g = state[6], h = state[7];
+        for (int i = 0; i < 64; ++i) {
+            std::uint32_t t1 = h + (sha256_rotr(e, 6) ^ sha256_rotr(e, 11) ^ sha256_rotr(e, 25)) +
+                               ((e & f) ^ (~e & g)) + sha256_k[i] + w[i];
+            std::uint32_t t2 = (sha256_rotr(a, 2) ^ sha256_rotr(a, 13) ^ sha256_rotr(a, 22)) +
+                               ((a & b) ^ (a & c) ^ (b & c));
+            h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+        }
+        state[0] += a; state[1] += b; state[2] += c; state[3] += d;
+        state[4] += e; state[5] += f; state[6] += g; state[7] += h;
+    }
+}
+
+#if defined(COSIGN_DETAIL_SHA256_X86)
+// SHA-NI, after Intel's white paper "Intel SHA Extensions" (2013): the state lives as ABEF/CDGH,
+// each sha256rnds2 does two rounds, sha256msg1/msg2 extend the message schedule 4 words at a time.
+#define COSIGN_DETAIL_SHANI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
+
+COSIGN_DETAIL_SHANI_TARGET inline __attribute__((always_inline)) void sha256_ni_rounds(
+    __m128i& abef, __m128i& cdgh, __m128i w, const std::uint32_t* k) noexcept {
+    __m128i wk = _mm_add_epi32(w, _mm_loadu_si128(reinterpret_cast<const __m128i*>(k)));
+    cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+    abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0E));
+}
+
+// W[t..t+3] from W[t-16..t-13] (a), W[t-12..t-9] (b), W[t-8..t-5] (c), W[t-4..t-1] (d).
+COSIGN_DETAIL_SHANI_TARGET inline __attribute__((always_inline)) __m128i sha256_ni_schedule(
+    __m128i a, __m128i b, __m128i c, __m128i d) noexcept {
+    __m128i t = _mm_add_epi32(_mm_sha256msg1_epu32(a, b), _mm_alignr_epi8(d, c, 4));
+    return _mm_sha256msg2_epu32(t, d);
+}
+
+COSIGN_DETAIL_SHANI_TARGET inline void sha256_blocks_x86_sha_ni(std::uint32_t state[8], const std::uint8_t* p,
+                                                                std::size_t n) noexcept {
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i t = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state)), 0xB1);  // CDAB
+    __m128i cdgh = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4)), 0x1B);  // HGFE
+    __m128i abef = _mm_alignr_epi8(t, cdgh, 8);
+    cdgh = _mm_blend_epi16(cdgh, t, 0xF0);
+    const std::uint32_t* k = sha256_k;
+    for (; n > 0; --n, p += 64) {
+        const __m128i abef_in = abef, cdgh_in = cdgh;
+        __m128i m0 = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), bswap);
+        __m128i m1 = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16)), bswap);
+        __m128i m2 = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 32)), bswap);
+        __m128i m3 = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 48)), bswap);
+        sha256_ni_rounds(abef, cdgh, m0, k);
+        sha256_ni_rounds(abef, cdgh, m1, k + 4);
+        sha256_ni_rounds(abef, cdgh, m2, k + 8);
+        sha256_ni_rounds(abef, cdgh, m3, k + 12);
+        for (int i = 16; i < 64; i += 16) {
+            m0 = sha256_ni_schedule(m0, m1, m2, m3);
+            sha256_ni_rounds(abef, cdgh, m0, k + i);
+            m1 = sha256_ni_schedule(m1, m2, m3, m0);
+            sha256_ni_rounds(abef, cdgh, m1, k + i + 4);
+            m2 = sha256_ni_schedule(m2, m3, m0, m1);
+            sha256_ni_rounds(abef, cdgh, m2, k + i + 8);
+            m3 = sha256_ni_schedule(m3, m0, m1, m2);
+            sha256_ni_rounds(abef, cdgh, m3, k + i + 12);
+        }
+        abef = _mm_add_epi32(abef, abef_in);
+        cdgh = _mm_add_epi32(cdgh, cdgh_in);
+    }
+    t = _mm_shuffle_epi32(abef, 0x1B);    // FEBA
+    cdgh = _mm_shuffle_epi32(cdgh, 0xB1);  // DCHG
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(state), _mm_blend_epi16(t, cdgh, 0xF0));      // DCBA
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(state + 4), _mm_alignr_epi8(cdgh, t, 8));     // HGFE
+}
+#undef COSIGN_DETAIL_SHANI_TARGET
+
+/// True when the CPU has SHA-NI and the SSE4.1/SSSE3 it is used with.
+inline bool cpu_has_sha_ni() noexcept {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
+    const bool ssse3 = (c >> 9) & 1u, sse41 = (c >> 19) & 1u;
+    if (!ssse3 || !sse41 || __get_cpuid_max(0, nullptr) < 7) return false;
+    __cpuid_count(7, 0, a, b, c, d);
+    return (b >> 29) & 1u;
+}
+#endif  // COSIGN_DETAIL_SHA256_X86
+
+#if defined(COSIGN_DETAIL_SHA256_ARM)
+// ARMv8 SHA2 instructions: sha256h/sha256h2 do four rounds, sha256su0/su1 extend the schedule.
+// Compiled in on aarch64 but not exercised by this project's CI (x86-64 only).
+#if defined(__ARM_FEATURE_SHA2) || defined(__ARM_FEATURE_CRYPTO)
+#define COSIGN_DETAIL_ARMSHA_TARGET
+#elif defined(__clang__)
+#define COSIGN_DETAIL_ARMSHA_TARGET __attribute__((target("crypto")))
+#else
+#define COSIGN_DETAIL_ARMSHA_TARGET __attribute__((target("+crypto")))
+#endif
+
+COSIGN_DETAIL_ARMSHA_TARGET inline void sha256_blocks_armv8(std::uint32_t state[8], const std::uint8_t* p,
+                                                            std::size_t n) noexcept {
+    uint32x4_t abcd = vld1q_u32(state), efgh = vld1q_u32(state + 4);
+    for (; n > 0; --n, p += 64) {
+        const uint32x4_t abcd_in = abcd, efgh_in = efgh;
+        uint32x4_t m[4];
+        for (int i = 0; i < 4; ++i) m[i] = vreinterpretq_u32_u8(vrev32q_u8(vld1q_u8(p + 16 * i)));
+        for (int i = 0; i < 16; ++i) {
+            uint32x4_t& w = m[i & 3];
+            const uint32x4_t wk = vaddq_u32(w, vld1q_u32(sha256_k + 4 * i));
+            const uint32x4_t prev = abcd;
+            abcd = vsha256hq_u32(abcd, efgh, wk);
+            efgh = vsha256h2q_u32(efgh, prev, wk);
+            if (i < 12) w = vsha256su1q_u32(vsha256su0q_u32(w, m[(i + 1) & 3]), m[(i + 2) & 3], m[(i + 3) & 3]);
+        }
+        abcd = vaddq_u32(abcd, abcd_in);
+        efgh = vaddq_u32(efgh, efgh_in);
+    }
+    vst1q_u32(state, abcd);
+    vst1q_u32(state + 4, efgh);
+}
+#undef COSIGN_DETAIL_ARMSHA_TARGET
+
+inline bool cpu_has_armv8_sha2() noexcept {
+#if defined(__APPLE__)
+    return true;  // every Apple aarch64 CPU has them
+#else
+    return (getauxval(AT_HWCAP) & HWCAP_SHA2) != 0;
+#endif
+}
+#endif  // COSIGN_DETAIL_SHA256_ARM
+
+}  // namespace detail
+
+/// True when `impl` is compiled in and this CPU runs it.
+inline bool sha256_impl_available(sha256_impl impl) noexcept {
+    switch (impl) {
+        case sha256_impl::portable:
+            return true;
+        case sha256_impl::x86_sha_ni:
+#if defined(COSIGN_DETAIL_SHA256_X86)
+            return detail::cpu_has_sha_ni();
+#else
+            return false;
+#endif
+        case sha256_impl::armv8_crypto:
+#if defined(COSIGN_DETAIL_SHA256_ARM)
+            return detail::cpu_has_armv8_sha2();
+#else
+            return false;
+#endif
+    }
+    return false;
+}
+
+/// The implementation sha256_hasher uses by default: the hardware one when available.
+inline sha256_impl sha256_default_impl() noexcept {
+    static const sha256_impl chosen = sha256_impl_available(sha256_impl::x86_sha_ni)     ? sha256_impl::x86_sha_ni
+                                      : sha256_impl_available(sha256_impl::armv8_crypto) ? sha256_impl::armv8_crypto
+                                                                                          : sha256_impl::portable;
+    return chosen;
+}
+
+/// The name of an implementation, for diagnostics and benchmarks.
+inline const char* to_string(sha256_impl impl) noexcept {
+    switch (impl) {
+        case sha256_impl::portable:
+            return "portable";
+        case sha256_impl::x86_sha_ni:
+            return "x86 SHA-NI";
+        case sha256_impl::armv8_crypto:
+            return "ARMv8 crypto extensions";
+    }
+    return "portable";
+}
+
+namespace detail {
+/// The block function of `impl`; the portable one when `impl` is not available here.
+inline sha256_blocks_fn sha256_blocks_for(sha256_impl impl) noexcept {
+    if (!sha256_impl_available(impl)) return &sha256_blocks_portable;
+    switch (impl) {
+#if defined(COSIGN_DETAIL_SHA256_X86)
+        case sha256_impl::x86_sha_ni:
+            return &sha256_blocks_x86_sha_ni;
+#endif
+#if defined(COSIGN_DETAIL_SHA256_ARM)
+        case sha256_impl::armv8_crypto:
+            return &sha256_blocks_armv8;
+#endif
+        default:
+            return &sha256_blocks_portable;
+    }
+}
+}  // namespace detail
+
+/// Incremental SHA-256. Whole blocks go to the compression function in one call, straight from
+/// the caller's buffer; only a partial block is copied.
 class sha256_hasher {
 public:
-    sha256_hasher() noexcept { reset(); }
+    sha256_hasher() noexcept : blocks_(detail::sha256_blocks_for(sha256_default_impl())) { reset(); }
+    /// A hasher on a given implementation (the portable one when `impl` is not available here):
+    /// for tests and benchmarks that compare the paths.
+    explicit sha256_hasher(sha256_impl impl) noexcept : blocks_(detail::sha256_blocks_for(impl)) { reset(); }
 
     void reset() noexcept {
         static constexpr std::uint32_t init[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -597,6 +852,7 @@ public:
     void update(byte_view in) noexcept {
         const std::uint8_t* p = in.data();
         std::size_t n = in.size();
+        if (n == 0) return;
         len_ += n;
         if (buf_len_) {
             std::size_t take = 64 - buf_len_ < n ? 64 - buf_len_ : n;
@@ -604,15 +860,14 @@ public:
             buf_len_ += take;
             p += take;
             n -= take;
-            if (buf_len_ == 64) {
-                block(buf_);
-                buf_len_ = 0;
-            }
+            if (buf_len_ < 64) return;
+            blocks_(h_, buf_, 1);
+            buf_len_ = 0;
         }
-        while (n >= 64) {
-            block(p);
-            p += 64;
-            n -= 64;
+        if (n >= 64) {
+            blocks_(h_, p, n / 64);
+            p += n & ~std::size_t(63);
+            n &= 63;
         }
         if (n) {
             std::memcpy(buf_, p, n);
@@ -621,14 +876,13 @@ public:
     }
 
     sha256_hash finish() noexcept {
-        std::uint64_t bits = len_ * 8;
-        std::uint8_t pad = 0x80;
-        update(byte_view(&pad, 1));
-        std::uint8_t zero = 0;
-        while (buf_len_ != 56) update(byte_view(&zero, 1));
-        std::uint8_t lenb[8];
-        for (int i = 0; i < 8; ++i) lenb[i] = static_cast<std::uint8_t>(bits >> (56 - 8 * i));
-        update(byte_view(lenb, 8));
+        const std::uint64_t bits = len_ * 8;
+        std::uint8_t tail[128] = {0};
+        std::memcpy(tail, buf_, buf_len_);
+        tail[buf_len_] = 0x80;
+        const std::size_t total = buf_len_ < 56 ? 64 : 128;
+        for (int i = 0; i < 8; ++i) tail[total - 1 - static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(bits >> (8 * i));
+        blocks_(h_, tail, total / 64);
         sha256_hash out;
         for (std::size_t i = 0; i < 8; ++i)
             for (unsigned j = 0; j < 4; ++j) out.bytes[i * 4 + j] = static_cast<std::uint8_t>(h_[i] >> (24 - 8 * j));
@@ -637,36 +891,7 @@ public:
     }
 
 private:
-    static std::uint32_t rotr(std::uint32_t x, int n) noexcept { return (x >> n) | (x << (32 - n)); }
-
-    void block(const std::uint8_t* p) noexcept {
-        static constexpr std::uint32_t k[64] = {
-            0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-            0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-            0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-            0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-            0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-            0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-            0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-            0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-        std::uint32_t w[64];
-        for (int i = 0; i < 16; ++i)
-            w[i] = (std::uint32_t(p[4 * i]) << 24) | (std::uint32_t(p[4 * i + 1]) << 16) |
-                   (std::uint32_t(p[4 * i + 2]) << 8) | std::uint32_t(p[4 * i + 3]);
-        for (int i = 16; i < 64; ++i) {
-            std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-            std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-        }
-        std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6], h = h_[7];
-        for (int i = 0; i < 64; ++i) {
-            std::uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
-            std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-            h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
-        }
-        h_[0] += a; h_[1] += b; h_[2] += c; h_[3] += d; h_[4] += e; h_[5] += f; h_[6] += g; h_[7] += h;
-    }
-
+    detail::sha256_blocks_fn blocks_;
     std::uint32_t h_[8];
     std::uint64_t len_;
     std::uint8_t buf_[64];
@@ -682,6 +907,9 @@ inline sha256_hash sha256(byte_view in) noexcept {
 
 }  // namespace v0
 }  // namespace cosign
+
+#undef COSIGN_DETAIL_SHA256_X86
+#undef COSIGN_DETAIL_SHA256_ARM
 // ---- cosign/core/duration.hpp ----
 // SPDX-License-Identifier: Apache-2.0
 /// Go durations ("1h2m3.5s", "500ms", "3m0s"): parsed and printed exactly as Go's time package does.
@@ -930,6 +1158,142 @@ private:
     clock::time_point when_{};
     std::chrono::nanoseconds budget_{0};
     std::string source_;
+};
+
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/core/sha512.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// SHA-384 and SHA-512 (FIPS 180-4), portable and dependency-free, for streaming blobs signed
+/// with P-384 and P-521 keys (which cosign signs with SHA-384 and SHA-512).
+///
+/// No hardware path: x86 has SHA-512 instructions only since 2024 (Arrow Lake), and ARMv8.2's
+/// SHA512 extension is rare; 64-bit portable code is what OpenSSL's generic path does too.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+
+namespace cosign {
+inline namespace v0 {
+
+/// Incremental SHA-512, or SHA-384 (its truncation with other initial values).
+class sha512_hasher {
+public:
+    /// `bits384` selects SHA-384.
+    explicit sha512_hasher(bool bits384 = false) noexcept : is384_(bits384) { reset(); }
+
+    /// The digest size in bytes: 64, or 48 for SHA-384.
+    std::size_t size() const noexcept { return is384_ ? 48 : 64; }
+
+    void reset() noexcept {
+        static constexpr std::uint64_t init512[8] = {
+            0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL, 0x3c6ef372fe94f82bULL, 0xa54ff53a5f1d36f1ULL,
+            0x510e527fade682d1ULL, 0x9b05688c2b3e6c1fULL, 0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL};
+        static constexpr std::uint64_t init384[8] = {
+            0xcbbb9d5dc1059ed8ULL, 0x629a292a367cd507ULL, 0x9159015a3070dd17ULL, 0x152fecd8f70e5939ULL,
+            0x67332667ffc00b31ULL, 0x8eb44a8768581511ULL, 0xdb0c2e0d64f98fa7ULL, 0x47b5481dbefa4fa4ULL};
+        std::memcpy(h_, is384_ ? init384 : init512, sizeof h_);
+        len_ = 0;
+        buf_len_ = 0;
+    }
+
+    void update(byte_view in) noexcept {
+        const std::uint8_t* p = in.data();
+        std::size_t n = in.size();
+        if (n == 0) return;
+        len_ += n;
+        if (buf_len_) {
+            std::size_t take = 128 - buf_len_ < n ? 128 - buf_len_ : n;
+            std::memcpy(buf_ + buf_len_, p, take);
+            buf_len_ += take;
+            p += take;
+            n -= take;
+            if (buf_len_ < 128) return;
+            blocks(buf_, 1);
+            buf_len_ = 0;
+        }
+        if (n >= 128) {
+            blocks(p, n / 128);
+            p += n & ~std::size_t(127);
+            n &= 127;
+        }
+        if (n) {
+            std::memcpy(buf_, p, n);
+            buf_len_ = n;
+        }
+    }
+
+    /// Writes size() bytes to `out` and resets.
+    void finish(std::uint8_t* out) noexcept {
+        std::uint8_t tail[256] = {0};
+        std::memcpy(tail, buf_, buf_len_);
+        tail[buf_len_] = 0x80;
+        const std::size_t total = buf_len_ < 112 ? 128 : 256;
+        // The length in bits is 128 bits wide; len_ * 8 overflows 64 bits only past 2 EiB.
+        const std::uint64_t bits_lo = len_ << 3, bits_hi = len_ >> 61;
+        for (std::size_t i = 0; i < 8; ++i) {
+            tail[total - 1 - i] = static_cast<std::uint8_t>(bits_lo >> (8 * i));
+            tail[total - 9 - i] = static_cast<std::uint8_t>(bits_hi >> (8 * i));
+        }
+        blocks(tail, total / 128);
+        for (std::size_t i = 0; i < size(); ++i) out[i] = static_cast<std::uint8_t>(h_[i / 8] >> (56 - 8 * (i % 8)));
+        reset();
+    }
+
+private:
+    static std::uint64_t rotr(std::uint64_t x, int n) noexcept { return (x >> n) | (x << (64 - n)); }
+
+    void blocks(const std::uint8_t* p, std::size_t n) noexcept {
+        static constexpr std::uint64_t k[80] = {
+            0x428a2f98d728ae22ULL, 0x7137449123ef65cdULL, 0xb5c0fbcfec4d3b2fULL, 0xe9b5dba58189dbbcULL,
+            0x3956c25bf348b538ULL, 0x59f111f1b605d019ULL, 0x923f82a4af194f9bULL, 0xab1c5ed5da6d8118ULL,
+            0xd807aa98a3030242ULL, 0x12835b0145706fbeULL, 0x243185be4ee4b28cULL, 0x550c7dc3d5ffb4e2ULL,
+            0x72be5d74f27b896fULL, 0x80deb1fe3b1696b1ULL, 0x9bdc06a725c71235ULL, 0xc19bf174cf692694ULL,
+            0xe49b69c19ef14ad2ULL, 0xefbe4786384f25e3ULL, 0x0fc19dc68b8cd5b5ULL, 0x240ca1cc77ac9c65ULL,
+            0x2de92c6f592b0275ULL, 0x4a7484aa6ea6e483ULL, 0x5cb0a9dcbd41fbd4ULL, 0x76f988da831153b5ULL,
+            0x983e5152ee66dfabULL, 0xa831c66d2db43210ULL, 0xb00327c898fb213fULL, 0xbf597fc7beef0ee4ULL,
+            0xc6e00bf33da88fc2ULL, 0xd5a79147930aa725ULL, 0x06ca6351e003826fULL, 0x142929670a0e6e70ULL,
+            0x27b70a8546d22ffcULL, 0x2e1b21385c26c926ULL, 0x4d2c6dfc5ac42aedULL, 0x53380d139d95b3dfULL,
+            0x650a73548baf63deULL, 0x766a0abb3c77b2a8ULL, 0x81c2c92e47edaee6ULL, 0x92722c851482353bULL,
+            0xa2bfe8a14cf10364ULL, 0xa81a664bbc423001ULL, 0xc24b8b70d0f89791ULL, 0xc76c51a30654be30ULL,
+            0xd192e819d6ef5218ULL, 0xd69906245565a910ULL, 0xf40e35855771202aULL, 0x106aa07032bbd1b8ULL,
+            0x19a4c116b8d2d0c8ULL, 0x1e376c085141ab53ULL, 0x2748774cdf8eeb99ULL, 0x34b0bcb5e19b48a8ULL,
+            0x391c0cb3c5c95a63ULL, 0x4ed8aa4ae3418acbULL, 0x5b9cca4f7763e373ULL, 0x682e6ff3d6b2b8a3ULL,
+            0x748f82ee5defb2fcULL, 0x78a5636f43172f60ULL, 0x84c87814a1f0ab72ULL, 0x8cc702081a6439ecULL,
+            0x90befffa23631e28ULL, 0xa4506cebde82bde9ULL, 0xbef9a3f7b2c67915ULL, 0xc67178f2e372532bULL,
+            0xca273eceea26619cULL, 0xd186b8c721c0c207ULL, 0xeada7dd6cde0eb1eULL, 0xf57d4f7fee6ed178ULL,
+            0x06f067aa72176fbaULL, 0x0a637dc5a2c898a6ULL, 0x113f9804bef90daeULL, 0x1b710b35131c471bULL,
+            0x28db77f523047d84ULL, 0x32caab7b40c72493ULL, 0x3c9ebe0a15c9bebcULL, 0x431d67c49c100d4cULL,
+            0x4cc5d4becb3e42b6ULL, 0x597f299cfc657e2aULL, 0x5fcb6fab3ad6faecULL, 0x6c44198c4a475817ULL};
+        for (; n > 0; --n, p += 128) {
+            std::uint64_t w[80];
+            for (int i = 0; i < 16; ++i) {
+                std::uint64_t v = 0;
+                for (int j = 0; j < 8; ++j) v = (v << 8) | p[8 * i + j];
+                w[i] = v;
+            }
+            for (int i = 16; i < 80; ++i) {
+                std::uint64_t s0 = rotr(w[i - 15], 1) ^ rotr(w[i - 15], 8) ^ (w[i - 15] >> 7);
+                std::uint64_t s1 = rotr(w[i - 2], 19) ^ rotr(w[i - 2], 61) ^ (w[i - 2] >> 6);
+                w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+            }
+            std::uint64_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6], h = h_[7];
+            for (int i = 0; i < 80; ++i) {
+                std::uint64_t t1 = h + (rotr(e, 14) ^ rotr(e, 18) ^ rotr(e, 41)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
+                std::uint64_t t2 = (rotr(a, 28) ^ rotr(a, 34) ^ rotr(a, 39)) + ((a & b) ^ (a & c) ^ (b & c));
+                h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+            }
+            h_[0] += a; h_[1] += b; h_[2] += c; h_[3] += d; h_[4] += e; h_[5] += f; h_[6] += g; h_[7] += h;
+        }
+    }
+
+    bool is384_;
+    std::uint64_t h_[8];
+    std::uint64_t len_;
+    std::uint8_t buf_[128];
+    std::size_t buf_len_;
 };
 
 }  // namespace v0
@@ -3090,6 +3454,7 @@ private:
 // SPDX-License-Identifier: Apache-2.0
 /// Backend-neutral descriptions of keys and hashes that crypto policies and key sources share.
 
+#include <cstddef>
 #include <string>
 
 namespace cosign {
@@ -3113,6 +3478,44 @@ struct key_info {
 
 /// The message digests cosign's verifier can be told to use (`--signature-digest-algorithm`).
 enum class hash_algorithm { sha224, sha256, sha384, sha512 };
+
+/// The digest cosign signs with for a key: SHA-384 for P-384, SHA-512 for P-521, SHA-256 for
+/// everything else (P-256, RSA).
+inline hash_algorithm signing_hash_of(const key_info& k) noexcept {
+    if (k.type == key_type::ecdsa && k.curve == "P-384") return hash_algorithm::sha384;
+    if (k.type == key_type::ecdsa && k.curve == "P-521") return hash_algorithm::sha512;
+    return hash_algorithm::sha256;
+}
+
+/// The size in bytes of a digest.
+inline std::size_t digest_size(hash_algorithm h) noexcept {
+    switch (h) {
+        case hash_algorithm::sha224:
+            return 28;
+        case hash_algorithm::sha256:
+            return 32;
+        case hash_algorithm::sha384:
+            return 48;
+        case hash_algorithm::sha512:
+            return 64;
+    }
+    return 0;
+}
+
+/// The name of a digest as OCI and cosign write it: "sha256", ...
+inline const char* to_string(hash_algorithm h) noexcept {
+    switch (h) {
+        case hash_algorithm::sha224:
+            return "sha224";
+        case hash_algorithm::sha256:
+            return "sha256";
+        case hash_algorithm::sha384:
+            return "sha384";
+        case hash_algorithm::sha512:
+            return "sha512";
+    }
+    return "sha256";
+}
 
 /// The name of a key type, for messages.
 inline const char* to_string(key_type t) noexcept {
@@ -3986,6 +4389,10 @@ using verify_prehashed_t =
     decltype(T::verify_prehashed(std::declval<const typename T::public_key&>(), std::declval<byte_view>(),
                                  std::declval<byte_view>(), std::declval<hash_algorithm>()));
 template <class T>
+using sign_prehashed_t =
+    decltype(T::sign_prehashed(std::declval<const typename T::private_key&>(), std::declval<byte_view>(),
+                               std::declval<hash_algorithm>()));
+template <class T>
 using verify_ed25519_t = decltype(T::verify_ed25519(std::declval<byte_view>(), std::declval<byte_view>(),
                                                      std::declval<byte_view>()));
 template <class T>
@@ -4001,6 +4408,13 @@ using native_scrypt_t = decltype(T::scrypt(std::declval<byte_view>(), std::declv
 template <class T>
 inline constexpr bool has_verify_prehashed_v =
     detail::is_detected_exact_v<result<void>, detail::optional_ops::verify_prehashed_t, T>;
+
+/// True when the crypto policy T signs a digest computed elsewhere, as sign() would sign the
+/// message it came from: `P::sign_prehashed(const private_key&, byte_view digest, hash_algorithm)`
+/// -> `result<bytes>` (blobs streamed through a hasher, never held in memory).
+template <class T>
+inline constexpr bool has_sign_prehashed_v =
+    detail::is_detected_exact_v<result<bytes>, detail::optional_ops::sign_prehashed_t, T>;
 
 /// True when the crypto policy T verifies Ed25519 (Rekor v2 log keys, checkpoints, TUF keys):
 /// `P::verify_ed25519(byte_view spki_der, byte_view message, byte_view signature)` -> `result<void>`,
@@ -4182,6 +4596,11 @@ result<typename Crypto::public_key> key_from_certificate(const typename Crypto::
 /// | `s.public_key_pem()` -> `std::string` | the "PUBLIC KEY" PEM of its key |
 /// | `s.describe()` -> `key_info` | type, size and curve of its key |
 ///
+/// Optional (`has_sign_digest_v<S>`): `s.sign_digest(byte_view digest, hash_algorithm)` ->
+/// `result<bytes>`, the signature sign() gives over the message of that digest (the digest cosign
+/// signs with for the key: `signing_hash_of(s.describe())`). Blobs stream through a hasher and are
+/// signed with it, never held in memory.
+///
 /// A **key source** `K` turns a `--key` reference into a signer:
 ///
 /// | expression | meaning |
@@ -4210,6 +4629,9 @@ namespace key_ops {
 template <class S>
 using sign_t = decltype(std::declval<const S&>().sign(std::declval<byte_view>()));
 template <class S>
+using sign_digest_t =
+    decltype(std::declval<const S&>().sign_digest(std::declval<byte_view>(), std::declval<hash_algorithm>()));
+template <class S>
 using public_key_pem_t = decltype(std::declval<const S&>().public_key_pem());
 template <class S>
 using describe_t = decltype(std::declval<const S&>().describe());
@@ -4237,6 +4659,10 @@ struct signer_traits {
 /// True when S meets every requirement of a signer.
 template <class S>
 inline constexpr bool is_signer_v = signer_traits<S>::value;
+
+/// True when the signer S signs a precomputed digest (the optional member above).
+template <class S>
+inline constexpr bool has_sign_digest_v = detail::is_detected_exact_v<result<bytes>, detail::key_ops::sign_digest_t, S>;
 
 /// Checks S against the signer requirements, one static_assert per member.
 template <class S>
@@ -5117,6 +5543,12 @@ public:
 
     /// cosign's signature over `payload` (see the crypto policy's sign()).
     result<bytes> sign(byte_view payload) const { return Crypto::sign(key_, payload); }
+    /// The signature sign() gives over the message whose `h` digest is `digest` (present when the
+    /// crypto policy has sign_prehashed).
+    template <class C = Crypto, std::enable_if_t<has_sign_prehashed_v<C>, int> = 0>
+    result<bytes> sign_digest(byte_view digest, hash_algorithm h) const {
+        return C::sign_prehashed(key_, digest, h);
+    }
     /// The "PUBLIC KEY" PEM of the key, as cosign writes cosign.pub.
     std::string public_key_pem() const { return public_pem_; }
     key_info describe() const { return info_; }
@@ -5134,6 +5566,8 @@ namespace detail {
 struct signer_model_base {
     virtual ~signer_model_base() = default;
     virtual result<bytes> sign(byte_view payload) const = 0;
+    virtual result<bytes> sign_digest(byte_view digest, hash_algorithm h) const = 0;
+    virtual bool can_sign_digest() const = 0;
     virtual std::string public_key_pem() const = 0;
     virtual key_info describe() const = 0;
 };
@@ -5142,6 +5576,16 @@ template <class S>
 struct signer_model final : signer_model_base {
     explicit signer_model(S s) : signer(std::move(s)) {}
     result<bytes> sign(byte_view payload) const override { return signer.sign(payload); }
+    result<bytes> sign_digest(byte_view digest, hash_algorithm h) const override {
+        if constexpr (has_sign_digest_v<S>) {
+            return signer.sign_digest(digest, h);
+        } else {
+            (void)digest;
+            (void)h;
+            return fail(errc::unsupported, "this signer cannot sign a precomputed digest");
+        }
+    }
+    bool can_sign_digest() const override { return has_sign_digest_v<S>; }
     std::string public_key_pem() const override { return signer.public_key_pem(); }
     key_info describe() const override { return signer.describe(); }
     S signer;
@@ -5160,6 +5604,10 @@ public:
     any_signer& operator=(any_signer&&) noexcept = default;
 
     result<bytes> sign(byte_view payload) const { return impl_->sign(payload); }
+    /// The held signer's sign_digest; errc::unsupported when it has none.
+    result<bytes> sign_digest(byte_view digest, hash_algorithm h) const { return impl_->sign_digest(digest, h); }
+    /// True when the held signer has sign_digest (blob signing then streams; otherwise it buffers).
+    bool can_sign_digest() const { return impl_->can_sign_digest(); }
     std::string public_key_pem() const { return impl_->public_key_pem(); }
     key_info describe() const { return impl_->describe(); }
 
@@ -7785,6 +8233,348 @@ private:
 
     client_type& client_;
 };
+
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/blob.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Signing and verifying blobs of any size in constant memory, as `cosign sign-blob --key` and
+/// `cosign verify-blob --key` do: the blob streams through a hasher (SHA-256 on the CPU's SHA
+/// extensions where present) and only its digest is signed or checked.
+///
+///     auto sig = cosign::sign_blob_file(*key, "firmware.bin");                    // base64, as cosign
+///     auto ok  = cosign::verify_blob_file<crypto>(*pub, "firmware.bin", *sig);   // verification_failed if not
+///     auto d   = cosign::parse_blob_digest("sha256:9f86d0...");                  // nothing to read
+///     auto ok2 = cosign::verify_blob_digest<crypto>(*pub, *d, *sig);
+///
+/// A blob in flash or arriving over a socket is read through a `blob_reader` callback. Memory
+/// stays at one chunk (COSIGN_BLOB_CHUNK_SIZE) whatever the size. A reader that fails midway, or
+/// a file that changes size while it is read, gives an error and no signature.
+
+#include <atomic>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <new>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+
+/// Bytes read at a time from a blob (and the most memory its reading takes).
+#ifndef COSIGN_BLOB_CHUNK_SIZE
+#define COSIGN_BLOB_CHUNK_SIZE (256u * 1024u)
+#endif
+
+namespace cosign {
+inline namespace v0 {
+
+/// Reads at most `n` bytes into `buf`: returns how many (fewer is fine; 0 only at the end of
+/// the blob) or an error, which ends the reading.
+using blob_reader = std::function<result<std::size_t>(std::uint8_t* buf, std::size_t n)>;
+
+/// The digest of a blob: what is signed, and what `verify-blob sha256:<hex>` takes.
+struct blob_digest {
+    hash_algorithm algorithm = hash_algorithm::sha256;
+    bytes value;              ///< digest_size(algorithm) bytes
+    std::uint64_t size = 0;   ///< bytes hashed (0 when parsed from text)
+
+    /// "sha256:<hex>", as OCI writes digests.
+    std::string to_string() const { return std::string(cosign::to_string(algorithm)) + ":" + hex::encode(value); }
+};
+
+/// Parses "sha256:<64 hex>" (also sha384, sha512), hex in either case. errc::invalid_argument
+/// names what is wrong.
+inline result<blob_digest> parse_blob_digest(std::string_view text) {
+    const std::size_t colon = text.find(':');
+    if (colon == std::string_view::npos)
+        return fail(errc::invalid_argument, "invalid digest \"" + std::string(text) + "\": expected <algorithm>:<hex>");
+    const std::string_view alg = text.substr(0, colon), hex_text = text.substr(colon + 1);
+    blob_digest d;
+    if (alg == "sha256")
+        d.algorithm = hash_algorithm::sha256;
+    else if (alg == "sha384")
+        d.algorithm = hash_algorithm::sha384;
+    else if (alg == "sha512")
+        d.algorithm = hash_algorithm::sha512;
+    else
+        return fail(errc::invalid_argument,
+                    "invalid digest: unsupported algorithm \"" + std::string(alg) + "\" (sha256, sha384 or sha512)");
+    if (hex_text.size() != 2 * digest_size(d.algorithm))
+        return fail(errc::invalid_argument, "invalid digest: a " + std::string(alg) + " digest is " +
+                                                std::to_string(2 * digest_size(d.algorithm)) + " hex digits, not " +
+                                                std::to_string(hex_text.size()));
+    auto v = hex::decode(hex_text);
+    if (!v) return fail(errc::invalid_argument, "invalid digest: " + v.error().message());
+    d.value = std::move(*v);
+    return d;
+}
+
+/// A reader over an open file descriptor (a file, a pipe, a socket, standard input); `name`
+/// is what error messages call it. The descriptor stays open.
+inline blob_reader blob_reader_from_fd(int fd, std::string name) {
+    return [fd, name = std::move(name)](std::uint8_t* buf, std::size_t n) -> result<std::size_t> {
+        while (true) {
+            ssize_t got = ::read(fd, buf, n);
+            if (got >= 0) return static_cast<std::size_t>(got);
+            if (errno != EINTR) return detail::io_fail("cannot read", name, errno);
+        }
+    };
+}
+
+/// SHA-256, SHA-384 or SHA-512, incrementally (SHA-224 is not offered: nothing signs blobs with it).
+class blob_hasher {
+public:
+    /// `h` must not be sha224 (hashed as sha256 if it is).
+    explicit blob_hasher(hash_algorithm h) noexcept
+        : alg_(h == hash_algorithm::sha224 ? hash_algorithm::sha256 : h), s512_(h == hash_algorithm::sha384) {}
+    void update(byte_view in) noexcept {
+        if (alg_ == hash_algorithm::sha256)
+            s256_.update(in);
+        else
+            s512_.update(in);
+    }
+    /// The digest, digest_size(algorithm) bytes; the hasher is then reset.
+    bytes finish() {
+        if (alg_ == hash_algorithm::sha256) {
+            auto h = s256_.finish();
+            return bytes(h.bytes.begin(), h.bytes.end());
+        }
+        bytes out(s512_.size());
+        s512_.finish(out.data());
+        return out;
+    }
+
+private:
+    hash_algorithm alg_;
+    sha256_hasher s256_;
+    sha512_hasher s512_;
+};
+
+namespace detail {
+
+inline result<void> check_blob_hash(hash_algorithm h) {
+    if (h == hash_algorithm::sha224)
+        return fail(errc::unsupported, "blobs are hashed with sha256, sha384 or sha512, not sha224");
+    return {};
+}
+
+/// Hashes what `read` gives until it returns 0; `expected` (when not -1) is the size the blob
+/// must have, checked after the end (a file that shrank or grew while read).
+inline result<blob_digest> digest_stream(const blob_reader& read, hash_algorithm h, const std::string& name,
+                                         std::uint64_t expected, const std::atomic<bool>* cancel = nullptr) {
+    COSIGN_TRY_VOID(check_blob_hash(h));
+    if (!read) return fail(errc::invalid_argument, "no blob reader given");
+    std::unique_ptr<std::uint8_t[]> buf(new (std::nothrow) std::uint8_t[COSIGN_BLOB_CHUNK_SIZE]);
+    if (!buf) return fail(errc::internal, "out of memory");
+    blob_hasher hasher(h);
+    std::uint64_t total = 0;
+    while (true) {
+        if (cancel && cancel->load(std::memory_order_relaxed))
+            return fail(errc::cancelled, "reading " + name + ": cancelled");
+        auto got = read(buf.get(), COSIGN_BLOB_CHUNK_SIZE);
+        if (!got) return std::move(got).error();
+        if (*got == 0) break;
+        if (*got > COSIGN_BLOB_CHUNK_SIZE)
+            return fail(errc::internal, "reading " + name + ": the reader returned more bytes than asked for");
+        hasher.update(byte_view(buf.get(), *got));
+        total += *got;
+    }
+    if (expected != std::uint64_t(-1) && total != expected)
+        return fail(errc::io, "file " + name + " changed while it was read (" + std::to_string(expected) +
+                                  " bytes expected, " + std::to_string(total) + " read)");
+    blob_digest d;
+    d.algorithm = h;
+    d.value = hasher.finish();
+    d.size = total;
+    return d;
+}
+
+/// Everything `read` gives, in memory: for signers and policies that cannot work on a digest.
+inline result<bytes> read_whole_blob(const blob_reader& read, const std::string& name) {
+    if (!read) return fail(errc::invalid_argument, "no blob reader given");
+    bytes out;
+    std::size_t n = 0;
+    while (true) {
+        if (out.size() - n < COSIGN_BLOB_CHUNK_SIZE) out.resize(n + COSIGN_BLOB_CHUNK_SIZE);
+        auto got = read(out.data() + n, COSIGN_BLOB_CHUNK_SIZE);
+        if (!got) return std::move(got).error();
+        if (*got == 0) break;
+        if (*got > COSIGN_BLOB_CHUNK_SIZE)
+            return fail(errc::internal, "reading " + name + ": the reader returned more bytes than asked for");
+        n += *got;
+    }
+    out.resize(n);
+    return out;
+}
+
+/// Opens `path` for reading from the start to the end; `size` gets its size when it is a
+/// regular file, -1 otherwise.
+inline result<int> open_blob_file(const std::string& path, std::uint64_t& size) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return io_fail("cannot open", path, errno);
+    struct stat st {};
+    size = std::uint64_t(-1);
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        size = static_cast<std::uint64_t>(st.st_size);
+#if defined(POSIX_FADV_SEQUENTIAL)
+        (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    }
+    return fd;
+}
+
+template <class S>
+using can_sign_digest_t = decltype(std::declval<const S&>().can_sign_digest());
+
+/// Whether `s` signs digests: its sign_digest, unless it says at run time that it cannot
+/// (any_signer holding a signer without one).
+template <class S>
+bool signs_digests(const S& s) {
+    if constexpr (is_detected_exact_v<bool, can_sign_digest_t, S>)
+        return s.can_sign_digest();
+    else
+        return has_sign_digest_v<S>;
+}
+
+inline result<bytes> decode_blob_signature(std::string_view text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
+    while (!text.empty() && (text.front() == '\n' || text.front() == '\r' || text.front() == ' ')) text.remove_prefix(1);
+    if (text.empty()) return fail(errc::invalid_argument, "the signature is empty");
+    auto sig = base64::decode(text);
+    if (!sig) return cosign::error(sig.error()).context("decoding signature");
+    return sig;
+}
+
+}  // namespace detail
+
+/// The digest of a blob read through `read`.
+inline result<blob_digest> digest_blob(const blob_reader& read, hash_algorithm h = hash_algorithm::sha256) {
+    auto d = detail::digest_stream(read, h, "the blob", std::uint64_t(-1));
+    if (!d && d.error().code() != errc::unsupported && d.error().code() != errc::invalid_argument)
+        return cosign::error(d.error()).context("reading the blob");
+    return d;
+}
+
+/// The digest of the file at `path`, read once from start to end. errc::io names the file when it
+/// cannot be opened or read to the end, or when its size changes while it is read. Setting
+/// `*cancel` (from another thread) stops the reading with errc::cancelled.
+inline result<blob_digest> digest_blob_file(const std::string& path, hash_algorithm h = hash_algorithm::sha256,
+                                            const std::atomic<bool>* cancel = nullptr) {
+    COSIGN_TRY_VOID(detail::check_blob_hash(h));
+    std::uint64_t size = 0;
+    COSIGN_TRY(int fd, detail::open_blob_file(path, size));
+    detail::fd_guard guard{fd};
+    return detail::digest_stream(blob_reader_from_fd(fd, path), h, path, size, cancel);
+}
+
+/// cosign's signature (base64, as `cosign sign-blob` prints it) over the blob whose digest is
+/// `digest`, which must be the digest the key signs with (`signing_hash_of(signer.describe())`).
+template <class Signer>
+result<std::string> sign_blob_digest(const Signer& signer, const blob_digest& digest) {
+    static_assert(check_signer<Signer>(), "sign_blob_digest needs a signer");
+    if constexpr (has_sign_digest_v<Signer>) {
+        COSIGN_TRY(auto sig, signer.sign_digest(digest.value, digest.algorithm));
+        return base64::encode(sig);
+    } else {
+        (void)digest;
+        return fail(errc::unsupported, "this signer cannot sign a precomputed digest");
+    }
+}
+
+/// cosign's signature (base64) over the blob `read` gives, in constant memory when the signer
+/// signs digests (every local key does); otherwise the blob is read into memory first.
+template <class Signer>
+result<std::string> sign_blob(const Signer& signer, const blob_reader& read) {
+    static_assert(check_signer<Signer>(), "sign_blob needs a signer");
+    if (detail::signs_digests(signer)) {
+        COSIGN_TRY(auto d, digest_blob(read, signing_hash_of(signer.describe())));
+        return sign_blob_digest(signer, d);
+    }
+    auto all = detail::read_whole_blob(read, "the blob");
+    if (!all) return cosign::error(all.error()).context("reading the blob");
+    COSIGN_TRY(auto sig, signer.sign(*all));
+    return base64::encode(sig);
+}
+
+/// sign_blob() over the file at `path`; nothing is signed unless the whole file was read.
+template <class Signer>
+result<std::string> sign_blob_file(const Signer& signer, const std::string& path) {
+    static_assert(check_signer<Signer>(), "sign_blob_file needs a signer");
+    if (detail::signs_digests(signer)) {
+        COSIGN_TRY(auto d, digest_blob_file(path, signing_hash_of(signer.describe())));
+        return sign_blob_digest(signer, d);
+    }
+    std::uint64_t size = 0;
+    COSIGN_TRY(int fd, detail::open_blob_file(path, size));
+    detail::fd_guard guard{fd};
+    COSIGN_TRY(auto all, detail::read_whole_blob(blob_reader_from_fd(fd, path), path));
+    if (size != std::uint64_t(-1) && all.size() != size) return fail(errc::io, "file " + path + " changed while it was read");
+    COSIGN_TRY(auto sig, signer.sign(all));
+    return base64::encode(sig);
+}
+
+/// Checks a cosign blob signature (base64, or several lines ending in a newline, as cosign writes
+/// it) against the blob whose digest is `digest`. Needs a crypto policy with verify_prehashed.
+template <class Crypto>
+result<void> verify_blob_digest(const typename Crypto::public_key& key, const blob_digest& digest,
+                                std::string_view signature) {
+    if constexpr (has_verify_prehashed_v<Crypto>) {
+        COSIGN_TRY(auto sig, detail::decode_blob_signature(signature));
+        return Crypto::verify_prehashed(key, digest.value, sig, digest.algorithm);
+    } else {
+        (void)key;
+        (void)digest;
+        (void)signature;
+        return fail(errc::unsupported, "this crypto policy cannot verify a signature over a digest (no verify_prehashed)");
+    }
+}
+
+/// Checks a cosign blob signature (base64) over the blob `read` gives, hashed with `h` (cosign's
+/// default: SHA-256). errc::verification_failed when it does not verify. Constant memory when
+/// the policy has verify_prehashed; otherwise the blob is read into memory (SHA-256 only).
+template <class Crypto>
+result<void> verify_blob(const typename Crypto::public_key& key, const blob_reader& read, std::string_view signature,
+                         hash_algorithm h = hash_algorithm::sha256) {
+    COSIGN_TRY(auto sig, detail::decode_blob_signature(signature));
+    if constexpr (has_verify_prehashed_v<Crypto>) {
+        COSIGN_TRY(auto d, digest_blob(read, h));
+        return Crypto::verify_prehashed(key, d.value, sig, d.algorithm);
+    } else {
+        if (h != hash_algorithm::sha256)
+            return fail(errc::unsupported, "this crypto policy verifies blobs with sha256 only");
+        auto all = detail::read_whole_blob(read, "the blob");
+        if (!all) return cosign::error(all.error()).context("reading the blob");
+        return Crypto::verify(key, *all, sig);
+    }
+}
+
+/// verify_blob() over the file at `path`.
+template <class Crypto>
+result<void> verify_blob_file(const typename Crypto::public_key& key, const std::string& path,
+                              std::string_view signature, hash_algorithm h = hash_algorithm::sha256) {
+    COSIGN_TRY(auto sig, detail::decode_blob_signature(signature));
+    if constexpr (has_verify_prehashed_v<Crypto>) {
+        COSIGN_TRY(auto d, digest_blob_file(path, h));
+        return Crypto::verify_prehashed(key, d.value, sig, d.algorithm);
+    } else {
+        if (h != hash_algorithm::sha256)
+            return fail(errc::unsupported, "this crypto policy verifies blobs with sha256 only");
+        std::uint64_t size = 0;
+        COSIGN_TRY(int fd, detail::open_blob_file(path, size));
+        detail::fd_guard guard{fd};
+        COSIGN_TRY(auto all, detail::read_whole_blob(blob_reader_from_fd(fd, path), path));
+        if (size != std::uint64_t(-1) && all.size() != size)
+            return fail(errc::io, "file " + path + " changed while it was read");
+        return Crypto::verify(key, all, sig);
+    }
+}
 
 }  // namespace v0
 }  // namespace cosign

@@ -374,6 +374,10 @@ using verify_prehashed_t =
     decltype(T::verify_prehashed(std::declval<const typename T::public_key&>(), std::declval<byte_view>(),
                                  std::declval<byte_view>(), std::declval<hash_algorithm>()));
 template <class T>
+using sign_prehashed_t =
+    decltype(T::sign_prehashed(std::declval<const typename T::private_key&>(), std::declval<byte_view>(),
+                               std::declval<hash_algorithm>()));
+template <class T>
 using verify_ed25519_t = decltype(T::verify_ed25519(std::declval<byte_view>(), std::declval<byte_view>(),
                                                      std::declval<byte_view>()));
 template <class T>
@@ -389,6 +393,13 @@ using native_scrypt_t = decltype(T::scrypt(std::declval<byte_view>(), std::declv
 template <class T>
 inline constexpr bool has_verify_prehashed_v =
     detail::is_detected_exact_v<result<void>, detail::optional_ops::verify_prehashed_t, T>;
+
+/// True when the crypto policy T signs a digest computed elsewhere, as sign() would sign the
+/// message it came from: `P::sign_prehashed(const private_key&, byte_view digest, hash_algorithm)`
+/// -> `result<bytes>` (blobs streamed through a hasher, never held in memory).
+template <class T>
+inline constexpr bool has_sign_prehashed_v =
+    detail::is_detected_exact_v<result<bytes>, detail::optional_ops::sign_prehashed_t, T>;
 
 /// True when the crypto policy T verifies Ed25519 (Rekor v2 log keys, checkpoints, TUF keys):
 /// `P::verify_ed25519(byte_view spki_der, byte_view message, byte_view signature)` -> `result<void>`,

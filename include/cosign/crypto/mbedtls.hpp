@@ -563,6 +563,50 @@ private:
     }
 
 public:
+    // ---- signing and verifying a digest computed elsewhere (optional members: see
+    // has_sign_prehashed_v and has_verify_prehashed_v in crypto/concepts.hpp) ----
+
+    /// sign() over a message whose digest is `digest`: the same signature, for blobs hashed
+    /// while they stream. `h` must be the digest the key signs with (signing_hash_of).
+    static result<bytes> sign_prehashed(const private_key& key, byte_view digest, hash_algorithm h) {
+        if (!key) return fail(errc::invalid_argument, "empty private key");
+        const key_info info = describe(key);
+        if (info.type == key_type::ecdsa) {
+            if (info.curve != "P-256" && info.curve != "P-384" && info.curve != "P-521")
+                return fail(errc::unsupported,
+                            "ECDSA curve " + info.curve +
+                                " is not supported for signing (use P-256, P-384 or P-521)");
+        } else if (info.type == key_type::rsa) {
+            if (info.bits != 2048 && info.bits != 3072 && info.bits != 4096)
+                return fail(errc::unsupported,
+                            "RSA key size " + std::to_string(info.bits) +
+                                " is not supported for signing (use 2048, 3072 or 4096 bits)");
+        } else {
+            return fail(errc::unsupported, "this key type cannot sign");
+        }
+        if (h != signing_hash_of(info))
+            return fail(errc::invalid_argument, std::string("a ") + (info.curve.empty() ? "RSA" : info.curve) +
+                                                    " key signs " + to_string(signing_hash_of(info)) +
+                                                    " digests, not " + to_string(h));
+        if (digest.size() != digest_size(h))
+            return fail(errc::invalid_argument, std::string("a ") + to_string(h) + " digest is " +
+                                                    std::to_string(digest_size(h)) + " bytes, not " +
+                                                    std::to_string(digest.size()));
+        const mbedtls_md_type_t md = detail::md_type_of(h);
+        bytes sig(MBEDTLS_PK_SIGNATURE_MAX_SIZE);
+        std::size_t len = 0;
+#if MBEDTLS_VERSION_MAJOR >= 3
+        int ret = mbedtls_pk_sign(key.native_handle(), md, digest.data(), digest.size(), sig.data(), sig.size(),
+                                  &len, detail::mbedtls_rng, nullptr);
+#else
+        int ret = mbedtls_pk_sign(key.native_handle(), md, digest.data(), digest.size(), sig.data(), &len,
+                                  detail::mbedtls_rng, nullptr);
+#endif
+        if (ret != 0) return detail::mbedtls_fail(errc::internal, "signing failed", ret);
+        sig.resize(len);
+        return sig;
+    }
+
     // ---- X.509 (optional members: see has_x509_v in crypto/concepts.hpp) ----
 
     using certificate = mbedtls_certificate;

@@ -10,6 +10,11 @@
 /// | `s.public_key_pem()` -> `std::string` | the "PUBLIC KEY" PEM of its key |
 /// | `s.describe()` -> `key_info` | type, size and curve of its key |
 ///
+/// Optional (`has_sign_digest_v<S>`): `s.sign_digest(byte_view digest, hash_algorithm)` ->
+/// `result<bytes>`, the signature sign() gives over the message of that digest (the digest cosign
+/// signs with for the key: `signing_hash_of(s.describe())`). Blobs stream through a hasher and are
+/// signed with it, never held in memory.
+///
 /// A **key source** `K` turns a `--key` reference into a signer:
 ///
 /// | expression | meaning |
@@ -43,6 +48,9 @@ namespace key_ops {
 template <class S>
 using sign_t = decltype(std::declval<const S&>().sign(std::declval<byte_view>()));
 template <class S>
+using sign_digest_t =
+    decltype(std::declval<const S&>().sign_digest(std::declval<byte_view>(), std::declval<hash_algorithm>()));
+template <class S>
 using public_key_pem_t = decltype(std::declval<const S&>().public_key_pem());
 template <class S>
 using describe_t = decltype(std::declval<const S&>().describe());
@@ -70,6 +78,10 @@ struct signer_traits {
 /// True when S meets every requirement of a signer.
 template <class S>
 inline constexpr bool is_signer_v = signer_traits<S>::value;
+
+/// True when the signer S signs a precomputed digest (the optional member above).
+template <class S>
+inline constexpr bool has_sign_digest_v = detail::is_detected_exact_v<result<bytes>, detail::key_ops::sign_digest_t, S>;
 
 /// Checks S against the signer requirements, one static_assert per member.
 template <class S>

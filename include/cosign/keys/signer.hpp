@@ -40,6 +40,12 @@ public:
 
     /// cosign's signature over `payload` (see the crypto policy's sign()).
     result<bytes> sign(byte_view payload) const { return Crypto::sign(key_, payload); }
+    /// The signature sign() gives over the message whose `h` digest is `digest` (present when the
+    /// crypto policy has sign_prehashed).
+    template <class C = Crypto, std::enable_if_t<has_sign_prehashed_v<C>, int> = 0>
+    result<bytes> sign_digest(byte_view digest, hash_algorithm h) const {
+        return C::sign_prehashed(key_, digest, h);
+    }
     /// The "PUBLIC KEY" PEM of the key, as cosign writes cosign.pub.
     std::string public_key_pem() const { return public_pem_; }
     key_info describe() const { return info_; }
@@ -57,6 +63,8 @@ namespace detail {
 struct signer_model_base {
     virtual ~signer_model_base() = default;
     virtual result<bytes> sign(byte_view payload) const = 0;
+    virtual result<bytes> sign_digest(byte_view digest, hash_algorithm h) const = 0;
+    virtual bool can_sign_digest() const = 0;
     virtual std::string public_key_pem() const = 0;
     virtual key_info describe() const = 0;
 };
@@ -65,6 +73,16 @@ template <class S>
 struct signer_model final : signer_model_base {
     explicit signer_model(S s) : signer(std::move(s)) {}
     result<bytes> sign(byte_view payload) const override { return signer.sign(payload); }
+    result<bytes> sign_digest(byte_view digest, hash_algorithm h) const override {
+        if constexpr (has_sign_digest_v<S>) {
+            return signer.sign_digest(digest, h);
+        } else {
+            (void)digest;
+            (void)h;
+            return fail(errc::unsupported, "this signer cannot sign a precomputed digest");
+        }
+    }
+    bool can_sign_digest() const override { return has_sign_digest_v<S>; }
     std::string public_key_pem() const override { return signer.public_key_pem(); }
     key_info describe() const override { return signer.describe(); }
     S signer;
@@ -83,6 +101,10 @@ public:
     any_signer& operator=(any_signer&&) noexcept = default;
 
     result<bytes> sign(byte_view payload) const { return impl_->sign(payload); }
+    /// The held signer's sign_digest; errc::unsupported when it has none.
+    result<bytes> sign_digest(byte_view digest, hash_algorithm h) const { return impl_->sign_digest(digest, h); }
+    /// True when the held signer has sign_digest (blob signing then streams; otherwise it buffers).
+    bool can_sign_digest() const { return impl_->can_sign_digest(); }
     std::string public_key_pem() const { return impl_->public_key_pem(); }
     key_info describe() const { return impl_->describe(); }
 
