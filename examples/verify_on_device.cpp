@@ -2,14 +2,17 @@
 // verify_on_device: checks an image's cosign signature on an edge device, as
 // `cosign verify --key` does.
 //
-//     verify_on_device cosign.pub registry.example.com/app@sha256:...
+//     verify_on_device cosign.pub registry.example.com/app@sha256:... [trusted_root.json]
 //
 // A verify-only composition: mbedTLS for the signature and for TLS, no key source (so no
 // private-key, scrypt or key-file code), no cpp-httplib (so no HTTP server code, no OpenSSL).
 // Link cosign::mbedtls only; it links fully statically (cmake -DCOSIGN_STATIC=ON).
+// With a trusted_root.json, each signature must also carry a transparency-log bundle whose SET
+// verifies with the root's Rekor key (checked offline: no Rekor client is composed or linked).
 #include <cosign/cosign.hpp>
 #include <cosign/crypto/mbedtls.hpp>
 #include <cosign/transport/mbedtls.hpp>
+#include <cosign/trust/trusted_root_json.hpp>
 
 #include <cstdio>
 
@@ -18,8 +21,8 @@ using transport = cosign::transport::mbedtls_transport;
 using verifier = cosign::basic_verifier<crypto, transport>;
 
 int main(int argc, char** argv) {
-    if (argc != 3) {
-        std::fprintf(stderr, "usage: %s PUBLIC_KEY IMAGE\n", argv[0]);
+    if (argc != 3 && argc != 4) {
+        std::fprintf(stderr, "usage: %s PUBLIC_KEY IMAGE [TRUSTED_ROOT_JSON]\n", argv[0]);
         return 2;
     }
     auto key = cosign::load_public_key<crypto>(argv[1]);
@@ -27,9 +30,19 @@ int main(int argc, char** argv) {
     auto image = cosign::oci::reference::parse(argv[2]);
     if (!image) return std::fprintf(stderr, "image: %s\n", image.error().message().c_str()), 2;
 
+    cosign::verify_options opts;
+    if (argc == 4) {
+        auto text = cosign::read_file<cosign::bytes>(argv[3], 4u << 20);
+        if (!text) return std::fprintf(stderr, "trusted root: %s\n", text.error().message().c_str()), 2;
+        auto root = cosign::trust::parse_trusted_root(cosign::byte_view(*text).as_chars());
+        if (!root) return std::fprintf(stderr, "trusted root: %s\n", root.error().message().c_str()), 2;
+        opts.tlog_keys = cosign::tlog::log_keys_from(*root);
+        opts.offline = true;
+    }
+
     cosign::registry::basic_client<transport> registry;
     verifier v(registry);
-    auto checked = v.verify(*image, *key);
+    auto checked = v.verify(*image, *key, opts);
     if (!checked) {
         // "Does not verify" (exit 1) is not "could not ask the registry" (exit 2).
         auto code = checked.error().code();

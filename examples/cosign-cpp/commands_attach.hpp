@@ -9,6 +9,10 @@
 #include <string>
 #include <vector>
 
+#include <cosign/tlog/bundle_annotation.hpp>
+#include <cosign/tlog/rekor_entry.hpp>
+#include <cosign/tlog/set.hpp>
+
 #include "cli.hpp"
 #include "commands_image.hpp"
 #include "compose.hpp"
@@ -35,6 +39,41 @@ inline cosign::result<std::string> attach_signature_text(const std::string& ref)
                             f.error().message() + ")");
 }
 
+/// `--rekor-response FILE`: the "rekorBundle" of a file in cosign's LocalSignedPayload form
+/// (`{"base64Signature":…,"cert":…,"rekorBundle":{"SignedEntryTimestamp":…,"Payload":{…}}}`,
+/// what `sign-blob --bundle` writes), read strictly.
+inline cosign::result<cosign::tlog::rekor_bundle> read_rekor_response(const std::string& path) {
+    auto text = read_text_file(path, 4u << 20);
+    if (!text) return cosign::error(text.error()).context("--rekor-response");
+    auto doc = cosign::json::parse(*text);
+    if (!doc) return cosign::error(doc.error()).context("--rekor-response " + path);
+    const cosign::json::value* rb = cosign::json::member(*doc, "rekorBundle");
+    if (!rb || !rb->IsObject())
+        return cosign::fail(cosign::errc::invalid_json, "--rekor-response " + path + " has no \"rekorBundle\" object");
+    cosign::json::writer w;
+    cosign::json::write_go(w, *rb);
+    auto b = cosign::tlog::parse_annotation(std::move(w).str());
+    if (!b) return cosign::error(b.error()).context("--rekor-response " + path + ": \"rekorBundle\"");
+    return *b;
+}
+
+/// The logged entry must record this signature over this payload (and, with --certificate, that
+/// certificate): cosign would store any bundle, and verify would then fail on it.
+inline cosign::result<void> check_rekor_response(const cosign::tlog::rekor_bundle& b, const std::string& sig_b64,
+                                                 const std::string& payload, const std::string& cert_pem) {
+    COSIGN_TRY(auto body, cosign::tlog::parse_entry_body(b.body));
+    auto raw = cosign::base64::decode(body.signature);
+    if (!raw || cosign::base64::encode(*raw) != verifier::without_newlines(sig_b64))
+        return cosign::fail(cosign::errc::invalid_argument, "the logged entry records another signature than --signature");
+    if (body.hash_algorithm != "sha256" || body.hash_value != cosign::sha256(cosign::byte_view(payload)).hex())
+        return cosign::fail(cosign::errc::invalid_argument, "the logged entry records the hash of another payload");
+    if (!cert_pem.empty()) {
+        cosign::tlog::signed_layer layer{sig_b64, cosign::byte_view(payload), cert_pem};
+        COSIGN_TRY_VOID(cosign::tlog::check_body(b.body, layer));
+    }
+    return {};
+}
+
 /// attach signature's flags: cosign's, with cosign's descriptions and what this build does differently.
 inline std::vector<flag> attach_signature_flags() {
     return std::vector<flag>{
@@ -43,7 +82,7 @@ inline std::vector<flag> attach_signature_flags() {
         {"certificate", 0, kind::string, "", "path to the X.509 certificate in PEM format to include in the OCI Signature"},
         {"certificate-chain", 0, kind::string, "", "path to a list of CA X.509 certificates in PEM format which will be needed when building the certificate chain for the signing certificate. Must start with the parent intermediate CA certificate of the signing certificate and end with the root certificate. Included in the OCI Signature"},
         {"tsr", 0, kind::string, "", "path to the Time Stamped Signature Response from RFC3161 compliant TSA (not supported in this build)", true},
-        {"rekor-response", 0, kind::string, "", "path to the rekor bundle (not supported in this build)", true},
+        {"rekor-response", 0, kind::string, "", "path to the rekor bundle"},
     } + registry_flags();
 }
 
@@ -54,7 +93,6 @@ inline int cmd_attach_signature(const std::vector<std::string>& argv) {
     if (a.positional.size() != 1)
         return report("accepts 1 arg(s), received " + std::to_string(a.positional.size()));
     if (!a.get("tsr").empty()) return report("--tsr is not supported in this build");
-    if (!a.get("rekor-response").empty()) return report("--rekor-response is not supported in this build");
     if (a.get("signature").empty())
         return report("--signature is required: a file with the base64 signature, - for standard input, or the base64 text");
 
@@ -96,6 +134,14 @@ inline int cmd_attach_signature(const std::vector<std::string>& argv) {
         ann[std::string(cosign::oci::annotation::chain)] = *text;
     }
 
+    std::optional<cosign::tlog::rekor_bundle> rekor_bundle;
+    if (!a.get("rekor-response").empty()) {
+        auto b = read_rekor_response(a.get("rekor-response"));
+        if (!b) return report(b.error().message());
+        rekor_bundle = *b;
+        ann[cosign::tlog::bundle_annotation_key] = cosign::tlog::to_annotation(*b);
+    }
+
     auto ref = cosign::oci::reference::parse(a.positional[0]);
     if (!ref) return report(ref.error().message());
     cosign::sign_options opts;
@@ -131,6 +177,17 @@ inline int cmd_attach_signature(const std::vector<std::string>& argv) {
                 return report("the signature does not verify over the payload with the certificate's public key: " +
                               ok.error().message());
         }
+    }
+    if (rekor_bundle) {
+        if (payload.empty()) {
+            auto head = s.resolve(*ref);
+            if (!head) return report(head.error().message());
+            auto d = cosign::oci::digest::parse(head->digest);
+            if (!d) return report(d.error().message());
+            payload = signer::payload_for(*ref, *d, {});
+        }
+        if (auto ok = check_rekor_response(*rekor_bundle, *sig, payload, leaf ? ann[std::string(cosign::oci::annotation::certificate)] : ""); !ok)
+            return report("--rekor-response " + a.get("rekor-response") + ": " + ok.error().message());
     }
     auto out = s.attach(*ref, payload, *sig, ann, opts);
     if (!out) return report(out.error().message());

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blob_bundle.hpp"
 #include "cli.hpp"
 #include "commands_image.hpp"
 #include "compose.hpp"
@@ -214,8 +215,11 @@ inline std::vector<flag> verify_blob_flags() {
     return {
         {"key", 0, kind::string, "", "path to the public key file, KMS URI or Kubernetes Secret (this build: a key file or env://VAR)"},
         {"signature", 0, kind::string, "", "signature content or path or remote URL (this build: content or path)"},
-        {"insecure-ignore-tlog", 0, kind::boolean, "", "ignore transparency log verification, to be used when an artifact signature has not been uploaded to the transparency log. Artifacts cannot be publicly verified when not included in a log (required in this build: it has no transparency log support yet)"},
+        {"insecure-ignore-tlog", 0, kind::boolean, "", "ignore transparency log verification, to be used when an artifact signature has not been uploaded to the transparency log. Artifacts cannot be publicly verified when not included in a log"},
         {"offline", 0, kind::boolean, "", "only allow offline verification"},
+        {"bundle", 0, kind::string, "", "path to bundle FILE"},
+        rekor_url_flag(),
+        {"trusted-root", 0, kind::string, "", "Path to a Sigstore TrustedRoot JSON file"},
     };
 }
 
@@ -225,19 +229,34 @@ inline int cmd_verify_blob(const std::vector<std::string>& argv) {
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.size() != 1) return report("verify-blob requires exactly one file (or - for standard input)");
     if (a.get("key").empty()) return report("keyless verification is not supported in this build: pass --key");
-    if (a.get("signature").empty()) return report("--signature is required");
-    if (!a.get_bool("insecure-ignore-tlog"))
-        return report("this build has no transparency log (Rekor) support yet: pass --insecure-ignore-tlog");
-    std::cerr << "WARNING: Skipping tlog verification is an insecure practice that lacks transparency and "
-                 "auditability verification for the blob.\n";
+    std::optional<legacy_bundle> bundle;
+    if (!a.get("bundle").empty()) {
+        auto b = read_legacy_bundle(a.get("bundle"));
+        if (!b) return report(b.error().message());
+        bundle = std::move(*b);
+    }
+    if (a.get("signature").empty() && (!bundle || bundle->signature_b64.empty()))
+        return report("--signature is required (or --bundle with a base64Signature)");
+    const bool ignore_tlog = a.get_bool("insecure-ignore-tlog");
+    if (ignore_tlog)
+        std::cerr << "WARNING: Skipping tlog verification is an insecure practice that lacks transparency and "
+                     "auditability verification for the blob.\n";
     auto key = cosign::load_public_key<crypto>(a.get("key"));
     if (!key) return report("loading public key: " + key.error().message());
-    std::string sig_text = a.get("signature");
+    std::string sig_text = a.get("signature").empty() ? bundle->signature_b64 : a.get("signature");
     if (auto f = cosign::read_file<cosign::bytes>(sig_text, 1 << 20)) sig_text = cosign::byte_view(*f).to_string();
     while (!sig_text.empty() && (sig_text.back() == '\n' || sig_text.back() == '\r')) sig_text.pop_back();
     if (auto sig = cosign::base64::decode(sig_text); !sig) return report("decoding signature: " + sig.error().message());
     auto digest = verify_blob_artifact(a.positional[0]);
     if (!digest) return report(digest.error().message());
+    if (!ignore_tlog) {
+        if (digest->algorithm != cosign::hash_algorithm::sha256)
+            return report("error verifying bundle: the Rekor entry logs a sha256 hash; the blob was given as " +
+                          digest->to_string());
+        auto logged = check_blob_tlog(a, bundle, sig_text, cosign::hex::encode(digest->value),
+                                      crypto::public_key_pem(*key));
+        if (!logged) return report(logged.error().message());
+    }
     auto ok = cosign::verify_blob_digest<crypto>(*key, *digest, sig_text);
     if (!ok) {
         if (ok.error().code() == cosign::errc::verification_failed)

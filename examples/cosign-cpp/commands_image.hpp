@@ -14,6 +14,7 @@
 #include "output.hpp"
 #include "password.hpp"
 #include "registry_flags.hpp"
+#include "tlog_flags.hpp"
 
 namespace cli {
 
@@ -32,14 +33,15 @@ inline void warn_tag_reference(const std::string& input) {
                  "    images by tag will be removed in a future release.\n\n";
 }
 
-/// The transparency log is not built yet: say so once, refuse an explicit request for it.
+/// sign-blob has no transparency log yet: say so once, refuse an explicit request for it.
+/// (Image signing logs to Rekor: see tlog_flags.hpp.)
 inline std::string check_tlog_upload(const args& a) {
     if (a.has("tlog-upload") && a.get_bool("tlog-upload"))
-        return "--tlog-upload=true: this build has no transparency log (Rekor) support yet; "
+        return "--tlog-upload=true: sign-blob has no transparency log (Rekor) support yet in this build; "
                "sign with --tlog-upload=false";
     if (!a.has("tlog-upload"))
-        std::cerr << "Note: cosign-cpp has no transparency log support yet: --tlog-upload defaults to false, "
-                     "nothing is uploaded to Rekor.\n";
+        std::cerr << "Note: cosign-cpp's sign-blob has no transparency log support yet: --tlog-upload defaults to "
+                     "false, nothing is uploaded to Rekor.\n";
     return "";
 }
 
@@ -100,6 +102,40 @@ inline cosign::result<crypto::public_key> key_from_certificate(const args& a) {
     return verifier::key_from_certificate(cert, chain_text, id);
 }
 
+/// sign's work once the key, the flags and the composition are settled: signs each reference,
+/// writes the --output-* files and prints what cosign prints.
+template <class Signer>
+int sign_all(Signer& s, const args& a, const std::vector<cosign::oci::reference>& refs,
+             const typename Signer::key_signer& key, const cosign::sign_options& opts, const std::string& cert_pem,
+             const std::string& prefix) {
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+        if (!refs[i].has_digest()) warn_tag_reference(a.positional[i]);
+        auto out = s.sign(refs[i], key, opts);
+        if (!out) return report(prefix + "accessing entity: " + out.error().message());
+        for (const auto& one : *out) {
+            // cosign suffixes the files with the digest whenever -r is given.
+            std::string suffix = opts.recursive ? "-" + std::string(one.digest.algorithm()) + "-" + std::string(one.digest.hex()) : "";
+            if (!a.get("output-signature").empty()) {
+                auto w = cosign::write_file_0600(a.get("output-signature") + suffix, one.signature_b64);
+                if (!w) return report(prefix + w.error().message());
+            }
+            if (!a.get("output-payload").empty()) {
+                auto w = cosign::write_file_0600(a.get("output-payload") + suffix, one.payload);
+                if (!w) return report(prefix + w.error().message());
+            }
+            if (!a.get("output-certificate").empty()) {
+                // The certificate, or the public key when there is none (cosign's sv.Bytes), no suffix.
+                auto w = cosign::write_file_0600(a.get("output-certificate"), cert_pem.empty() ? key.public_key_pem() : cert_pem);
+                if (!w) return report(prefix + "create certificate file: " + w.error().message());
+                std::cerr << "Certificate wrote in the file " << a.get("output-certificate") << "\n";
+            }
+            if (one.tlog_entry) std::cerr << "tlog entry created with index: " << one.tlog_entry->log_index << "\n";
+            if (opts.upload) std::cerr << "Pushing signature to: " << one.repository << "\n";
+        }
+    }
+    return exit_code::ok;
+}
+
 /// sign's flags: cosign's, with cosign's descriptions and what this build does differently.
 inline std::vector<flag> sign_flags() {
     return std::vector<flag>{
@@ -107,7 +143,8 @@ inline std::vector<flag> sign_flags() {
         {"annotations", 'a', kind::slice, "", "extra key=value pairs to sign"},
         {"yes", 'y', kind::boolean, "", "skip confirmation prompts for non-destructive operations"},
         {"force", 'f', kind::boolean, "", "skip confirmation prompts (a cosign-cpp addition: cosign 1.x's -f, which cosign's signing page still shows)"},
-        {"tlog-upload", 0, kind::boolean, "false", "whether or not to upload to the tlog (not supported in this build, which has no transparency log yet: false by default, true is refused)", true},
+        {"tlog-upload", 0, kind::boolean, "true", "whether or not to upload to the tlog"},
+        rekor_url_flag(),
         {"upload", 0, kind::boolean, "true", "whether to upload the signature"},
         {"payload", 0, kind::string, "", "path to a payload file to use rather than generating one"},
         {"output-signature", 0, kind::string, "", "write the signature to FILE"},
@@ -118,7 +155,7 @@ inline std::vector<flag> sign_flags() {
         {"recursive", 'r', kind::boolean, "", "if a multi-arch image is specified, additionally sign each discrete image"},
         {"record-creation-timestamp", 0, kind::boolean, "", "set the createdAt timestamp in the signature artifact to the time it was created; by default, cosign sets this to the zero value (not supported in this build: true is refused)", true},
         {"new-bundle-format", 0, kind::boolean, "false", "sign in the Sigstore bundle format (a cosign 3 flag; not supported in this build: true is refused)", true},
-        {"use-signing-config", 0, kind::boolean, "false", "whether to use a TUF-provided signing config for the service URLs (a cosign 3 flag; this build reaches no Sigstore service, so it has no effect)"},
+        {"use-signing-config", 0, kind::boolean, "false", "whether to use a TUF-provided signing config for the service URLs (a cosign 3 flag; this build takes the Rekor URL from --rekor-url, so it has no effect)"},
     } + registry_flags();
 }
 
@@ -129,7 +166,6 @@ inline int cmd_sign(const std::vector<std::string>& argv) {
     if (a.positional.empty()) return report("sign requires at least one image reference");
     if (a.get("key").empty())
         return report("keyless signing is not supported in this build: pass --key <cosign.key|env://VAR>");
-    if (auto e = check_tlog_upload(a); !e.empty()) return report(e);
     if (a.get_bool("new-bundle-format")) return report("--new-bundle-format=true is not supported in this build");
     if (a.get_bool("record-creation-timestamp")) return report("--record-creation-timestamp is not supported in this build");
     const std::string prefix = "signing " + join_args(a.positional) + ": ";
@@ -173,33 +209,65 @@ inline int cmd_sign(const std::vector<std::string>& argv) {
     if (!cert_ann) return report(prefix + "getting signer: " + cert_ann.error().message());
     opts.layer_annotations = *cert_ann;
 
+    const bool tlog = a.get_bool("tlog-upload");
+    cosign::tlog::log_keys rekor_keys;
+    std::optional<rekor_client> rekor;
+    if (tlog) {
+        // cosign's statement, once, before the first upload; without -y the user must agree.
+        std::cerr << privacy_statement();
+        if (!confirm_continue(a.get_bool("yes") || a.get_bool("force")))
+            return report(prefix + "signing digest: should upload to tlog: user declined the prompt");
+        auto k = sign_rekor_keys();
+        if (!k) return report(prefix + "getting rekor public keys: " + k.error().message());
+        rekor_keys = std::move(*k);
+        auto r = make_rekor_client(a);
+        if (!r) return report(prefix + r.error().message());
+        rekor.emplace(std::move(*r));
+    }
     auto c = make_client(a, hosts);
     if (!c) return report(prefix + c.error().message());
+    if (tlog) {
+        logged_signer s(*c, cosign::tlog::rekor_upload_step<crypto, sigstore_transport>(std::move(*rekor), rekor_keys));
+        return sign_all(s, a, refs, *key, opts, cert_pem, prefix);
+    }
     signer s(*c);
-    for (std::size_t i = 0; i < refs.size(); ++i) {
-        if (!refs[i].has_digest()) warn_tag_reference(a.positional[i]);
-        auto out = s.sign(refs[i], *key, opts);
-        if (!out) return report(prefix + "accessing entity: " + out.error().message());
-        for (const auto& one : *out) {
-            // cosign suffixes the files with the digest whenever -r is given.
-            std::string suffix = opts.recursive ? "-" + std::string(one.digest.algorithm()) + "-" + std::string(one.digest.hex()) : "";
-            if (!a.get("output-signature").empty()) {
-                auto w = cosign::write_file_0600(a.get("output-signature") + suffix, one.signature_b64);
-                if (!w) return report(prefix + w.error().message());
+    return sign_all(s, a, refs, *key, opts, cert_pem, prefix);
+}
+
+/// verify's work once the key, the trust and the composition are settled: verifies each
+/// reference and prints what cosign prints.
+template <class Verifier>
+int verify_all(Verifier& v, const std::vector<cosign::oci::reference>& refs, const crypto::public_key& key,
+               const cosign::verify_options& opts, const std::string& fmt) {
+    for (const auto& ref : refs) {
+        auto out = v.verify(ref, key, opts);
+        if (!out) return report(out.error().message(), exit_code_for(out.error().code()));
+        std::cerr << "\nVerification for " << ref.str() << " --\n"
+                  << "The following checks were performed on each of these signatures:\n";
+        if (opts.check_claims && !opts.annotations.empty()) std::cerr << "  - The specified annotations were verified.\n";
+        if (opts.check_claims) std::cerr << "  - The cosign claims were validated\n";
+        // cosign 2.5 prints this line for an entry found in Rekor too (its lookup yields a bundle
+        // that it then verifies as it verifies a stored one), so it follows the check, not where
+        // the entry came from (verified_signature::tlog_offline tells that).
+        if (opts.tlog_keys) std::cerr << "  - Existence of the claims in the transparency log was verified offline\n";
+        std::cerr << "  - The signatures were verified against the specified public key\n";
+        if (fmt == "text") {
+            for (const auto& sig : out->signatures) {
+                if (sig.certificate) {
+                    auto claims = printed_claims(sig);
+                    std::cerr << "Certificate subject: " << claims["Subject"] << "\n";
+                    if (!claims["Issuer"].empty()) std::cerr << "Certificate issuer URL: " << claims["Issuer"] << "\n";
+                }
+                std::cout << sig.payload << "\n";
             }
-            if (!a.get("output-payload").empty()) {
-                auto w = cosign::write_file_0600(a.get("output-payload") + suffix, one.payload);
-                if (!w) return report(prefix + w.error().message());
-            }
-            if (!a.get("output-certificate").empty()) {
-                // The certificate, or the public key when there is none (cosign's sv.Bytes), no suffix.
-                auto w = cosign::write_file_0600(a.get("output-certificate"), cert_pem.empty() ? key->public_key_pem() : cert_pem);
-                if (!w) return report(prefix + "create certificate file: " + w.error().message());
-                std::cerr << "Certificate wrote in the file " << a.get("output-certificate") << "\n";
-            }
-            if (opts.upload) std::cerr << "Pushing signature to: " << one.repository << "\n";
+        } else {
+            std::string arr = "[";
+            for (std::size_t i = 0; i < out->signatures.size(); ++i)
+                arr += (i ? "," : "") + reencode_payload(out->signatures[i].payload, printed_claims(out->signatures[i]), printed_bundle(out->signatures[i]));
+            std::cout << "\n" << arr << "]\n";
         }
     }
+    std::cout << std::flush;
     return exit_code::ok;
 }
 
@@ -209,10 +277,12 @@ inline std::vector<flag> verify_flags() {
         {"key", 0, kind::string, "", "path to the public key file, KMS URI or Kubernetes Secret (this build: a key file or env://VAR)"},
         {"annotations", 'a', kind::slice, "", "extra key=value pairs to verify"},
         {"check-claims", 0, kind::boolean, "true", "whether to check the claims found"},
-        {"insecure-ignore-tlog", 0, kind::boolean, "", "ignore transparency log verification, to be used when an artifact signature has not been uploaded to the transparency log. Artifacts cannot be publicly verified when not included in a log (required in this build: it has no transparency log support yet)"},
+        {"insecure-ignore-tlog", 0, kind::boolean, "", "ignore transparency log verification, to be used when an artifact signature has not been uploaded to the transparency log. Artifacts cannot be publicly verified when not included in a log"},
         {"output", 'o', kind::string, "json", "output format for the signing image information (json|text)"},
         {"new-bundle-format", 0, kind::boolean, "false", "expect the signature/attestation to be packaged in a Sigstore bundle (this build reads the .sig image, where cosign 3 also looks when it finds no bundle)"},
         {"offline", 0, kind::boolean, "", "only allow offline verification"},
+        rekor_url_flag(),
+        {"trusted-root", 0, kind::string, "", "Path to a Sigstore TrustedRoot JSON file"},
         {"max-workers", 0, kind::number, "10", "the amount of maximum workers for parallel executions"},
         {"certificate", 0, kind::string, "", "path to the public certificate. The certificate will be verified against the Fulcio roots if the --certificate-chain option is not passed. (This build has no Fulcio roots: --certificate-chain is required.)"},
         {"certificate-chain", 0, kind::string, "", "path to a list of CA certificates in PEM format which will be needed when building the certificate chain for the signing certificate. Must start with the parent intermediate CA certificate of the signing certificate and end with the root certificate. Conflicts with --ca-roots and --ca-intermediates."},
@@ -232,13 +302,10 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
     if (a.get("key").empty() && a.get("certificate").empty())
         return report("keyless verification is not supported in this build: pass --key <cosign.pub|env://VAR>, "
                       "or --certificate with --certificate-chain");
-    if (!a.get_bool("insecure-ignore-tlog"))
-        return report("this build has no transparency log (Rekor) support yet, so it cannot check that the "
-                      "signature was logged: pass --insecure-ignore-tlog to verify the signature alone");
+    const bool ignore_tlog = a.get_bool("insecure-ignore-tlog");
     std::string fmt = a.get("output");
     if (fmt != "json" && fmt != "text") return report("unsupported output format \"" + fmt + "\" (json or text)");
-    std::cerr << "WARNING: Skipping tlog verification is an insecure practice that lacks transparency and "
-                 "auditability verification for the signature.\n";
+    if (ignore_tlog) std::cerr << ignore_tlog_warning();
 
     cosign::verify_options opts;
     auto ann = parse_annotation_flags(a.get_all("annotations"));
@@ -277,35 +344,22 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
         refs.push_back(*r);
     }
     if (opts.signature_repository) hosts.push_back(opts.signature_repository->registry);
+    if (!ignore_tlog) {
+        auto k = verify_rekor_keys(a);
+        if (!k) return report(k.error().message());
+        opts.tlog_keys = std::move(*k);
+        opts.offline = a.get_bool("offline");
+    }
     auto c = make_client(a, hosts);
     if (!c) return report(c.error().message());
-    verifier v(*c);
-    for (const auto& ref : refs) {
-        auto out = v.verify(ref, *key, opts);
-        if (!out) return report(out.error().message(), exit_code_for(out.error().code()));
-        std::cerr << "\nVerification for " << ref.str() << " --\n"
-                  << "The following checks were performed on each of these signatures:\n";
-        if (opts.check_claims && !opts.annotations.empty()) std::cerr << "  - The specified annotations were verified.\n";
-        if (opts.check_claims) std::cerr << "  - The cosign claims were validated\n";
-        std::cerr << "  - The signatures were verified against the specified public key\n";
-        if (fmt == "text") {
-            for (const auto& sig : out->signatures) {
-                if (sig.certificate) {
-                    auto claims = printed_claims(sig);
-                    std::cerr << "Certificate subject: " << claims["Subject"] << "\n";
-                    if (!claims["Issuer"].empty()) std::cerr << "Certificate issuer URL: " << claims["Issuer"] << "\n";
-                }
-                std::cout << sig.payload << "\n";
-            }
-        } else {
-            std::string arr = "[";
-            for (std::size_t i = 0; i < out->signatures.size(); ++i)
-                arr += (i ? "," : "") + reencode_payload(out->signatures[i].payload, printed_claims(out->signatures[i]));
-            std::cout << "\n" << arr << "]\n";
-        }
+    if (opts.tlog_keys && !opts.offline) {
+        auto r = make_rekor_client(a);
+        if (!r) return report(r.error().message());
+        online_verifier v(*c, cosign::tlog::rekor_lookup<crypto, sigstore_transport>(std::move(*r)));
+        return verify_all(v, refs, *key, opts, fmt);
     }
-    std::cout << std::flush;
-    return exit_code::ok;
+    verifier v(*c);
+    return verify_all(v, refs, *key, opts, fmt);
 }
 
 /// The digest a reference names: its own, or that of the manifest bytes its tag names (one GET,

@@ -129,9 +129,10 @@ CAVEATS:
 Make sure to sign the image by its digest (@sha256:...) rather than by tag
 (:latest) so that you actually sign what you think you're signing! This prevents
 race conditions or (worse) malicious tampering.)",
-     "Sign with a key: --key takes a cosign key file or env://VAR. Keyless signing (Fulcio), KMS\n"
-     "keys, hardware keys and the transparency log (Rekor) are not built yet: --tlog-upload\n"
-     "defaults to false and nothing is uploaded to Rekor.",
+     "Sign with a key: --key takes a cosign key file or env://VAR. Each signature is uploaded to\n"
+     "the transparency log (Rekor v1 at --rekor-url) before anything is written to the registry,\n"
+     "as in cosign; --tlog-upload=false skips it. Keyless signing (Fulcio), KMS keys and hardware\n"
+     "keys are not built yet.",
      R"(  cosign-cpp sign --key <key path>|<kms uri> [--payload <path>] [-a key=value] [--upload=true|false] [-f] [-r] <image digest uri>
 
   # sign a container image with the Sigstore OIDC flow)" COSIGN_CLI_NOT_HERE R"(
@@ -170,7 +171,7 @@ race conditions or (worse) malicious tampering.)",
   # sign a container in a registry which does not fully support OCI media types
   COSIGN_DOCKER_MEDIA_TYPES=1 cosign-cpp sign --key cosign.key legacy-registry.example.com/my/image@<DIGEST>
 
-  # sign a container image and upload to the transparency log)" COSIGN_CLI_NOT_HERE R"(
+  # sign a container image and upload to the transparency log
   cosign-cpp sign --key cosign.key --tlog-upload=true <IMAGE DIGEST>
 
   # sign a container image and skip uploading to the transparency log
@@ -193,8 +194,10 @@ race conditions or (worse) malicious tampering.)",
     {"verify", "Verify a signature on the supplied container image",
      R"(Verify signature and annotations on an image by checking the claims
 against the transparency log.)",
-     "There is no transparency log support yet: pass --insecure-ignore-tlog to verify the\n"
-     "signatures alone. --key takes a public key file or env://VAR; --certificate needs\n"
+     "Each signature's transparency-log entry is checked: its bundle offline (SET with the trusted\n"
+     "Rekor key, from --trusted-root, SIGSTORE_REKOR_PUBLIC_KEY or the TUF cache of `initialize`),\n"
+     "or, without one, a lookup at --rekor-url (--offline: none). --insecure-ignore-tlog skips it.\n"
+     "--key takes a public key file or env://VAR; --certificate needs\n"
      "--certificate-chain, an identity, an OIDC issuer and --insecure-ignore-sct (no Fulcio roots\n"
      "or certificate transparency log keys in this build).",
      R"(  cosign-cpp verify --key <key path>|<key url>|<kms uri> <image uri> [<image uri> ...]
@@ -293,7 +296,8 @@ to sign payloads with your own tooling or algorithms.)",
     {"attach signature", "Attach signatures to the supplied container image", "",
      "--signature takes a file, - for standard input, or the base64 signature itself (as cosign's\n"
      "signing page shows). With --certificate, the signature must verify over the payload with the\n"
-     "certificate's key. Timestamps (--tsr) and Rekor bundles (--rekor-response) are not supported.",
+     "certificate's key; a --rekor-response bundle must record this signature. Timestamps (--tsr)\n"
+     "are not supported.",
      R"(  cosign-cpp attach signature [--payload <path>] [--signature < path>] [--rekor-response < path>] <image uri>
 
   cosign-cpp attach signature command attaches payload, signature, rekor-bundle, etc in a new layer of provided image.
@@ -307,7 +311,7 @@ to sign payloads with your own tooling or algorithms.)",
   # Attach signature can attach payload, signature, time stamped response to a supplied image)" COSIGN_CLI_NOT_HERE R"(
   cosign-cpp attach signature --payload <payload.json> --signature <base64 signature file> --tsr=<file> $IMAGE
 
-  # Attach signature attaches payload, signature and rekor-bundle via rekor-response to a supplied image)" COSIGN_CLI_NOT_HERE R"(
+  # Attach signature attaches payload, signature and rekor-bundle via rekor-response to a supplied image
   cosign-cpp attach signature --payload <payload.json> --signature <base64 signature file>  --rekor-response <proper rekor-response format file> $IMAGE
 
   # Attach signature attaches payload, signature and rekor-bundle directly to a supplied image)" COSIGN_CLI_NOT_HERE R"(
@@ -362,8 +366,9 @@ You may specify either a key, a certificate or a kms reference to verify against
 
 The signature may be specified as a path to a file or a base64 encoded string.
 The blob may be specified as a path to a file or - for stdin.)",
-     "Verify with a public key (--key FILE or env://VAR) and --insecure-ignore-tlog; certificates,\n"
-     "bundles, URLs and KMS keys are not built yet.",
+     "Verify with a public key (--key FILE or env://VAR). The transparency-log entry comes from\n"
+     "cosign's legacy --bundle (base64Signature, rekorBundle) and is checked offline; without one,\n"
+     "pass --insecure-ignore-tlog. Certificates, new-format bundles, URLs and KMS keys are not built yet.",
      R"( cosign-cpp verify-blob (--key <key path>|<key url>|<kms uri>)|(--certificate <cert>) --signature <sig> <blob>
 
   # Verify a simple blob and message

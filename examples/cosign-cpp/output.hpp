@@ -13,6 +13,7 @@
 #include <cosign/core/json_go.hpp>
 #include <cosign/core/json_reader.hpp>
 #include <cosign/core/json_writer.hpp>
+#include <cosign/tlog/bundle_annotation.hpp>
 #include <cosign/verifier.hpp>
 
 namespace cli {
@@ -40,10 +41,22 @@ inline std::map<std::string, std::string> printed_claims(const cosign::verified_
     return out;
 }
 
+/// What cosign adds as "Bundle" to the printed payload's `optional`: the layer's
+/// `dev.sigstore.cosign/bundle` annotation as Go re-marshals it (whether or not the log was
+/// checked); "" when the layer has none or it does not parse.
+inline std::string printed_bundle(const cosign::verified_signature& sig) {
+    auto it = sig.annotations.find(cosign::tlog::bundle_annotation_key);
+    if (it == sig.annotations.end()) return {};
+    auto b = cosign::tlog::parse_annotation(it->second);
+    return b ? cosign::tlog::to_annotation(*b) : std::string();
+}
+
 /// The payload as cosign prints it after verification: decoded and re-encoded (only the
-/// known fields, in cosign's order; `optional` with sorted keys, numbers as float64).
+/// known fields, in cosign's order; `optional` with sorted keys, numbers as float64), with the
+/// certificate's claims (`extra`) and the bundle's JSON (`bundle_json`, as "Bundle") added.
 inline std::string reencode_payload(std::string_view payload,
-                                    const std::map<std::string, std::string>& extra = {}) {
+                                    const std::map<std::string, std::string>& extra = {},
+                                    std::string_view bundle_json = {}) {
     auto doc = cosign::json::parse(payload);
     if (!doc) return std::string(payload);
     cosign::json::writer w;
@@ -61,17 +74,19 @@ inline std::string reencode_payload(std::string_view payload,
     w.key("type").string(str(get(critical, "type"))).end_object();
     w.key("optional");
     const cosign::json::value* optional = get(&*doc, "optional");
-    if (!extra.empty()) {
-        // Go adds the certificate's claims to the decoded map: one object, keys sorted.
+    if (!extra.empty() || !bundle_json.empty()) {
+        // Go adds the certificate's claims and the bundle to the decoded map: one object, keys sorted.
         std::map<std::string, const cosign::json::value*> members;
         if (optional && optional->IsObject())
             for (const auto& m : optional->GetObject())
                 members[std::string(m.name.GetString(), m.name.GetStringLength())] = &m.value;
         for (const auto& e : extra) members[e.first] = nullptr;
+        if (!bundle_json.empty()) members["Bundle"] = nullptr;
         w.begin_object();
         for (const auto& m : members) {
             w.key(m.first);
             if (m.second) cosign::json::write_go(w, *m.second);
+            else if (m.first == "Bundle" && !bundle_json.empty()) w.raw(bundle_json);
             else w.string(extra.at(m.first));
         }
         w.end_object();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /// basic_signer: signs an image in a registry the way `cosign sign --key` does. It composes a
-/// crypto policy, a transport and a list of key sources, and owns no protocol detail itself.
+/// crypto policy, a transport, a list of key sources and a transparency-log step (none by
+/// default), and owns no protocol detail itself.
 #pragma once
 
 #include <map>
@@ -21,6 +22,7 @@
 #include "oci/simple_signing.hpp"
 #include "registry/client.hpp"
 #include "registry/signature_writer.hpp"
+#include "tlog/steps.hpp"
 
 namespace cosign {
 inline namespace v0 {
@@ -54,15 +56,25 @@ struct signed_image {
     std::string tag;             ///< the signature tag: "sha256-<hex>.sig"
     bool duplicate = false;      ///< an identical signature was already there: nothing written
     bool uploaded = false;       ///< the registry now holds it
+    /// The transparency-log entry the log step made (none without a log step), and the
+    /// `dev.sigstore.cosign/bundle` annotation stored on the layer for it.
+    std::optional<tlog::rekor_bundle> tlog_entry;
+    std::string bundle_annotation;
 };
 
 /// Signs images. `Keys` is a key source (or a key_sources list) that turns a key reference
-/// into a signer; the signer never hands out key bytes.
+/// into a signer; the signer never hands out key bytes. `Log` is the transparency-log step run
+/// once per signature, after signing and before anything is written to the registry
+/// (tlog::rekor_upload_step; tlog::no_transparency_log, the default, logs nothing and pulls
+/// in no Rekor client); its record becomes the layer's `dev.sigstore.cosign/bundle` annotation.
 ///
 ///     cosign::signer s{client};
 ///     auto key = s.load_key("cosign.key", read_password);
 ///     auto out = s.sign(*cosign::oci::reference::parse("registry.example/app:1"), *key, {});
-template <class Crypto, class Transport, class Keys>
+///
+///     using step = tlog::rekor_upload_step<Crypto, Transport>;          // with Rekor
+///     basic_signer<Crypto, Transport, Keys, step> logged{client, step(rekor_client, keys)};
+template <class Crypto, class Transport, class Keys, class Log = tlog::no_transparency_log>
 class basic_signer {
     static_assert(check_crypto_policy<Crypto>(), "basic_signer: Crypto is not a crypto policy");
     static_assert(check_key_source<Keys>(), "basic_signer: Keys is not a key source");
@@ -72,7 +84,10 @@ public:
     using client_type = registry::basic_client<Transport>;
     using key_signer = typename Keys::signer_type;
 
-    explicit basic_signer(client_type& client) : client_(client) {}
+    explicit basic_signer(client_type& client, Log log = Log{}) : client_(client), log_(std::move(log)) {}
+
+    /// The transparency-log step (e.g. to count its requests).
+    Log& log_step() noexcept { return log_; }
 
     /// Loads a signer from a key reference (file, env://VAR, ...); the password callback is
     /// called only when the key needs one.
@@ -88,6 +103,8 @@ public:
     }
 
     /// Signs `ref` (and, with `recursive`, each platform of an index) and stores the signatures.
+    /// Every signature is signed and logged (when a log step is composed) before the first
+    /// registry write: a log that refuses or cannot be reached leaves the registry untouched.
     result<std::vector<signed_image>> sign(const oci::reference& ref, const key_signer& key, const sign_options& opts) {
         oci::repository_name sig_repo = opts.signature_repository.value_or(ref.repo());
         if (opts.upload) client_.prepare_push(sig_repo.registry, sig_repo.repository);
@@ -98,9 +115,11 @@ public:
                                         opts.payload ? *opts.payload : payload_for(ref, d, opts.annotations));
             COSIGN_TRY(auto sig, key.sign(one.payload));
             one.signature_b64 = base64::encode(sig);
-            if (opts.upload) COSIGN_TRY_VOID(push(one, key, sig_repo, opts));
+            if constexpr (Log::enabled) COSIGN_TRY_VOID(log_one(one, key, opts));
             out.push_back(std::move(one));
         }
+        if (opts.upload)
+            for (auto& one : out) COSIGN_TRY_VOID(push(one, key, sig_repo, opts));
         return out;
     }
 
@@ -161,12 +180,28 @@ private:
         return layer;
     }
 
+    // Logs one signature: the key's PEM, or the certificate's when the layer carries one (what
+    // cosign uploads with --certificate).
+    result<void> log_one(signed_image& one, const key_signer& key, const sign_options& opts) {
+        auto cert = opts.layer_annotations.find(std::string(oci::annotation::certificate));
+        const std::string pem = cert != opts.layer_annotations.end() && !cert->second.empty() ? cert->second
+                                                                                               : key.public_key_pem();
+        COSIGN_TRY(auto rec, log_.log(one.signature_b64, byte_view(one.payload), pem));
+        if (rec) {
+            one.tlog_entry = rec->bundle;
+            one.bundle_annotation = rec->annotation;
+        }
+        return {};
+    }
+
     // Attaches the signature as a layer of the .sig image and pushes it, unless a layer with the
     // same payload and annotations holds a signature by this key already (cosign's dupe check).
     result<void> push(signed_image& one, const key_signer& key, const oci::repository_name& sig_repo,
                       const sign_options& opts) {
         COSIGN_TRY(auto pub, Crypto::parse_public_key(key.public_key_pem()));
-        const oci::signature_layer layer = layer_of(one, opts.layer_annotations);
+        auto annotations = opts.layer_annotations;
+        if (!one.bundle_annotation.empty()) annotations[tlog::bundle_annotation_key] = one.bundle_annotation;
+        const oci::signature_layer layer = layer_of(one, std::move(annotations));
         auto signed_by_key = [&](const oci::signature_image& image) {
             return image.has_duplicate(layer, [&pub](byte_view s, byte_view p) { return static_cast<bool>(Crypto::verify(pub, p, s)); });
         };
@@ -183,6 +218,7 @@ private:
     }
 
     client_type& client_;
+    Log log_;
 };
 
 }  // namespace v0

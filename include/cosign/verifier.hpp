@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /// basic_verifier: checks an image's signatures the way `cosign verify --key` does. It needs
-/// no key source at all: public keys are values.
+/// no key source at all: public keys are values; the transparency log's keys come from a trust
+/// root (verify_options::tlog_keys), and an online Rekor lookup only when one is composed.
 #pragma once
 
 #include <algorithm>
@@ -27,6 +28,9 @@
 #include "oci/reference.hpp"
 #include "oci/simple_signing.hpp"
 #include "registry/client.hpp"
+#include "tlog/bundle_annotation.hpp"
+#include "tlog/set.hpp"
+#include "tlog/steps.hpp"
 
 namespace cosign {
 inline namespace v0 {
@@ -47,6 +51,16 @@ struct verify_options {
     /// `--max-workers`: layers checked in parallel, each worker with its own copy of the key
     /// (1: on the calling thread; compiled out with COSIGN_NO_THREADS).
     unsigned max_workers = 1;
+    /// The trusted Rekor keys (tlog::log_keys_from(trust_root), or a SIGSTORE_REKOR_PUBLIC_KEY):
+    /// each layer must then be vouched for by the log, as cosign checks it: its
+    /// `dev.sigstore.cosign/bundle` (SET with the key for its log ID and time, body against the
+    /// layer, integratedTime not in the future), or, without one, an entry found in Rekor.
+    /// nullopt skips the log entirely (`--insecure-ignore-tlog`).
+    std::optional<tlog::log_keys> tlog_keys;
+    /// `--offline`: a layer without a bundle annotation fails instead of being looked up.
+    bool offline = false;
+    /// The time the log checks take as now (Unix seconds; 0: the system clock).
+    std::int64_t now = 0;
 };
 
 /// One signature that passed every check.
@@ -57,6 +71,10 @@ struct verified_signature {
     /// The layer's certificate (`dev.sigstore.cosign/certificate`), described, when it has one
     /// and the crypto policy reads X.509 (has_x509_v).
     std::optional<certificate_info> certificate;
+    /// The log entry that vouched for the signature (with verify_options::tlog_keys), and whether
+    /// it came from the layer's bundle annotation (checked offline) rather than a Rekor lookup.
+    std::optional<tlog::rekor_bundle> tlog_entry;
+    bool tlog_offline = false;
 };
 
 /// The outcome of a successful verification.
@@ -66,8 +84,10 @@ struct verification {
 };
 
 /// Verifies images against a public key (or the key of a certificate that satisfies an
-/// identity_policy: key_from_certificate).
-template <class Crypto, class Transport>
+/// identity_policy: key_from_certificate). `Lookup` finds the log entry of a layer without a
+/// bundle annotation (tlog::rekor_lookup over a Rekor client); the default,
+/// tlog::no_rekor_lookup, has no client: such a layer fails, and no HTTP to Rekor is linked.
+template <class Crypto, class Transport, class Lookup = tlog::no_rekor_lookup>
 class basic_verifier {
     static_assert(check_verify_crypto<Crypto>(), "basic_verifier: Crypto lacks the verify set of a crypto policy");
 
@@ -75,11 +95,15 @@ public:
     using client_type = registry::basic_client<Transport>;
     using public_key = typename Crypto::public_key;
 
-    explicit basic_verifier(client_type& client) : client_(client) {}
+    explicit basic_verifier(client_type& client, Lookup lookup = Lookup{}) : client_(client), lookup_(std::move(lookup)) {}
+
+    /// The online lookup step (e.g. to count its requests).
+    Lookup& lookup_step() noexcept { return lookup_; }
 
     /// Verifies ref. Errors: errc::not_found (the image tag does not exist: cosign's exit 11),
     /// errc::no_signatures (no .sig image: exit 10), errc::verification_failed (no layer
-    /// passed: exit 12, the message lists each layer's reason), others for I/O.
+    /// passed: exit 12, the message lists each layer's reason, naming the failed check, e.g.
+    /// "transparency log: the signed entry timestamp (SET) ... does not verify"), others for I/O.
     result<verification> verify(const oci::reference& ref, const public_key& key, const verify_options& opts = {}) {
         verification out;
         COSIGN_TRY(out.image_digest, image_digest(ref));
@@ -95,6 +119,18 @@ public:
             }
         };
         run_workers(key, m.layers.size(), opts.max_workers, check_range);
+        // Layers without a bundle: their entries are looked up one after another on this thread
+        // (the Rekor client is not shared between workers).
+        if (opts.tlog_keys && !opts.offline) {
+            for (std::size_t i = 0; i < m.layers.size(); ++i) {
+                auto& r = *checked[i];
+                if (!r || r->tlog_entry) continue;
+                std::string pem;
+                auto found = lookup_.find(signed_layer_of(*r, key, pem), *opts.tlog_keys, now_of(opts));
+                if (!found) r = fail(errc::verification_failed, "transparency log: " + found.error().message());
+                else r->tlog_entry = std::move(*found);
+            }
+        }
         std::string reasons;
         for (auto& r : checked) {
             if (*r) out.signatures.push_back(std::move(**r));
@@ -289,12 +325,46 @@ private:
             if (!parsed) return fail(errc::verification_failed, "invalid payload: " + parsed.error().message());
             COSIGN_TRY_VOID(oci::check_claims(*parsed, image, opts.annotations));
         }
-        verified_signature out{payload, layer.digest, layer.annotations, std::nullopt};
+        verified_signature out{payload, layer.digest, layer.annotations, std::nullopt, std::nullopt, false};
+        std::int64_t cert_time = opts.certificate_time;
+        if (opts.tlog_keys) {
+            auto b = layer.annotations.find(tlog::bundle_annotation_key);
+            if (b != layer.annotations.end() || opts.offline) {
+                const std::string& text = b != layer.annotations.end() ? b->second : std::string();
+                std::string pem;
+                auto entry = tlog::verify_layer_offline<Crypto>(text, signed_layer_of(out, key, pem), *opts.tlog_keys,
+                                                                now_of(opts));
+                if (!entry) {
+                    if (entry.error().code() != errc::verification_failed && entry.error().code() != errc::invalid_json)
+                        return std::move(entry).error();
+                    return fail(errc::verification_failed, "transparency log: " + entry.error().message());
+                }
+                out.tlog_entry = std::move(*entry);
+                out.tlog_offline = true;
+                // The log dates the signature: a certificate must be valid at integratedTime.
+                cert_time = out.tlog_entry->integrated_time;
+            }
+        }
         if constexpr (has_x509_v<Crypto>) {
-            COSIGN_TRY(out.certificate, layer_certificate(layer, opts));
+            verify_options at = opts;
+            at.certificate_time = cert_time;
+            COSIGN_TRY(out.certificate, layer_certificate(layer, at));
         }
         return out;
     }
+
+    // What the log entry of a verified signature must record: its signature text, payload, and
+    // the layer's certificate when it has one, else the verifier's key.
+    // (`pem` holds the key's PEM when it is needed: the view points into it.)
+    static tlog::signed_layer signed_layer_of(const verified_signature& v, const public_key& key, std::string& pem) {
+        auto cert = v.annotations.find(std::string(oci::annotation::certificate));
+        if (cert != v.annotations.end() && !cert->second.empty()) pem = cert->second;
+        else pem = Crypto::public_key_pem(key);
+        auto sig = v.annotations.find(std::string(oci::annotation::signature));
+        return {sig->second, byte_view(v.payload), pem};
+    }
+
+    static std::int64_t now_of(const verify_options& opts) { return opts.now ? opts.now : tlog::unix_now(); }
 
     // The layer's certificate, if any, checked as cosign does for a key-verified signature: it
     // must parse, and be valid at opts.certificate_time (now, without a log or timestamp).
@@ -315,6 +385,7 @@ private:
     }
 
     client_type& client_;
+    Lookup lookup_;
 };
 
 }  // namespace v0

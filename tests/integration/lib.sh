@@ -11,6 +11,8 @@
 #   * check helpers that print every check: pass, die, check, check_fails, check_eq, check_contains,
 #     check_file_eq, run_cmd (captures rc/stdout/stderr), finish;
 #   * setup_interop: find every tool below, isolate_env, cd $WORK (how most tests start);
+#   * COSIGN_CPP_FORBID_PUBLIC_SIGSTORE=1, exported: cosign-cpp fails loudly rather than
+#     contact a public Sigstore service (its default --rekor-url or TUF mirror);
 #   * the tools: $COSIGN_CPP (the CLI under test), $COSIGN2, $COSIGN3, $CRANE (real cosign 2.x/3.x
 #     and crane from scripts/get-cosign.sh), $SKOPEO (sigstore-capable skopeo from
 #     scripts/get-skopeo.sh). A missing tool FAILS the test (exit 1) with a hint; nothing is skipped;
@@ -36,6 +38,12 @@
 set -euo pipefail
 export LC_ALL=C.UTF-8
 umask 022
+# No test may reach a public Sigstore service: sign and verify now log to and check Rekor by
+# default (issue 11). With this set, cosign-cpp refuses any request to *.sigstore.dev (Rekor,
+# the public-good TUF repository) with an error naming the URL, instead of hanging on a network
+# that is not there. Tests pass --tlog-upload=false / --insecure-ignore-tlog where they test
+# something else, or point the command at sigstore_mock_start's local services.
+export COSIGN_CPP_FORBID_PUBLIC_SIGSTORE=1
 
 TEST_NAME=$(basename "$0" .sh)
 LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -238,6 +246,7 @@ isolate_env() {
   for v in $(compgen -e | grep '^COSIGN_' || true); do
     case "$v" in COSIGN_CPP|COSIGN_CPP_SOURCE|COSIGN_TOOLS_DIR|COSIGN2|COSIGN3) ;; *) unset "$v" ;; esac
   done
+  export COSIGN_CPP_FORBID_PUBLIC_SIGSTORE=1
 }
 
 # setup_interop: what most tests start with: the CLI, cosign 2/3 and crane, the

@@ -41,6 +41,20 @@ run_cmd notrust env SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt "$EX/verify
 check_eq "verify_on_device without the registry's CA exits 2 (cannot check)" 2 "$RC"
 check_contains "and says the TLS certificate is not trusted" "$ERR" "not trusted"
 
+say "== verify_on_device with a trusted root: the transparency log checked offline, no Rekor client"
+sigstore_mock_start
+run_cmd nolog "$EX/verify_on_device" cosign.pub "$REG/demo:1.0" "$SIGSTORE_MOCK_DIR/trusted_root.json"
+check_eq "a signature without a log bundle is rejected (exit 1)" 1 "$RC"
+check_contains "... naming the transparency-log check" "$ERR" "transparency log: the signature has no transparency-log bundle"
+check "cosign-cpp signs demo:1.0 with the local Rekor" "$COSIGN_CPP" sign -y --key cosign.key \
+  --registry-cacert "$REG_DIR/ca.crt" --rekor-url "$SIGSTORE_MOCK_URL" "$REG/demo:1.0"
+check "verify_on_device accepts the logged signature (SET with the trusted root's Rekor key)" \
+  "$EX/verify_on_device" cosign.pub "$REG/demo:1.0" "$SIGSTORE_MOCK_DIR/trusted_root.json"
+jq '.tlogs[0].logId.keyId = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="' "$SIGSTORE_MOCK_DIR/trusted_root.json" > other-root.json
+run_cmd otherroot "$EX/verify_on_device" cosign.pub "$REG/demo:1.0" other-root.json
+check_eq "with a root that trusts another log, it is rejected (exit 1)" 1 "$RC"
+check_contains "... naming the log ID" "$ERR" "no trusted Rekor key has log ID"
+
 say "== custom_key_source"
 mkdir -p keystore
 openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out keystore/release.pem

@@ -44,7 +44,7 @@ sign_case() {
   local name=$1 image=$2 expect=$3 rules=$4 t0 t1 secs digest
   faults "$rules"
   t0=$(date +%s%N)
-  run_cmd "sign-$name" timeout 120 "$COSIGN_CPP" sign --key cosign.key -y -a "case=$name" "$PROXY/$image"
+  run_cmd "sign-$name" timeout 120 "$COSIGN_CPP" sign --tlog-upload=false --key cosign.key -y -a "case=$name" "$PROXY/$image"
   t1=$(date +%s%N)
   faults '[]'
   secs=$(( (t1 - t0) / 1000000 ))
@@ -132,13 +132,13 @@ done
 img=demo:count
 push_image "$REG_DIR" "$img" >/dev/null
 faults "$(rule status:503 '^PUT$' /manifests/)"
-run_cmd count "$COSIGN_CPP" sign --key cosign.key -y "$PROXY/$img"
+run_cmd count "$COSIGN_CPP" sign --tlog-upload=false --key cosign.key -y "$PROXY/$img"
 n=$(proxy_count ' PUT /v2/demo/manifests/.* -> status 503')
 faults '[]'
 check_eq "a persistent 503 on the manifest PUT: 4 attempts (1 + max_retries 3), then exit 1" "4 1" "$n $RC"
 faults "$(rule 429 '^GET$' /manifests/count)"
 t0=$(date +%s%N)
-run_cmd count429 "$COSIGN_CPP" sign --key cosign.key -y "$PROXY/$img"
+run_cmd count429 "$COSIGN_CPP" sign --tlog-upload=false --key cosign.key -y "$PROXY/$img"
 t1=$(date +%s%N)
 n=$(proxy_count ' GET /v2/demo/manifests/count -> 429')
 faults '[]'
@@ -179,7 +179,7 @@ LIAR=$(push_image "$REG_DIR" demo:liar)
 SIGNED=$(reg_env "$REG_DIR" "$CRANE" digest "$REG/$img")
 faults "[{\"fault\":\"digest\",\"method\":\"^GET$\",\"path\":\"/manifests/liar\",\"digest\":\"$SIGNED\"}]"
 M=$(reg_mark "$REG_DIR")
-run_cmd liar-sign "$COSIGN_CPP" sign --key cosign.key -y "$PROXY/demo:liar"
+run_cmd liar-sign "$COSIGN_CPP" sign --tlog-upload=false --key cosign.key -y "$PROXY/demo:liar"
 check_eq "sign of a tag whose Docker-Content-Digest lies exits 1" 1 "$RC"
 grep -q "$SIGNED" "$ERR" && grep -q "$LIAR" "$ERR" || { show stderr "$ERR"; die "the error does not name both digests"; }
 pass "the error names both digests: $(grep -m1 '^Error: ' "$ERR" | cut -c1-200)"

@@ -39,13 +39,13 @@ DC=$TLS_DIR/docker       # DOCKER_CONFIG dir with config.json {"auths":{"127.0.0
 
 run_cmd c2notrust env DOCKER_CONFIG="$DC" "$COSIGN2" sign --tlog-upload=false --key cosign.key -y "$TLS/demo:latest"
 C2RC=$RC
-expect_no_write "sign without the CA" "$TLS_DIR" env DOCKER_CONFIG="$DC" "$COSIGN_CPP" sign --key cosign.key -y "$TLS/demo:latest"
+expect_no_write "sign without the CA" "$TLS_DIR" env DOCKER_CONFIG="$DC" "$COSIGN_CPP" sign --tlog-upload=false --key cosign.key -y "$TLS/demo:latest"
 check_eq "sign without the CA: exit $C2RC like cosign2" "$C2RC" "$RC"
 grep -qiE 'certificate|x509|tls|verify' "$ERR" || { show stderr "$ERR"; die "the message does not say the certificate is not trusted"; }
 pass "sign without the CA: the message is about the certificate"
 
 M=$(reg_mark "$TLS_DIR")
-run_cmd sign env DOCKER_CONFIG="$DC" "$COSIGN_CPP" sign --key cosign.key -y --registry-cacert "$CA" "$TLS/demo:latest"
+run_cmd sign env DOCKER_CONFIG="$DC" "$COSIGN_CPP" sign --tlog-upload=false --key cosign.key -y --registry-cacert "$CA" "$TLS/demo:latest"
 [ "$RC" -eq 0 ] || { show stderr "$ERR"; die "cosign-cpp sign over TLS with --registry-cacert and DOCKER_CONFIG failed"; }
 pass "cosign-cpp sign --registry-cacert ca.crt (credentials from \$DOCKER_CONFIG) exits 0"
 check_eq "the .sig manifest was PUT" 1 "$(reg_requests_since "$TLS_DIR" "$M" PUT | grep -c '/manifests/sha256-.*\.sig')"
@@ -67,7 +67,7 @@ check_eq "cosign-cpp verify without the CA: exit $C2RC like cosign2" "$C2RC" "$R
 
 say "== credentials from --registry-username / --registry-password"
 check "cosign-cpp sign --registry-username alice --registry-password s3cret" \
-  "$COSIGN_CPP" sign --key cosign.key -y --registry-cacert "$CA" --registry-username alice --registry-password s3cret "$TLS/demo:userpass"
+  "$COSIGN_CPP" sign --tlog-upload=false --key cosign.key -y --registry-cacert "$CA" --registry-username alice --registry-password s3cret "$TLS/demo:userpass"
 check "cosign-cpp verify --registry-username alice --registry-password s3cret" \
   "$COSIGN_CPP" verify --key cosign.pub --insecure-ignore-tlog --registry-cacert "$CA" --registry-username alice --registry-password s3cret "$TLS/demo:userpass"
 check "cosign2 verify accepts demo:userpass" \
@@ -80,12 +80,12 @@ push_image "$TLS_DIR" demo:unsigned >/dev/null
 run_cmd c2wrong env DOCKER_CONFIG="$WORK/wrong" "$COSIGN2" sign --tlog-upload=false --key cosign.key -y --registry-cacert "$CA" "$TLS/demo:unsigned"
 C2RC=$RC
 expect_no_write "sign with wrong credentials (DOCKER_CONFIG)" "$TLS_DIR" \
-  env DOCKER_CONFIG="$WORK/wrong" "$COSIGN_CPP" sign --key cosign.key -y --registry-cacert "$CA" "$TLS/demo:unsigned"
+  env DOCKER_CONFIG="$WORK/wrong" "$COSIGN_CPP" sign --tlog-upload=false --key cosign.key -y --registry-cacert "$CA" "$TLS/demo:unsigned"
 check_eq "  exit $C2RC like cosign2" "$C2RC" "$RC"
 expect_no_write "sign without credentials" "$TLS_DIR" \
-  env DOCKER_CONFIG="$WORK/none" "$COSIGN_CPP" sign --key cosign.key -y --registry-cacert "$CA" "$TLS/demo:unsigned"
+  env DOCKER_CONFIG="$WORK/none" "$COSIGN_CPP" sign --tlog-upload=false --key cosign.key -y --registry-cacert "$CA" "$TLS/demo:unsigned"
 expect_no_write "sign with a wrong --registry-password" "$TLS_DIR" \
-  "$COSIGN_CPP" sign --key cosign.key -y --registry-cacert "$CA" --registry-username alice --registry-password nope "$TLS/demo:unsigned"
+  "$COSIGN_CPP" sign --tlog-upload=false --key cosign.key -y --registry-cacert "$CA" --registry-username alice --registry-password nope "$TLS/demo:unsigned"
 run_cmd c2vwrong env DOCKER_CONFIG="$WORK/wrong" "$COSIGN2" verify --key cosign.pub --insecure-ignore-tlog --registry-cacert "$CA" "$TLS/demo:latest"
 C2RC=$RC
 run_cmd vwrong env DOCKER_CONFIG="$WORK/wrong" "$COSIGN_CPP" verify --key cosign.pub --insecure-ignore-tlog --registry-cacert "$CA" "$TLS/demo:latest"
@@ -106,7 +106,7 @@ run_cmd anon curl -s -o /dev/null -w '%{http_code}' "http://$TOK/v2/"
 check_eq "the registry answers 401 to anonymous requests" 401 "$(cat "$OUT")"
 before_tokens=$(grep -c ' 200 ' "$TOKLOG" || true)
 M=$(reg_mark "$TOK_DIR")
-run_cmd tsign env DOCKER_CONFIG="$TDC" "$COSIGN_CPP" sign --key cosign.key -y "$TOK/demo:latest"
+run_cmd tsign env DOCKER_CONFIG="$TDC" "$COSIGN_CPP" sign --tlog-upload=false --key cosign.key -y "$TOK/demo:latest"
 [ "$RC" -eq 0 ] || { show stderr "$ERR"; show "token server log" "$TOKLOG"; die "cosign-cpp sign through the token flow failed"; }
 pass "cosign-cpp sign with a Bearer token exits 0"
 after_tokens=$(grep -c ' 200 ' "$TOKLOG" || true)
@@ -126,12 +126,12 @@ before401=$(grep -c ' 401 ' "$TOKLOG" || true)
 run_cmd c2twrong env DOCKER_CONFIG="$WORK/wrong" "$COSIGN2" sign --tlog-upload=false --key cosign.key -y "$TOK/demo:unsigned"
 C2RC=$RC
 expect_no_write "token flow: sign with wrong credentials" "$TOK_DIR" \
-  env DOCKER_CONFIG="$WORK/wrong" "$COSIGN_CPP" sign --key cosign.key -y "$TOK/demo:unsigned"
+  env DOCKER_CONFIG="$WORK/wrong" "$COSIGN_CPP" sign --tlog-upload=false --key cosign.key -y "$TOK/demo:unsigned"
 check_eq "  exit $C2RC like cosign2" "$C2RC" "$RC"
 [ "$(grep -c ' 401 ' "$TOKLOG" || true)" -gt "$before401" ] || die "the token server never refused cosign-cpp's credentials"
 pass "  the token server refused the wrong credentials"
 expect_no_write "token flow: sign anonymously" "$TOK_DIR" \
-  env DOCKER_CONFIG="$WORK/none" "$COSIGN_CPP" sign --key cosign.key -y "$TOK/demo:unsigned"
+  env DOCKER_CONFIG="$WORK/none" "$COSIGN_CPP" sign --tlog-upload=false --key cosign.key -y "$TOK/demo:unsigned"
 run_cmd c2tv env DOCKER_CONFIG="$WORK/none" "$COSIGN2" verify --key cosign.pub --insecure-ignore-tlog "$TOK/demo:latest"
 C2RC=$RC
 run_cmd tv env DOCKER_CONFIG="$WORK/none" "$COSIGN_CPP" verify --key cosign.pub --insecure-ignore-tlog "$TOK/demo:latest"

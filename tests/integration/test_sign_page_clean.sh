@@ -17,7 +17,7 @@ printf '{"spdxVersion":"SPDX-2.3","name":"demo"}' > sbom.spdx.json
 tags_of() { reg_env "$REG_DIR" "$CRANE" ls "$REG/$1" | grep -E '^sha256-' | sort | tr '\n' ' ' | sed 's/ $//'; }
 # attach_all REPO:TAG DIGEST: a signature (cosign-cpp), an attestation and an SBOM (cosign2).
 attach_all() {
-  "$COSIGN_CPP" sign --key cosign.key "$REG/${1%%:*}@$2" >/dev/null 2>&1 || die "sign $1 failed"
+  "$COSIGN_CPP" sign --tlog-upload=false --key cosign.key "$REG/${1%%:*}@$2" >/dev/null 2>&1 || die "sign $1 failed"
   "$COSIGN2" attest --key cosign.key --tlog-upload=false --type custom --predicate predicate.json "$REG/${1%%:*}@$2" \
     >/dev/null 2>&1 || die "cosign2 attest $1 failed"
   "$COSIGN2" attach sbom --sbom sbom.spdx.json --type spdx "$REG/${1%%:*}@$2" >/dev/null 2>&1 || die "cosign2 attach sbom $1 failed"
@@ -84,15 +84,15 @@ check "cosign2 signs demo:v2" "$COSIGN2" sign --key cosign.key --tlog-upload=fal
 check "cosign-cpp clean -f --type signature removes cosign2's signature" "$COSIGN_CPP" clean -f --type signature "$REG/demo:v2"
 run_cmd v2gone "$COSIGN2" verify --key cosign.pub "${V[@]}" "$REG/demo:v2"
 check_eq "  cosign2 verify: exit 10" 10 "$RC"
-check "cosign-cpp signs demo:v2" "$COSIGN_CPP" sign --key cosign.key "$REG/demo@$D2"
+check "cosign-cpp signs demo:v2" "$COSIGN_CPP" sign --tlog-upload=false --key cosign.key "$REG/demo@$D2"
 check "cosign2 clean -f removes cosign-cpp's signature" "$COSIGN2" clean -f --type signature "$REG/demo:v2"
 run_cmd v2gone2 "$COSIGN_CPP" verify --key cosign.pub "${V[@]}" "$REG/demo:v2"
 check_eq "  cosign-cpp verify: exit 10" 10 "$RC"
 
 say "== 11. COSIGN_REPOSITORY is ignored, as cosign does"
 D3=$(push_image "$REG_DIR" demo:v3)
-check "sign into the image's repository" "$COSIGN_CPP" sign --key cosign.key "$REG/demo@$D3"
-check "sign into sigs (COSIGN_REPOSITORY)" env COSIGN_REPOSITORY="$REG/sigs" "$COSIGN_CPP" sign --key cosign.key "$REG/demo@$D3"
+check "sign into the image's repository" "$COSIGN_CPP" sign --tlog-upload=false --key cosign.key "$REG/demo@$D3"
+check "sign into sigs (COSIGN_REPOSITORY)" env COSIGN_REPOSITORY="$REG/sigs" "$COSIGN_CPP" sign --tlog-upload=false --key cosign.key "$REG/demo@$D3"
 run_cmd ccrepo env COSIGN_REPOSITORY="$REG/sigs" "$COSIGN_CPP" clean -f --type signature "$REG/demo:v3"
 check_eq "clean with COSIGN_REPOSITORY set: exit 0" 0 "$RC"
 check_eq "  removed the image repository's .sig" "" "$(tags_of demo | grep -F "${D3#sha256:}" || true)"

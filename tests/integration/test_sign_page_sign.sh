@@ -19,8 +19,8 @@ nolayers() { get_manifest "$REG_DIR" "$1" "$(sig_tag "$2")" | jq '.layers | leng
 
 say "== 1. two signatures on one image, one key after the other"
 D=$(push_image "$REG_DIR" multi-sig:v1)
-check "cosign-cpp sign --key k1" "$COSIGN_CPP" sign --key k1/cosign.key -y "$REG/multi-sig@$D"
-check "cosign-cpp sign --key k2 (cosign2's key file)" "$COSIGN_CPP" sign --key k2/cosign.key -y "$REG/multi-sig@$D"
+check "cosign-cpp sign --key k1" "$COSIGN_CPP" sign --tlog-upload=false --key k1/cosign.key -y "$REG/multi-sig@$D"
+check "cosign-cpp sign --key k2 (cosign2's key file)" "$COSIGN_CPP" sign --tlog-upload=false --key k2/cosign.key -y "$REG/multi-sig@$D"
 check_eq "both signatures are in the one .sig image" 2 "$(nolayers multi-sig "$D")"
 for k in k1 k2; do
   check "cosign-cpp verify --key $k" "$COSIGN_CPP" verify --key $k/cosign.pub "${V[@]}" "$REG/multi-sig:v1"
@@ -31,7 +31,7 @@ for k in k1 k2; do
 done
 D=$(push_image "$REG_DIR" multi-sig:v2)
 check "cosign2 signs with k1 first" "$COSIGN2" sign --key k1/cosign.key --tlog-upload=false "$REG/multi-sig@$D"
-check "cosign-cpp adds k2" "$COSIGN_CPP" sign --key k2/cosign.key "$REG/multi-sig@$D"
+check "cosign-cpp adds k2" "$COSIGN_CPP" sign --tlog-upload=false --key k2/cosign.key "$REG/multi-sig@$D"
 check_eq "two layers (cosign2's first)" 2 "$(nolayers multi-sig "$D")"
 for k in k1 k2; do
   check "cosign-cpp verify --key $k on the mixed image" "$COSIGN_CPP" verify --key $k/cosign.pub "${V[@]}" "$REG/multi-sig:v2"
@@ -40,13 +40,13 @@ done
 
 say "== 2. annotations"
 D=$(push_image "$REG_DIR" ann:v1)
-check "cosign-cpp sign -a foo=bar -a baz=bat" "$COSIGN_CPP" sign --key k1/cosign.key -a foo=bar -a baz=bat "$REG/ann@$D"
+check "cosign-cpp sign -a foo=bar -a baz=bat" "$COSIGN_CPP" sign --tlog-upload=false --key k1/cosign.key -a foo=bar -a baz=bat "$REG/ann@$D"
 get_blob "$REG_DIR" ann "$(get_manifest "$REG_DIR" ann "$(sig_tag "$D")" | jq -r '.layers[0].digest')" > ann-payload.json
 run_cmd gen "$COSIGN2" generate -a foo=bar -a baz=bat "$REG/ann@$D"
 check_file_eq "the signed payload is cosign2 generate -a foo=bar -a baz=bat, byte for byte" "$OUT" ann-payload.json
 check_eq "optional is sorted: baz before foo" '{"baz":"bat","foo":"bar"}' "$(jq -c .optional ann-payload.json)"
 D2=$(push_image "$REG_DIR" ann:v2)
-check "cosign-cpp sign -a foo=bar,baz=bat (comma form)" "$COSIGN_CPP" sign --key k1/cosign.key -a foo=bar,baz=bat "$REG/ann@$D2"
+check "cosign-cpp sign -a foo=bar,baz=bat (comma form)" "$COSIGN_CPP" sign --tlog-upload=false --key k1/cosign.key -a foo=bar,baz=bat "$REG/ann@$D2"
 run_cmd gen2 "$COSIGN2" generate -a foo=bar,baz=bat "$REG/ann@$D2"
 get_blob "$REG_DIR" ann "$(get_manifest "$REG_DIR" ann "$(sig_tag "$D2")" | jq -r '.layers[0].digest')" > ann2-payload.json
 check_file_eq "comma form: same payload as cosign2 generate" "$OUT" ann2-payload.json
@@ -64,7 +64,7 @@ check "cosign-cpp verify -a baz=bat on cosign2's signature" "$COSIGN_CPP" verify
 run_cmd annc2bad "$COSIGN_CPP" verify --key k2/cosign.pub "${V[@]}" -a foo=other "$REG/ann:v3"
 check_eq "cosign-cpp verify -a foo=other on cosign2's signature exits 12" 12 "$RC"
 M=$(reg_mark "$REG_DIR")
-run_cmd annnoeq "$COSIGN_CPP" sign --key k1/cosign.key -a foo "$REG/ann@$D"
+run_cmd annnoeq "$COSIGN_CPP" sign --tlog-upload=false --key k1/cosign.key -a foo "$REG/ann@$D"
 check_eq "sign -a foo (no =) fails" 1 "$RC"
 check_contains "  with cosign's message" "$ERR" "unable to parse annotation: foo"
 check_eq "  and sends nothing to the registry" 0 "$(reg_count_since "$REG_DIR" "$M")"
@@ -74,7 +74,7 @@ make_code_signing_chain pki k1/cosign.pub
 make_code_signing_chain pki2 k2/cosign.pub
 D=$(push_image "$REG_DIR" cert:v1)
 check "cosign-cpp sign --key k1 --cert leaf.crt --cert-chain chain.crt" \
-  "$COSIGN_CPP" sign --key k1/cosign.key --cert pki/leaf.crt --cert-chain pki/chain.crt "$REG/cert@$D"
+  "$COSIGN_CPP" sign --tlog-upload=false --key k1/cosign.key --cert pki/leaf.crt --cert-chain pki/chain.crt "$REG/cert@$D"
 get_manifest "$REG_DIR" cert "$(sig_tag "$D")" > cert-sig.json
 jq -j '.layers[0].annotations["dev.sigstore.cosign/certificate"]' cert-sig.json > ann-cert.pem
 jq -j '.layers[0].annotations["dev.sigstore.cosign/chain"]' cert-sig.json > ann-chain.pem
@@ -90,7 +90,7 @@ check_eq "cosign-cpp's layer annotations (but the signature) equal cosign2's" \
   "$(jq -c '.layers[0].annotations | del(.["dev.cosignproject.cosign/signature"])' cert-sig.json)"
 D3=$(push_image "$REG_DIR" cert:v3)
 check "cosign-cpp sign --certificate --certificate-chain (long spelling)" \
-  "$COSIGN_CPP" sign --key k1/cosign.key --certificate pki/leaf.crt --certificate-chain pki/chain.crt "$REG/cert@$D3"
+  "$COSIGN_CPP" sign --tlog-upload=false --key k1/cosign.key --certificate pki/leaf.crt --certificate-chain pki/chain.crt "$REG/cert@$D3"
 for img in cert:v1 cert:v2; do
   run_cmd c2v "$COSIGN2" verify --key k1/cosign.pub "${V[@]}" "$REG/$img"
   C2RC=$RC
@@ -129,7 +129,7 @@ echo garbage > junk.crt
 bad_sign() { # DESC EXPECTED_MESSAGE ARGS...
   local desc=$1 msg=$2 m; shift 2
   m=$(reg_mark "$REG_DIR")
-  run_cmd badsign "$COSIGN_CPP" sign "$@" "$REG/cert@$D"
+  run_cmd badsign "$COSIGN_CPP" sign --tlog-upload=false "$@" "$REG/cert@$D"
   check_eq "$desc: exit 1" 1 "$RC"
   check_contains "  message: $msg" "$ERR" "$msg"
   check_eq "  no write to the registry" 0 "$(reg_writes_since "$REG_DIR" "$m")"
@@ -152,7 +152,7 @@ say "== 4. env://VAR keys; other KMS schemes are refused by name"
 D=$(push_image "$REG_DIR" envkey:v1)
 export K1_PRIV K1_PUB
 K1_PRIV=$(cat k1/cosign.key) K1_PUB=$(cat k1/cosign.pub)
-check "cosign-cpp sign --key env://K1_PRIV" "$COSIGN_CPP" sign --key env://K1_PRIV "$REG/envkey@$D"
+check "cosign-cpp sign --key env://K1_PRIV" "$COSIGN_CPP" sign --tlog-upload=false --key env://K1_PRIV "$REG/envkey@$D"
 check "cosign-cpp verify --key env://K1_PUB" "$COSIGN_CPP" verify --key env://K1_PUB "${V[@]}" "$REG/envkey:v1"
 check "cosign2 verify --key env://K1_PUB" "$COSIGN2" verify --key env://K1_PUB "${V[@]}" "$REG/envkey:v1"
 check "cosign2 verify --key k1/cosign.pub (file)" "$COSIGN2" verify --key k1/cosign.pub "${V[@]}" "$REG/envkey:v1"
@@ -161,21 +161,21 @@ check "cosign2 sign --key env://K1_PRIV" "$COSIGN2" sign --key env://K1_PRIV --t
 check "cosign-cpp verify --key env://K1_PUB on cosign2's signature" "$COSIGN_CPP" verify --key env://K1_PUB "${V[@]}" "$REG/envkey:v2"
 for scheme in awskms gcpkms azurekms hashivault k8s; do
   M=$(reg_mark "$REG_DIR")
-  run_cmd kms "$COSIGN_CPP" sign --key "$scheme://some/key" "$REG/envkey@$D"
+  run_cmd kms "$COSIGN_CPP" sign --tlog-upload=false --key "$scheme://some/key" "$REG/envkey@$D"
   check_eq "sign --key $scheme://…: exit 1" 1 "$RC"
   check_contains "  names the scheme: '$scheme:// keys are not supported in this build'" "$ERR" "$scheme:// keys are not supported in this build"
   check_eq "  no request at all" 0 "$(reg_count_since "$REG_DIR" "$M")"
   run_cmd kmsv "$COSIGN_CPP" verify --key "$scheme://some/key" "${V[@]}" "$REG/envkey:v1"
   check_contains "verify --key $scheme://… says the same" "$ERR" "$scheme:// keys are not supported in this build"
 done
-run_cmd envmissing "$COSIGN_CPP" sign --key env://NO_SUCH_VAR "$REG/envkey@$D"
+run_cmd envmissing "$COSIGN_CPP" sign --tlog-upload=false --key env://NO_SUCH_VAR "$REG/envkey@$D"
 check_eq "sign --key env://NO_SUCH_VAR fails" 1 "$RC"
 
 say "== 5. --payload FILE: signs the file's bytes as they are"
 D=$(push_image "$REG_DIR" payload:v1)
 "$COSIGN2" generate -a origin=file "$REG/payload@$D" > mypayload.json
 printf '\n' >> mypayload.json   # a trailing newline that generate would not write: kept as is
-run_cmd pay "$COSIGN_CPP" sign --key k1/cosign.key --payload mypayload.json "$REG/payload@$D"
+run_cmd pay "$COSIGN_CPP" sign --tlog-upload=false --key k1/cosign.key --payload mypayload.json "$REG/payload@$D"
 check_eq "sign --payload mypayload.json exits 0" 0 "$RC"
 check_contains "  stderr: 'Using payload from: mypayload.json'" "$ERR" "Using payload from: mypayload.json"
 get_blob "$REG_DIR" payload "$(get_manifest "$REG_DIR" payload "$(sig_tag "$D")" | jq -r '.layers[0].digest')" > stored-payload.json
@@ -183,7 +183,7 @@ check_file_eq "the layer holds the file's bytes, trailing newline included" mypa
 check "cosign2 verify accepts the --payload signature" "$COSIGN2" verify --key k1/cosign.pub "${V[@]}" "$REG/payload:v1"
 check "cosign-cpp verify -a origin=file accepts it" "$COSIGN_CPP" verify --key k1/cosign.pub "${V[@]}" -a origin=file "$REG/payload:v1"
 M=$(reg_mark "$REG_DIR")
-run_cmd paymiss "$COSIGN_CPP" sign --key k1/cosign.key --payload nonexistent.json "$REG/payload@$D"
+run_cmd paymiss "$COSIGN_CPP" sign --tlog-upload=false --key k1/cosign.key --payload nonexistent.json "$REG/payload@$D"
 check_eq "sign --payload nonexistent.json: exit 1" 1 "$RC"
 check_contains "  cosign's wording: 'payload from file:'" "$ERR" "payload from file: cannot open nonexistent.json"
 check_eq "  no request at all" 0 "$(reg_count_since "$REG_DIR" "$M")"
@@ -192,7 +192,7 @@ say "== 7. --upload=false with --output-signature/--output-certificate/--output-
 D=$(push_image "$REG_DIR" noupload:v1)
 mkdir out-cpp out-c2
 M=$(reg_mark "$REG_DIR")
-run_cmd nup "$COSIGN_CPP" sign --key k1/cosign.key --upload=false --output-signature out-cpp/sig \
+run_cmd nup "$COSIGN_CPP" sign --tlog-upload=false --key k1/cosign.key --upload=false --output-signature out-cpp/sig \
   --output-certificate out-cpp/cert --output-payload out-cpp/payload "$REG/noupload@$D"
 check_eq "sign --upload=false exits 0" 0 "$RC"
 check_eq "  no write to the registry (the log shows no PUT/POST/PATCH/DELETE)" 0 "$(reg_writes_since "$REG_DIR" "$M")"
@@ -213,25 +213,25 @@ check_eq "the image still has no signature" "" "$(reg_env "$REG_DIR" "$CRANE" ls
 # tools' --output-signature comparable byte for byte.
 openssl genrsa -out rsa.pem 2048 2>/dev/null
 COSIGN_PASSWORD=s3cret-pw "$COSIGN3" import-key-pair --key rsa.pem --output-key-prefix rsa >/dev/null 2>&1 || die "cosign3 import-key-pair (RSA) failed"
-run_cmd rsa1 "$COSIGN_CPP" sign --key rsa.key --upload=false --output-signature out-cpp/rsa.sig "$REG/noupload@$D"
+run_cmd rsa1 "$COSIGN_CPP" sign --tlog-upload=false --key rsa.key --upload=false --output-signature out-cpp/rsa.sig "$REG/noupload@$D"
 run_cmd rsa2 "$COSIGN2" sign --key rsa.key --tlog-upload=false --upload=false --output-signature out-c2/rsa.sig "$REG/noupload@$D"
 check_file_eq "RSA key: --output-signature equals cosign2's byte for byte (deterministic payload and signature)" out-c2/rsa.sig out-cpp/rsa.sig
-run_cmd nupc "$COSIGN_CPP" sign --key k1/cosign.key --upload=false --cert pki/leaf.crt --cert-chain pki/chain.crt \
+run_cmd nupc "$COSIGN_CPP" sign --tlog-upload=false --key k1/cosign.key --upload=false --cert pki/leaf.crt --cert-chain pki/chain.crt \
   --output-certificate out-cpp/leaf.pem "$REG/noupload@$D"
 run_cmd nupc2 "$COSIGN2" sign --key k1/cosign.key --tlog-upload=false --upload=false --cert pki/leaf.crt --cert-chain pki/chain.crt \
   --output-certificate out-c2/leaf.pem "$REG/noupload@$D"
 check_file_eq "--output-certificate with --cert: the certificate PEM, as cosign2 writes" out-c2/leaf.pem out-cpp/leaf.pem
 M=$(reg_mark "$REG_DIR")
-run_cmd nupr "$COSIGN_CPP" sign --key k1/cosign.key --upload=false -r --output-signature out-cpp/rsig "$REG/noupload@$D"
+run_cmd nupr "$COSIGN_CPP" sign --tlog-upload=false --key k1/cosign.key --upload=false -r --output-signature out-cpp/rsig "$REG/noupload@$D"
 check "  -r: the file name gets -sha256-<hex>, as cosign's" test -s "out-cpp/rsig-sha256-${D#sha256:}"
 check_eq "  still no write" 0 "$(reg_writes_since "$REG_DIR" "$M")"
-run_cmd nupbad "$COSIGN_CPP" sign --key k1/cosign.key --upload=false --output-signature /nonexistent-dir/sig "$REG/noupload@$D"
+run_cmd nupbad "$COSIGN_CPP" sign --tlog-upload=false --key k1/cosign.key --upload=false --output-signature /nonexistent-dir/sig "$REG/noupload@$D"
 check_eq "--output-signature into a missing directory: exit 1" 1 "$RC"
 
 say "== 10. -r on a multi-platform index"
 IDX=$(push_image "$REG_DIR" multi:v1 --multiarch)
 mapfile -t PLATFORMS < <(reg_env "$REG_DIR" "$CRANE" manifest "$REG/multi@$IDX" | jq -r '.manifests[].digest')
-check "cosign-cpp sign -r multi@index" "$COSIGN_CPP" sign --key k1/cosign.key -r "$REG/multi@$IDX"
+check "cosign-cpp sign -r multi@index" "$COSIGN_CPP" sign --tlog-upload=false --key k1/cosign.key -r "$REG/multi@$IDX"
 check_eq "three 'Pushing signature to' lines (index + 2 platforms)" 3 "$(grep -c 'Pushing signature to' "$ERR")"
 for d in "$IDX" "${PLATFORMS[@]}"; do
   check_eq "multi@${d:7:12}… has its own .sig" 1 "$(nolayers multi "$d")"
@@ -245,7 +245,7 @@ for d in "$IDX2" $(reg_env "$REG_DIR" "$CRANE" manifest "$REG/multi@$IDX2" | jq 
   check "cosign-cpp verifies cosign2's -r signature on multi@${d:7:12}…" "$COSIGN_CPP" verify --key k2/cosign.pub "${V[@]}" "$REG/multi@$d"
 done
 IDX3=$(push_image "$REG_DIR" multi:v3 --multiarch)
-check "cosign-cpp sign without -r signs only the index" "$COSIGN_CPP" sign --key k1/cosign.key "$REG/multi@$IDX3"
+check "cosign-cpp sign without -r signs only the index" "$COSIGN_CPP" sign --tlog-upload=false --key k1/cosign.key "$REG/multi@$IDX3"
 check_skopeo_rejects "skopeo then rejects the platforms (no signature of their own)" "$REG_DIR" "$REG/multi:v3" k1/cosign.pub
 
 finish

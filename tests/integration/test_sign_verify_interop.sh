@@ -23,7 +23,7 @@ pass "key pairs: cpp/cosign.key (cosign-cpp), c2/cosign.key (cosign2)"
 
 say "== cosign-cpp sign"
 M=$(reg_mark "$REG_DIR")
-run_cmd sign "$COSIGN_CPP" sign --key cpp/cosign.key -y "$REG/demo:latest"
+run_cmd sign "$COSIGN_CPP" sign --tlog-upload=false --key cpp/cosign.key -y "$REG/demo:latest"
 [ "$RC" -eq 0 ] || { show stderr "$ERR"; die "cosign-cpp sign failed"; }
 pass "cosign-cpp sign --key cpp/cosign.key -y $REG/demo:latest exits 0"
 check_contains "stderr says 'Pushing signature to: $REG/demo' (like cosign)" "$ERR" "Pushing signature to: $REG/demo"
@@ -91,7 +91,7 @@ run_cmd v2text "$COSIGN2" verify --key cpp/cosign.pub --insecure-ignore-tlog -o 
 check_file_eq "verify -o text: same stdout as cosign2" "$WORK/v2text.out" "$WORK/vctext.out"
 
 say "== re-signing with the same key does not add a layer (cosign de-duplicates)"
-run_cmd sign2 "$COSIGN_CPP" sign --key cpp/cosign.key -y "$REG/demo:latest"
+run_cmd sign2 "$COSIGN_CPP" sign --tlog-upload=false --key cpp/cosign.key -y "$REG/demo:latest"
 [ "$RC" -eq 0 ] || { show stderr "$ERR"; die "second cosign-cpp sign failed"; }
 check_eq "still one layer after signing twice with the same key" 1 "$(get_manifest "$REG_DIR" demo "$(sig_tag "$DIGEST")" | jq '.layers | length')"
 
@@ -109,10 +109,10 @@ check_eq "cosign-cpp verify with the other key gives exit 12 (no matching signat
 
 say "== both keys on one image: every tool verifies with every key"
 DIGEST3=$(push_image "$REG_DIR" demo:both)
-check "cosign-cpp signs demo:both" "$COSIGN_CPP" sign --key cpp/cosign.key -y "$REG/demo:both"
+check "cosign-cpp signs demo:both" "$COSIGN_CPP" sign --tlog-upload=false --key cpp/cosign.key -y "$REG/demo:both"
 check "cosign2 signs demo:both" "$COSIGN2" sign --key c2/cosign.key --tlog-upload=false -y "$REG/demo:both"
 check_eq "demo:both's .sig has two layers" 2 "$(get_manifest "$REG_DIR" demo "$(sig_tag "$DIGEST3")" | jq '.layers | length')"
-check "cosign-cpp signs demo:both again (appends nothing, keeps cosign2's layer)" "$COSIGN_CPP" sign --key cpp/cosign.key -y "$REG/demo:both"
+check "cosign-cpp signs demo:both again (appends nothing, keeps cosign2's layer)" "$COSIGN_CPP" sign --tlog-upload=false --key cpp/cosign.key -y "$REG/demo:both"
 check_eq "demo:both's .sig still has two layers" 2 "$(get_manifest "$REG_DIR" demo "$(sig_tag "$DIGEST3")" | jq '.layers | length')"
 for key in cpp c2; do
   check "cosign-cpp verify demo:both with $key/cosign.pub" "$COSIGN_CPP" verify --key "$key/cosign.pub" --insecure-ignore-tlog "$REG/demo:both"
@@ -124,7 +124,7 @@ done
 
 say "== annotations (-a)"
 push_image "$REG_DIR" demo:annotated >/dev/null
-check "cosign-cpp sign -a env=prod -a 'team=<a&b>'" "$COSIGN_CPP" sign --key cpp/cosign.key -y -a env=prod -a 'team=<a&b>' "$REG/demo:annotated"
+check "cosign-cpp sign -a env=prod -a 'team=<a&b>'" "$COSIGN_CPP" sign --tlog-upload=false --key cpp/cosign.key -y -a env=prod -a 'team=<a&b>' "$REG/demo:annotated"
 check "cosign2 verify -a env=prod accepts" "$COSIGN2" verify --key cpp/cosign.pub --insecure-ignore-tlog -a env=prod "$REG/demo:annotated"
 run_cmd ann2 "$COSIGN2" verify --key cpp/cosign.pub --insecure-ignore-tlog -a env=dev "$REG/demo:annotated"
 C2RC=$RC
@@ -139,7 +139,7 @@ check_skopeo_accepts "skopeo accepts the annotated signature" "$REG_DIR" "$REG/d
 
 say "== a 2-platform index signed with --recursive"
 IDX=$(push_image "$REG_DIR" multi:latest --multiarch)
-check "cosign-cpp sign --recursive multi:latest" "$COSIGN_CPP" sign --key cpp/cosign.key -y --recursive "$REG/multi:latest"
+check "cosign-cpp sign --recursive multi:latest" "$COSIGN_CPP" sign --tlog-upload=false --key cpp/cosign.key -y --recursive "$REG/multi:latest"
 for d in $(reg_env "$REG_DIR" "$CRANE" manifest "$REG/multi:latest" | jq -r '.manifests[].digest') "$IDX"; do
   check "cosign2 verifies multi@${d:0:19}…" "$COSIGN2" verify --key cpp/cosign.pub --insecure-ignore-tlog "$REG/multi@$d"
 done

@@ -143,7 +143,7 @@ for tool in cosign2 cosign-cpp; do
 done
 run_cmd c2unreach "$COSIGN2" sign --tlog-upload=false --key k/cosign.key -y 127.0.0.1:1/demo:latest
 C2RC=$RC
-run_cmd unreach "$COSIGN_CPP" sign --key k/cosign.key -y 127.0.0.1:1/demo:latest
+run_cmd unreach "$COSIGN_CPP" sign --tlog-upload=false --key k/cosign.key -y 127.0.0.1:1/demo:latest
 check_eq "sign to an unreachable registry: exit $C2RC like cosign2" "$C2RC" "$RC"
 grep -qiE 'refused|connect|unreachable' "$ERR" || { show stderr "$ERR"; die "the unreachable-registry message does not say so"; }
 pass "  message: $(grep -v '^WARNING\|^ \|^$' "$ERR" | head -n1)"

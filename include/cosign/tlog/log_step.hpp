@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /// The transparency-log steps the hosts compose: rekor_upload_step (the signer runs it once per
 /// signature, before anything is written to the registry) and rekor_lookup (the verifier's
-/// online search when a layer has no bundle). no_transparency_log is the step of builds that
-/// name none: it compiles to nothing and logs nothing.
+/// online search when a layer has no bundle). no_transparency_log and no_rekor_lookup, the
+/// steps of builds that name none, are in steps.hpp: they compile to nothing.
 ///
 ///     tlog::rekor_upload_step<crypto::mbedtls, transport::httplib_transport> step(client, keys);
 ///     COSIGN_TRY(tlog::log_record rec, step.log(sig_b64, payload, public_key_pem));
@@ -23,23 +23,11 @@
 #include "rekor_client.hpp"
 #include "rekor_entry.hpp"
 #include "set.hpp"
+#include "steps.hpp"
 
 namespace cosign {
 inline namespace v0 {
 namespace tlog {
-
-/// What logging one signature gives the signer: the entry and the annotation value to store.
-struct log_record {
-    log_entry entry;
-    rekor_bundle bundle;
-    std::string annotation;  ///< the `dev.sigstore.cosign/bundle` value, as cosign writes it
-};
-
-/// The step of a build without a transparency log: log() returns no record.
-struct no_transparency_log {
-    static constexpr bool enabled = false;
-    result<std::optional<log_record>> log(std::string_view, byte_view, std::string_view) { return std::nullopt; }
-};
 
 /// Uploads a hashedrekord entry for each signature and turns Rekor's answer into cosign's
 /// bundle annotation. The answer is checked before it is used: its body must record this
@@ -105,6 +93,30 @@ result<log_entry> find_verified_entry(basic_rekor_client<Transport>& client, con
     if (!best) return fail(errc::verification_failed, "no valid entry in the transparency log at " + client.url() + ": " + why);
     return std::move(*best);
 }
+
+/// The verifier's online lookup step (basic_verifier's Lookup): find_verified_entry through a
+/// Rekor client, for layers that carry no bundle annotation.
+///
+///     tlog::rekor_lookup<crypto::mbedtls, transport::httplib_transport> lookup(client);
+///     cosign::basic_verifier<crypto::mbedtls, transport::httplib_transport, decltype(lookup)> v(registry, lookup);
+template <class Crypto, class Transport>
+class rekor_lookup {
+public:
+    static constexpr bool enabled = true;
+
+    explicit rekor_lookup(basic_rekor_client<Transport> client) : client_(std::move(client)) {}
+
+    basic_rekor_client<Transport>& client() noexcept { return client_; }
+
+    /// The earliest entry for the layer that passes every check (inclusion proof, SET, body, time).
+    result<rekor_bundle> find(const signed_layer& layer, const log_keys& keys, std::int64_t now) {
+        COSIGN_TRY(log_entry e, find_verified_entry<Crypto>(client_, layer, keys, now));
+        return rekor_bundle::from_entry(e);
+    }
+
+private:
+    basic_rekor_client<Transport> client_;
+};
 
 /// The verifier's transparency-log check of one layer, as cosign's verifyInternal does it:
 /// with a bundle annotation, offline (verify_layer_offline); without one, the entry is looked

@@ -162,29 +162,36 @@ inline result<bytes> single_pem_der(std::string_view text, const char* what) {
 }
 }  // namespace detail
 
-/// Checks that a log entry body records this layer's signature (cosign's compareSigs,
+/// Checks that a log entry body records this signature (cosign's compareSigs,
 /// comparePublicKey and bundleHash): the same base64 signature, the same key or certificate
-/// (compared as DER) and sha256 of the same payload.
-inline result<void> check_body(std::string_view body_b64, const signed_layer& layer) {
+/// (compared as DER) and the payload's sha256 `payload_sha256_hex` (for a blob hashed while it
+/// streamed by).
+inline result<void> check_body_digest(std::string_view body_b64, std::string_view signature_b64,
+                                      std::string_view payload_sha256_hex, std::string_view public_key_pem) {
     COSIGN_TRY(entry_body body, parse_entry_body(body_b64));
     // cosign compares the body's signature, decoded and re-encoded, with the layer's text.
     auto sig = base64::decode(body.signature);
     if (!sig) return fail(errc::verification_failed, "the Rekor entry's signature is not base64");
-    if (base64::encode(*sig) != layer.signature_b64)
+    if (base64::encode(*sig) != signature_b64)
         return fail(errc::verification_failed, "the signature in the Rekor entry does not match the layer's signature");
     COSIGN_TRY(bytes logged_key, detail::single_pem_der(body.public_key, "the Rekor entry's public key"));
-    COSIGN_TRY(bytes our_key, detail::single_pem_der(layer.public_key_pem, "the verifier's public key"));
+    COSIGN_TRY(bytes our_key, detail::single_pem_der(public_key_pem, "the verifier's public key"));
     if (logged_key != our_key)
         return fail(errc::verification_failed,
                     "the Rekor entry was made with another public key or certificate than the one verifying");
     if (body.hash_algorithm != "sha256")
         return fail(errc::verification_failed, "the Rekor entry hashes the payload with \"" + body.hash_algorithm +
                                                    "\", not sha256");
-    std::string want = sha256(layer.payload).hex();
-    if (body.hash_value != want)
+    if (body.hash_value != payload_sha256_hex)
         return fail(errc::verification_failed, "the Rekor entry logs payload hash " + body.hash_value +
-                                                   ", the layer's payload hashes to " + want);
+                                                   ", the layer's payload hashes to " + std::string(payload_sha256_hex));
     return {};
+}
+
+/// check_body_digest for a signature layer: its signature text, key or certificate and the
+/// sha256 of its payload.
+inline result<void> check_body(std::string_view body_b64, const signed_layer& layer) {
+    return check_body_digest(body_b64, layer.signature_b64, sha256(layer.payload).hex(), layer.public_key_pem);
 }
 
 /// Everything cosign checks offline for a layer with a bundle annotation, in its order: the
