@@ -7751,10 +7751,849 @@ private:
 }  // namespace registry
 }  // namespace v0
 }  // namespace cosign
+// ---- cosign/tlog/rekor_entry.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Rekor v1 log entries as values: the hashedrekord proposed entry cosign uploads, the entries
+/// Rekor answers with, and the canonical entry body they carry. Pure: no transport, no crypto.
+///
+///     std::string proposed = tlog::hashedrekord_entry(sha256(payload).hex(), sig_b64, pub_pem);
+///     auto entries = tlog::parse_log_entries(response_body);   // {"<uuid>": {...}}
+///     auto body = tlog::parse_entry_body(entries->front().body);
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace tlog {
+
+/// An RFC 6962 inclusion proof as Rekor v1 gives it with an entry.
+struct inclusion_proof {
+    std::int64_t log_index = 0;       ///< index in the shard's tree (not the entry's global logIndex)
+    std::int64_t tree_size = 0;
+    std::string root_hash;            ///< hex
+    std::vector<std::string> hashes;  ///< hex, leaf to root
+    std::string checkpoint;           ///< the signed note, kept as text
+};
+
+/// One Rekor v1 log entry (`LogEntryAnon` with the entry ID it was keyed by).
+struct log_entry {
+    std::string uuid;                    ///< entry ID: 64 hex (leaf hash) or 80 hex (tree ID + leaf hash)
+    std::string body;                    ///< base64 of the canonical entry, as Rekor sent it
+    std::int64_t integrated_time = 0;    ///< Unix seconds
+    std::string log_id;                  ///< hex SHA-256 of the log key's DER SubjectPublicKeyInfo
+    std::int64_t log_index = 0;          ///< global (virtual) index
+    std::string signed_entry_timestamp;  ///< base64 ASN.1 ECDSA signature (the SET)
+    std::optional<inclusion_proof> proof;
+};
+
+/// What a hashedrekord (or rekord) v0.0.1 body says about the signature it logs.
+struct entry_body {
+    std::string kind;            ///< "hashedrekord" or "rekord"
+    std::string api_version;     ///< "0.0.1"
+    std::string hash_algorithm;  ///< "sha256", "sha384", "sha512"
+    std::string hash_value;      ///< hex digest of the signed payload
+    std::string signature;       ///< base64 signature, as in the body
+    std::string public_key;      ///< PEM text (public key or certificate), base64-decoded
+};
+
+/// The hashedrekord v0.0.1 proposed entry cosign uploads for a signature, byte for byte: the
+/// hex SHA-256 of the payload, the base64 signature and the PEM of the public key or
+/// certificate (sent as base64 of the PEM text, as Go's []byte fields are). go-swagger writes
+/// "kind" last (tests/data/tlog/cosign2-request holds cosign 2.5's own request).
+inline std::string hashedrekord_entry(std::string_view payload_sha256_hex, std::string_view signature_b64,
+                                      std::string_view public_key_pem) {
+    json::writer w;
+    w.begin_object();
+    w.key("apiVersion").string("0.0.1");
+    w.key("spec").begin_object();
+    w.key("data").begin_object().key("hash").begin_object();
+    w.key("algorithm").string("sha256").key("value").string(payload_sha256_hex);
+    w.end_object().end_object();
+    w.key("signature").begin_object();
+    w.key("content").string(signature_b64);
+    w.key("publicKey").begin_object().key("content").string(base64::encode(public_key_pem)).end_object();
+    w.end_object();
+    w.end_object();
+    w.key("kind").string("hashedrekord");
+    w.end_object();
+    return std::move(w).str();
+}
+
+/// The RFC 6962 leaf hash of a base64 entry body: SHA-256(0x00 || body bytes).
+inline result<sha256_hash> leaf_hash(std::string_view body_b64) {
+    auto raw = base64::decode(body_b64);
+    if (!raw) return fail(errc::invalid_json, "Rekor entry body is not base64");
+    sha256_hasher h;
+    const std::uint8_t zero = 0;
+    h.update(byte_view(&zero, 1));
+    h.update(*raw);
+    return h.finish();
+}
+
+/// The leaf-hash part of an entry ID (its last 64 hex digits), or an error for a malformed ID.
+inline result<std::string> entry_uuid(std::string_view entry_id) {
+    if (entry_id.size() != 64 && entry_id.size() != 80)
+        return fail(errc::invalid_json, "Rekor entry ID \"" + std::string(entry_id.substr(0, 100)) +
+                                            "\" is neither 64 nor 80 hex digits");
+    std::string_view tail = entry_id.substr(entry_id.size() - 64);
+    for (char c : entry_id)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+            return fail(errc::invalid_json, "Rekor entry ID \"" + std::string(entry_id) + "\" is not hex");
+    std::string out;
+    for (char c : tail) out += (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c;
+    return out;
+}
+
+/// Checks that an entry's ID names its body (cosign's verifyUUID): the leaf hash of the body
+/// equals the last 64 hex digits of the ID.
+inline result<void> check_entry_id(const log_entry& e) {
+    COSIGN_TRY(std::string uuid, entry_uuid(e.uuid));
+    COSIGN_TRY(sha256_hash leaf, leaf_hash(e.body));
+    if (leaf.hex() != uuid)
+        return fail(errc::verification_failed,
+                    "Rekor entry " + e.uuid + ": the body's leaf hash is " + leaf.hex() + ", not the entry ID");
+    return {};
+}
+
+namespace detail {
+
+inline bool int_member(const json::value& v, std::string_view name, std::int64_t& out) {
+    const json::value* m = json::member(v, name);
+    if (!m || !m->IsInt64()) return false;
+    out = m->GetInt64();
+    return true;
+}
+
+inline result<log_entry> parse_one_entry(std::string_view uuid, const json::value& v) {
+    const std::string where = "Rekor entry " + std::string(uuid.substr(0, 100));
+    if (!v.IsObject()) return fail(errc::invalid_json, where + " is not a JSON object");
+    log_entry e;
+    e.uuid = std::string(uuid);
+    auto body = json::string_member(v, "body");
+    if (!body || body->empty()) return fail(errc::invalid_json, where + " has no \"body\" string");
+    e.body = std::string(*body);
+    if (!int_member(v, "integratedTime", e.integrated_time) || e.integrated_time < 0)
+        return fail(errc::invalid_json, where + " has no valid \"integratedTime\"");
+    if (!int_member(v, "logIndex", e.log_index) || e.log_index < 0)
+        return fail(errc::invalid_json, where + " has no valid \"logIndex\"");
+    auto log_id = json::string_member(v, "logID");
+    if (!log_id || !hex::is_lower_hex(*log_id))
+        return fail(errc::invalid_json, where + " has no hex \"logID\"");
+    e.log_id = std::string(*log_id);
+    const json::value* ver = json::member(v, "verification");
+    if (!ver || !ver->IsObject())
+        return fail(errc::invalid_json, where + " has no \"verification\" (no signed entry timestamp)");
+    auto set = json::string_member(*ver, "signedEntryTimestamp");
+    if (!set || set->empty() || !base64::decode(*set))
+        return fail(errc::invalid_json, where + " has no base64 \"verification.signedEntryTimestamp\"");
+    e.signed_entry_timestamp = std::string(*set);
+    if (const json::value* p = json::member(*ver, "inclusionProof"); p && !p->IsNull()) {
+        inclusion_proof pr;
+        if (!p->IsObject() || !int_member(*p, "logIndex", pr.log_index) ||
+            !int_member(*p, "treeSize", pr.tree_size))
+            return fail(errc::invalid_json, where + ": \"inclusionProof\" lacks logIndex or treeSize");
+        auto root = json::string_member(*p, "rootHash");
+        if (!root || !hex::is_lower_hex(*root))
+            return fail(errc::invalid_json, where + ": \"inclusionProof.rootHash\" is not hex");
+        pr.root_hash = std::string(*root);
+        const json::value* hs = json::member(*p, "hashes");
+        if (hs && !hs->IsNull()) {
+            if (!hs->IsArray()) return fail(errc::invalid_json, where + ": \"inclusionProof.hashes\" is not an array");
+            for (const auto& h : hs->GetArray()) {
+                auto s = json::as_string(h);
+                if (!s || !hex::is_lower_hex(*s))
+                    return fail(errc::invalid_json, where + ": \"inclusionProof.hashes\" holds a non-hex value");
+                pr.hashes.emplace_back(*s);
+            }
+        }
+        if (auto cp = json::string_member(*p, "checkpoint")) pr.checkpoint = std::string(*cp);
+        e.proof = std::move(pr);
+    }
+    return e;
+}
+
+inline result<void> parse_entry_map(const json::value& map, std::vector<log_entry>& out) {
+    if (!map.IsObject()) return fail(errc::invalid_json, "Rekor answer is not an object of entries");
+    for (const auto& m : map.GetObject()) {
+        COSIGN_TRY(log_entry e, parse_one_entry(json::key_of(m.name), m.value));
+        out.push_back(std::move(e));
+    }
+    return {};
+}
+
+}  // namespace detail
+
+/// Parses Rekor's answer to an upload, a GET by UUID or a retrieve: an object keyed by entry
+/// ID (`{"<id>": entry}`) or an array of such objects. Every entry must carry a body,
+/// integratedTime, logID, logIndex and a signed entry timestamp.
+inline result<std::vector<log_entry>> parse_log_entries(std::string_view json_text) {
+    COSIGN_TRY(json::document doc, json::parse(json_text));
+    std::vector<log_entry> out;
+    if (doc.IsArray()) {
+        for (const auto& m : doc.GetArray()) COSIGN_TRY_VOID(detail::parse_entry_map(m, out));
+    } else {
+        COSIGN_TRY_VOID(detail::parse_entry_map(doc, out));
+    }
+    return out;
+}
+
+/// Decodes and reads a base64 entry body of kind hashedrekord or rekord, v0.0.1 (the kinds a
+/// signature with a key or certificate is logged as). Other kinds are errc::unsupported.
+inline result<entry_body> parse_entry_body(std::string_view body_b64) {
+    auto raw = base64::decode(body_b64);
+    if (!raw) return fail(errc::invalid_json, "Rekor entry body is not base64");
+    std::string text(raw->begin(), raw->end());
+    auto doc = json::parse(text);
+    if (!doc) return std::move(doc).error().context("Rekor entry body");
+    entry_body b;
+    auto kind = json::string_member(*doc, "kind");
+    auto api = json::string_member(*doc, "apiVersion");
+    if (!kind || !api) return fail(errc::invalid_json, "Rekor entry body lacks \"kind\" or \"apiVersion\"");
+    b.kind = std::string(*kind);
+    b.api_version = std::string(*api);
+    if ((b.kind != "hashedrekord" && b.kind != "rekord") || b.api_version != "0.0.1")
+        return fail(errc::unsupported, "Rekor entry of kind \"" + b.kind + "\" version " + b.api_version +
+                                           " is not supported here (hashedrekord and rekord 0.0.1 are)");
+    const json::value* spec = json::member(*doc, "spec");
+    const json::value* data = spec ? json::member(*spec, "data") : nullptr;
+    const json::value* hash = data ? json::member(*data, "hash") : nullptr;
+    const json::value* sig = spec ? json::member(*spec, "signature") : nullptr;
+    const json::value* pk = sig ? json::member(*sig, "publicKey") : nullptr;
+    auto alg = hash ? json::string_member(*hash, "algorithm") : std::nullopt;
+    auto val = hash ? json::string_member(*hash, "value") : std::nullopt;
+    if (!alg || !val) return fail(errc::invalid_json, "Rekor entry body lacks spec.data.hash");
+    auto content = sig ? json::string_member(*sig, "content") : std::nullopt;
+    if (!content) return fail(errc::invalid_json, "Rekor entry body lacks spec.signature.content");
+    auto key = pk ? json::string_member(*pk, "content") : std::nullopt;
+    if (!key) return fail(errc::invalid_json, "Rekor entry body lacks spec.signature.publicKey.content");
+    auto key_pem = base64::decode(*key);
+    if (!key_pem) return fail(errc::invalid_json, "Rekor entry body: spec.signature.publicKey.content is not base64");
+    b.hash_algorithm = std::string(*alg);
+    b.hash_value = std::string(*val);
+    b.signature = std::string(*content);
+    b.public_key.assign(key_pem->begin(), key_pem->end());
+    return b;
+}
+
+}  // namespace tlog
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/tlog/bundle_annotation.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// The `dev.sigstore.cosign/bundle` layer annotation: cosign's RekorBundle, written byte for
+/// byte as cosign writes it and read back strictly.
+///
+///     {"SignedEntryTimestamp":"<b64>","Payload":{"body":"<b64>","integratedTime":N,"logIndex":N,"logID":"<hex>"}}
+///
+/// (cosign's pkg/cosign/bundle/rekor.go: Go's json.Marshal of the struct, so this key order,
+/// the SET as base64 of its bytes, no inclusion proof.)
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace tlog {
+
+/// The annotation key the bundle is stored under on a signature layer.
+inline constexpr const char* bundle_annotation_key = "dev.sigstore.cosign/bundle";
+
+/// cosign's RekorBundle: what a signature layer keeps of its Rekor entry.
+struct rekor_bundle {
+    std::string signed_entry_timestamp;  ///< base64 SET
+    std::string body;                    ///< base64 canonical entry body
+    std::int64_t integrated_time = 0;
+    std::int64_t log_index = 0;  ///< the entry's global index
+    std::string log_id;          ///< hex
+
+    /// The bundle cosign makes from an entry Rekor returned (EntryToBundle).
+    static rekor_bundle from_entry(const log_entry& e) {
+        rekor_bundle b;
+        b.signed_entry_timestamp = e.signed_entry_timestamp;
+        b.body = e.body;
+        b.integrated_time = e.integrated_time;
+        b.log_index = e.log_index;
+        b.log_id = e.log_id;
+        return b;
+    }
+};
+
+/// The annotation value, exactly as cosign 2 writes it. The SET goes through Go's []byte
+/// (decoded, then re-encoded as standard base64), so a non-canonical base64 SET from the server
+/// comes out canonical, as in cosign.
+inline std::string to_annotation(const rekor_bundle& b) {
+    std::string set = b.signed_entry_timestamp;
+    if (auto raw = base64::decode(set)) set = base64::encode(*raw);
+    json::writer w;
+    w.begin_object();
+    w.key("SignedEntryTimestamp").string(set);
+    w.key("Payload").begin_object();
+    w.key("body").string(b.body);
+    w.key("integratedTime").integer(b.integrated_time);
+    w.key("logIndex").integer(b.log_index);
+    w.key("logID").string(b.log_id);
+    w.end_object();
+    w.end_object();
+    return std::move(w).str();
+}
+
+/// Reads an annotation value. Every field is required and typed as cosign writes it; unknown
+/// fields are ignored, as Go's json.Unmarshal does.
+inline result<rekor_bundle> parse_annotation(std::string_view text) {
+    auto doc = json::parse(text);
+    if (!doc) return std::move(doc).error().context("the " + std::string(bundle_annotation_key) + " annotation");
+    const std::string what = "the " + std::string(bundle_annotation_key) + " annotation";
+    rekor_bundle b;
+    auto set = json::string_member(*doc, "SignedEntryTimestamp");
+    if (!set || set->empty() || !base64::decode(*set))
+        return fail(errc::invalid_json, what + " has no base64 \"SignedEntryTimestamp\"");
+    b.signed_entry_timestamp = std::string(*set);
+    const json::value* p = json::member(*doc, "Payload");
+    if (!p || !p->IsObject()) return fail(errc::invalid_json, what + " has no \"Payload\" object");
+    auto body = json::string_member(*p, "body");
+    if (!body || body->empty()) return fail(errc::invalid_json, what + " has no \"Payload.body\" string");
+    b.body = std::string(*body);
+    const json::value* t = json::member(*p, "integratedTime");
+    if (!t || !t->IsInt64() || t->GetInt64() < 0)
+        return fail(errc::invalid_json, what + " has no integer \"Payload.integratedTime\"");
+    b.integrated_time = t->GetInt64();
+    const json::value* i = json::member(*p, "logIndex");
+    if (!i || !i->IsInt64() || i->GetInt64() < 0)
+        return fail(errc::invalid_json, what + " has no integer \"Payload.logIndex\"");
+    b.log_index = i->GetInt64();
+    auto id = json::string_member(*p, "logID");
+    if (!id || !hex::is_lower_hex(*id)) return fail(errc::invalid_json, what + " has no hex \"Payload.logID\"");
+    b.log_id = std::string(*id);
+    return b;
+}
+
+}  // namespace tlog
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/core/json_canonical.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// RFC 8785 JSON Canonicalization Scheme (JCS): the bytes Rekor signs in a SET.
+///
+/// JCS is ECMAScript's JSON.stringify with object keys sorted by their UTF-16 code units:
+/// strings escape only `"`, `\` and the controls below U+0020 (\b \t \n \f \r, else \u00xx in
+/// lower-case hex), everything else is written as UTF-8; numbers are IEEE doubles written as
+/// ES6's Number.prototype.toString (shortest round trip, exponent past 1e21 and below 1e-6).
+/// canonicalize() turns received JSON into that form; jcs_writer builds it from values, with
+/// the caller giving keys in jcs_key_less order.
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace json {
+
+namespace detail {
+
+// Appends the UTF-16 code units of UTF-8 text (already validated) to out.
+inline void utf16_units(std::string_view s, std::vector<std::uint16_t>& out) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    std::size_t i = 0, n = s.size();
+    while (i < n) {
+        std::uint32_t cp = p[i];
+        std::size_t len = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
+        if (len > 1) {
+            cp &= len == 2 ? 0x1Fu : len == 3 ? 0x0Fu : 0x07u;
+            for (std::size_t k = 1; k < len && i + k < n; ++k) cp = (cp << 6) | (p[i + k] & 0x3Fu);
+        }
+        i += len;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            out.push_back(static_cast<std::uint16_t>(0xD800 + (cp >> 10)));
+            out.push_back(static_cast<std::uint16_t>(0xDC00 + (cp & 0x3FF)));
+        } else {
+            out.push_back(static_cast<std::uint16_t>(cp));
+        }
+    }
+}
+
+}  // namespace detail
+
+/// True when key a sorts before key b in JCS order (UTF-16 code units, then length).
+inline bool jcs_key_less(std::string_view a, std::string_view b) {
+    std::vector<std::uint16_t> ua, ub;
+    detail::utf16_units(a, ua);
+    detail::utf16_units(b, ub);
+    return std::lexicographical_compare(ua.begin(), ua.end(), ub.begin(), ub.end());
+}
+
+/// Appends s to out as a JCS string: only `"`, `\` and controls are escaped. s must be UTF-8.
+inline void append_jcs_string(std::string& out, std::string_view s) {
+    static constexpr char hexd[] = "0123456789abcdef";
+    out += '"';
+    for (char ch : s) {
+        auto c = static_cast<unsigned char>(ch);
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (c < 0x20) {
+                    out += "\\u00";
+                    out += hexd[c >> 4];
+                    out += hexd[c & 15];
+                } else {
+                    out += ch;
+                }
+        }
+    }
+    out += '"';
+}
+
+/// Formats a double as ES6's Number.prototype.toString does (RFC 8785 §3.2.2.3).
+/// NaN and the infinities have no JSON form: an error.
+inline result<std::string> es6_number(double v) {
+    if (std::isnan(v) || std::isinf(v))
+        return fail(errc::invalid_json, "JSON canonicalization: NaN and Infinity are not JSON numbers");
+    if (v == 0) return std::string("0");  // also -0
+    std::string out;
+    if (v < 0) {
+        out += '-';
+        v = -v;
+    }
+    // Shortest round-trip digits, as "d.ddde[+-]xx".
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+    std::string_view sci(buf, static_cast<std::size_t>(r.ptr - buf));
+    auto epos = sci.find('e');
+    std::string digits;
+    for (char c : sci.substr(0, epos))
+        if (c != '.') digits += c;
+    int exp10 = std::atoi(std::string(sci.substr(epos + 1)).c_str());
+    const int k = static_cast<int>(digits.size());
+    const int n = exp10 + 1;  // the decimal point sits after n digits
+    if (k <= n && n <= 21) {
+        out += digits;
+        out.append(static_cast<std::size_t>(n - k), '0');
+    } else if (0 < n && n <= 21) {
+        out.append(digits, 0, static_cast<std::size_t>(n));
+        out += '.';
+        out.append(digits, static_cast<std::size_t>(n), std::string::npos);
+    } else if (-6 < n && n <= 0) {
+        out += "0.";
+        out.append(static_cast<std::size_t>(-n), '0');
+        out += digits;
+    } else {
+        out += digits[0];
+        if (k > 1) {
+            out += '.';
+            out.append(digits, 1, std::string::npos);
+        }
+        out += 'e';
+        out += n - 1 >= 0 ? '+' : '-';
+        out += std::to_string(std::abs(n - 1));
+    }
+    return out;
+}
+
+/// Streaming writer of JCS output. It does not sort: give object keys in jcs_key_less order
+/// (canonicalize() does it for parsed JSON).
+///
+///     json::jcs_writer w;
+///     w.begin_object().key("body").string(b).key("integratedTime").integer(t).end_object();
+class jcs_writer {
+public:
+    jcs_writer& begin_object() { value_prefix(); out_ += '{'; first_.push_back(true); return *this; }
+    jcs_writer& end_object() { out_ += '}'; first_.pop_back(); return *this; }
+    jcs_writer& begin_array() { value_prefix(); out_ += '['; first_.push_back(true); return *this; }
+    jcs_writer& end_array() { out_ += ']'; first_.pop_back(); return *this; }
+    jcs_writer& key(std::string_view k) {
+        comma();
+        append_jcs_string(out_, k);
+        out_ += ':';
+        after_key_ = true;
+        return *this;
+    }
+    jcs_writer& string(std::string_view s) { value_prefix(); append_jcs_string(out_, s); return *this; }
+    /// An integer; JCS numbers are doubles, so magnitudes past 2^53 are written as the double
+    /// nearest to them, as every JCS implementation does.
+    jcs_writer& integer(std::int64_t v) {
+        value_prefix();
+        const std::int64_t exact = std::int64_t(1) << 53;
+        if (v >= -exact && v <= exact)
+            out_ += std::to_string(v);
+        else
+            out_ += *es6_number(static_cast<double>(v));  // finite: cannot fail
+        return *this;
+    }
+    /// A double in ES6 form; NaN and infinities are refused.
+    result<void> number(double d) {
+        COSIGN_TRY(std::string text, es6_number(d));
+        value_prefix();
+        out_ += text;
+        return {};
+    }
+    jcs_writer& boolean(bool b) { value_prefix(); out_ += b ? "true" : "false"; return *this; }
+    jcs_writer& null() { value_prefix(); out_ += "null"; return *this; }
+
+    const std::string& str() const& noexcept { return out_; }
+    std::string str() && noexcept { return std::move(out_); }
+
+private:
+    void comma() {
+        if (!first_.empty()) {
+            if (!first_.back()) out_ += ',';
+            first_.back() = false;
+        }
+    }
+    void value_prefix() {
+        if (after_key_) { after_key_ = false; return; }
+        comma();
+    }
+    std::string out_;
+    std::vector<bool> first_;
+    bool after_key_ = false;
+};
+
+namespace detail {
+inline result<void> write_jcs(jcs_writer& w, const value& v) {
+    switch (v.GetType()) {
+        case rapidjson::kNullType: w.null(); return {};
+        case rapidjson::kFalseType: w.boolean(false); return {};
+        case rapidjson::kTrueType: w.boolean(true); return {};
+        case rapidjson::kNumberType:
+            // Every JSON number is an IEEE double in JCS (as in ECMAScript and Go's canonicalizer).
+            if (v.IsInt64()) {
+                w.integer(v.GetInt64());
+                return {};
+            }
+            return w.number(v.GetDouble());
+        case rapidjson::kStringType: w.string({v.GetString(), v.GetStringLength()}); return {};
+        case rapidjson::kArrayType:
+            w.begin_array();
+            for (const auto& e : v.GetArray()) COSIGN_TRY_VOID(write_jcs(w, e));
+            w.end_array();
+            return {};
+        case rapidjson::kObjectType: {
+            std::vector<std::pair<std::vector<std::uint16_t>, const rapidjson::Value::Member*>> members;
+            for (const auto& m : v.GetObject()) {
+                std::vector<std::uint16_t> units;
+                utf16_units(key_of(m.name), units);
+                members.emplace_back(std::move(units), &m);
+            }
+            std::sort(members.begin(), members.end(),
+                      [](const auto& a, const auto& b) { return a.first < b.first; });
+            w.begin_object();
+            for (const auto& m : members) {
+                w.key(key_of(m.second->name));
+                COSIGN_TRY_VOID(write_jcs(w, m.second->value));
+            }
+            w.end_object();
+            return {};
+        }
+    }
+    return fail(errc::internal, "JSON canonicalization: unknown value type");
+}
+}  // namespace detail
+
+/// The RFC 8785 canonical form of a parsed JSON value.
+inline result<std::string> canonicalize(const value& v) {
+    jcs_writer w;
+    COSIGN_TRY_VOID(detail::write_jcs(w, v));
+    return std::move(w).str();
+}
+
+/// Parses untrusted JSON text (hardened reader: valid UTF-8, no duplicate keys) and returns
+/// its RFC 8785 canonical form.
+inline result<std::string> canonicalize(std::string_view json_text) {
+    COSIGN_TRY(document doc, parse(json_text));
+    return canonicalize(static_cast<const value&>(doc));
+}
+
+}  // namespace json
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/tlog/set.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Offline checks of a Rekor bundle against a signature layer: the SET (Rekor's ECDSA over
+/// the RFC 8785 form of body, integratedTime, logID, logIndex) with the trusted key for that
+/// log ID and time, the body against the layer, and integratedTime not in the future.
+///
+///     tlog::log_keys keys{*tlog::log_key::from_pem(rekor_pub_pem)};
+///     tlog::signed_layer layer{sig_b64, payload, public_key_pem};
+///     auto ok = tlog::verify_bundle<crypto::mbedtls>(*bundle, layer, keys, tlog::unix_now());
+///
+/// Pure: the crypto policy's parse_public_key and verify, nothing of transport/ or registry/.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace tlog {
+
+/// A transparency log's public key, as a trust root names it: the key (DER
+/// SubjectPublicKeyInfo), its log ID and the window in which it signed (Unix seconds,
+/// inclusive; absent bounds are open).
+struct log_key {
+    std::string log_id;  ///< hex SHA-256 of public_key_der
+    bytes public_key_der;
+    std::optional<std::int64_t> valid_from;
+    std::optional<std::int64_t> valid_until;
+
+    /// A key from DER; the log ID is computed as Rekor and cosign do.
+    static log_key from_der(byte_view der) {
+        log_key k;
+        k.public_key_der = der.to_bytes();
+        k.log_id = sha256(der).hex();
+        return k;
+    }
+    /// A key from a "PUBLIC KEY" PEM (what SIGSTORE_REKOR_PUBLIC_KEY and GET
+    /// /api/v1/log/publicKey hold).
+    static result<log_key> from_pem(std::string_view pem_text) {
+        COSIGN_TRY(auto blocks, pem::decode_all(pem_text));
+        if (blocks.size() != 1 || blocks.front().label != "PUBLIC KEY")
+            return fail(errc::invalid_key, "a Rekor public key must be one \"PUBLIC KEY\" PEM block");
+        return from_der(blocks.front().der);
+    }
+    /// True when the key may have signed at Unix time t.
+    bool valid_at(std::int64_t t) const noexcept {
+        return (!valid_from || *valid_from <= t) && (!valid_until || t <= *valid_until);
+    }
+};
+
+/// The trusted transparency-log keys a verifier takes.
+using log_keys = std::vector<log_key>;
+
+/// The Rekor keys of a trust root: trust::trust_root (include/cosign/trust/, whose `tlogs` hold
+/// `log_id_hex()`, `public_key.der` and `public_key.valid_for` {start, optional end} as instants
+/// with seconds and nanos), or any type of that shape. A window that starts within a second
+/// admits integratedTimes from the next whole second on, as sigstore-go's ValidAtTime does.
+template <class TrustRoot>
+log_keys log_keys_from(const TrustRoot& root) {
+    log_keys out;
+    for (const auto& l : root.tlogs) {
+        log_key k;
+        k.log_id = l.log_id_hex();
+        k.public_key_der = bytes(l.public_key.der.begin(), l.public_key.der.end());
+        const auto& v = l.public_key.valid_for;
+        k.valid_from = static_cast<std::int64_t>(v.start.seconds) + (v.start.nanos > 0 ? 1 : 0);
+        if (v.end) k.valid_until = static_cast<std::int64_t>(v.end->seconds);
+        out.push_back(std::move(k));
+    }
+    return out;
+}
+
+/// What a signature layer offers for comparison with its log entry.
+struct signed_layer {
+    std::string_view signature_b64;  ///< the `dev.cosignproject.cosign/signature` annotation
+    byte_view payload;               ///< the signed payload bytes
+    std::string_view public_key_pem; ///< the verifier's public key PEM, or the layer's certificate PEM
+};
+
+/// Now, in Unix seconds (the default clock of the checks below).
+inline std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+/// The bytes Rekor signed for a bundle: the RFC 8785 form of
+/// {"body","integratedTime","logID","logIndex"}.
+inline std::string set_payload(const rekor_bundle& b) {
+    json::jcs_writer w;
+    w.begin_object();
+    w.key("body").string(b.body);
+    w.key("integratedTime").integer(b.integrated_time);
+    w.key("logID").string(b.log_id);
+    w.key("logIndex").integer(b.log_index);
+    w.end_object();
+    return std::move(w).str();
+}
+
+/// The trusted key that signed for logID at time t, or an error naming why there is none.
+inline result<const log_key*> find_log_key(const log_keys& keys, std::string_view log_id, std::int64_t t) {
+    const log_key* id_match = nullptr;
+    for (const auto& k : keys) {
+        if (k.log_id != log_id) continue;
+        if (k.valid_at(t)) return &k;
+        id_match = &k;
+    }
+    if (id_match)
+        return fail(errc::verification_failed, "the trusted Rekor key with log ID " + std::string(log_id) +
+                                                   " was not valid at integratedTime " + std::to_string(t));
+    return fail(errc::verification_failed,
+                "no trusted Rekor key has log ID " + std::string(log_id) +
+                    " (set the Rekor key: SIGSTORE_REKOR_PUBLIC_KEY or a trusted root)");
+}
+
+/// Verifies the SET of a bundle with the trusted key for its log ID, valid at its integratedTime.
+template <class Crypto>
+result<void> verify_set(const rekor_bundle& b, const log_keys& keys) {
+    COSIGN_TRY(const log_key* key, find_log_key(keys, b.log_id, b.integrated_time));
+    auto pub = Crypto::parse_public_key(byte_view(key->public_key_der).as_chars());
+    if (!pub) return std::move(pub).error().context("the trusted Rekor key with log ID " + b.log_id);
+    auto sig = base64::decode(b.signed_entry_timestamp);
+    if (!sig) return fail(errc::verification_failed, "the signed entry timestamp is not base64");
+    const std::string signed_bytes = set_payload(b);
+    auto ok = Crypto::verify(*pub, byte_view(signed_bytes), *sig);
+    if (!ok) {
+        if (ok.error().code() != errc::verification_failed) return std::move(ok).error().context("checking the SET");
+        return fail(errc::verification_failed, "the signed entry timestamp (SET) of Rekor entry " +
+                                                   std::to_string(b.log_index) +
+                                                   " does not verify with the trusted Rekor key for log ID " + b.log_id);
+    }
+    return {};
+}
+
+/// integratedTime must not be after now (Unix seconds).
+inline result<void> check_integrated_time(const rekor_bundle& b, std::int64_t now) {
+    if (b.integrated_time > now)
+        return fail(errc::verification_failed, "the Rekor entry's integratedTime " + std::to_string(b.integrated_time) +
+                                                   " is in the future (now " + std::to_string(now) + ")");
+    return {};
+}
+
+namespace detail {
+inline result<bytes> single_pem_der(std::string_view text, const char* what) {
+    auto blocks = pem::decode_all(text);
+    if (!blocks || blocks->empty())
+        return fail(errc::verification_failed, std::string(what) + " is not PEM");
+    if (blocks->size() != 1) return fail(errc::verification_failed, std::string(what) + " holds more than one PEM block");
+    return std::move(blocks->front().der);
+}
+}  // namespace detail
+
+/// Checks that a log entry body records this signature (cosign's compareSigs,
+/// comparePublicKey and bundleHash): the same base64 signature, the same key or certificate
+/// (compared as DER) and the payload's sha256 `payload_sha256_hex` (for a blob hashed while it
+/// streamed by).
+inline result<void> check_body_digest(std::string_view body_b64, std::string_view signature_b64,
+                                      std::string_view payload_sha256_hex, std::string_view public_key_pem) {
+    COSIGN_TRY(entry_body body, parse_entry_body(body_b64));
+    // cosign compares the body's signature, decoded and re-encoded, with the layer's text.
+    auto sig = base64::decode(body.signature);
+    if (!sig) return fail(errc::verification_failed, "the Rekor entry's signature is not base64");
+    if (base64::encode(*sig) != signature_b64)
+        return fail(errc::verification_failed, "the signature in the Rekor entry does not match the layer's signature");
+    COSIGN_TRY(bytes logged_key, detail::single_pem_der(body.public_key, "the Rekor entry's public key"));
+    COSIGN_TRY(bytes our_key, detail::single_pem_der(public_key_pem, "the verifier's public key"));
+    if (logged_key != our_key)
+        return fail(errc::verification_failed,
+                    "the Rekor entry was made with another public key or certificate than the one verifying");
+    if (body.hash_algorithm != "sha256")
+        return fail(errc::verification_failed, "the Rekor entry hashes the payload with \"" + body.hash_algorithm +
+                                                   "\", not sha256");
+    if (body.hash_value != payload_sha256_hex)
+        return fail(errc::verification_failed, "the Rekor entry logs payload hash " + body.hash_value +
+                                                   ", the layer's payload hashes to " + std::string(payload_sha256_hex));
+    return {};
+}
+
+/// check_body_digest for a signature layer: its signature text, key or certificate and the
+/// sha256 of its payload.
+inline result<void> check_body(std::string_view body_b64, const signed_layer& layer) {
+    return check_body_digest(body_b64, layer.signature_b64, sha256(layer.payload).hex(), layer.public_key_pem);
+}
+
+/// Everything cosign checks offline for a layer with a bundle annotation, in its order: the
+/// body against the layer, the SET with the trusted key for its log ID and time, and
+/// integratedTime not after now.
+template <class Crypto>
+result<void> verify_bundle(const rekor_bundle& b, const signed_layer& layer, const log_keys& keys, std::int64_t now) {
+    COSIGN_TRY_VOID(check_body(b.body, layer));
+    COSIGN_TRY_VOID(verify_set<Crypto>(b, keys));
+    COSIGN_TRY_VOID(check_integrated_time(b, now));
+    return {};
+}
+
+/// The offline check of one layer (cosign's VerifyBundle, as `verify --offline` runs it): the
+/// layer's `dev.sigstore.cosign/bundle` annotation value (empty when the layer has none), parsed
+/// and verified. Returns the bundle, whose integrated_time dates the signature.
+template <class Crypto>
+result<rekor_bundle> verify_layer_offline(std::string_view bundle_annotation, const signed_layer& layer,
+                                          const log_keys& keys, std::int64_t now) {
+    if (bundle_annotation.empty())
+        return fail(errc::verification_failed,
+                    "the signature has no transparency-log bundle and offline verification cannot look it up");
+    COSIGN_TRY(rekor_bundle b, parse_annotation(bundle_annotation));
+    COSIGN_TRY_VOID(verify_bundle<Crypto>(b, layer, keys, now));
+    return b;
+}
+
+}  // namespace tlog
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/tlog/steps.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// The transparency-log steps' common shapes, without any client: log_record (what logging one
+/// signature gives the signer), no_transparency_log (the signer's step when no log is composed)
+/// and no_rekor_lookup (the verifier's when no Rekor client is composed). basic_signer and
+/// basic_verifier default to these, so a build that names no log compiles no Rekor client.
+/// The real steps (rekor_upload_step, rekor_lookup) are in log_step.hpp.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace tlog {
+
+/// What logging one signature gives the signer: the entry and the annotation value to store.
+struct log_record {
+    log_entry entry;
+    rekor_bundle bundle;
+    std::string annotation;  ///< the `dev.sigstore.cosign/bundle` value, as cosign writes it
+};
+
+/// The step of a build without a transparency log: log() returns no record.
+struct no_transparency_log {
+    static constexpr bool enabled = false;
+    result<std::optional<log_record>> log(std::string_view, byte_view, std::string_view) { return std::nullopt; }
+};
+
+/// The verifier's online lookup when no Rekor client is composed: a layer without a bundle
+/// annotation cannot be found in a log, so it fails (as `verify --offline` does).
+struct no_rekor_lookup {
+    static constexpr bool enabled = false;
+    result<rekor_bundle> find(const signed_layer&, const log_keys&, std::int64_t) {
+        return fail(errc::verification_failed,
+                    "the signature has no transparency-log bundle and this verifier has no Rekor client to look it up");
+    }
+};
+
+}  // namespace tlog
+}  // namespace v0
+}  // namespace cosign
 // ---- cosign/signer.hpp ----
 // SPDX-License-Identifier: Apache-2.0
 /// basic_signer: signs an image in a registry the way `cosign sign --key` does. It composes a
-/// crypto policy, a transport and a list of key sources, and owns no protocol detail itself.
+/// crypto policy, a transport, a list of key sources and a transparency-log step (none by
+/// default), and owns no protocol detail itself.
 
 #include <map>
 #include <optional>
@@ -7795,15 +8634,25 @@ struct signed_image {
     std::string tag;             ///< the signature tag: "sha256-<hex>.sig"
     bool duplicate = false;      ///< an identical signature was already there: nothing written
     bool uploaded = false;       ///< the registry now holds it
+    /// The transparency-log entry the log step made (none without a log step), and the
+    /// `dev.sigstore.cosign/bundle` annotation stored on the layer for it.
+    std::optional<tlog::rekor_bundle> tlog_entry;
+    std::string bundle_annotation;
 };
 
 /// Signs images. `Keys` is a key source (or a key_sources list) that turns a key reference
-/// into a signer; the signer never hands out key bytes.
+/// into a signer; the signer never hands out key bytes. `Log` is the transparency-log step run
+/// once per signature, after signing and before anything is written to the registry
+/// (tlog::rekor_upload_step; tlog::no_transparency_log, the default, logs nothing and pulls
+/// in no Rekor client); its record becomes the layer's `dev.sigstore.cosign/bundle` annotation.
 ///
 ///     cosign::signer s{client};
 ///     auto key = s.load_key("cosign.key", read_password);
 ///     auto out = s.sign(*cosign::oci::reference::parse("registry.example/app:1"), *key, {});
-template <class Crypto, class Transport, class Keys>
+///
+///     using step = tlog::rekor_upload_step<Crypto, Transport>;          // with Rekor
+///     basic_signer<Crypto, Transport, Keys, step> logged{client, step(rekor_client, keys)};
+template <class Crypto, class Transport, class Keys, class Log = tlog::no_transparency_log>
 class basic_signer {
     static_assert(check_crypto_policy<Crypto>(), "basic_signer: Crypto is not a crypto policy");
     static_assert(check_key_source<Keys>(), "basic_signer: Keys is not a key source");
@@ -7813,7 +8662,10 @@ public:
     using client_type = registry::basic_client<Transport>;
     using key_signer = typename Keys::signer_type;
 
-    explicit basic_signer(client_type& client) : client_(client) {}
+    explicit basic_signer(client_type& client, Log log = Log{}) : client_(client), log_(std::move(log)) {}
+
+    /// The transparency-log step (e.g. to count its requests).
+    Log& log_step() noexcept { return log_; }
 
     /// Loads a signer from a key reference (file, env://VAR, ...); the password callback is
     /// called only when the key needs one.
@@ -7829,6 +8681,8 @@ public:
     }
 
     /// Signs `ref` (and, with `recursive`, each platform of an index) and stores the signatures.
+    /// Every signature is signed and logged (when a log step is composed) before the first
+    /// registry write: a log that refuses or cannot be reached leaves the registry untouched.
     result<std::vector<signed_image>> sign(const oci::reference& ref, const key_signer& key, const sign_options& opts) {
         oci::repository_name sig_repo = opts.signature_repository.value_or(ref.repo());
         if (opts.upload) client_.prepare_push(sig_repo.registry, sig_repo.repository);
@@ -7839,9 +8693,11 @@ public:
                                         opts.payload ? *opts.payload : payload_for(ref, d, opts.annotations));
             COSIGN_TRY(auto sig, key.sign(one.payload));
             one.signature_b64 = base64::encode(sig);
-            if (opts.upload) COSIGN_TRY_VOID(push(one, key, sig_repo, opts));
+            if constexpr (Log::enabled) COSIGN_TRY_VOID(log_one(one, key, opts));
             out.push_back(std::move(one));
         }
+        if (opts.upload)
+            for (auto& one : out) COSIGN_TRY_VOID(push(one, key, sig_repo, opts));
         return out;
     }
 
@@ -7902,12 +8758,28 @@ private:
         return layer;
     }
 
+    // Logs one signature: the key's PEM, or the certificate's when the layer carries one (what
+    // cosign uploads with --certificate).
+    result<void> log_one(signed_image& one, const key_signer& key, const sign_options& opts) {
+        auto cert = opts.layer_annotations.find(std::string(oci::annotation::certificate));
+        const std::string pem = cert != opts.layer_annotations.end() && !cert->second.empty() ? cert->second
+                                                                                               : key.public_key_pem();
+        COSIGN_TRY(auto rec, log_.log(one.signature_b64, byte_view(one.payload), pem));
+        if (rec) {
+            one.tlog_entry = rec->bundle;
+            one.bundle_annotation = rec->annotation;
+        }
+        return {};
+    }
+
     // Attaches the signature as a layer of the .sig image and pushes it, unless a layer with the
     // same payload and annotations holds a signature by this key already (cosign's dupe check).
     result<void> push(signed_image& one, const key_signer& key, const oci::repository_name& sig_repo,
                       const sign_options& opts) {
         COSIGN_TRY(auto pub, Crypto::parse_public_key(key.public_key_pem()));
-        const oci::signature_layer layer = layer_of(one, opts.layer_annotations);
+        auto annotations = opts.layer_annotations;
+        if (!one.bundle_annotation.empty()) annotations[tlog::bundle_annotation_key] = one.bundle_annotation;
+        const oci::signature_layer layer = layer_of(one, std::move(annotations));
         auto signed_by_key = [&](const oci::signature_image& image) {
             return image.has_duplicate(layer, [&pub](byte_view s, byte_view p) { return static_cast<bool>(Crypto::verify(pub, p, s)); });
         };
@@ -7924,6 +8796,7 @@ private:
     }
 
     client_type& client_;
+    Log log_;
 };
 
 }  // namespace v0
@@ -7931,7 +8804,8 @@ private:
 // ---- cosign/verifier.hpp ----
 // SPDX-License-Identifier: Apache-2.0
 /// basic_verifier: checks an image's signatures the way `cosign verify --key` does. It needs
-/// no key source at all: public keys are values.
+/// no key source at all: public keys are values; the transparency log's keys come from a trust
+/// root (verify_options::tlog_keys), and an online Rekor lookup only when one is composed.
 
 #include <algorithm>
 #include <ctime>
@@ -7964,6 +8838,16 @@ struct verify_options {
     /// `--max-workers`: layers checked in parallel, each worker with its own copy of the key
     /// (1: on the calling thread; compiled out with COSIGN_NO_THREADS).
     unsigned max_workers = 1;
+    /// The trusted Rekor keys (tlog::log_keys_from(trust_root), or a SIGSTORE_REKOR_PUBLIC_KEY):
+    /// each layer must then be vouched for by the log, as cosign checks it: its
+    /// `dev.sigstore.cosign/bundle` (SET with the key for its log ID and time, body against the
+    /// layer, integratedTime not in the future), or, without one, an entry found in Rekor.
+    /// nullopt skips the log entirely (`--insecure-ignore-tlog`).
+    std::optional<tlog::log_keys> tlog_keys;
+    /// `--offline`: a layer without a bundle annotation fails instead of being looked up.
+    bool offline = false;
+    /// The time the log checks take as now (Unix seconds; 0: the system clock).
+    std::int64_t now = 0;
 };
 
 /// One signature that passed every check.
@@ -7974,6 +8858,10 @@ struct verified_signature {
     /// The layer's certificate (`dev.sigstore.cosign/certificate`), described, when it has one
     /// and the crypto policy reads X.509 (has_x509_v).
     std::optional<certificate_info> certificate;
+    /// The log entry that vouched for the signature (with verify_options::tlog_keys), and whether
+    /// it came from the layer's bundle annotation (checked offline) rather than a Rekor lookup.
+    std::optional<tlog::rekor_bundle> tlog_entry;
+    bool tlog_offline = false;
 };
 
 /// The outcome of a successful verification.
@@ -7983,8 +8871,10 @@ struct verification {
 };
 
 /// Verifies images against a public key (or the key of a certificate that satisfies an
-/// identity_policy: key_from_certificate).
-template <class Crypto, class Transport>
+/// identity_policy: key_from_certificate). `Lookup` finds the log entry of a layer without a
+/// bundle annotation (tlog::rekor_lookup over a Rekor client); the default,
+/// tlog::no_rekor_lookup, has no client: such a layer fails, and no HTTP to Rekor is linked.
+template <class Crypto, class Transport, class Lookup = tlog::no_rekor_lookup>
 class basic_verifier {
     static_assert(check_verify_crypto<Crypto>(), "basic_verifier: Crypto lacks the verify set of a crypto policy");
 
@@ -7992,11 +8882,15 @@ public:
     using client_type = registry::basic_client<Transport>;
     using public_key = typename Crypto::public_key;
 
-    explicit basic_verifier(client_type& client) : client_(client) {}
+    explicit basic_verifier(client_type& client, Lookup lookup = Lookup{}) : client_(client), lookup_(std::move(lookup)) {}
+
+    /// The online lookup step (e.g. to count its requests).
+    Lookup& lookup_step() noexcept { return lookup_; }
 
     /// Verifies ref. Errors: errc::not_found (the image tag does not exist: cosign's exit 11),
     /// errc::no_signatures (no .sig image: exit 10), errc::verification_failed (no layer
-    /// passed: exit 12, the message lists each layer's reason), others for I/O.
+    /// passed: exit 12, the message lists each layer's reason, naming the failed check, e.g.
+    /// "transparency log: the signed entry timestamp (SET) ... does not verify"), others for I/O.
     result<verification> verify(const oci::reference& ref, const public_key& key, const verify_options& opts = {}) {
         verification out;
         COSIGN_TRY(out.image_digest, image_digest(ref));
@@ -8012,6 +8906,18 @@ public:
             }
         };
         run_workers(key, m.layers.size(), opts.max_workers, check_range);
+        // Layers without a bundle: their entries are looked up one after another on this thread
+        // (the Rekor client is not shared between workers).
+        if (opts.tlog_keys && !opts.offline) {
+            for (std::size_t i = 0; i < m.layers.size(); ++i) {
+                auto& r = *checked[i];
+                if (!r || r->tlog_entry) continue;
+                std::string pem;
+                auto found = lookup_.find(signed_layer_of(*r, key, pem), *opts.tlog_keys, now_of(opts));
+                if (!found) r = fail(errc::verification_failed, "transparency log: " + found.error().message());
+                else r->tlog_entry = std::move(*found);
+            }
+        }
         std::string reasons;
         for (auto& r : checked) {
             if (*r) out.signatures.push_back(std::move(**r));
@@ -8206,12 +9112,46 @@ private:
             if (!parsed) return fail(errc::verification_failed, "invalid payload: " + parsed.error().message());
             COSIGN_TRY_VOID(oci::check_claims(*parsed, image, opts.annotations));
         }
-        verified_signature out{payload, layer.digest, layer.annotations, std::nullopt};
+        verified_signature out{payload, layer.digest, layer.annotations, std::nullopt, std::nullopt, false};
+        std::int64_t cert_time = opts.certificate_time;
+        if (opts.tlog_keys) {
+            auto b = layer.annotations.find(tlog::bundle_annotation_key);
+            if (b != layer.annotations.end() || opts.offline) {
+                const std::string& text = b != layer.annotations.end() ? b->second : std::string();
+                std::string pem;
+                auto entry = tlog::verify_layer_offline<Crypto>(text, signed_layer_of(out, key, pem), *opts.tlog_keys,
+                                                                now_of(opts));
+                if (!entry) {
+                    if (entry.error().code() != errc::verification_failed && entry.error().code() != errc::invalid_json)
+                        return std::move(entry).error();
+                    return fail(errc::verification_failed, "transparency log: " + entry.error().message());
+                }
+                out.tlog_entry = std::move(*entry);
+                out.tlog_offline = true;
+                // The log dates the signature: a certificate must be valid at integratedTime.
+                cert_time = out.tlog_entry->integrated_time;
+            }
+        }
         if constexpr (has_x509_v<Crypto>) {
-            COSIGN_TRY(out.certificate, layer_certificate(layer, opts));
+            verify_options at = opts;
+            at.certificate_time = cert_time;
+            COSIGN_TRY(out.certificate, layer_certificate(layer, at));
         }
         return out;
     }
+
+    // What the log entry of a verified signature must record: its signature text, payload, and
+    // the layer's certificate when it has one, else the verifier's key.
+    // (`pem` holds the key's PEM when it is needed: the view points into it.)
+    static tlog::signed_layer signed_layer_of(const verified_signature& v, const public_key& key, std::string& pem) {
+        auto cert = v.annotations.find(std::string(oci::annotation::certificate));
+        if (cert != v.annotations.end() && !cert->second.empty()) pem = cert->second;
+        else pem = Crypto::public_key_pem(key);
+        auto sig = v.annotations.find(std::string(oci::annotation::signature));
+        return {sig->second, byte_view(v.payload), pem};
+    }
+
+    static std::int64_t now_of(const verify_options& opts) { return opts.now ? opts.now : tlog::unix_now(); }
 
     // The layer's certificate, if any, checked as cosign does for a key-verified signature: it
     // must parse, and be valid at opts.certificate_time (now, without a log or timestamp).
@@ -8232,6 +9172,7 @@ private:
     }
 
     client_type& client_;
+    Lookup lookup_;
 };
 
 }  // namespace v0
@@ -8584,256 +9525,6 @@ result<void> verify_blob_file(const typename Crypto::public_key& key, const std:
 /// which come with their own includes: <cosign/crypto/mbedtls.hpp>, <cosign/transport/httplib.hpp>,
 /// and the in-memory registry for tests and examples: <cosign/testing/fake_registry.hpp>.
 
-// ---- cosign/core/json_canonical.hpp ----
-// SPDX-License-Identifier: Apache-2.0
-/// RFC 8785 JSON Canonicalization Scheme (JCS): the bytes Rekor signs in a SET.
-///
-/// JCS is ECMAScript's JSON.stringify with object keys sorted by their UTF-16 code units:
-/// strings escape only `"`, `\` and the controls below U+0020 (\b \t \n \f \r, else \u00xx in
-/// lower-case hex), everything else is written as UTF-8; numbers are IEEE doubles written as
-/// ES6's Number.prototype.toString (shortest round trip, exponent past 1e21 and below 1e-6).
-/// canonicalize() turns received JSON into that form; jcs_writer builds it from values, with
-/// the caller giving keys in jcs_key_less order.
-
-#include <algorithm>
-#include <charconv>
-#include <cmath>
-#include <cstdint>
-#include <cstdlib>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-
-namespace cosign {
-inline namespace v0 {
-namespace json {
-
-namespace detail {
-
-// Appends the UTF-16 code units of UTF-8 text (already validated) to out.
-inline void utf16_units(std::string_view s, std::vector<std::uint16_t>& out) {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    std::size_t i = 0, n = s.size();
-    while (i < n) {
-        std::uint32_t cp = p[i];
-        std::size_t len = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
-        if (len > 1) {
-            cp &= len == 2 ? 0x1Fu : len == 3 ? 0x0Fu : 0x07u;
-            for (std::size_t k = 1; k < len && i + k < n; ++k) cp = (cp << 6) | (p[i + k] & 0x3Fu);
-        }
-        i += len;
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            out.push_back(static_cast<std::uint16_t>(0xD800 + (cp >> 10)));
-            out.push_back(static_cast<std::uint16_t>(0xDC00 + (cp & 0x3FF)));
-        } else {
-            out.push_back(static_cast<std::uint16_t>(cp));
-        }
-    }
-}
-
-}  // namespace detail
-
-/// True when key a sorts before key b in JCS order (UTF-16 code units, then length).
-inline bool jcs_key_less(std::string_view a, std::string_view b) {
-    std::vector<std::uint16_t> ua, ub;
-    detail::utf16_units(a, ua);
-    detail::utf16_units(b, ub);
-    return std::lexicographical_compare(ua.begin(), ua.end(), ub.begin(), ub.end());
-}
-
-/// Appends s to out as a JCS string: only `"`, `\` and controls are escaped. s must be UTF-8.
-inline void append_jcs_string(std::string& out, std::string_view s) {
-    static constexpr char hexd[] = "0123456789abcdef";
-    out += '"';
-    for (char ch : s) {
-        auto c = static_cast<unsigned char>(ch);
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    out += "\\u00";
-                    out += hexd[c >> 4];
-                    out += hexd[c & 15];
-                } else {
-                    out += ch;
-                }
-        }
-    }
-    out += '"';
-}
-
-/// Formats a double as ES6's Number.prototype.toString does (RFC 8785 §3.2.2.3).
-/// NaN and the infinities have no JSON form: an error.
-inline result<std::string> es6_number(double v) {
-    if (std::isnan(v) || std::isinf(v))
-        return fail(errc::invalid_json, "JSON canonicalization: NaN and Infinity are not JSON numbers");
-    if (v == 0) return std::string("0");  // also -0
-    std::string out;
-    if (v < 0) {
-        out += '-';
-        v = -v;
-    }
-    // Shortest round-trip digits, as "d.ddde[+-]xx".
-    char buf[64];
-    auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
-    std::string_view sci(buf, static_cast<std::size_t>(r.ptr - buf));
-    auto epos = sci.find('e');
-    std::string digits;
-    for (char c : sci.substr(0, epos))
-        if (c != '.') digits += c;
-    int exp10 = std::atoi(std::string(sci.substr(epos + 1)).c_str());
-    const int k = static_cast<int>(digits.size());
-    const int n = exp10 + 1;  // the decimal point sits after n digits
-    if (k <= n && n <= 21) {
-        out += digits;
-        out.append(static_cast<std::size_t>(n - k), '0');
-    } else if (0 < n && n <= 21) {
-        out.append(digits, 0, static_cast<std::size_t>(n));
-        out += '.';
-        out.append(digits, static_cast<std::size_t>(n), std::string::npos);
-    } else if (-6 < n && n <= 0) {
-        out += "0.";
-        out.append(static_cast<std::size_t>(-n), '0');
-        out += digits;
-    } else {
-        out += digits[0];
-        if (k > 1) {
-            out += '.';
-            out.append(digits, 1, std::string::npos);
-        }
-        out += 'e';
-        out += n - 1 >= 0 ? '+' : '-';
-        out += std::to_string(std::abs(n - 1));
-    }
-    return out;
-}
-
-/// Streaming writer of JCS output. It does not sort: give object keys in jcs_key_less order
-/// (canonicalize() does it for parsed JSON).
-///
-///     json::jcs_writer w;
-///     w.begin_object().key("body").string(b).key("integratedTime").integer(t).end_object();
-class jcs_writer {
-public:
-    jcs_writer& begin_object() { value_prefix(); out_ += '{'; first_.push_back(true); return *this; }
-    jcs_writer& end_object() { out_ += '}'; first_.pop_back(); return *this; }
-    jcs_writer& begin_array() { value_prefix(); out_ += '['; first_.push_back(true); return *this; }
-    jcs_writer& end_array() { out_ += ']'; first_.pop_back(); return *this; }
-    jcs_writer& key(std::string_view k) {
-        comma();
-        append_jcs_string(out_, k);
-        out_ += ':';
-        after_key_ = true;
-        return *this;
-    }
-    jcs_writer& string(std::string_view s) { value_prefix(); append_jcs_string(out_, s); return *this; }
-    /// An integer; JCS numbers are doubles, so magnitudes past 2^53 are written as the double
-    /// nearest to them, as every JCS implementation does.
-    jcs_writer& integer(std::int64_t v) {
-        value_prefix();
-        const std::int64_t exact = std::int64_t(1) << 53;
-        if (v >= -exact && v <= exact)
-            out_ += std::to_string(v);
-        else
-            out_ += *es6_number(static_cast<double>(v));  // finite: cannot fail
-        return *this;
-    }
-    /// A double in ES6 form; NaN and infinities are refused.
-    result<void> number(double d) {
-        COSIGN_TRY(std::string text, es6_number(d));
-        value_prefix();
-        out_ += text;
-        return {};
-    }
-    jcs_writer& boolean(bool b) { value_prefix(); out_ += b ? "true" : "false"; return *this; }
-    jcs_writer& null() { value_prefix(); out_ += "null"; return *this; }
-
-    const std::string& str() const& noexcept { return out_; }
-    std::string str() && noexcept { return std::move(out_); }
-
-private:
-    void comma() {
-        if (!first_.empty()) {
-            if (!first_.back()) out_ += ',';
-            first_.back() = false;
-        }
-    }
-    void value_prefix() {
-        if (after_key_) { after_key_ = false; return; }
-        comma();
-    }
-    std::string out_;
-    std::vector<bool> first_;
-    bool after_key_ = false;
-};
-
-namespace detail {
-inline result<void> write_jcs(jcs_writer& w, const value& v) {
-    switch (v.GetType()) {
-        case rapidjson::kNullType: w.null(); return {};
-        case rapidjson::kFalseType: w.boolean(false); return {};
-        case rapidjson::kTrueType: w.boolean(true); return {};
-        case rapidjson::kNumberType:
-            // Every JSON number is an IEEE double in JCS (as in ECMAScript and Go's canonicalizer).
-            if (v.IsInt64()) {
-                w.integer(v.GetInt64());
-                return {};
-            }
-            return w.number(v.GetDouble());
-        case rapidjson::kStringType: w.string({v.GetString(), v.GetStringLength()}); return {};
-        case rapidjson::kArrayType:
-            w.begin_array();
-            for (const auto& e : v.GetArray()) COSIGN_TRY_VOID(write_jcs(w, e));
-            w.end_array();
-            return {};
-        case rapidjson::kObjectType: {
-            std::vector<std::pair<std::vector<std::uint16_t>, const rapidjson::Value::Member*>> members;
-            for (const auto& m : v.GetObject()) {
-                std::vector<std::uint16_t> units;
-                utf16_units(key_of(m.name), units);
-                members.emplace_back(std::move(units), &m);
-            }
-            std::sort(members.begin(), members.end(),
-                      [](const auto& a, const auto& b) { return a.first < b.first; });
-            w.begin_object();
-            for (const auto& m : members) {
-                w.key(key_of(m.second->name));
-                COSIGN_TRY_VOID(write_jcs(w, m.second->value));
-            }
-            w.end_object();
-            return {};
-        }
-    }
-    return fail(errc::internal, "JSON canonicalization: unknown value type");
-}
-}  // namespace detail
-
-/// The RFC 8785 canonical form of a parsed JSON value.
-inline result<std::string> canonicalize(const value& v) {
-    jcs_writer w;
-    COSIGN_TRY_VOID(detail::write_jcs(w, v));
-    return std::move(w).str();
-}
-
-/// Parses untrusted JSON text (hardened reader: valid UTF-8, no duplicate keys) and returns
-/// its RFC 8785 canonical form.
-inline result<std::string> canonicalize(std::string_view json_text) {
-    COSIGN_TRY(document doc, parse(json_text));
-    return canonicalize(static_cast<const value&>(doc));
-}
-
-}  // namespace json
-}  // namespace v0
-}  // namespace cosign
 // ---- cosign/keys/pkcs11/uri.hpp ----
 // SPDX-License-Identifier: Apache-2.0
 /// `pkcs11:` key URIs (RFC 7512) as cosign accepts and writes them: a pure parser, no I/O.
@@ -9079,334 +9770,6 @@ inline std::string pkcs11_uri::to_string() const {
     return s;
 }
 
-}  // namespace v0
-}  // namespace cosign
-// ---- cosign/tlog/rekor_entry.hpp ----
-// SPDX-License-Identifier: Apache-2.0
-/// Rekor v1 log entries as values: the hashedrekord proposed entry cosign uploads, the entries
-/// Rekor answers with, and the canonical entry body they carry. Pure: no transport, no crypto.
-///
-///     std::string proposed = tlog::hashedrekord_entry(sha256(payload).hex(), sig_b64, pub_pem);
-///     auto entries = tlog::parse_log_entries(response_body);   // {"<uuid>": {...}}
-///     auto body = tlog::parse_entry_body(entries->front().body);
-
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-
-namespace cosign {
-inline namespace v0 {
-namespace tlog {
-
-/// An RFC 6962 inclusion proof as Rekor v1 gives it with an entry.
-struct inclusion_proof {
-    std::int64_t log_index = 0;       ///< index in the shard's tree (not the entry's global logIndex)
-    std::int64_t tree_size = 0;
-    std::string root_hash;            ///< hex
-    std::vector<std::string> hashes;  ///< hex, leaf to root
-    std::string checkpoint;           ///< the signed note, kept as text
-};
-
-/// One Rekor v1 log entry (`LogEntryAnon` with the entry ID it was keyed by).
-struct log_entry {
-    std::string uuid;                    ///< entry ID: 64 hex (leaf hash) or 80 hex (tree ID + leaf hash)
-    std::string body;                    ///< base64 of the canonical entry, as Rekor sent it
-    std::int64_t integrated_time = 0;    ///< Unix seconds
-    std::string log_id;                  ///< hex SHA-256 of the log key's DER SubjectPublicKeyInfo
-    std::int64_t log_index = 0;          ///< global (virtual) index
-    std::string signed_entry_timestamp;  ///< base64 ASN.1 ECDSA signature (the SET)
-    std::optional<inclusion_proof> proof;
-};
-
-/// What a hashedrekord (or rekord) v0.0.1 body says about the signature it logs.
-struct entry_body {
-    std::string kind;            ///< "hashedrekord" or "rekord"
-    std::string api_version;     ///< "0.0.1"
-    std::string hash_algorithm;  ///< "sha256", "sha384", "sha512"
-    std::string hash_value;      ///< hex digest of the signed payload
-    std::string signature;       ///< base64 signature, as in the body
-    std::string public_key;      ///< PEM text (public key or certificate), base64-decoded
-};
-
-/// The hashedrekord v0.0.1 proposed entry cosign uploads for a signature, byte for byte: the
-/// hex SHA-256 of the payload, the base64 signature and the PEM of the public key or
-/// certificate (sent as base64 of the PEM text, as Go's []byte fields are). go-swagger writes
-/// "kind" last (tests/data/tlog/cosign2-request holds cosign 2.5's own request).
-inline std::string hashedrekord_entry(std::string_view payload_sha256_hex, std::string_view signature_b64,
-                                      std::string_view public_key_pem) {
-    json::writer w;
-    w.begin_object();
-    w.key("apiVersion").string("0.0.1");
-    w.key("spec").begin_object();
-    w.key("data").begin_object().key("hash").begin_object();
-    w.key("algorithm").string("sha256").key("value").string(payload_sha256_hex);
-    w.end_object().end_object();
-    w.key("signature").begin_object();
-    w.key("content").string(signature_b64);
-    w.key("publicKey").begin_object().key("content").string(base64::encode(public_key_pem)).end_object();
-    w.end_object();
-    w.end_object();
-    w.key("kind").string("hashedrekord");
-    w.end_object();
-    return std::move(w).str();
-}
-
-/// The RFC 6962 leaf hash of a base64 entry body: SHA-256(0x00 || body bytes).
-inline result<sha256_hash> leaf_hash(std::string_view body_b64) {
-    auto raw = base64::decode(body_b64);
-    if (!raw) return fail(errc::invalid_json, "Rekor entry body is not base64");
-    sha256_hasher h;
-    const std::uint8_t zero = 0;
-    h.update(byte_view(&zero, 1));
-    h.update(*raw);
-    return h.finish();
-}
-
-/// The leaf-hash part of an entry ID (its last 64 hex digits), or an error for a malformed ID.
-inline result<std::string> entry_uuid(std::string_view entry_id) {
-    if (entry_id.size() != 64 && entry_id.size() != 80)
-        return fail(errc::invalid_json, "Rekor entry ID \"" + std::string(entry_id.substr(0, 100)) +
-                                            "\" is neither 64 nor 80 hex digits");
-    std::string_view tail = entry_id.substr(entry_id.size() - 64);
-    for (char c : entry_id)
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-            return fail(errc::invalid_json, "Rekor entry ID \"" + std::string(entry_id) + "\" is not hex");
-    std::string out;
-    for (char c : tail) out += (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c;
-    return out;
-}
-
-/// Checks that an entry's ID names its body (cosign's verifyUUID): the leaf hash of the body
-/// equals the last 64 hex digits of the ID.
-inline result<void> check_entry_id(const log_entry& e) {
-    COSIGN_TRY(std::string uuid, entry_uuid(e.uuid));
-    COSIGN_TRY(sha256_hash leaf, leaf_hash(e.body));
-    if (leaf.hex() != uuid)
-        return fail(errc::verification_failed,
-                    "Rekor entry " + e.uuid + ": the body's leaf hash is " + leaf.hex() + ", not the entry ID");
-    return {};
-}
-
-namespace detail {
-
-inline bool int_member(const json::value& v, std::string_view name, std::int64_t& out) {
-    const json::value* m = json::member(v, name);
-    if (!m || !m->IsInt64()) return false;
-    out = m->GetInt64();
-    return true;
-}
-
-inline result<log_entry> parse_one_entry(std::string_view uuid, const json::value& v) {
-    const std::string where = "Rekor entry " + std::string(uuid.substr(0, 100));
-    if (!v.IsObject()) return fail(errc::invalid_json, where + " is not a JSON object");
-    log_entry e;
-    e.uuid = std::string(uuid);
-    auto body = json::string_member(v, "body");
-    if (!body || body->empty()) return fail(errc::invalid_json, where + " has no \"body\" string");
-    e.body = std::string(*body);
-    if (!int_member(v, "integratedTime", e.integrated_time) || e.integrated_time < 0)
-        return fail(errc::invalid_json, where + " has no valid \"integratedTime\"");
-    if (!int_member(v, "logIndex", e.log_index) || e.log_index < 0)
-        return fail(errc::invalid_json, where + " has no valid \"logIndex\"");
-    auto log_id = json::string_member(v, "logID");
-    if (!log_id || !hex::is_lower_hex(*log_id))
-        return fail(errc::invalid_json, where + " has no hex \"logID\"");
-    e.log_id = std::string(*log_id);
-    const json::value* ver = json::member(v, "verification");
-    if (!ver || !ver->IsObject())
-        return fail(errc::invalid_json, where + " has no \"verification\" (no signed entry timestamp)");
-    auto set = json::string_member(*ver, "signedEntryTimestamp");
-    if (!set || set->empty() || !base64::decode(*set))
-        return fail(errc::invalid_json, where + " has no base64 \"verification.signedEntryTimestamp\"");
-    e.signed_entry_timestamp = std::string(*set);
-    if (const json::value* p = json::member(*ver, "inclusionProof"); p && !p->IsNull()) {
-        inclusion_proof pr;
-        if (!p->IsObject() || !int_member(*p, "logIndex", pr.log_index) ||
-            !int_member(*p, "treeSize", pr.tree_size))
-            return fail(errc::invalid_json, where + ": \"inclusionProof\" lacks logIndex or treeSize");
-        auto root = json::string_member(*p, "rootHash");
-        if (!root || !hex::is_lower_hex(*root))
-            return fail(errc::invalid_json, where + ": \"inclusionProof.rootHash\" is not hex");
-        pr.root_hash = std::string(*root);
-        const json::value* hs = json::member(*p, "hashes");
-        if (hs && !hs->IsNull()) {
-            if (!hs->IsArray()) return fail(errc::invalid_json, where + ": \"inclusionProof.hashes\" is not an array");
-            for (const auto& h : hs->GetArray()) {
-                auto s = json::as_string(h);
-                if (!s || !hex::is_lower_hex(*s))
-                    return fail(errc::invalid_json, where + ": \"inclusionProof.hashes\" holds a non-hex value");
-                pr.hashes.emplace_back(*s);
-            }
-        }
-        if (auto cp = json::string_member(*p, "checkpoint")) pr.checkpoint = std::string(*cp);
-        e.proof = std::move(pr);
-    }
-    return e;
-}
-
-inline result<void> parse_entry_map(const json::value& map, std::vector<log_entry>& out) {
-    if (!map.IsObject()) return fail(errc::invalid_json, "Rekor answer is not an object of entries");
-    for (const auto& m : map.GetObject()) {
-        COSIGN_TRY(log_entry e, parse_one_entry(json::key_of(m.name), m.value));
-        out.push_back(std::move(e));
-    }
-    return {};
-}
-
-}  // namespace detail
-
-/// Parses Rekor's answer to an upload, a GET by UUID or a retrieve: an object keyed by entry
-/// ID (`{"<id>": entry}`) or an array of such objects. Every entry must carry a body,
-/// integratedTime, logID, logIndex and a signed entry timestamp.
-inline result<std::vector<log_entry>> parse_log_entries(std::string_view json_text) {
-    COSIGN_TRY(json::document doc, json::parse(json_text));
-    std::vector<log_entry> out;
-    if (doc.IsArray()) {
-        for (const auto& m : doc.GetArray()) COSIGN_TRY_VOID(detail::parse_entry_map(m, out));
-    } else {
-        COSIGN_TRY_VOID(detail::parse_entry_map(doc, out));
-    }
-    return out;
-}
-
-/// Decodes and reads a base64 entry body of kind hashedrekord or rekord, v0.0.1 (the kinds a
-/// signature with a key or certificate is logged as). Other kinds are errc::unsupported.
-inline result<entry_body> parse_entry_body(std::string_view body_b64) {
-    auto raw = base64::decode(body_b64);
-    if (!raw) return fail(errc::invalid_json, "Rekor entry body is not base64");
-    std::string text(raw->begin(), raw->end());
-    auto doc = json::parse(text);
-    if (!doc) return std::move(doc).error().context("Rekor entry body");
-    entry_body b;
-    auto kind = json::string_member(*doc, "kind");
-    auto api = json::string_member(*doc, "apiVersion");
-    if (!kind || !api) return fail(errc::invalid_json, "Rekor entry body lacks \"kind\" or \"apiVersion\"");
-    b.kind = std::string(*kind);
-    b.api_version = std::string(*api);
-    if ((b.kind != "hashedrekord" && b.kind != "rekord") || b.api_version != "0.0.1")
-        return fail(errc::unsupported, "Rekor entry of kind \"" + b.kind + "\" version " + b.api_version +
-                                           " is not supported here (hashedrekord and rekord 0.0.1 are)");
-    const json::value* spec = json::member(*doc, "spec");
-    const json::value* data = spec ? json::member(*spec, "data") : nullptr;
-    const json::value* hash = data ? json::member(*data, "hash") : nullptr;
-    const json::value* sig = spec ? json::member(*spec, "signature") : nullptr;
-    const json::value* pk = sig ? json::member(*sig, "publicKey") : nullptr;
-    auto alg = hash ? json::string_member(*hash, "algorithm") : std::nullopt;
-    auto val = hash ? json::string_member(*hash, "value") : std::nullopt;
-    if (!alg || !val) return fail(errc::invalid_json, "Rekor entry body lacks spec.data.hash");
-    auto content = sig ? json::string_member(*sig, "content") : std::nullopt;
-    if (!content) return fail(errc::invalid_json, "Rekor entry body lacks spec.signature.content");
-    auto key = pk ? json::string_member(*pk, "content") : std::nullopt;
-    if (!key) return fail(errc::invalid_json, "Rekor entry body lacks spec.signature.publicKey.content");
-    auto key_pem = base64::decode(*key);
-    if (!key_pem) return fail(errc::invalid_json, "Rekor entry body: spec.signature.publicKey.content is not base64");
-    b.hash_algorithm = std::string(*alg);
-    b.hash_value = std::string(*val);
-    b.signature = std::string(*content);
-    b.public_key.assign(key_pem->begin(), key_pem->end());
-    return b;
-}
-
-}  // namespace tlog
-}  // namespace v0
-}  // namespace cosign
-// ---- cosign/tlog/bundle_annotation.hpp ----
-// SPDX-License-Identifier: Apache-2.0
-/// The `dev.sigstore.cosign/bundle` layer annotation: cosign's RekorBundle, written byte for
-/// byte as cosign writes it and read back strictly.
-///
-///     {"SignedEntryTimestamp":"<b64>","Payload":{"body":"<b64>","integratedTime":N,"logIndex":N,"logID":"<hex>"}}
-///
-/// (cosign's pkg/cosign/bundle/rekor.go: Go's json.Marshal of the struct, so this key order,
-/// the SET as base64 of its bytes, no inclusion proof.)
-
-#include <cstdint>
-#include <string>
-#include <string_view>
-#include <utility>
-
-
-namespace cosign {
-inline namespace v0 {
-namespace tlog {
-
-/// The annotation key the bundle is stored under on a signature layer.
-inline constexpr const char* bundle_annotation_key = "dev.sigstore.cosign/bundle";
-
-/// cosign's RekorBundle: what a signature layer keeps of its Rekor entry.
-struct rekor_bundle {
-    std::string signed_entry_timestamp;  ///< base64 SET
-    std::string body;                    ///< base64 canonical entry body
-    std::int64_t integrated_time = 0;
-    std::int64_t log_index = 0;  ///< the entry's global index
-    std::string log_id;          ///< hex
-
-    /// The bundle cosign makes from an entry Rekor returned (EntryToBundle).
-    static rekor_bundle from_entry(const log_entry& e) {
-        rekor_bundle b;
-        b.signed_entry_timestamp = e.signed_entry_timestamp;
-        b.body = e.body;
-        b.integrated_time = e.integrated_time;
-        b.log_index = e.log_index;
-        b.log_id = e.log_id;
-        return b;
-    }
-};
-
-/// The annotation value, exactly as cosign 2 writes it. The SET goes through Go's []byte
-/// (decoded, then re-encoded as standard base64), so a non-canonical base64 SET from the server
-/// comes out canonical, as in cosign.
-inline std::string to_annotation(const rekor_bundle& b) {
-    std::string set = b.signed_entry_timestamp;
-    if (auto raw = base64::decode(set)) set = base64::encode(*raw);
-    json::writer w;
-    w.begin_object();
-    w.key("SignedEntryTimestamp").string(set);
-    w.key("Payload").begin_object();
-    w.key("body").string(b.body);
-    w.key("integratedTime").integer(b.integrated_time);
-    w.key("logIndex").integer(b.log_index);
-    w.key("logID").string(b.log_id);
-    w.end_object();
-    w.end_object();
-    return std::move(w).str();
-}
-
-/// Reads an annotation value. Every field is required and typed as cosign writes it; unknown
-/// fields are ignored, as Go's json.Unmarshal does.
-inline result<rekor_bundle> parse_annotation(std::string_view text) {
-    auto doc = json::parse(text);
-    if (!doc) return std::move(doc).error().context("the " + std::string(bundle_annotation_key) + " annotation");
-    const std::string what = "the " + std::string(bundle_annotation_key) + " annotation";
-    rekor_bundle b;
-    auto set = json::string_member(*doc, "SignedEntryTimestamp");
-    if (!set || set->empty() || !base64::decode(*set))
-        return fail(errc::invalid_json, what + " has no base64 \"SignedEntryTimestamp\"");
-    b.signed_entry_timestamp = std::string(*set);
-    const json::value* p = json::member(*doc, "Payload");
-    if (!p || !p->IsObject()) return fail(errc::invalid_json, what + " has no \"Payload\" object");
-    auto body = json::string_member(*p, "body");
-    if (!body || body->empty()) return fail(errc::invalid_json, what + " has no \"Payload.body\" string");
-    b.body = std::string(*body);
-    const json::value* t = json::member(*p, "integratedTime");
-    if (!t || !t->IsInt64() || t->GetInt64() < 0)
-        return fail(errc::invalid_json, what + " has no integer \"Payload.integratedTime\"");
-    b.integrated_time = t->GetInt64();
-    const json::value* i = json::member(*p, "logIndex");
-    if (!i || !i->IsInt64() || i->GetInt64() < 0)
-        return fail(errc::invalid_json, what + " has no integer \"Payload.logIndex\"");
-    b.log_index = i->GetInt64();
-    auto id = json::string_member(*p, "logID");
-    if (!id || !hex::is_lower_hex(*id)) return fail(errc::invalid_json, what + " has no hex \"Payload.logID\"");
-    b.log_id = std::string(*id);
-    return b;
-}
-
-}  // namespace tlog
 }  // namespace v0
 }  // namespace cosign
 // ---- cosign/tlog/inclusion_proof.hpp ----
@@ -9689,221 +10052,12 @@ private:
 }  // namespace tlog
 }  // namespace v0
 }  // namespace cosign
-// ---- cosign/tlog/set.hpp ----
-// SPDX-License-Identifier: Apache-2.0
-/// Offline checks of a Rekor bundle against a signature layer: the SET (Rekor's ECDSA over
-/// the RFC 8785 form of body, integratedTime, logID, logIndex) with the trusted key for that
-/// log ID and time, the body against the layer, and integratedTime not in the future.
-///
-///     tlog::log_keys keys{*tlog::log_key::from_pem(rekor_pub_pem)};
-///     tlog::signed_layer layer{sig_b64, payload, public_key_pem};
-///     auto ok = tlog::verify_bundle<crypto::mbedtls>(*bundle, layer, keys, tlog::unix_now());
-///
-/// Pure: the crypto policy's parse_public_key and verify, nothing of transport/ or registry/.
-
-#include <chrono>
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-
-namespace cosign {
-inline namespace v0 {
-namespace tlog {
-
-/// A transparency log's public key, as a trust root names it: the key (DER
-/// SubjectPublicKeyInfo), its log ID and the window in which it signed (Unix seconds,
-/// inclusive; absent bounds are open).
-struct log_key {
-    std::string log_id;  ///< hex SHA-256 of public_key_der
-    bytes public_key_der;
-    std::optional<std::int64_t> valid_from;
-    std::optional<std::int64_t> valid_until;
-
-    /// A key from DER; the log ID is computed as Rekor and cosign do.
-    static log_key from_der(byte_view der) {
-        log_key k;
-        k.public_key_der = der.to_bytes();
-        k.log_id = sha256(der).hex();
-        return k;
-    }
-    /// A key from a "PUBLIC KEY" PEM (what SIGSTORE_REKOR_PUBLIC_KEY and GET
-    /// /api/v1/log/publicKey hold).
-    static result<log_key> from_pem(std::string_view pem_text) {
-        COSIGN_TRY(auto blocks, pem::decode_all(pem_text));
-        if (blocks.size() != 1 || blocks.front().label != "PUBLIC KEY")
-            return fail(errc::invalid_key, "a Rekor public key must be one \"PUBLIC KEY\" PEM block");
-        return from_der(blocks.front().der);
-    }
-    /// True when the key may have signed at Unix time t.
-    bool valid_at(std::int64_t t) const noexcept {
-        return (!valid_from || *valid_from <= t) && (!valid_until || t <= *valid_until);
-    }
-};
-
-/// The trusted transparency-log keys a verifier takes.
-using log_keys = std::vector<log_key>;
-
-/// The Rekor keys of a trust root: trust::trust_root (include/cosign/trust/, whose `tlogs` hold
-/// `log_id_hex()`, `public_key.der` and `public_key.valid_for` {start, optional end} as instants
-/// with seconds and nanos), or any type of that shape. A window that starts within a second
-/// admits integratedTimes from the next whole second on, as sigstore-go's ValidAtTime does.
-template <class TrustRoot>
-log_keys log_keys_from(const TrustRoot& root) {
-    log_keys out;
-    for (const auto& l : root.tlogs) {
-        log_key k;
-        k.log_id = l.log_id_hex();
-        k.public_key_der = bytes(l.public_key.der.begin(), l.public_key.der.end());
-        const auto& v = l.public_key.valid_for;
-        k.valid_from = static_cast<std::int64_t>(v.start.seconds) + (v.start.nanos > 0 ? 1 : 0);
-        if (v.end) k.valid_until = static_cast<std::int64_t>(v.end->seconds);
-        out.push_back(std::move(k));
-    }
-    return out;
-}
-
-/// What a signature layer offers for comparison with its log entry.
-struct signed_layer {
-    std::string_view signature_b64;  ///< the `dev.cosignproject.cosign/signature` annotation
-    byte_view payload;               ///< the signed payload bytes
-    std::string_view public_key_pem; ///< the verifier's public key PEM, or the layer's certificate PEM
-};
-
-/// Now, in Unix seconds (the default clock of the checks below).
-inline std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-/// The bytes Rekor signed for a bundle: the RFC 8785 form of
-/// {"body","integratedTime","logID","logIndex"}.
-inline std::string set_payload(const rekor_bundle& b) {
-    json::jcs_writer w;
-    w.begin_object();
-    w.key("body").string(b.body);
-    w.key("integratedTime").integer(b.integrated_time);
-    w.key("logID").string(b.log_id);
-    w.key("logIndex").integer(b.log_index);
-    w.end_object();
-    return std::move(w).str();
-}
-
-/// The trusted key that signed for logID at time t, or an error naming why there is none.
-inline result<const log_key*> find_log_key(const log_keys& keys, std::string_view log_id, std::int64_t t) {
-    const log_key* id_match = nullptr;
-    for (const auto& k : keys) {
-        if (k.log_id != log_id) continue;
-        if (k.valid_at(t)) return &k;
-        id_match = &k;
-    }
-    if (id_match)
-        return fail(errc::verification_failed, "the trusted Rekor key with log ID " + std::string(log_id) +
-                                                   " was not valid at integratedTime " + std::to_string(t));
-    return fail(errc::verification_failed,
-                "no trusted Rekor key has log ID " + std::string(log_id) +
-                    " (set the Rekor key: SIGSTORE_REKOR_PUBLIC_KEY or a trusted root)");
-}
-
-/// Verifies the SET of a bundle with the trusted key for its log ID, valid at its integratedTime.
-template <class Crypto>
-result<void> verify_set(const rekor_bundle& b, const log_keys& keys) {
-    COSIGN_TRY(const log_key* key, find_log_key(keys, b.log_id, b.integrated_time));
-    auto pub = Crypto::parse_public_key(byte_view(key->public_key_der).as_chars());
-    if (!pub) return std::move(pub).error().context("the trusted Rekor key with log ID " + b.log_id);
-    auto sig = base64::decode(b.signed_entry_timestamp);
-    if (!sig) return fail(errc::verification_failed, "the signed entry timestamp is not base64");
-    const std::string signed_bytes = set_payload(b);
-    auto ok = Crypto::verify(*pub, byte_view(signed_bytes), *sig);
-    if (!ok) {
-        if (ok.error().code() != errc::verification_failed) return std::move(ok).error().context("checking the SET");
-        return fail(errc::verification_failed, "the signed entry timestamp (SET) of Rekor entry " +
-                                                   std::to_string(b.log_index) +
-                                                   " does not verify with the trusted Rekor key for log ID " + b.log_id);
-    }
-    return {};
-}
-
-/// integratedTime must not be after now (Unix seconds).
-inline result<void> check_integrated_time(const rekor_bundle& b, std::int64_t now) {
-    if (b.integrated_time > now)
-        return fail(errc::verification_failed, "the Rekor entry's integratedTime " + std::to_string(b.integrated_time) +
-                                                   " is in the future (now " + std::to_string(now) + ")");
-    return {};
-}
-
-namespace detail {
-inline result<bytes> single_pem_der(std::string_view text, const char* what) {
-    auto blocks = pem::decode_all(text);
-    if (!blocks || blocks->empty())
-        return fail(errc::verification_failed, std::string(what) + " is not PEM");
-    if (blocks->size() != 1) return fail(errc::verification_failed, std::string(what) + " holds more than one PEM block");
-    return std::move(blocks->front().der);
-}
-}  // namespace detail
-
-/// Checks that a log entry body records this layer's signature (cosign's compareSigs,
-/// comparePublicKey and bundleHash): the same base64 signature, the same key or certificate
-/// (compared as DER) and sha256 of the same payload.
-inline result<void> check_body(std::string_view body_b64, const signed_layer& layer) {
-    COSIGN_TRY(entry_body body, parse_entry_body(body_b64));
-    // cosign compares the body's signature, decoded and re-encoded, with the layer's text.
-    auto sig = base64::decode(body.signature);
-    if (!sig) return fail(errc::verification_failed, "the Rekor entry's signature is not base64");
-    if (base64::encode(*sig) != layer.signature_b64)
-        return fail(errc::verification_failed, "the signature in the Rekor entry does not match the layer's signature");
-    COSIGN_TRY(bytes logged_key, detail::single_pem_der(body.public_key, "the Rekor entry's public key"));
-    COSIGN_TRY(bytes our_key, detail::single_pem_der(layer.public_key_pem, "the verifier's public key"));
-    if (logged_key != our_key)
-        return fail(errc::verification_failed,
-                    "the Rekor entry was made with another public key or certificate than the one verifying");
-    if (body.hash_algorithm != "sha256")
-        return fail(errc::verification_failed, "the Rekor entry hashes the payload with \"" + body.hash_algorithm +
-                                                   "\", not sha256");
-    std::string want = sha256(layer.payload).hex();
-    if (body.hash_value != want)
-        return fail(errc::verification_failed, "the Rekor entry logs payload hash " + body.hash_value +
-                                                   ", the layer's payload hashes to " + want);
-    return {};
-}
-
-/// Everything cosign checks offline for a layer with a bundle annotation, in its order: the
-/// body against the layer, the SET with the trusted key for its log ID and time, and
-/// integratedTime not after now.
-template <class Crypto>
-result<void> verify_bundle(const rekor_bundle& b, const signed_layer& layer, const log_keys& keys, std::int64_t now) {
-    COSIGN_TRY_VOID(check_body(b.body, layer));
-    COSIGN_TRY_VOID(verify_set<Crypto>(b, keys));
-    COSIGN_TRY_VOID(check_integrated_time(b, now));
-    return {};
-}
-
-/// The offline check of one layer (cosign's VerifyBundle, as `verify --offline` runs it): the
-/// layer's `dev.sigstore.cosign/bundle` annotation value (empty when the layer has none), parsed
-/// and verified. Returns the bundle, whose integrated_time dates the signature.
-template <class Crypto>
-result<rekor_bundle> verify_layer_offline(std::string_view bundle_annotation, const signed_layer& layer,
-                                          const log_keys& keys, std::int64_t now) {
-    if (bundle_annotation.empty())
-        return fail(errc::verification_failed,
-                    "the signature has no transparency-log bundle and offline verification cannot look it up");
-    COSIGN_TRY(rekor_bundle b, parse_annotation(bundle_annotation));
-    COSIGN_TRY_VOID(verify_bundle<Crypto>(b, layer, keys, now));
-    return b;
-}
-
-}  // namespace tlog
-}  // namespace v0
-}  // namespace cosign
 // ---- cosign/tlog/log_step.hpp ----
 // SPDX-License-Identifier: Apache-2.0
 /// The transparency-log steps the hosts compose: rekor_upload_step (the signer runs it once per
 /// signature, before anything is written to the registry) and rekor_lookup (the verifier's
-/// online search when a layer has no bundle). no_transparency_log is the step of builds that
-/// name none: it compiles to nothing and logs nothing.
+/// online search when a layer has no bundle). no_transparency_log and no_rekor_lookup, the
+/// steps of builds that name none, are in steps.hpp: they compile to nothing.
 ///
 ///     tlog::rekor_upload_step<crypto::mbedtls, transport::httplib_transport> step(client, keys);
 ///     COSIGN_TRY(tlog::log_record rec, step.log(sig_b64, payload, public_key_pem));
@@ -9920,19 +10074,6 @@ result<rekor_bundle> verify_layer_offline(std::string_view bundle_annotation, co
 namespace cosign {
 inline namespace v0 {
 namespace tlog {
-
-/// What logging one signature gives the signer: the entry and the annotation value to store.
-struct log_record {
-    log_entry entry;
-    rekor_bundle bundle;
-    std::string annotation;  ///< the `dev.sigstore.cosign/bundle` value, as cosign writes it
-};
-
-/// The step of a build without a transparency log: log() returns no record.
-struct no_transparency_log {
-    static constexpr bool enabled = false;
-    result<std::optional<log_record>> log(std::string_view, byte_view, std::string_view) { return std::nullopt; }
-};
 
 /// Uploads a hashedrekord entry for each signature and turns Rekor's answer into cosign's
 /// bundle annotation. The answer is checked before it is used: its body must record this
@@ -9998,6 +10139,30 @@ result<log_entry> find_verified_entry(basic_rekor_client<Transport>& client, con
     if (!best) return fail(errc::verification_failed, "no valid entry in the transparency log at " + client.url() + ": " + why);
     return std::move(*best);
 }
+
+/// The verifier's online lookup step (basic_verifier's Lookup): find_verified_entry through a
+/// Rekor client, for layers that carry no bundle annotation.
+///
+///     tlog::rekor_lookup<crypto::mbedtls, transport::httplib_transport> lookup(client);
+///     cosign::basic_verifier<crypto::mbedtls, transport::httplib_transport, decltype(lookup)> v(registry, lookup);
+template <class Crypto, class Transport>
+class rekor_lookup {
+public:
+    static constexpr bool enabled = true;
+
+    explicit rekor_lookup(basic_rekor_client<Transport> client) : client_(std::move(client)) {}
+
+    basic_rekor_client<Transport>& client() noexcept { return client_; }
+
+    /// The earliest entry for the layer that passes every check (inclusion proof, SET, body, time).
+    result<rekor_bundle> find(const signed_layer& layer, const log_keys& keys, std::int64_t now) {
+        COSIGN_TRY(log_entry e, find_verified_entry<Crypto>(client_, layer, keys, now));
+        return rekor_bundle::from_entry(e);
+    }
+
+private:
+    basic_rekor_client<Transport> client_;
+};
 
 /// The verifier's transparency-log check of one layer, as cosign's verifyInternal does it:
 /// with a bundle annotation, offline (verify_layer_offline); without one, the entry is looked
