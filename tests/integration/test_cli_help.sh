@@ -62,6 +62,8 @@ while read -r c; do
 done < cosign-commands.txt
 pass "each of cosign 2.5's $(wc -l < cosign-commands.txt) commands is listed or named as not supported"
 while read -r c; do
+  # pkcs11-tool is cosign's too, in builds with PKCS#11 support (Debian's cosign 2.5 has none).
+  [ "$c" = pkcs11-tool ] && continue
   grep -qx -- "$c" cosign-commands.txt || die "root help lists '$c', which cosign 2.5 does not have"
 done < our-commands.txt
 pass "the root help lists no command cosign 2.5 lacks ($(wc -l < our-commands.txt) commands)"
