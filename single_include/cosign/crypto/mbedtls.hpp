@@ -428,38 +428,9 @@ struct mbedtls {
     /// (ASN.1 DER, deterministic RFC 6979), RSA 2048/3072/4096 with PKCS#1 v1.5 and SHA-256.
     static result<bytes> sign(const private_key& key, byte_view message) {
         if (!key) return fail(errc::invalid_argument, "empty private key");
-        key_info info = describe(key);
-        mbedtls_md_type_t md = MBEDTLS_MD_SHA256;
-        if (info.type == key_type::ecdsa) {
-            if (info.curve == "P-384")
-                md = MBEDTLS_MD_SHA384;
-            else if (info.curve == "P-521")
-                md = MBEDTLS_MD_SHA512;
-            else if (info.curve != "P-256")
-                return fail(errc::unsupported,
-                            "ECDSA curve " + info.curve +
-                                " is not supported for signing (use P-256, P-384 or P-521)");
-        } else if (info.type == key_type::rsa) {
-            if (info.bits != 2048 && info.bits != 3072 && info.bits != 4096)
-                return fail(errc::unsupported,
-                            "RSA key size " + std::to_string(info.bits) +
-                                " is not supported for signing (use 2048, 3072 or 4096 bits)");
-        } else {
-            return fail(errc::unsupported, "this key type cannot sign");
-        }
-        COSIGN_TRY(auto hash, detail::md_hash(md, message));
-        bytes sig(MBEDTLS_PK_SIGNATURE_MAX_SIZE);
-        std::size_t len = 0;
-#if MBEDTLS_VERSION_MAJOR >= 3
-        int ret = mbedtls_pk_sign(key.native_handle(), md, hash.data(), hash.size(), sig.data(), sig.size(),
-                                  &len, detail::mbedtls_rng, nullptr);
-#else
-        int ret = mbedtls_pk_sign(key.native_handle(), md, hash.data(), hash.size(), sig.data(), &len,
-                                  detail::mbedtls_rng, nullptr);
-#endif
-        if (ret != 0) return detail::mbedtls_fail(errc::internal, "signing failed", ret);
-        sig.resize(len);
-        return sig;
+        const hash_algorithm h = signing_hash_of(describe(key));
+        COSIGN_TRY(auto hash, detail::md_hash(detail::md_type_of(h), message));
+        return sign_prehashed(key, hash, h);
     }
 
     /// Verifies as `cosign verify --key` does (SHA-256 unless told otherwise). ECDSA signatures may
