@@ -154,8 +154,10 @@ inline std::vector<flag> sign_blob_flags() {
         {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file or env://VAR)"},
         {"output-signature", 0, kind::string, "", "write the signature to FILE"},
         {"yes", 'y', kind::boolean, "", "skip confirmation prompts for non-destructive operations"},
-        {"tlog-upload", 0, kind::boolean, "false", "whether or not to upload to the tlog (not supported in this build, which has no transparency log yet: false by default, true is refused)", true},
-        {"new-bundle-format", 0, kind::boolean, "false", "output bundle in new format that contains all verification material (no effect in this build: it writes no bundle)"},
+        {"tlog-upload", 0, kind::boolean, "true", "whether or not to upload to the tlog"},
+        rekor_url_flag(),
+        {"bundle", 0, kind::string, "", "write everything required to verify the blob to a FILE"},
+        {"new-bundle-format", 0, kind::boolean, "false", "output bundle in new format that contains all verification material (this build writes cosign's legacy bundle; true is refused)"},
         {"use-signing-config", 0, kind::boolean, "false", "whether to use a TUF-provided signing config for the service URLs (a cosign 3 flag; this build reaches no Sigstore service, so it has no effect)"},
     };
 }
@@ -166,8 +168,13 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.size() != 1) return report("sign-blob requires exactly one file (or - for standard input)");
     if (a.get("key").empty()) return report("keyless signing is not supported in this build: pass --key");
-    if (auto e = check_tlog_upload(a); !e.empty()) return report(e);
+    if (a.get_bool("new-bundle-format"))
+        return report("--new-bundle-format: this build writes cosign's legacy bundle only (drop the flag)");
     const std::string& path = a.positional[0];
+    const bool tlog = a.get_bool("tlog-upload");
+    if (!tlog && !a.get("bundle").empty())
+        std::cerr << "WARNING: --bundle without the transparency log (--tlog-upload=false): the bundle holds the "
+                     "signature only\n";
     // A file is hashed (SHA-256, what P-256 and RSA keys sign) on a second thread while the key
     // is decrypted: scrypt and hashing each take a core. Standard input is read after the key.
     cosign::blob_digest early;
@@ -200,6 +207,18 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
     auto signed_ = cosign::sign_blob_digest(*key, early);
     if (!signed_) return report(signed_.error().message());
     const std::string& b64 = *signed_;
+    std::optional<cosign::tlog::rekor_bundle> logged;
+    if (tlog) {
+        auto entry = log_blob_signature(a, *key, early, b64);
+        if (!entry) return report("signing " + path + ": " + entry.error().message());
+        logged = std::move(*entry);
+        std::cerr << "tlog entry created with index: " << logged->log_index << "\n";
+    }
+    if (!a.get("bundle").empty()) {
+        auto w = cosign::write_file_0600(a.get("bundle"), legacy_bundle_json(b64, logged));
+        if (!w) return report("signing " + path + ": create bundle file: " + w.error().message());
+        std::cerr << "Wrote bundle to file " << a.get("bundle") << "\n";
+    }
     if (!a.get("output-signature").empty()) {
         auto w = cosign::write_file_0600(a.get("output-signature"), b64);
         if (!w) return report(w.error().message());

@@ -33,18 +33,6 @@ inline void warn_tag_reference(const std::string& input) {
                  "    images by tag will be removed in a future release.\n\n";
 }
 
-/// sign-blob has no transparency log yet: say so once, refuse an explicit request for it.
-/// (Image signing logs to Rekor: see tlog_flags.hpp.)
-inline std::string check_tlog_upload(const args& a) {
-    if (a.has("tlog-upload") && a.get_bool("tlog-upload"))
-        return "--tlog-upload=true: sign-blob has no transparency log (Rekor) support yet in this build; "
-               "sign with --tlog-upload=false";
-    if (!a.has("tlog-upload"))
-        std::cerr << "Note: cosign-cpp's sign-blob has no transparency log support yet: --tlog-upload defaults to "
-                     "false, nothing is uploaded to Rekor.\n";
-    return "";
-}
-
 /// Reads a whole file for a flag, as os.ReadFile does; the message names the file.
 inline cosign::result<std::string> read_text_file(const std::string& path, std::size_t limit = COSIGN_MAX_PAYLOAD_SIZE) {
     auto f = cosign::read_file<cosign::bytes>(path, limit);

@@ -329,8 +329,9 @@ to sign payloads with your own tooling or algorithms.)",
      "registry-username type"},
 
     {"sign-blob", "Sign the supplied blob, outputting the base64-encoded signature to stdout.", "",
-     "Sign with a key (--key FILE or env://VAR); keyless signing, KMS keys, bundles and the\n"
-     "transparency log are not built yet.",
+     "Sign with a key (--key FILE or env://VAR). The signature is logged in Rekor (--rekor-url) unless\n"
+     "--tlog-upload=false; --bundle writes cosign's legacy bundle. Keyless signing, KMS keys and the\n"
+     "new bundle format are not built yet.",
      R"(  cosign-cpp sign-blob --key <key path>|<kms uri> <blob>
 
   # sign a blob with Google sign-in (experimental))" COSIGN_CLI_NOT_HERE R"(
