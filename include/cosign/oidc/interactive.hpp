@@ -236,12 +236,24 @@ public:
         std::string host = "localhost", path = "/auth/callback", scheme = "http";
         int port = 0;
         if (!redirect_url.empty()) {
-            auto u = transport::parse_url(redirect_url);
+            // Port 0 (cosign's documented default, "http://localhost:0/auth/callback") means any
+            // free port; parse_url refuses it, so it is taken off first.
+            std::string text = redirect_url;
+            bool any_port = false;
+            if (auto sep = text.find("://"); sep != std::string::npos) {
+                auto end = text.find_first_of("/?#", sep + 3);
+                auto authority_end = end == std::string::npos ? text.size() : end;
+                if (authority_end >= sep + 5 && text.compare(authority_end - 2, 2, ":0") == 0) {
+                    text.erase(authority_end - 2, 2);
+                    any_port = true;
+                }
+            }
+            auto u = transport::parse_url(text);
             if (!u) return cosign::error(u.error()).context("--oidc-redirect-url " + redirect_url);
             if (u->scheme != "http")
                 return fail(errc::invalid_argument, "--oidc-redirect-url " + redirect_url + ": the listener speaks http only");
             host = u->host;
-            port = u->port;
+            port = any_port ? 0 : u->port;
             path = std::string(u->path());
             if (path.empty()) path = "/";
         }
