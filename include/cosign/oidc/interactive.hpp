@@ -462,9 +462,16 @@ result<transport::response> exchange_code(Transport& t, const provider_metadata&
         for (auto& h : req.headers) secure_zero(h.second.data(), h.second.size());
         return r;
     };
+    auto wipe = [&form] {
+        for (auto& kv : form) secure_zero(kv.second.data(), kv.second.size());
+    };
     auto r = attempt(true);
-    if (r && r->status >= 200 && r->status < 300) return r;
+    if (r && r->status >= 200 && r->status < 300) {
+        wipe();
+        return r;
+    }
     auto second = attempt(false);
+    wipe();
     if (second || !r) return second;
     return r;
 }
@@ -533,8 +540,7 @@ result<id_token> browser_flow(Transport& t, const options& o, const interaction&
                                             {"nonce", nonce}};
     secure_zero(code->data(), code->size());
     secure_zero(p.verifier.data(), p.verifier.size());
-    auto tr = detail::exchange_code(t, meta, o, std::move(form));
-    for (auto& kv : form) secure_zero(kv.second.data(), kv.second.size());
+    auto tr = detail::exchange_code(t, meta, o, std::move(form));  // wipes the code and verifier
     if (!tr) return cosign::error(tr.error()).context("exchanging the authorization code at " + meta.token_endpoint);
     if (tr->status < 200 || tr->status >= 300) {
         auto e = fail(tr->status == 400 || tr->status == 401 ? errc::unauthorized : errc::network,
