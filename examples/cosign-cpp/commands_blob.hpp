@@ -23,6 +23,7 @@
 #include "cli.hpp"
 #include "commands_image.hpp"
 #include "compose.hpp"
+#include "oidc_flags.hpp"
 #include "password.hpp"
 
 namespace cli {
@@ -150,7 +151,7 @@ inline cosign::result<cosign::blob_digest> verify_blob_artifact(const std::strin
 
 /// sign-blob's flags: cosign's, with cosign's descriptions and what this build does differently.
 inline std::vector<flag> sign_blob_flags() {
-    return {
+    return std::vector<flag>{
         {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file or env://VAR)"},
         {"output-signature", 0, kind::string, "", "write the signature to FILE"},
         {"yes", 'y', kind::boolean, "", "skip confirmation prompts for non-destructive operations"},
@@ -159,7 +160,7 @@ inline std::vector<flag> sign_blob_flags() {
         {"bundle", 0, kind::string, "", "write everything required to verify the blob to a FILE"},
         {"new-bundle-format", 0, kind::boolean, "false", "output bundle in new format that contains all verification material (this build writes cosign's legacy bundle; true is refused)"},
         {"use-signing-config", 0, kind::boolean, "false", "whether to use a TUF-provided signing config for the service URLs (a cosign 3 flag; this build reaches no Sigstore service, so it has no effect)"},
-    };
+    } + oidc_flags();
 }
 
 inline int cmd_sign_blob(const std::vector<std::string>& argv) {

@@ -11,6 +11,7 @@
 #include "annotations.hpp"
 #include "cli.hpp"
 #include "compose.hpp"
+#include "oidc_flags.hpp"
 #include "output.hpp"
 #include "password.hpp"
 #include "registry_flags.hpp"
@@ -144,7 +145,7 @@ inline std::vector<flag> sign_flags() {
         {"record-creation-timestamp", 0, kind::boolean, "", "set the createdAt timestamp in the signature artifact to the time it was created; by default, cosign sets this to the zero value (not supported in this build: true is refused)", true},
         {"new-bundle-format", 0, kind::boolean, "false", "sign in the Sigstore bundle format (a cosign 3 flag; not supported in this build: true is refused)", true},
         {"use-signing-config", 0, kind::boolean, "false", "whether to use a TUF-provided signing config for the service URLs (a cosign 3 flag; this build takes the Rekor URL from --rekor-url, so it has no effect)"},
-    } + registry_flags();
+    } + registry_flags() + oidc_flags();
 }
 
 inline int cmd_sign(const std::vector<std::string>& argv) {

@@ -15,3 +15,5 @@
 #include <cosign/trust/sigstore_env.hpp>
 #include <cosign/trust/tuf.hpp>
 #include <cosign/trust/public_good_root.hpp>
+// Identity-token acquisition (not included by cosign.hpp).
+#include <cosign/oidc/oidc.hpp>
