@@ -52,6 +52,18 @@ TEST_CASE("base64 follows RFC 4648 test vectors and rejects malformed input", "[
     CHECK(base64::decode<secure_bytes>("AAEC")->size() == 3);
 }
 
+TEST_CASE("base64url (RFC 4648 section 5) is unpadded and keeps to its alphabet", "[core]") {
+    CHECK(base64::url_encode("") == "");
+    CHECK(base64::url_encode("f") == "Zg");
+    CHECK(base64::url_encode("fo") == "Zm8");
+    CHECK(base64::url_encode("foobar") == "Zm9vYmFy");
+    CHECK(base64::url_encode(bytes{0xfb, 0xff}) == "-_8");
+    CHECK(*base64::url_decode("-_8") == bytes{0xfb, 0xff});
+    CHECK(*base64::url_decode("Zm8=") == *base64::url_decode("Zm8"));
+    CHECK_FALSE(base64::url_decode("+/8"));
+    CHECK_FALSE(base64::url_decode("Zm9vY"));
+}
+
 TEST_CASE("hex round-trips and rejects bad digits", "[core]") {
     CHECK(hex::encode(bytes{0x00, 0xab, 0xff}) == "00abff");
     CHECK(*hex::decode("00ABff") == bytes{0x00, 0xab, 0xff});

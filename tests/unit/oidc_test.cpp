@@ -26,7 +26,7 @@ using namespace cosign;
 
 namespace {
 
-std::string b64url(const std::string& s) { return oidc::detail::base64url_encode(byte_view(s.data(), s.size())); }
+std::string b64url(const std::string& s) { return base64::url_encode(byte_view(s.data(), s.size())); }
 
 // A compact JWS with this payload (the signature is junk: nothing here checks it, Fulcio does).
 std::string make_jwt(const std::string& payload, const std::string& alg = "RS256") {

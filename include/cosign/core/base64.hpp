@@ -13,9 +13,9 @@ namespace cosign {
 inline namespace v0 {
 namespace base64 {
 
-/// Encodes bytes as standard base64 with padding, no line breaks.
-inline std::string encode(byte_view in) {
-    static constexpr char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+namespace detail {
+// Encodes with the alphabet `tbl` (64 characters), '='-padded when `pad`.
+inline std::string encode_with(byte_view in, const char* tbl, bool pad) {
     std::string out;
     out.reserve((in.size() + 2) / 3 * 4);
     std::size_t i = 0;
@@ -31,10 +31,22 @@ inline std::string encode(byte_view in) {
         if (i + 1 < in.size()) v |= std::uint32_t(in[i + 1]) << 8;
         out += tbl[(v >> 18) & 63];
         out += tbl[(v >> 12) & 63];
-        out += (i + 1 < in.size()) ? tbl[(v >> 6) & 63] : '=';
-        out += '=';
+        if (i + 1 < in.size()) out += tbl[(v >> 6) & 63];
+        else if (pad) out += '=';
+        if (pad) out += '=';
     }
     return out;
+}
+}  // namespace detail
+
+/// Encodes bytes as standard base64 with padding, no line breaks.
+inline std::string encode(byte_view in) {
+    return detail::encode_with(in, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", true);
+}
+
+/// Encodes bytes as unpadded base64url (RFC 4648 section 5; RFC 7515's JWS parts, PKCE).
+inline std::string url_encode(byte_view in) {
+    return detail::encode_with(in, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", false);
 }
 
 namespace detail {
@@ -46,7 +58,36 @@ inline int value_of(char c) noexcept {
     if (c == '/') return 63;
     return -1;
 }
+inline int url_value_of(char c) noexcept {
+    if (c == '-') return 62;
+    if (c == '_') return 63;
+    if (c == '+' || c == '/') return -1;
+    return value_of(c);
+}
 }  // namespace detail
+
+/// Decodes base64url without padding (trailing '=' tolerated), as go-jose reads JWS parts;
+/// errc::invalid_argument for a character outside the alphabet or an impossible length.
+template <class Out = bytes>
+result<Out> url_decode(std::string_view in) {
+    while (!in.empty() && in.back() == '=') in.remove_suffix(1);
+    if (in.size() % 4 == 1) return fail(errc::invalid_argument, "invalid base64url: impossible length");
+    Out out;
+    out.reserve(in.size() * 3 / 4);
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char c : in) {
+        int v = detail::url_value_of(c);
+        if (v < 0) return fail(errc::invalid_argument, "invalid base64url: unexpected character");
+        acc = (acc << 6) | static_cast<std::uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<std::uint8_t>((acc >> bits) & 0xffu));
+        }
+    }
+    return out;
+}
 
 /// Decodes standard base64 as Go's StdEncoding does (padding required, no whitespace),
 /// into any byte container (bytes or secure_bytes).

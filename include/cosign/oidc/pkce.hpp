@@ -35,7 +35,7 @@ struct pkce {
 /// The S256 challenge of a verifier: BASE64URL-ENCODE(SHA256(ASCII(verifier))) (RFC 7636 §4.2).
 inline std::string pkce_s256_challenge(std::string_view verifier) {
     auto h = sha256(byte_view(verifier.data(), verifier.size()));
-    return detail::base64url_encode(byte_view(h.bytes.data(), h.bytes.size()));
+    return base64::url_encode(byte_view(h.bytes.data(), h.bytes.size()));
 }
 
 namespace detail {
@@ -67,7 +67,7 @@ inline result<void> os_random(std::uint8_t* out, std::size_t n) {
 inline result<std::string> random_url_safe_string(std::size_t bits) {
     secure_bytes b((bits + 7) / 8);
     COSIGN_TRY_VOID(detail::os_random(b.data(), b.size()));
-    return detail::base64url_encode(byte_view(b.data(), b.size()));
+    return base64::url_encode(byte_view(b.data(), b.size()));
 }
 
 /// A fresh S256 PKCE pair with a 384-bit verifier (64 characters), as sigstore's NewPKCE.

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "../core/base64.hpp"
 #include "../core/bytes.hpp"
 #include "../core/json_reader.hpp"
 #include "../core/result.hpp"
@@ -72,57 +73,12 @@ struct token_claims {
 
 namespace detail {
 
-inline int base64url_value(char c) noexcept {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-') return 62;
-    if (c == '_') return 63;
-    return -1;
-}
-
-/// Decodes unpadded base64url (RFC 7515 §2), trailing '=' tolerated, as go-jose reads JWS parts.
+/// Decodes unpadded base64url (RFC 7515 section 2), trailing '=' tolerated, as go-jose reads JWS
+/// parts, into text (JSON, or the raw signature bytes).
 inline std::optional<std::string> base64url_decode(std::string_view in) {
-    while (!in.empty() && in.back() == '=') in.remove_suffix(1);
-    if (in.size() % 4 == 1) return std::nullopt;
-    std::string out;
-    out.reserve(in.size() * 3 / 4);
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (char c : in) {
-        int v = base64url_value(c);
-        if (v < 0) return std::nullopt;
-        acc = (acc << 6) | static_cast<std::uint32_t>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out += static_cast<char>((acc >> bits) & 0xffu);
-        }
-    }
-    return out;
-}
-
-/// Encodes bytes as unpadded base64url.
-inline std::string base64url_encode(byte_view in) {
-    static constexpr char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    out.reserve((in.size() * 4 + 2) / 3);
-    std::size_t i = 0;
-    for (; i + 3 <= in.size(); i += 3) {
-        std::uint32_t v = (std::uint32_t(in[i]) << 16) | (std::uint32_t(in[i + 1]) << 8) | in[i + 2];
-        out += tbl[(v >> 18) & 63];
-        out += tbl[(v >> 12) & 63];
-        out += tbl[(v >> 6) & 63];
-        out += tbl[v & 63];
-    }
-    if (i < in.size()) {
-        std::uint32_t v = std::uint32_t(in[i]) << 16;
-        if (i + 1 < in.size()) v |= std::uint32_t(in[i + 1]) << 8;
-        out += tbl[(v >> 18) & 63];
-        out += tbl[(v >> 12) & 63];
-        if (i + 1 < in.size()) out += tbl[(v >> 6) & 63];
-    }
-    return out;
+    auto b = base64::url_decode(in);
+    if (!b) return std::nullopt;
+    return byte_view(*b).to_string();
 }
 
 /// The three parts of a compact JWS, or nullopt when the text is not one.
