@@ -56,7 +56,13 @@ inline int cmd_generate_key_pair(const std::vector<std::string>& argv) {
                       "k8s://, gitlab:// and github:// destinations are not supported in this build");
     if (!a.get("kms").empty()) {
         std::string k = a.get("kms");
-        return report("--kms: " + k.substr(0, k.find("://")) + " keys are not supported in this build");
+        const std::string scheme = k.substr(0, k.find("://"));
+        if (scheme == "awskms" || scheme == "gcpkms")
+            return report("--kms: creating " + scheme + " keys is not supported in this build: create the key with " +
+                          (scheme == "awskms" ? "`aws kms create-key --key-usage SIGN_VERIFY --key-spec ECC_NIST_P256`"
+                                              : "`gcloud kms keys create --purpose asymmetric-signing --default-algorithm ec-sign-p256-sha256`") +
+                          ", then sign with --key " + k);
+        return report("--kms: " + scheme + " keys are not supported in this build");
     }
     auto password = read_password(true);
     if (!password) return report(password.error().message());
