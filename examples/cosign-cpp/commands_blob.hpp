@@ -151,7 +151,7 @@ inline cosign::result<cosign::blob_digest> verify_blob_artifact(const std::strin
 /// sign-blob's flags: cosign's, with cosign's descriptions and what this build does differently.
 inline std::vector<flag> sign_blob_flags() {
     return {
-        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file or env://VAR)"},
+        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file, env://VAR, pkcs11:, awskms:// or gcpkms://)"},
         {"output-signature", 0, kind::string, "", "write the signature to FILE"},
         {"yes", 'y', kind::boolean, "", "skip confirmation prompts for non-destructive operations"},
         {"tlog-upload", 0, kind::boolean, "false", "whether or not to upload to the tlog (not supported in this build, which has no transparency log yet: false by default, true is refused)", true},

@@ -139,7 +139,7 @@ int sign_all(Signer& s, const args& a, const std::vector<cosign::oci::reference>
 /// sign's flags: cosign's, with cosign's descriptions and what this build does differently.
 inline std::vector<flag> sign_flags() {
     return std::vector<flag>{
-        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file or env://VAR)"},
+        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file, env://VAR, pkcs11:, awskms:// or gcpkms://)"},
         {"annotations", 'a', kind::slice, "", "extra key=value pairs to sign"},
         {"yes", 'y', kind::boolean, "", "skip confirmation prompts for non-destructive operations"},
         {"force", 'f', kind::boolean, "", "skip confirmation prompts (a cosign-cpp addition: cosign 1.x's -f, which cosign's signing page still shows)"},
