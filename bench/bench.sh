@@ -37,6 +37,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+if [ -n "$ONLY" ] && [ "$WRITE" = 1 ]; then
+  echo "bench/bench.sh: --write with --only would replace RESULTS.md's whole table with a few rows" >&2; exit 2
+fi
 if [ -z "${COSIGN_CPP:-}" ]; then
   cmake -S "$ROOT" -B "$ROOT/build-bench" -DCMAKE_BUILD_TYPE=Release -DCOSIGN_BUILD_TESTS=OFF >/dev/null
   cmake --build "$ROOT/build-bench" -j "$(nproc)" --target cosign-cpp >/dev/null
@@ -147,7 +150,7 @@ verify_pair() {
 }
 $M pair "start-up (version)" $((RUNS * 4)) "$RES" --a "$A version" --b "$B version"
 $M pair "start-up floor: empty main() linked with libcpp-httplib" $((RUNS * 4)) "$RES" --a "$WORK/floor-httplib" --b "$B version"
-if [ -n "$COSIGN_CPP_STATIC" ] && [ -x "$COSIGN_CPP_STATIC" ]; then
+if [ -n "${COSIGN_CPP_STATIC:-}" ] && [ -x "$COSIGN_CPP_STATIC" ]; then
   $M pair "start-up, static mbedTLS-transport build" $((RUNS * 4)) "$RES" --a "$COSIGN_CPP_STATIC version" --b "$B version"
 fi
 $M pair "generate-key-pair" "$RUNS" "$RES" --cwd "$WORK/gen" --rm cosign.key --rm cosign.pub \
@@ -165,7 +168,7 @@ if [ -n "$P11_URI" ]; then
     --a "$A sign --key '$P11_URI' --tlog-upload=false -y $REG/demo:cppp11-{i}" \
     --b "$B sign --key keys/cosign.key --tlog-upload=false -y $REG/demo:c2p11-{i}"
 fi
-if [ -n "$COSIGN_CPP_STATIC" ] && [ -x "$COSIGN_CPP_STATIC" ]; then
+if [ -n "${COSIGN_CPP_STATIC:-}" ] && [ -x "$COSIGN_CPP_STATIC" ]; then
   S=$COSIGN_CPP_STATIC
   for i in $(seq 0 $((n - 1))); do push_image "$REG_DIR" "demo:st-$i" >/dev/null; push_image "$REG_DIR" "demo:c2st-$i" >/dev/null; done
   $M pair "public-key, static build" "$RUNS" "$RES" --a "$S public-key --key keys/cosign.key" \
