@@ -119,6 +119,14 @@ check_eq "public-key with credentials and region from profile ci of ~/.aws/crede
 check_file_eq "... gives the key" "$KMS_DIR/aws.pub.pem" "$OUT"
 no_secret "$OUT" "$ERR"
 rm -rf "$HOME/.aws"
+run_cmd pk_endpoint_env env -u AWS_REGION AWS_ENDPOINT_URL_KMS="$KMS_HTTP_URL" \
+  "$COSIGN_CPP" public-key --key "awskms:///arn:aws:kms:us-east-1:111122223333:key/$KEY_ID"
+check_eq "public-key with the endpoint from AWS_ENDPOINT_URL_KMS (plain HTTP on loopback) and the region from the ARN" 0 "$RC"
+check_file_eq "... gives the key" "$KMS_DIR/aws.pub.pem" "$OUT"
+m=$(kms_mark)
+run_cmd pk_session env AWS_SESSION_TOKEN=session-token-value "$COSIGN_CPP" public-key --key "$AWS_REF"
+check_eq "public-key with session credentials (AWS_SESSION_TOKEN, sent signed) exits 0" 0 "$RC"
+check_not_contains "... and the token is not printed" "$ERR" "session-token-value"
 
 say "== refused: clear errors naming the provider and the key, nothing written, no secret"
 BEFORE=$(reg_snapshot "$REG_DIR")

@@ -465,7 +465,8 @@ TEST_CASE("awskms signer: KMS errors name the key and the call, never a secret",
     CHECK(denied.error().message().find(secret) == std::string::npos);
     CHECK(denied.error().message().find("session-tok") == std::string::npos);
     // the session token travels, signed
-    CHECK(k.requests.back().header("Authorization").find("x-amz-security-token") != std::string::npos);
+    CHECK(k.requests.back().header("Authorization").find(
+              "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target,") != std::string::npos);
 
     k.fail_status = 500;
     k.fail_body = "<html>oops</html>";

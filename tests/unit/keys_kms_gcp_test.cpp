@@ -112,6 +112,13 @@ struct fake_transport {
                        status + "\"}}";
             return res;
         };
+        if (req.url == "https://oauth.test/token" && req.body.rfind("grant_type=refresh_token&", 0) == 0) {
+            const bool ok = req.body == "grant_type=refresh_token&client_id=cid&client_secret=c%2Bsecret&refresh_token=rtok";
+            res.status = ok ? 200 : 400;
+            res.body = ok ? "{\"access_token\":\"" + g.issued + "\",\"expires_in\":3599}"
+                          : "{\"error\":\"invalid_grant\",\"error_description\":\"Bad Request\"}";
+            return res;
+        }
         if (req.url == "https://oauth.test/token") {
             // RFC 7523: check the assertion's RS256 signature and claims
             const std::string prefix = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=";
@@ -338,6 +345,30 @@ TEST_CASE("gcpkms signer: refused tokens, unknown keys, corrupted public keys na
     auto crc = gcp_kms_signer<crypto_policy, fake_transport>::open(fake_transport(), test_config(vref, dir + "/sa.json"));
     REQUIRE_FALSE(crc);
     CHECK(crc.error().message().find("pemCrc32c") != std::string::npos);
+    g_gcp = nullptr;
+}
+
+TEST_CASE("gcpkms signer: an authorized user's refresh token; a token fetched again once it expires", "[kms][gcp]") {
+    fake_gcp g{*crypto_policy::generate_p256(), {}, "ya29.unit-test-token", false, false, 0};
+    g_gcp = &g;
+    const std::string dir = temp_dir();
+    write(dir + "/user.json", "{\"type\":\"authorized_user\",\"client_id\":\"cid\",\"client_secret\":\"c+secret\","
+                              "\"refresh_token\":\"rtok\",\"token_uri\":\"https://oauth.test/token\"}");
+    std::int64_t now = 1700000000;
+    auto cfg = test_config("gcpkms://" + version_name, dir + "/user.json");
+    cfg.clock = [&now] { return now; };
+    auto s = gcp_kms_signer<crypto_policy, fake_transport>::open(fake_transport(), std::move(cfg));
+    REQUIRE(s);
+    REQUIRE(g.requests.size() == 2);  // token, publicKey (the version is in the URI)
+    CHECK(g.requests[0].body.find("grant_type=refresh_token") == 0);
+    REQUIRE(s->sign("one"));
+    CHECK(g.requests.size() == 3);
+    now += 3599 - 30;  // within a minute of expiry: a new token first
+    g.issued = "ya29.second-token";
+    REQUIRE(s->sign("two"));
+    REQUIRE(g.requests.size() == 5);
+    CHECK(g.requests[3].url == "https://oauth.test/token");
+    CHECK(g.requests[4].header("Authorization") == "Bearer ya29.second-token");
     g_gcp = nullptr;
 }
 
