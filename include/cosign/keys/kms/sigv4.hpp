@@ -247,7 +247,7 @@ inline result<signed_request> sign(const http_request& req, const credentials& c
 
     signed_request out;
     out.added_headers.emplace_back("X-Amz-Date", p.amz_date);
-    const std::string token(cred.session_token.begin(), cred.session_token.end());
+    std::string token(cred.session_token.begin(), cred.session_token.end());
     if (!token.empty() && !p.omit_session_token) out.added_headers.emplace_back("X-Amz-Security-Token", token);
     if (p.sign_body) out.added_headers.emplace_back("x-amz-content-sha256", body_hash);
 
@@ -288,6 +288,8 @@ inline result<signed_request> sign(const http_request& req, const credentials& c
                                                         scope + ", SignedHeaders=" + signed_headers +
                                                         ", Signature=" + out.signature);
     if (!token.empty() && p.omit_session_token) out.added_headers.emplace_back("X-Amz-Security-Token", token);
+    secure_zero(token.empty() ? nullptr : &token[0], token.size());
+    secure_zero(sig.data(), sig.size());
     return out;
 }
 
