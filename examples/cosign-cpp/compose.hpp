@@ -7,6 +7,9 @@
 /// verified by OpenSSL: 17 times faster than mbedTLS 2.28 here, the rest is mbedTLS.
 #pragma once
 
+#include <string>
+#include <utility>
+
 #include <cosign/cosign.hpp>
 #include <cosign/crypto/mbedtls.hpp>
 #if defined(COSIGN_CLI_OPENSSL_VERIFY)
@@ -54,4 +57,16 @@ using keys = cosign::key_sources<COSIGN_CLI_PKCS11_SOURCE COSIGN_CLI_CLOUD_KMS_S
 using client = cosign::registry::basic_client<transport>;
 using signer = cosign::basic_signer<crypto, transport, keys>;
 using verifier = cosign::basic_verifier<crypto, transport>;
+
+/// The public key `verify --key` and `verify-blob --key` check with: for a KMS or PKCS#11
+/// reference, the key's public half read from its provider, as cosign does (refused by scheme
+/// when this build has no source for it); else a public key file or env://VAR.
+inline cosign::result<crypto::public_key> verification_key(const std::string& ref) {
+    if (cosign::not_supported_key_source::handles(ref)) {
+        auto s = keys::load(ref, cosign::password_fn());
+        if (!s) return std::move(s).error();
+        return crypto::parse_public_key(s->public_key_pem());
+    }
+    return cosign::load_public_key<crypto>(ref);
+}
 }  // namespace cli

@@ -238,7 +238,7 @@ against the transparency log.)",
   # verify image with a key stored in an environment variable
   cosign-cpp verify --key env://[ENV_VAR] --insecure-ignore-tlog <IMAGE>
 
-  # verify image with public key stored in Google Cloud KMS)" COSIGN_CLI_NOT_HERE R"(
+  # verify image with public key stored in Google Cloud KMS
   cosign-cpp verify --key gcpkms://projects/[PROJECT]/locations/global/keyRings/[KEYRING]/cryptoKeys/[KEY] <IMAGE>
 
   # verify image with public key stored in Hashicorp Vault)" COSIGN_CLI_NOT_HERE R"(
@@ -392,10 +392,10 @@ The blob may be specified as a path to a file or - for stdin.)",
   # Verify a signature against Azure Key Vault)" COSIGN_CLI_NOT_HERE R"(
   cosign-cpp verify-blob --key azurekms://[VAULT_NAME][VAULT_URI]/[KEY] --signature $sig <blob>
 
-  # Verify a signature against AWS KMS)" COSIGN_CLI_NOT_HERE R"(
+  # Verify a signature against AWS KMS
   cosign-cpp verify-blob --key awskms://[ENDPOINT]/[ID/ALIAS/ARN] --signature $sig <blob>
 
-  # Verify a signature against Google Cloud KMS)" COSIGN_CLI_NOT_HERE R"(
+  # Verify a signature against Google Cloud KMS
   cosign-cpp verify-blob --key gcpkms://projects/[PROJECT ID]/locations/[LOCATION]/keyRings/[KEYRING]/cryptoKeys/[KEY] --signature $sig <blob>
 
   # Verify a signature against Hashicorp Vault)" COSIGN_CLI_NOT_HERE R"(

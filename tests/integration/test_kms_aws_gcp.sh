@@ -91,6 +91,14 @@ for c in 2 3; do
   done
   pass "cosign$c verify accepts the awskms and gcpkms signatures, each with the key cosign-cpp exported"
 done
+m=$(kms_mark)
+run_cmd vkms "$COSIGN_CPP" verify --key "$AWS_ALIAS_REF" --insecure-ignore-tlog -a via=alias "$REG/demo:latest"
+check_eq "cosign-cpp verify --key awskms://.../alias/cosign-test (the key read from KMS, as cosign) exits 0" 0 "$RC"
+check_eq "... with one GetPublicKey and no Sign" "TrentService.GetPublicKey" "$(kms_requests_since "$m" | awk '{print $4}' | paste -sd' ')"
+run_cmd vkms_gcp "$COSIGN_CPP" verify --key "$GCP_NOVER_REF" --insecure-ignore-tlog "$REG/demo:latest"
+check_eq "cosign-cpp verify --key gcpkms://... (no version: the newest enabled one) exits 0" 0 "$RC"
+run_cmd vkms_wrong "$COSIGN_CPP" verify --key "$GCP_REF" --insecure-ignore-tlog -a via=alias "$REG/demo:latest"
+check_eq "... and the gcpkms key does not verify the alias-annotated AWS signature (exit 12)" 12 "$RC"
 check_eq "the .sig image holds three signatures" 3 \
   "$(get_manifest "$REG_DIR" demo "$(sig_tag "$DIGEST")" | jq '.layers | length')"
 
@@ -106,6 +114,7 @@ for k in aws gcp; do
   check "openssl verifies the $k blob signature with $k.pub" openssl dgst -sha256 -verify $k.pub -signature fw-$k.sig.der fw.bin
   check "cosign2 verify-blob accepts the $k blob signature" "$COSIGN2" verify-blob --key $k.pub --signature fw-$k.sig --insecure-ignore-tlog fw.bin
   check "cosign3 verify-blob accepts it" "$COSIGN3" verify-blob --key $k.pub --signature fw-$k.sig --insecure-ignore-tlog fw.bin
+  check "cosign-cpp verify-blob --key $ref accepts it" "$COSIGN_CPP" verify-blob --key "$ref" --signature fw-$k.sig --insecure-ignore-tlog fw.bin
 done
 
 say "== the shared credentials file and profile, as the AWS SDK reads them"
