@@ -12,7 +12,12 @@
 #   of one with 100 signatures over one payload (100 signers, no annotations); the start-up
 #   floor of any program over Debian's cpp-httplib (an empty main() linked with it); the CPU
 #   time the registry spends per operation; a first sign through a PKCS#11 token (SoftHSM2, a
-#   P-256 key made here) beside cosign's with a key file; and both binaries' stripped size.
+#   P-256 key made here) beside cosign's with a key file; a first sign through the fake AWS KMS
+#   and the fake Cloud KMS of tests/peers (fake-kms-server.js, HTTPS on 127.0.0.1) beside cosign
+#   2.5 signing through the same fake AWS KMS (cosign's Cloud KMS client speaks gRPC, which the
+#   fake does not serve: that row is beside cosign's key-file sign), with the KMS requests per
+#   signature; and both binaries' stripped size.
+# --only REGEX measures only the rows whose name matches (e.g. --only KMS).
 # Prints a Markdown table; --write also puts it into bench/RESULTS.md between the
 # "bench.sh:begin" and "bench.sh:end" markers.
 #
@@ -22,14 +27,19 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
 RUNS=5
 WRITE=0
+ONLY=
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS=$2; shift ;;
     --write) WRITE=1 ;;
-    *) echo "usage: bench/bench.sh [--runs N] [--write]" >&2; exit 2 ;;
+    --only) ONLY=$2; shift ;;
+    *) echo "usage: bench/bench.sh [--runs N] [--write] [--only REGEX]" >&2; exit 2 ;;
   esac
   shift
 done
+if [ -n "$ONLY" ] && [ "$WRITE" = 1 ]; then
+  echo "bench/bench.sh: --write with --only would replace RESULTS.md's whole table with a few rows" >&2; exit 2
+fi
 if [ -z "${COSIGN_CPP:-}" ]; then
   cmake -S "$ROOT" -B "$ROOT/build-bench" -DCMAKE_BUILD_TYPE=Release -DCOSIGN_BUILD_TESTS=OFF >/dev/null
   cmake --build "$ROOT/build-bench" -j "$(nproc)" --target cosign-cpp >/dev/null
@@ -55,7 +65,13 @@ isolate_env
 cd "$WORK"
 cc -O2 -o "$WORK/peak_rss" "$ROOT/bench/peak_rss.c" || die "cannot build bench/peak_rss.c"
 export PEAK_RSS=$WORK/peak_rss
-M="python3 $ROOT/bench/measure.py"
+# want NAME: is the row NAME measured (--only)?
+want() { [ -z "$ONLY" ] || [[ "$1" =~ $ONLY ]]; }
+measure() {
+  if [ "$1" = pair ] && ! want "$2"; then return 0; fi
+  python3 "$ROOT/bench/measure.py" "$@"
+}
+M=measure
 RES=$WORK/results.jsonl
 export COSIGN_PASSWORD=bench-pw
 A=$COSIGN_CPP B=$COSIGN2
@@ -82,11 +98,13 @@ for i in $(seq 0 $((n - 1))); do
   for t in cpp c2 cppenv c2env cppp11 c2p11; do push_image "$REG_DIR" "demo:$t-$i" >/dev/null; done
 done
 for k in 1 10 100; do
+  want "verify" || break
   push_image "$REG_DIR" "demo:v$k" >/dev/null
   for j in $(seq 1 "$k"); do
     "$A" sign --key env://COSIGN_KEY --tlog-upload=false -y -a "n=$j" "$REG/demo:v$k" >/dev/null 2>&1 || die "preparing demo:v$k failed"
   done
 done
+if want "verify"; then
 # One signature without annotations: the payload verify can name without reading it.
 push_image "$REG_DIR" "demo:n1" >/dev/null
 "$A" sign --key env://COSIGN_KEY --tlog-upload=false -y "$REG/demo:n1" >/dev/null 2>&1 || die "preparing demo:n1 failed"
@@ -101,6 +119,7 @@ for j in $(seq 1 100); do
   "$A" attach signature --payload keys/p100.payload --signature "$(base64 -w0 keys/p100.sig)" "$REG/demo:p100" \
     >/dev/null 2>&1 || die "attaching signature $j to demo:p100 failed"
 done
+fi
 pass "images ready"
 # A SoftHSM2 token in a private directory, holding a P-256 key, for the pkcs11: sign.
 P11_MOD=/usr/lib/softhsm/libsofthsm2.so
@@ -131,7 +150,7 @@ verify_pair() {
 }
 $M pair "start-up (version)" $((RUNS * 4)) "$RES" --a "$A version" --b "$B version"
 $M pair "start-up floor: empty main() linked with libcpp-httplib" $((RUNS * 4)) "$RES" --a "$WORK/floor-httplib" --b "$B version"
-if [ -n "$COSIGN_CPP_STATIC" ] && [ -x "$COSIGN_CPP_STATIC" ]; then
+if [ -n "${COSIGN_CPP_STATIC:-}" ] && [ -x "$COSIGN_CPP_STATIC" ]; then
   $M pair "start-up, static mbedTLS-transport build" $((RUNS * 4)) "$RES" --a "$COSIGN_CPP_STATIC version" --b "$B version"
 fi
 $M pair "generate-key-pair" "$RUNS" "$RES" --cwd "$WORK/gen" --rm cosign.key --rm cosign.pub \
@@ -149,7 +168,7 @@ if [ -n "$P11_URI" ]; then
     --a "$A sign --key '$P11_URI' --tlog-upload=false -y $REG/demo:cppp11-{i}" \
     --b "$B sign --key keys/cosign.key --tlog-upload=false -y $REG/demo:c2p11-{i}"
 fi
-if [ -n "$COSIGN_CPP_STATIC" ] && [ -x "$COSIGN_CPP_STATIC" ]; then
+if [ -n "${COSIGN_CPP_STATIC:-}" ] && [ -x "$COSIGN_CPP_STATIC" ]; then
   S=$COSIGN_CPP_STATIC
   for i in $(seq 0 $((n - 1))); do push_image "$REG_DIR" "demo:st-$i" >/dev/null; push_image "$REG_DIR" "demo:c2st-$i" >/dev/null; done
   $M pair "public-key, static build" "$RUNS" "$RES" --a "$S public-key --key keys/cosign.key" \
@@ -165,6 +184,8 @@ done
 verify_pair "verify, 1 signature without annotations" "$A" keys/cosign.pub demo:n1
 verify_pair "verify, 100 signatures over one payload" "$A" keys/p100.pub demo:p100
 
+REKOR_NOTE=""
+if want "Rekor|SET"; then
 say "== with the transparency log: the local Rekor (tests/peers), both tools trusting its key"
 sigstore_mock_start
 export SIGSTORE_REKOR_PUBLIC_KEY=$SIGSTORE_MOCK_DIR/rekor.pub
@@ -189,6 +210,38 @@ RQ_B=$(rekor_requests "$B" demo:rq-c2) RQ_B2=$(rekor_requests "$B" demo:rq-c2)
 REKOR_NOTE="Rekor requests per signature (first sign / the same signature again, 409): cosign-cpp $RQ_A / $RQ_A2, cosign 2.5 $RQ_B / $RQ_B2 (goal: 1 / 2)."
 note "$REKOR_NOTE"
 unset SIGSTORE_REKOR_PUBLIC_KEY
+fi
+
+KMS_NOTE=""
+if want "KMS"; then
+  say "== keys in a KMS: the fake AWS KMS and Cloud KMS of tests/peers, over HTTPS"
+  kms_fake_start
+  AWS_REF="awskms://${KMS_HTTPS_URL#https://}/1234abcd-12ab-34cd-56ef-1234567890ab"
+  GCP_REF=gcpkms://projects/test-project/locations/global/keyRings/test-ring/cryptoKeys/cosign-key/cryptoKeyVersions/1
+  export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' AWS_REGION=us-east-1
+  export AWS_CA_BUNDLE=$KMS_CA SSL_CERT_FILE=$KMS_CA GOOGLE_APPLICATION_CREDENTIALS=$KMS_DIR/gcp-service-account.json
+  export CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDKMS=$KMS_HTTPS_URL/
+  for i in $(seq 0 $((n - 1))); do
+    for t in cppaws c2aws cppgcp c2gcp; do push_image "$REG_DIR" "demo:$t-$i" >/dev/null; done
+  done
+  $M pair "sign, first, AWS KMS key (fake, SigV4) vs cosign 2.5 through the same fake" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
+    --a "$A sign --key $AWS_REF --tlog-upload=false -y $REG/demo:cppaws-{i}" \
+    --b "$B sign --key $AWS_REF --tlog-upload=false -y $REG/demo:c2aws-{i}"
+  $M pair "sign, first, Cloud KMS key (fake, JWT token) vs cosign 2.5 with a key file" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
+    --a "$A sign --key $GCP_REF --tlog-upload=false -y $REG/demo:cppgcp-{i}" \
+    --b "$B sign --key keys/cosign.key --tlog-upload=false -y $REG/demo:c2gcp-{i}"
+  # kms_requests CLI KEY IMAGE: the fake's request lines for one sign.
+  kms_requests() {
+    local m; m=$(kms_mark)
+    "$1" sign --key "$2" --tlog-upload=false -y "$REG/$3" >/dev/null 2>&1 || die "sign $3 through $2 failed"
+    kms_requests_since "$m" | awk '{print ($4 != "" ? $4 : $2 " " $3)}' | sed 's|/v1/projects/.*[/:]||' | paste -sd, -
+  }
+  push_image "$REG_DIR" demo:kq >/dev/null
+  KMS_NOTE="KMS requests per first sign: AWS, cosign-cpp: $(kms_requests "$A" "$AWS_REF" demo:kq); cosign 2.5: $(kms_requests "$B" "$AWS_REF" demo:kq). Cloud KMS, cosign-cpp: $(kms_requests "$A" "$GCP_REF" demo:kq) (goal: 1 sign, plus 1 public-key read at most)."
+  note "$KMS_NOTE"
+  unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION AWS_CA_BUNDLE SSL_CERT_FILE GOOGLE_APPLICATION_CREDENTIALS \
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDKMS
+fi
 
 cp "$A" a.strip; cp "$B" b.strip
 strip a.strip b.strip
@@ -202,6 +255,8 @@ cat > goals.json <<'EOF'
  "sign, first, key file": "≤ 0.8×, ≤ 7 requests",
  "sign, first, env:// key": "≤ 0.8×",
  "sign, first, PKCS#11 key (SoftHSM2) vs cosign with a key file": "≤ 0.8×",
+ "sign, first, AWS KMS key (fake, SigV4) vs cosign 2.5 through the same fake": "1 Sign + ≤ 1 key read",
+ "sign, first, Cloud KMS key (fake, JWT token) vs cosign 2.5 with a key file": "1 sign + ≤ 1 key read",
  "verify, 1 signature": "≤ 0.5×, ≤ 3 requests",
  "public-key, static build": "≤ 0.7×, ≤ 70 MB",
  "sign, first, key file, static build": "≤ 0.8×, ≤ 7 requests",
@@ -219,8 +274,8 @@ TABLE=$WORK/table.md
   echo
   echo "Machine: $MACHINE. $VERSIONS. Registry: docker-registry $(dpkg-query -W -f='${Version}' docker-registry 2>/dev/null || echo '?') on 127.0.0.1 (plain http, filesystem storage). $RUNS runs per case after one warm-up (start-up: $((RUNS * 4))), the two tools alternating; times are medians of wall time (posix_spawn to exit; spawning /bin/true costs about 0.6 ms here), RSS is the median of each run's peak resident set (a second run under bench/peak_rss.c, fork + exec + wait4, like GNU time's %M), requests are counted in the registry's access log, registry CPU is the run time of the registry process's threads during the run (/proc/PID/task/*/schedstat). \"static build\" is \`cosign-cpp-mbedtls\` built with -DCOSIGN_STATIC=ON (mbedTLS transport, no cpp-httplib or OpenSSL, fully static)."
   echo
-  echo "$REKOR_NOTE The \"Rekor upload\" and \"SET check\" rows run against the local Rekor mock of tests/peers (Node.js, 127.0.0.1), both tools trusting its key through SIGSTORE_REKOR_PUBLIC_KEY."
-  echo
+  [ -z "$KMS_NOTE" ] || { echo "$KMS_NOTE The KMS rows run against tests/peers/fake-kms-server.js (Node.js, HTTPS on 127.0.0.1): real SigV4 checks, real RS256 JWT-bearer tokens."; echo; }
+  [ -z "$REKOR_NOTE" ] || { echo "$REKOR_NOTE The \"Rekor upload\" and \"SET check\" rows run against the local Rekor mock of tests/peers (Node.js, 127.0.0.1), both tools trusting its key through SIGSTORE_REKOR_PUBLIC_KEY."; echo; }
   echo "Reproduce: \`bench/bench.sh --runs $RUNS\` (add \`--write\` to update this section). Run on $(date -u +%Y-%m-%d)."
 } > "$TABLE"
 say ""

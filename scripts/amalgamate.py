@@ -3,8 +3,8 @@
 """Generates single_include/cosign/ from include/cosign/.
 
 single_include/cosign/cosign.hpp holds every header of the library except the backend policies
-(headers that include mbedTLS, cpp-httplib, OpenSSL or dlfcn.h) and the testing headers
-(testing/), inlined once each in include order. Those are written beside it with their cosign
+(headers that include mbedTLS, cpp-httplib, OpenSSL or dlfcn.h), the KMS key sources (keys/kms/)
+and the testing headers (testing/), inlined once each in include order. Those are written beside it with their cosign
 includes replaced by "../cosign.hpp", so they are never amalgamated. Every other header path gets a one-line forwarding header, so code that
 includes <cosign/oci/reference.hpp> builds against the single header unchanged.
 
@@ -71,6 +71,8 @@ def generate():
     backends = {h for h in headers if is_backend(h)}
     # Testing headers (the in-memory registry) stay out of cosign.hpp too, written beside it.
     backends |= {h for h in headers if h.startswith("testing/")}
+    # KMS key sources (keys/kms/) are opt-in like pkcs11.hpp: written beside it, not inlined.
+    backends |= {h for h in headers if h.startswith("keys/kms/")}
     # A header that includes a backend header is a backend too (defaults.hpp).
     changed = True
     while changed:
@@ -114,7 +116,8 @@ def generate():
                 elif m:
                     line = f'#include "{os.path.relpath(resolve(h, m.group(1)), os.path.dirname(h) or ".")}"'
                 elif line.strip() == "#pragma once" and h not in ("cosign.hpp",):
-                    what = "a testing header" if h.startswith("testing/") else "a backend policy"
+                    what = ("a testing header" if h.startswith("testing/")
+                            else "a KMS key source" if h.startswith("keys/kms/") else "a backend policy")
                     line = "#pragma once\n// Generated from include/cosign/" + h + ": " + what + ", kept out of cosign.hpp."
                 lines.append(line)
             files[h] = "\n".join(lines) + "\n"

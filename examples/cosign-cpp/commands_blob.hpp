@@ -152,7 +152,7 @@ inline cosign::result<cosign::blob_digest> verify_blob_artifact(const std::strin
 /// sign-blob's flags: cosign's, with cosign's descriptions and what this build does differently.
 inline std::vector<flag> sign_blob_flags() {
     return std::vector<flag>{
-        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file or env://VAR)"},
+        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file, env://VAR, pkcs11:, awskms:// or gcpkms://)"},
         {"output-signature", 0, kind::string, "", "write the signature to FILE"},
         {"yes", 'y', kind::boolean, "", "skip confirmation prompts for non-destructive operations"},
         {"tlog-upload", 0, kind::boolean, "true", "whether or not to upload to the tlog"},
@@ -233,7 +233,7 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
 /// verify-blob's flags: cosign's, with cosign's descriptions and what this build does differently.
 inline std::vector<flag> verify_blob_flags() {
     return {
-        {"key", 0, kind::string, "", "path to the public key file, KMS URI or Kubernetes Secret (this build: a key file or env://VAR)"},
+        {"key", 0, kind::string, "", "path to the public key file, KMS URI or Kubernetes Secret (this build: a key file, env://VAR, pkcs11:, awskms:// or gcpkms://)"},
         {"signature", 0, kind::string, "", "signature content or path or remote URL (this build: content or path)"},
         {"insecure-ignore-tlog", 0, kind::boolean, "", "ignore transparency log verification, to be used when an artifact signature has not been uploaded to the transparency log. Artifacts cannot be publicly verified when not included in a log"},
         {"offline", 0, kind::boolean, "", "only allow offline verification"},
@@ -261,7 +261,7 @@ inline int cmd_verify_blob(const std::vector<std::string>& argv) {
     if (ignore_tlog)
         std::cerr << "WARNING: Skipping tlog verification is an insecure practice that lacks transparency and "
                      "auditability verification for the blob.\n";
-    auto key = cosign::load_public_key<crypto>(a.get("key"));
+    auto key = verification_key(a.get("key"));
     if (!key) return report("loading public key: " + key.error().message());
     std::string sig_text = a.get("signature").empty() ? bundle->signature_b64 : a.get("signature");
     if (auto f = cosign::read_file<cosign::bytes>(sig_text, 1 << 20)) sig_text = cosign::byte_view(*f).to_string();

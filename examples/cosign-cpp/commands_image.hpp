@@ -128,7 +128,7 @@ int sign_all(Signer& s, const args& a, const std::vector<cosign::oci::reference>
 /// sign's flags: cosign's, with cosign's descriptions and what this build does differently.
 inline std::vector<flag> sign_flags() {
     return std::vector<flag>{
-        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file or env://VAR)"},
+        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file, env://VAR, pkcs11:, awskms:// or gcpkms://)"},
         {"annotations", 'a', kind::slice, "", "extra key=value pairs to sign"},
         {"yes", 'y', kind::boolean, "", "skip confirmation prompts for non-destructive operations"},
         {"force", 'f', kind::boolean, "", "skip confirmation prompts (a cosign-cpp addition: cosign 1.x's -f, which cosign's signing page still shows)"},
@@ -263,7 +263,7 @@ int verify_all(Verifier& v, const std::vector<cosign::oci::reference>& refs, con
 /// verify's flags: cosign's, with cosign's descriptions and what this build does differently.
 inline std::vector<flag> verify_flags() {
     return std::vector<flag>{
-        {"key", 0, kind::string, "", "path to the public key file, KMS URI or Kubernetes Secret (this build: a key file or env://VAR)"},
+        {"key", 0, kind::string, "", "path to the public key file, KMS URI or Kubernetes Secret (this build: a key file, env://VAR, pkcs11:, awskms:// or gcpkms://)"},
         {"annotations", 'a', kind::slice, "", "extra key=value pairs to verify"},
         {"check-claims", 0, kind::boolean, "true", "whether to check the claims found"},
         {"insecure-ignore-tlog", 0, kind::boolean, "", "ignore transparency log verification, to be used when an artifact signature has not been uploaded to the transparency log. Artifacts cannot be publicly verified when not included in a log"},
@@ -317,7 +317,7 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
     // --key wins over --certificate, as in cosign.
     cosign::result<crypto::public_key> key = cosign::fail(cosign::errc::internal, "no key");
     if (!a.get("key").empty()) {
-        key = cosign::load_public_key<crypto>(a.get("key"));
+        key = verification_key(a.get("key"));
         if (!key) return report("loading public key: " + key.error().message());
     } else {
         key = key_from_certificate(a);

@@ -56,7 +56,13 @@ inline int cmd_generate_key_pair(const std::vector<std::string>& argv) {
                       "k8s://, gitlab:// and github:// destinations are not supported in this build");
     if (!a.get("kms").empty()) {
         std::string k = a.get("kms");
-        return report("--kms: " + k.substr(0, k.find("://")) + " keys are not supported in this build");
+        const std::string scheme = k.substr(0, k.find("://"));
+        if (scheme == "awskms" || scheme == "gcpkms")
+            return report("--kms: creating " + scheme + " keys is not supported in this build: create the key with " +
+                          (scheme == "awskms" ? "`aws kms create-key --key-usage SIGN_VERIFY --key-spec ECC_NIST_P256`"
+                                              : "`gcloud kms keys create --purpose asymmetric-signing --default-algorithm ec-sign-p256-sha256`") +
+                          ", then sign with --key " + k);
+        return report("--kms: " + scheme + " keys are not supported in this build");
     }
     auto password = read_password(true);
     if (!password) return report(password.error().message());
@@ -68,7 +74,7 @@ inline int cmd_generate_key_pair(const std::vector<std::string>& argv) {
 /// public-key's flags. --outfile says what it does: cosign 2.5's text for it is a copy of --payload's.
 inline std::vector<flag> public_key_flags() {
     return {
-        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file or env://VAR)"},
+        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file, env://VAR, pkcs11:, awskms:// or gcpkms://)"},
         {"outfile", 0, kind::string, "", "file to write the public key to (default: standard output)"},
     };
 }
@@ -77,7 +83,7 @@ inline int cmd_public_key(const std::vector<std::string>& argv) {
     const std::vector<flag> spec = public_key_flags();
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
-    if (a.get("key").empty()) return report("--key is required (a cosign private key file or env://VAR)");
+    if (a.get("key").empty()) return report("--key is required (a cosign private key file, env://VAR or a KMS/PKCS#11 URI)");
     auto key = keys::load(a.get("key"), [] { return read_password(false); });
     if (!key) return report(key.error().message());
     std::string pem = key->public_key_pem();

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 /// The composition the cosign-cpp CLI uses: mbedTLS crypto, cpp-httplib transport (or, with
 /// COSIGN_CLI_MBEDTLS_TRANSPORT, the mbedTLS transport for a fully static binary), the
-/// key sources (pkcs11: URIs unless COSIGN_CLI_NO_PKCS11, then cosign key files and env://). With COSIGN_CLI_OPENSSL_VERIFY (the
+/// key sources (pkcs11: URIs unless COSIGN_CLI_NO_PKCS11, awskms:// and gcpkms:// unless
+/// COSIGN_CLI_NO_CLOUD_KMS, then cosign key files and env://). With COSIGN_CLI_OPENSSL_VERIFY (the
 /// default build, where cpp-httplib has loaded libcrypto already), ECDSA signatures are
 /// verified by OpenSSL: 17 times faster than mbedTLS 2.28 here, the rest is mbedTLS.
 #pragma once
+
+#include <string>
+#include <utility>
 
 #include <cosign/cosign.hpp>
 #include <cosign/crypto/mbedtls.hpp>
@@ -19,6 +23,10 @@
 #if !defined(COSIGN_CLI_NO_PKCS11)
 #include "pkcs11_pin.hpp"
 #endif
+#if !defined(COSIGN_CLI_NO_CLOUD_KMS)
+#include <cosign/keys/kms/aws.hpp>
+#include <cosign/keys/kms/gcp.hpp>
+#endif
 
 namespace cli {
 #if defined(COSIGN_CLI_OPENSSL_VERIFY)
@@ -26,18 +34,39 @@ using crypto = cosign::crypto::openssl_verify<cosign::crypto::mbedtls>;
 #else
 using crypto = cosign::crypto::mbedtls;
 #endif
-#if defined(COSIGN_CLI_NO_PKCS11)
-using keys = cosign::default_key_sources<crypto>;
-#else
-using keys = cosign::key_sources<cosign::pkcs11_key_source<crypto, terminal_pin_prompt>,
-                                 cosign::default_key_sources<crypto>>;
-#endif
 #if defined(COSIGN_CLI_MBEDTLS_TRANSPORT)
 using transport = cosign::transport::mbedtls_transport;
 #else
 using transport = cosign::transport::httplib_transport;
 #endif
+// The key sources before the default ones (which refuse the KMS schemes they do not know).
+#if defined(COSIGN_CLI_NO_PKCS11)
+#define COSIGN_CLI_PKCS11_SOURCE
+#else
+#define COSIGN_CLI_PKCS11_SOURCE cosign::pkcs11_key_source<crypto, terminal_pin_prompt>,
+#endif
+#if defined(COSIGN_CLI_NO_CLOUD_KMS)
+#define COSIGN_CLI_CLOUD_KMS_SOURCES
+#else
+#define COSIGN_CLI_CLOUD_KMS_SOURCES \
+    cosign::aws_kms_key_source<crypto, transport>, cosign::gcp_kms_key_source<crypto, transport>,
+#endif
+using keys = cosign::key_sources<COSIGN_CLI_PKCS11_SOURCE COSIGN_CLI_CLOUD_KMS_SOURCES cosign::default_key_sources<crypto>>;
+#undef COSIGN_CLI_PKCS11_SOURCE
+#undef COSIGN_CLI_CLOUD_KMS_SOURCES
 using client = cosign::registry::basic_client<transport>;
 using signer = cosign::basic_signer<crypto, transport, keys>;
 using verifier = cosign::basic_verifier<crypto, transport>;
+
+/// The public key `verify --key` and `verify-blob --key` check with: for a KMS or PKCS#11
+/// reference, the key's public half read from its provider, as cosign does (refused by scheme
+/// when this build has no source for it); else a public key file or env://VAR.
+inline cosign::result<crypto::public_key> verification_key(const std::string& ref) {
+    if (cosign::not_supported_key_source::handles(ref)) {
+        auto s = keys::load(ref, cosign::password_fn());
+        if (!s) return std::move(s).error();
+        return crypto::parse_public_key(s->public_key_pem());
+    }
+    return cosign::load_public_key<crypto>(ref);
+}
 }  // namespace cli

@@ -90,10 +90,10 @@ writes to a specified file. By default, it will write to standard out.)",
   # extract public key from Azure Key Vault)" COSIGN_CLI_NOT_HERE R"(
   cosign-cpp public-key --key azurekms://[VAULT_NAME][VAULT_URI]/[KEY]
 
-  # extract public key from AWS KMS)" COSIGN_CLI_NOT_HERE R"(
+  # extract public key from AWS KMS
   cosign-cpp public-key --key awskms://[ENDPOINT]/[ID/ALIAS/ARN]
 
-  # extract public key from Google Cloud KMS)" COSIGN_CLI_NOT_HERE R"(
+  # extract public key from Google Cloud KMS
   cosign-cpp public-key --key gcpkms://projects/[PROJECT]/locations/global/keyRings/[KEYRING]/cryptoKeys/[KEY]
 
   # extract public key from Hashicorp Vault KMS)" COSIGN_CLI_NOT_HERE R"(
@@ -153,10 +153,10 @@ race conditions or (worse) malicious tampering.)",
   # sign a container image with a key pair stored in Azure Key Vault)" COSIGN_CLI_NOT_HERE R"(
   cosign-cpp sign --key azurekms://[VAULT_NAME][VAULT_URI]/[KEY] <IMAGE DIGEST>
 
-  # sign a container image with a key pair stored in AWS KMS)" COSIGN_CLI_NOT_HERE R"(
+  # sign a container image with a key pair stored in AWS KMS
   cosign-cpp sign --key awskms://[ENDPOINT]/[ID/ALIAS/ARN] <IMAGE DIGEST>
 
-  # sign a container image with a key pair stored in Google Cloud KMS)" COSIGN_CLI_NOT_HERE R"(
+  # sign a container image with a key pair stored in Google Cloud KMS
   cosign-cpp sign --key gcpkms://projects/[PROJECT]/locations/global/keyRings/[KEYRING]/cryptoKeys/[KEY]/versions/[VERSION] <IMAGE DIGEST>
 
   # sign a container image with a key pair stored in Hashicorp Vault)" COSIGN_CLI_NOT_HERE R"(
@@ -238,7 +238,7 @@ against the transparency log.)",
   # verify image with a key stored in an environment variable
   cosign-cpp verify --key env://[ENV_VAR] --insecure-ignore-tlog <IMAGE>
 
-  # verify image with public key stored in Google Cloud KMS)" COSIGN_CLI_NOT_HERE R"(
+  # verify image with public key stored in Google Cloud KMS
   cosign-cpp verify --key gcpkms://projects/[PROJECT]/locations/global/keyRings/[KEYRING]/cryptoKeys/[KEY] <IMAGE>
 
   # verify image with public key stored in Hashicorp Vault)" COSIGN_CLI_NOT_HERE R"(
@@ -346,10 +346,10 @@ to sign payloads with your own tooling or algorithms.)",
   # sign a blob with a key pair stored in Azure Key Vault)" COSIGN_CLI_NOT_HERE R"(
   cosign-cpp sign-blob --key azurekms://[VAULT_NAME][VAULT_URI]/[KEY] <FILE>
 
-  # sign a blob with a key pair stored in AWS KMS)" COSIGN_CLI_NOT_HERE R"(
+  # sign a blob with a key pair stored in AWS KMS
   cosign-cpp sign-blob --key awskms://[ENDPOINT]/[ID/ALIAS/ARN] <FILE>
 
-  # sign a blob with a key pair stored in Google Cloud KMS)" COSIGN_CLI_NOT_HERE R"(
+  # sign a blob with a key pair stored in Google Cloud KMS
   cosign-cpp sign-blob --key gcpkms://projects/[PROJECT]/locations/global/keyRings/[KEYRING]/cryptoKeys/[KEY] <FILE>
 
   # sign a blob with a key pair stored in Hashicorp Vault)" COSIGN_CLI_NOT_HERE R"(
@@ -393,10 +393,10 @@ The blob may be specified as a path to a file or - for stdin.)",
   # Verify a signature against Azure Key Vault)" COSIGN_CLI_NOT_HERE R"(
   cosign-cpp verify-blob --key azurekms://[VAULT_NAME][VAULT_URI]/[KEY] --signature $sig <blob>
 
-  # Verify a signature against AWS KMS)" COSIGN_CLI_NOT_HERE R"(
+  # Verify a signature against AWS KMS
   cosign-cpp verify-blob --key awskms://[ENDPOINT]/[ID/ALIAS/ARN] --signature $sig <blob>
 
-  # Verify a signature against Google Cloud KMS)" COSIGN_CLI_NOT_HERE R"(
+  # Verify a signature against Google Cloud KMS
   cosign-cpp verify-blob --key gcpkms://projects/[PROJECT ID]/locations/[LOCATION]/keyRings/[KEYRING]/cryptoKeys/[KEY] --signature $sig <blob>
 
   # Verify a signature against Hashicorp Vault)" COSIGN_CLI_NOT_HERE R"(

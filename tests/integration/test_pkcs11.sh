@@ -123,6 +123,9 @@ for c in 2 3; do
   done
   pass "cosign$c verify accepts the RSA, P-384 and P-256 token signatures, each with its exported key"
 done
+run_cmd vp11 "$COSIGN_CPP" verify --key "$EC_URI" --insecure-ignore-tlog "$REG/demo:latest"
+check_eq "cosign-cpp verify --key pkcs11:... (the public key read from the token, as cosign) exits 0" 0 "$RC"
+no_pin "$OUT" "$ERR"
 check_eq "the .sig image holds three signatures" 3 \
   "$(get_manifest "$REG_DIR" demo "$(sig_tag "$DIGEST")" | jq '.layers | length')"
 
