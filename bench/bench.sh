@@ -12,7 +12,9 @@
 #   of one with 100 signatures over one payload (100 signers, no annotations); the start-up
 #   floor of any program over Debian's cpp-httplib (an empty main() linked with it); the CPU
 #   time the registry spends per operation; a first sign through a PKCS#11 token (SoftHSM2, a
-#   P-256 key made here) beside cosign's with a key file; and both binaries' stripped size.
+#   P-256 key made here) beside cosign's with a key file; a keyless verify of a signature cosign 2.5
+#   made against the local OIDC issuer and Fulcio/CT/Rekor (tests/peers); and both binaries'
+#   stripped size.
 # Prints a Markdown table; --write also puts it into bench/RESULTS.md between the
 # "bench.sh:begin" and "bench.sh:end" markers.
 #
@@ -190,6 +192,20 @@ REKOR_NOTE="Rekor requests per signature (first sign / the same signature again,
 note "$REKOR_NOTE"
 unset SIGSTORE_REKOR_PUBLIC_KEY
 
+say "== keyless verify: cosign 2.5 signs keyless against the local OIDC issuer and Fulcio/CT/Rekor"
+# Both tools trust the mock's Fulcio root, CT log and Rekor keys through the SIGSTORE_* files.
+oidc_issuer_start
+sigstore_mock_start keyless --oidc-issuer "$OIDC_ISSUER" --oidc-jwks "$OIDC_ISSUER/jwks"
+export SIGSTORE_ROOT_FILE=$SIGSTORE_MOCK_DIR/fulcio_root.pem SIGSTORE_REKOR_PUBLIC_KEY=$SIGSTORE_MOCK_DIR/rekor.pub \
+       SIGSTORE_CT_LOG_PUBLIC_KEY_FILE=$SIGSTORE_MOCK_DIR/ctfe.pub
+push_image "$REG_DIR" demo:keyless1 >/dev/null
+"$B" sign -y --fulcio-url "$SIGSTORE_MOCK_URL" --rekor-url "$SIGSTORE_MOCK_URL" --identity-token "$(oidc_token alice@example.com)" \
+  "$REG/demo:keyless1" >/dev/null 2>&1 || die "preparing demo:keyless1 (cosign 2 sign keyless) failed"
+$M pair "verify keyless, 1 signature (chain, SCT, identity, SET)" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
+  --a "$A verify --certificate-identity alice@example.com --certificate-oidc-issuer $OIDC_ISSUER $REG/demo:keyless1" \
+  --b "$B verify --certificate-identity alice@example.com --certificate-oidc-issuer $OIDC_ISSUER $REG/demo:keyless1"
+unset SIGSTORE_ROOT_FILE SIGSTORE_REKOR_PUBLIC_KEY SIGSTORE_CT_LOG_PUBLIC_KEY_FILE
+
 cp "$A" a.strip; cp "$B" b.strip
 strip a.strip b.strip
 SIZE_A=$(stat -c %s a.strip) SIZE_B=$(stat -c %s b.strip)
@@ -211,7 +227,8 @@ cat > goals.json <<'EOF'
  "verify, 100 signatures": "≤ 0.3×",
  "verify, 100 signatures over one payload": "≤ 0.3×",
  "sign, first, key file, Rekor upload": "≤ 0.8×, 1 Rekor request",
- "verify, 1 signature, SET check": "≤ 0.5×"}
+ "verify, 1 signature, SET check": "≤ 0.5×",
+ "verify keyless, 1 signature (chain, SCT, identity, SET)": "≤ 0.5×"}
 EOF
 TABLE=$WORK/table.md
 {
@@ -219,7 +236,7 @@ TABLE=$WORK/table.md
   echo
   echo "Machine: $MACHINE. $VERSIONS. Registry: docker-registry $(dpkg-query -W -f='${Version}' docker-registry 2>/dev/null || echo '?') on 127.0.0.1 (plain http, filesystem storage). $RUNS runs per case after one warm-up (start-up: $((RUNS * 4))), the two tools alternating; times are medians of wall time (posix_spawn to exit; spawning /bin/true costs about 0.6 ms here), RSS is the median of each run's peak resident set (a second run under bench/peak_rss.c, fork + exec + wait4, like GNU time's %M), requests are counted in the registry's access log, registry CPU is the run time of the registry process's threads during the run (/proc/PID/task/*/schedstat). \"static build\" is \`cosign-cpp-mbedtls\` built with -DCOSIGN_STATIC=ON (mbedTLS transport, no cpp-httplib or OpenSSL, fully static)."
   echo
-  echo "$REKOR_NOTE The \"Rekor upload\" and \"SET check\" rows run against the local Rekor mock of tests/peers (Node.js, 127.0.0.1), both tools trusting its key through SIGSTORE_REKOR_PUBLIC_KEY."
+  echo "$REKOR_NOTE The \"Rekor upload\" and \"SET check\" rows run against the local Rekor mock of tests/peers (Node.js, 127.0.0.1), both tools trusting its key through SIGSTORE_REKOR_PUBLIC_KEY. The \"verify keyless\" row verifies a signature the real cosign 2.5 made keyless against the local OIDC issuer and Fulcio/CT/Rekor mock, both tools trusting them through SIGSTORE_ROOT_FILE, SIGSTORE_CT_LOG_PUBLIC_KEY_FILE and SIGSTORE_REKOR_PUBLIC_KEY."
   echo
   echo "Reproduce: \`bench/bench.sh --runs $RUNS\` (add \`--write\` to update this section). Run on $(date -u +%Y-%m-%d)."
 } > "$TABLE"
