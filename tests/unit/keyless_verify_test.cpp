@@ -344,3 +344,80 @@ TEST_CASE("keyless: the verifier checks cosign's .sig layers end to end (fake re
         CHECK_THAT(expired.error().message(), Catch::Contains("certificate validity: "));
     }
 }
+
+namespace {
+std::string pki(const std::string& name) { return data("pki/" + name); }
+
+bytes der_of(const std::string& pem_text) {
+    auto c = crypto_t::parse_certificate(pem_text);
+    REQUIRE(c);
+    return crypto_t::certificate_der(*c);
+}
+
+// A trust root whose one Fulcio CA lists `chain` (DER, root last), valid from 2000 on.
+trust::trust_root root_with(std::vector<bytes> chain) {
+    trust::trust_root r;
+    trust::certificate_authority ca;
+    ca.cert_chain = std::move(chain);
+    ca.valid_for.start = trust::instant::from_unix(946684800);
+    r.certificate_authorities.push_back(std::move(ca));
+    return r;
+}
+}  // namespace
+
+TEST_CASE("keyless: a chain through an intermediate (openssl-made PKI), from the trust root or the layer", "[keyless]") {
+    auto leaf = crypto_t::parse_certificate(pki("leaf.pem"));
+    REQUIRE(leaf);
+    auto info = crypto_t::describe_certificate(*leaf);
+    REQUIRE(info);
+    const std::int64_t t = info->not_before + 60;
+    keyless_policy p;
+    p.identity = identity_policy{"dev@example.com", "", "https://issuer.example", ""};  // issuer from .1.8 alone
+    p.ignore_sct = true;                                                               // openssl issues no SCT
+    const bytes root = der_of(pki("root.pem")), inter = der_of(pki("int.pem"));
+
+    p.root = root_with({inter, root});  // the intermediate listed in the trust root
+    CHECK(verify_keyless_certificate<crypto_t>(*leaf, "", p, t));
+    auto issuer = verify_fulcio_chain<crypto_t>(crypto_t::certificate_der(*leaf), "", p.root, t);
+    REQUIRE(issuer);
+    CHECK(*issuer == inter);  // what the SCT check hashes: the leaf's issuer
+
+    p.root = root_with({root});  // only the root: the intermediate comes from the chain annotation
+    CHECK(verify_keyless_certificate<crypto_t>(*leaf, pki("int.pem") + pki("root.pem"), p, t));
+    auto no_int = verify_keyless_certificate<crypto_t>(*leaf, "", p, t);
+    REQUIRE_FALSE(no_int);
+    CHECK_THAT(no_int.error().message(), Catch::StartsWith("certificate chain: the certificate does not chain"));
+    // The annotation's last certificate is its root: never used, so an intermediate alone there is ignored.
+    CHECK_FALSE(verify_keyless_certificate<crypto_t>(*leaf, pki("int.pem"), p, t));
+
+    p.root = root_with({inter});  // the intermediate as the trust anchor itself
+    CHECK(verify_keyless_certificate<crypto_t>(*leaf, "", p, t));
+
+    p.root = root_with({inter, root});
+    SECTION("a leaf without the code-signing usage") {
+        auto other = crypto_t::parse_certificate(pki("leaf-no-codesigning.pem"));
+        REQUIRE(other);
+        auto r = verify_keyless_certificate<crypto_t>(*other, "", p, t);
+        REQUIRE_FALSE(r);
+        CHECK_THAT(r.error().message(), Catch::Contains("certificate chain: x509: certificate specifies an incompatible key usage"));
+    }
+    SECTION("an issuer that is not a CA") {
+        auto other = crypto_t::parse_certificate(pki("leaf-under-not-ca.pem"));
+        REQUIRE(other);
+        p.root = root_with({root});
+        auto r = verify_keyless_certificate<crypto_t>(*other, pki("int-not-ca.pem") + pki("root.pem"), p, t);
+        REQUIRE_FALSE(r);
+        CHECK_THAT(r.error().message(), Catch::Contains("is not a CA (basicConstraints)"));
+    }
+    SECTION("a CA certificate not valid at the time") {
+        auto r = verify_keyless_certificate<crypto_t>(*leaf, "", p, t + 20LL * 365 * 86400);
+        REQUIRE_FALSE(r);
+        CHECK_THAT(r.error().message(), Catch::Contains("a CA certificate was not valid at"));
+    }
+    SECTION("without the SCT skip: no SCT") {
+        p.ignore_sct = false;
+        auto r = verify_keyless_certificate<crypto_t>(*leaf, "", p, t);
+        REQUIRE_FALSE(r);
+        CHECK_THAT(r.error().message(), Catch::StartsWith("SCT: the certificate has no embedded SCT"));
+    }
+}
