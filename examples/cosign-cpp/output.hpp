@@ -56,7 +56,7 @@ inline std::string printed_bundle(const cosign::verified_signature& sig) {
 /// `dev.sigstore.cosign/rfc3161timestamp` annotation as Go re-marshals it; "" when the layer has
 /// none or it does not parse.
 inline std::string printed_timestamp(const cosign::verified_signature& sig) {
-    auto it = sig.annotations.find("dev.sigstore.cosign/rfc3161timestamp");
+    auto it = sig.annotations.find(std::string(cosign::oci::annotation::rfc3161_timestamp));
     if (it == sig.annotations.end()) return {};
     auto doc = cosign::json::parse(it->second);
     if (!doc || !doc->IsObject()) return {};

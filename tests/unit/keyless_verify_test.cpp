@@ -86,7 +86,8 @@ bytes with_forged_sct(const bytes& der) {
 }
 }  // namespace
 
-TEST_CASE("keyless: the certificates cosign 2.5 and 3.1 got from Fulcio verify at integratedTime", "[keyless]") {
+TEST_CASE("keyless: the certificates cosign 2.5 and 3.1 got from Fulcio verify at integratedTime",
+          "[keyless]") {
     const auto root = mock_root();
     for (const char* who : {"c2", "c3"}) {
         INFO(who);
@@ -102,7 +103,9 @@ TEST_CASE("keyless: the certificates cosign 2.5 and 3.1 got from Fulcio verify a
     }
 }
 
-TEST_CASE("keyless: the embedded SCT verifies with the trust root's CT log key; a forged or missing one fails", "[keyless][sct]") {
+TEST_CASE(
+    "keyless: the embedded SCT verifies with the trust root's CT log key; a forged or missing one fails",
+    "[keyless][sct]") {
     const auto root = mock_root();
     const layer l = sig_layer("c2");
     auto leaf = crypto_t::parse_certificate(l.cert());
@@ -111,7 +114,8 @@ TEST_CASE("keyless: the embedded SCT verifies with the trust root's CT log key; 
     REQUIRE(verify_embedded_sct<crypto_t>(*leaf, issuer, root));
 
     SECTION("a forged SCT signature") {
-        auto forged = crypto_t::parse_certificate(byte_view(with_forged_sct(crypto_t::certificate_der(*leaf))).as_chars());
+        auto forged = crypto_t::parse_certificate(
+            byte_view(with_forged_sct(crypto_t::certificate_der(*leaf))).as_chars());
         REQUIRE(forged);
         auto r = verify_embedded_sct<crypto_t>(*forged, issuer, root);
         REQUIRE_FALSE(r);
@@ -138,7 +142,8 @@ TEST_CASE("keyless: the embedded SCT verifies with the trust root's CT log key; 
         auto kids = detail::der::children(whole.content);
         REQUIRE(kids);
         REQUIRE(kids->size() == 3);
-        bytes no_sct = detail::der::assemble(detail::der::tag_sequence, {byte_view(*tbs), (*kids)[1].whole, (*kids)[2].whole});
+        bytes no_sct = detail::der::assemble(detail::der::tag_sequence,
+                                             {byte_view(*tbs), (*kids)[1].whole, (*kids)[2].whole});
         auto cert = crypto_t::parse_certificate(byte_view(no_sct).as_chars());
         REQUIRE(cert);
         auto r = verify_embedded_sct<crypto_t>(*cert, issuer, root);
@@ -177,7 +182,9 @@ TEST_CASE("keyless: each check fails by name", "[keyless]") {
     SECTION("wrong identity, wrong issuer") {
         auto p = alice(root);
         p.identity.subject = "bob@example.com";
-        fails_with(p, t, "none of the expected identities matched what was in the certificate, got subjects [alice@example.com]");
+        fails_with(p, t,
+                   "none of the expected identities matched what was in the certificate, got subjects "
+                   "[alice@example.com]");
         p = alice(root);
         p.identity.issuer = "http://127.0.0.1:1";
         fails_with(p, t, "none of the expected identities matched");
@@ -194,7 +201,8 @@ TEST_CASE("keyless: each check fails by name", "[keyless]") {
     SECTION("expired, or not yet valid, at integratedTime") {
         auto info = crypto_t::describe_certificate(*leaf);
         REQUIRE(info);
-        fails_with(alice(root), info->not_after + 1, "certificate validity: the certificate was not valid when the signature was logged");
+        fails_with(alice(root), info->not_after + 1,
+                   "certificate validity: the certificate was not valid when the signature was logged");
         fails_with(alice(root), info->not_before - 1, "certificate validity: ");
         CHECK(verify_keyless_certificate<crypto_t>(*leaf, l.chain(), alice(root), info->not_after));
     }
@@ -204,9 +212,11 @@ TEST_CASE("keyless: each check fails by name", "[keyless]") {
         REQUIRE(ca);
         REQUIRE_FALSE(other.certificate_authorities.empty());
         other.certificate_authorities[0].cert_chain = {crypto_t::certificate_der(*ca)};
-        fails_with(alice(other), t, "certificate chain: the certificate does not chain to a Fulcio certificate authority");
+        fails_with(alice(other), t,
+                   "certificate chain: the certificate does not chain to a Fulcio certificate authority");
         // The chain annotation's root is not trusted just because the layer carries it.
-        auto r = verify_keyless_certificate<crypto_t>(*leaf, data("fulcio_root.pem") + data("fulcio_root.pem"), alice(other), t);
+        auto r = verify_keyless_certificate<crypto_t>(
+            *leaf, data("fulcio_root.pem") + data("fulcio_root.pem"), alice(other), t);
         REQUIRE_FALSE(r);
         CHECK_THAT(r.error().message(), Catch::StartsWith("certificate chain: "));
         other.certificate_authorities.clear();
@@ -215,7 +225,8 @@ TEST_CASE("keyless: each check fails by name", "[keyless]") {
     SECTION("the Fulcio CA's window in the trust root ends before integratedTime") {
         auto other = root;
         other.certificate_authorities[0].valid_for.end = trust::instant::from_unix(t - 1);
-        fails_with(alice(other), t, "certificate chain: no Fulcio certificate authority of the trust root was valid at");
+        fails_with(alice(other), t,
+                   "certificate chain: no Fulcio certificate authority of the trust root was valid at");
     }
     SECTION("identity and issuer are both required") {
         auto p = alice(root);
@@ -242,7 +253,9 @@ TEST_CASE("keyless: GitHub workflow claims compare the raw extensions", "[keyles
     CHECK(github_workflow_policy{}.check(info));
     auto r = github_workflow_policy{"", "", "", "", "refs/heads/dev"}.check(info);
     REQUIRE_FALSE(r);
-    CHECK(r.error().message() == "expected GitHub Workflow Ref not found in certificate: want \"refs/heads/dev\", got \"refs/heads/main\"");
+    CHECK(r.error().message() ==
+          "expected GitHub Workflow Ref not found in certificate: want \"refs/heads/dev\", got "
+          "\"refs/heads/main\"");
 }
 
 TEST_CASE("keyless: the OIDC issuer is read from .1.8 (DER UTF8String), else .1.1 (raw)", "[keyless]") {
@@ -273,8 +286,8 @@ TEST_CASE("keyless: RE2 expressions carried over to ECMAScript", "[keyless][rege
     CHECK(tr("[[:alpha:]]+").pattern == "[[:alpha:]]+");
     CHECK(tr("a{2,3}b{").pattern == "a{2,3}b\\{");
     CHECK(tr("\\x{41}").pattern == "\\x41");
-    for (const char* bad : {"a(?i)b", "(?U)a+", "\\pL", "\\p{Greek}", "(a)\\1", "(?=a)", "(?<!a)b", "\\x{e9}", "\\C",
-                            "[abc", "\\y", "(?i:a)"}) {
+    for (const char* bad : {"a(?i)b", "(?U)a+", "\\pL", "\\p{Greek}", "(a)\\1", "(?=a)", "(?<!a)b", "\\x{e9}",
+                            "\\C", "[abc", "\\y", "(?i:a)"}) {
         INFO(bad);
         auto t = re2_to_ecmascript(bad);
         REQUIRE_FALSE(t);
@@ -292,7 +305,8 @@ TEST_CASE("keyless: RE2 expressions carried over to ECMAScript", "[keyless][rege
     CHECK(identity_policy{"", "(?=alice)", "", "x"}.check_regexps().error().code() == errc::invalid_argument);
 }
 
-TEST_CASE("keyless: the verifier checks cosign's .sig layers end to end (fake registry, mbedTLS only)", "[keyless]") {
+TEST_CASE("keyless: the verifier checks cosign's .sig layers end to end (fake registry, mbedTLS only)",
+          "[keyless]") {
     const auto root = mock_root();
     for (const char* who : {"c2", "c3"}) {
         INFO(who);
@@ -303,14 +317,16 @@ TEST_CASE("keyless: the verifier checks cosign's .sig layers end to end (fake re
         REQUIRE(image_digest);
         auto payload_doc = json::parse(payload);
         REQUIRE(payload_doc);
-        auto docker_ref = json::member(*json::member(*json::member(*payload_doc, "critical"), "identity"), "docker-reference");
+        auto docker_ref = json::member(*json::member(*json::member(*payload_doc, "critical"), "identity"),
+                                       "docker-reference");
         REQUIRE(docker_ref);
         const std::string repo_ref = std::string(*json::as_string(*docker_ref));
         const std::string repo = repo_ref.substr(repo_ref.find('/') + 1);
 
         transport::fake_transport fake;
         fake.put_blob("registry.test", repo, payload);
-        fake.put_manifest("registry.test", repo, oci::signature_tag(*image_digest, oci::tag_suffix::signature, ""), manifest,
+        fake.put_manifest("registry.test", repo,
+                          oci::signature_tag(*image_digest, oci::tag_suffix::signature, ""), manifest,
                           std::string(oci::media_type::oci_manifest));
         registry::basic_client<transport::fake_transport> client(fake);
         basic_verifier<crypto_t, transport::fake_transport> v(client);
@@ -319,7 +335,8 @@ TEST_CASE("keyless: the verifier checks cosign's .sig layers end to end (fake re
         verify_options opts;
         opts.tlog_keys = tlog::log_keys_from(root);
         opts.offline = true;
-        opts.now = sig_layer(who).integrated_time() + 86400;  // a day later: the 10-minute certificate has long expired
+        opts.now = sig_layer(who).integrated_time() +
+                   86400;  // a day later: the 10-minute certificate has long expired
 
         auto ok = v.verify_keyless(*ref, alice(root), opts);
         REQUIRE(ok);
@@ -365,15 +382,17 @@ trust::trust_root root_with(std::vector<bytes> chain) {
 }
 }  // namespace
 
-TEST_CASE("keyless: a chain through an intermediate (openssl-made PKI), from the trust root or the layer", "[keyless]") {
+TEST_CASE("keyless: a chain through an intermediate (openssl-made PKI), from the trust root or the layer",
+          "[keyless]") {
     auto leaf = crypto_t::parse_certificate(pki("leaf.pem"));
     REQUIRE(leaf);
     auto info = crypto_t::describe_certificate(*leaf);
     REQUIRE(info);
     const std::int64_t t = info->not_before + 60;
     keyless_policy p;
-    p.identity = identity_policy{"dev@example.com", "", "https://issuer.example", ""};  // issuer from .1.8 alone
-    p.ignore_sct = true;                                                               // openssl issues no SCT
+    p.identity =
+        identity_policy{"dev@example.com", "", "https://issuer.example", ""};  // issuer from .1.8 alone
+    p.ignore_sct = true;                                                       // openssl issues no SCT
     const bytes root = der_of(pki("root.pem")), inter = der_of(pki("int.pem"));
 
     p.root = root_with({inter, root});  // the intermediate listed in the trust root
@@ -386,7 +405,8 @@ TEST_CASE("keyless: a chain through an intermediate (openssl-made PKI), from the
     CHECK(verify_keyless_certificate<crypto_t>(*leaf, pki("int.pem") + pki("root.pem"), p, t));
     auto no_int = verify_keyless_certificate<crypto_t>(*leaf, "", p, t);
     REQUIRE_FALSE(no_int);
-    CHECK_THAT(no_int.error().message(), Catch::StartsWith("certificate chain: the certificate does not chain"));
+    CHECK_THAT(no_int.error().message(),
+               Catch::StartsWith("certificate chain: the certificate does not chain"));
     // The annotation's last certificate is its root: never used, so an intermediate alone there is ignored.
     CHECK_FALSE(verify_keyless_certificate<crypto_t>(*leaf, pki("int.pem"), p, t));
 
@@ -399,7 +419,9 @@ TEST_CASE("keyless: a chain through an intermediate (openssl-made PKI), from the
         REQUIRE(other);
         auto r = verify_keyless_certificate<crypto_t>(*other, "", p, t);
         REQUIRE_FALSE(r);
-        CHECK_THAT(r.error().message(), Catch::Contains("certificate chain: x509: certificate specifies an incompatible key usage"));
+        CHECK_THAT(
+            r.error().message(),
+            Catch::Contains("certificate chain: x509: certificate specifies an incompatible key usage"));
     }
     SECTION("an issuer that is not a CA") {
         auto other = crypto_t::parse_certificate(pki("leaf-under-not-ca.pem"));

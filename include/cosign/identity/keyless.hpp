@@ -52,8 +52,8 @@ struct github_workflow_policy {
         for (const auto& f : fields)
             if (!f.want.empty() && info.extension(f.oid) != f.want)
                 return fail(errc::verification_failed, std::string("expected ") + f.what +
-                                                           " not found in certificate: want \"" + f.want + "\", got \"" +
-                                                           info.extension(f.oid) + "\"");
+                                                           " not found in certificate: want \"" + f.want +
+                                                           "\", got \"" + info.extension(f.oid) + "\"");
         return {};
     }
 };
@@ -77,11 +77,16 @@ inline std::string when(std::int64_t t) { return trust::format_rfc3339(trust::in
 inline bool signature_hash(byte_view oid, hash_algorithm& h, bool& ed25519) {
     const std::string id = x509::oid_to_string(oid);
     ed25519 = false;
-    if (id == "1.2.840.10045.4.3.2" || id == "1.2.840.113549.1.1.11") h = hash_algorithm::sha256;
-    else if (id == "1.2.840.10045.4.3.3" || id == "1.2.840.113549.1.1.12") h = hash_algorithm::sha384;
-    else if (id == "1.2.840.10045.4.3.4" || id == "1.2.840.113549.1.1.13") h = hash_algorithm::sha512;
-    else if (id == "1.3.101.112") ed25519 = true;
-    else return false;
+    if (id == "1.2.840.10045.4.3.2" || id == "1.2.840.113549.1.1.11")
+        h = hash_algorithm::sha256;
+    else if (id == "1.2.840.10045.4.3.3" || id == "1.2.840.113549.1.1.12")
+        h = hash_algorithm::sha384;
+    else if (id == "1.2.840.10045.4.3.4" || id == "1.2.840.113549.1.1.13")
+        h = hash_algorithm::sha512;
+    else if (id == "1.3.101.112")
+        ed25519 = true;
+    else
+        return false;
     return true;
 }
 
@@ -102,7 +107,8 @@ result<bool> signed_by(const x509::certificate_parts& child, const x509::certifi
             if (ok.error().code() == errc::verification_failed) return false;
             return std::move(ok).error();
         } else {
-            return fail(errc::unsupported, "x509: an Ed25519 certificate signature needs a crypto policy with verify_ed25519");
+            return fail(errc::unsupported,
+                        "x509: an Ed25519 certificate signature needs a crypto policy with verify_ed25519");
         }
     } else {
         auto key = Crypto::parse_public_key(parent.spki.as_chars());
@@ -125,18 +131,24 @@ result<bool> signed_by(const x509::certificate_parts& child, const x509::certifi
 /// leaf must have the code-signing extended key usage. Returns the DER of the leaf's issuer (what
 /// the SCT check hashes). errc::verification_failed, the message starting "certificate chain:".
 template <class Crypto>
-result<bytes> verify_fulcio_chain(byte_view leaf_der, std::string_view chain_pem, const trust::trust_root& root,
-                                  std::int64_t t) {
-    auto chain_fail = [](const std::string& why) { return fail(errc::verification_failed, "certificate chain: " + why); };
+result<bytes> verify_fulcio_chain(byte_view leaf_der, std::string_view chain_pem,
+                                  const trust::trust_root& root, std::int64_t t) {
+    auto chain_fail = [](const std::string& why) {
+        return fail(errc::verification_failed, "certificate chain: " + why);
+    };
     COSIGN_TRY(auto leaf, detail::x509::split_certificate(leaf_der));
     bool code_signing = false;
-    for (const auto& e : leaf.extended_key_usages) code_signing = code_signing || e == detail::x509::eku_code_signing;
+    for (const auto& e : leaf.extended_key_usages)
+        code_signing = code_signing || e == detail::x509::eku_code_signing;
     if (!code_signing)
-        return chain_fail("x509: certificate specifies an incompatible key usage (no code-signing extended key usage)");
+        return chain_fail(
+            "x509: certificate specifies an incompatible key usage (no code-signing extended key usage)");
     std::vector<bytes> intermediates;
     if (chain_pem.find("-----BEGIN") != std::string_view::npos) {
         auto blocks = pem::decode_all(chain_pem);
-        if (!blocks) return chain_fail("the layer's certificate chain annotation is not PEM: " + blocks.error().message());
+        if (!blocks)
+            return chain_fail("the layer's certificate chain annotation is not PEM: " +
+                              blocks.error().message());
         for (std::size_t i = 0; i + 1 < blocks->size(); ++i)
             if ((*blocks)[i].label == "CERTIFICATE") intermediates.push_back(std::move((*blocks)[i].der));
     }
@@ -144,8 +156,11 @@ result<bytes> verify_fulcio_chain(byte_view leaf_der, std::string_view chain_pem
     const auto cas = root.certificate_authorities_at(at);
     if (cas.empty()) {
         if (root.certificate_authorities.empty())
-            return chain_fail("the trust root has no Fulcio certificate authority (a trusted root, SIGSTORE_ROOT_FILE or TUF)");
-        return chain_fail("no Fulcio certificate authority of the trust root was valid at " + detail::keyless::when(t));
+            return chain_fail(
+                "the trust root has no Fulcio certificate authority (a trusted root, SIGSTORE_ROOT_FILE or "
+                "TUF)");
+        return chain_fail("no Fulcio certificate authority of the trust root was valid at " +
+                          detail::keyless::when(t));
     }
     std::string reason;  // the most telling reason a path stopped, for the error
     for (const auto* ca : cas) {
@@ -188,8 +203,9 @@ result<bytes> verify_fulcio_chain(byte_view leaf_der, std::string_view chain_pem
                 break;
             }
             if (t < parent.not_before || t > parent.not_after) {
-                reason = "x509: a CA certificate was not valid at " + detail::keyless::when(t) + " (valid from " +
-                         detail::keyless::when(parent.not_before) + " to " + detail::keyless::when(parent.not_after) + ")";
+                reason = "x509: a CA certificate was not valid at " + detail::keyless::when(t) +
+                         " (valid from " + detail::keyless::when(parent.not_before) + " to " +
+                         detail::keyless::when(parent.not_after) + ")";
                 break;
             }
             if (depth == 0) {
@@ -201,9 +217,10 @@ result<bytes> verify_fulcio_chain(byte_view leaf_der, std::string_view chain_pem
             current = parent;
         }
     }
-    return chain_fail("the certificate does not chain to a Fulcio certificate authority of the trust root (x509: "
-                      "certificate signed by unknown authority" +
-                      (reason.empty() ? std::string() : "; " + reason) + ")");
+    return chain_fail(
+        "the certificate does not chain to a Fulcio certificate authority of the trust root (x509: "
+        "certificate signed by unknown authority" +
+        (reason.empty() ? std::string() : "; " + reason) + ")");
 }
 
 /// Every certificate check of keyless verification, in cosign's order, each error naming its
@@ -213,13 +230,16 @@ result<bytes> verify_fulcio_chain(byte_view leaf_der, std::string_view chain_pem
 /// (Unix seconds: the log's integratedTime; cosign takes now only without a log). Returns the
 /// certificate described.
 template <class Crypto>
-result<certificate_info> verify_keyless_certificate(const typename Crypto::certificate& leaf, std::string_view chain_pem,
-                                                    const keyless_policy& policy, std::int64_t t) {
-    static_assert(has_x509_v<Crypto>, "verify_keyless_certificate: the crypto policy has no X.509 members (has_x509_v)");
+result<certificate_info> verify_keyless_certificate(const typename Crypto::certificate& leaf,
+                                                    std::string_view chain_pem, const keyless_policy& policy,
+                                                    std::int64_t t) {
+    static_assert(has_x509_v<Crypto>,
+                  "verify_keyless_certificate: the crypto policy has no X.509 members (has_x509_v)");
     if (!policy.identity.has_subject() || !policy.identity.has_issuer())
-        return fail(errc::invalid_argument,
-                    "keyless verification needs an identity and an issuer (--certificate-identity[-regexp] and "
-                    "--certificate-oidc-issuer[-regexp])");
+        return fail(
+            errc::invalid_argument,
+            "keyless verification needs an identity and an issuer (--certificate-identity[-regexp] and "
+            "--certificate-oidc-issuer[-regexp])");
     const bytes der = Crypto::certificate_der(leaf);
     COSIGN_TRY(bytes issuer_der, verify_fulcio_chain<Crypto>(der, chain_pem, policy.root, t));
     if (!policy.ignore_sct) {
@@ -232,8 +252,8 @@ result<certificate_info> verify_keyless_certificate(const typename Crypto::certi
     if (t < info.not_before || t > info.not_after)
         return fail(errc::verification_failed,
                     "certificate validity: the certificate was not valid when the signature was logged (" +
-                        detail::keyless::when(t) + "; valid from " + detail::keyless::when(info.not_before) + " to " +
-                        detail::keyless::when(info.not_after) + ")");
+                        detail::keyless::when(t) + "; valid from " + detail::keyless::when(info.not_before) +
+                        " to " + detail::keyless::when(info.not_after) + ")");
     return info;
 }
 

@@ -113,7 +113,8 @@ inline result<std::vector<signed_certificate_timestamp>> parse_list(byte_view ex
 // section 3.2: the CT log signed the TBS before the SCTs were added).
 inline result<bytes> precertificate_tbs(byte_view tbs_whole) {
     der::tlv tbs;
-    if (!der::read_single(tbs_whole, der::tag_sequence, tbs)) return fail(errc::invalid_key, "x509: malformed tbsCertificate");
+    if (!der::read_single(tbs_whole, der::tag_sequence, tbs))
+        return fail(errc::invalid_key, "x509: malformed tbsCertificate");
     auto fields = der::children(tbs.content);
     if (!fields) return fail(errc::invalid_key, "x509: malformed tbsCertificate");
     std::vector<bytes> rebuilt;
@@ -125,11 +126,13 @@ inline result<bytes> precertificate_tbs(byte_view tbs_whole) {
             continue;
         }
         der::tlv exts;
-        if (!der::read_single(f.content, der::tag_sequence, exts)) return fail(errc::invalid_key, "x509: malformed extensions");
+        if (!der::read_single(f.content, der::tag_sequence, exts))
+            return fail(errc::invalid_key, "x509: malformed extensions");
         auto kept = der::filter_children(der::tag_sequence, exts.content, [](const der::tlv& ext) {
             der::tlv oid;
             std::size_t p = 0;
-            return !(der::expect(ext.content, p, der::tag_oid, oid) && x509::oid_to_string(oid.content) == sct_list_oid);
+            return !(der::expect(ext.content, p, der::tag_oid, oid) &&
+                     x509::oid_to_string(oid.content) == sct_list_oid);
         });
         if (!kept) return fail(errc::invalid_key, "x509: malformed extensions");
         rebuilt.push_back(der::assemble(0xa3, {byte_view(*kept)}));
@@ -139,13 +142,14 @@ inline result<bytes> precertificate_tbs(byte_view tbs_whole) {
 }
 
 // The digitally-signed struct of RFC 6962 section 3.2 for a precert_entry.
-inline bytes signed_data(const signed_certificate_timestamp& sct, byte_view issuer_key_hash, byte_view precert_tbs) {
+inline bytes signed_data(const signed_certificate_timestamp& sct, byte_view issuer_key_hash,
+                         byte_view precert_tbs) {
     bytes out;
     out.reserve(precert_tbs.size() + 64);
-    put(out, 0, 1);               // sct_version v1
-    put(out, 0, 1);               // signature_type certificate_timestamp
+    put(out, 0, 1);  // sct_version v1
+    put(out, 0, 1);  // signature_type certificate_timestamp
     put(out, sct.timestamp, 8);
-    put(out, 1, 2);               // entry_type precert_entry
+    put(out, 1, 2);  // entry_type precert_entry
     out.insert(out.end(), issuer_key_hash.begin(), issuer_key_hash.end());
     put(out, precert_tbs.size(), 3);
     out.insert(out.end(), precert_tbs.begin(), precert_tbs.end());
@@ -173,15 +177,17 @@ inline result<std::vector<signed_certificate_timestamp>> embedded_scts(byte_view
 /// SCT extension). Errors are errc::verification_failed and name the failed check. `--insecure-
 /// ignore-sct` is the caller not calling this.
 template <class Crypto>
-result<void> verify_embedded_sct(const typename Crypto::certificate& leaf, const typename Crypto::certificate& issuer,
-                                 const trust_root& root) {
-    static_assert(has_x509_v<Crypto>, "verify_embedded_sct: the crypto policy has no X.509 members (has_x509_v)");
+result<void> verify_embedded_sct(const typename Crypto::certificate& leaf,
+                                 const typename Crypto::certificate& issuer, const trust_root& root) {
+    static_assert(has_x509_v<Crypto>,
+                  "verify_embedded_sct: the crypto policy has no X.509 members (has_x509_v)");
     const bytes leaf_der = Crypto::certificate_der(leaf);
     const bytes issuer_der = Crypto::certificate_der(issuer);
     COSIGN_TRY(auto scts, embedded_scts(leaf_der));
     if (scts.empty())
         return fail(errc::verification_failed,
-                    "SCT: the certificate has no embedded SCT (no proof of inclusion in a certificate transparency log; "
+                    "SCT: the certificate has no embedded SCT (no proof of inclusion in a certificate "
+                    "transparency log; "
                     "--insecure-ignore-sct skips this check)");
     COSIGN_TRY(auto leaf_parts, detail::x509::split_certificate(leaf_der));
     COSIGN_TRY(auto issuer_parts, detail::x509::split_certificate(issuer_der));
@@ -200,14 +206,21 @@ result<void> verify_embedded_sct(const typename Crypto::certificate& leaf, const
                 return fail(errc::verification_failed, "SCT: the CT log " + hex::encode(sct.log_id) +
                                                            " was not trusted at the SCT's time (" +
                                                            std::to_string(sct.timestamp) + " ms)");
-            return fail(errc::verification_failed, "SCT: no trusted CT log has log id " + hex::encode(sct.log_id) +
-                                                       " (set the CT log key: SIGSTORE_CT_LOG_PUBLIC_KEY_FILE or a trusted root)");
+            return fail(errc::verification_failed,
+                        "SCT: no trusted CT log has log id " + hex::encode(sct.log_id) +
+                            " (set the CT log key: SIGSTORE_CT_LOG_PUBLIC_KEY_FILE or a trusted root)");
         }
         hash_algorithm h = hash_algorithm::sha256;
         switch (sct.hash_algorithm) {
-            case 4: h = hash_algorithm::sha256; break;
-            case 5: h = hash_algorithm::sha384; break;
-            case 6: h = hash_algorithm::sha512; break;
+            case 4:
+                h = hash_algorithm::sha256;
+                break;
+            case 5:
+                h = hash_algorithm::sha384;
+                break;
+            case 6:
+                h = hash_algorithm::sha512;
+                break;
             default:
                 return fail(errc::verification_failed,
                             "SCT: unsupported hash algorithm " + std::to_string(sct.hash_algorithm));
@@ -217,12 +230,14 @@ result<void> verify_embedded_sct(const typename Crypto::certificate& leaf, const
                         "SCT: unsupported signature algorithm " + std::to_string(sct.signature_algorithm));
         auto key = Crypto::parse_public_key(byte_view(log->public_key.der).as_chars());
         if (!key) return std::move(key).error().context("SCT: the CT log key " + hex::encode(sct.log_id));
-        const bytes msg = detail::sct::signed_data(sct, byte_view(key_hash.bytes.data(), key_hash.bytes.size()), tbs);
+        const bytes msg =
+            detail::sct::signed_data(sct, byte_view(key_hash.bytes.data(), key_hash.bytes.size()), tbs);
         auto ok = Crypto::verify(*key, msg, sct.signature, h);
         if (!ok) {
             if (ok.error().code() != errc::verification_failed) return std::move(ok).error().context("SCT");
-            return fail(errc::verification_failed, "SCT: the embedded SCT's signature does not verify with the key of CT log " +
-                                                       hex::encode(sct.log_id));
+            return fail(errc::verification_failed,
+                        "SCT: the embedded SCT's signature does not verify with the key of CT log " +
+                            hex::encode(sct.log_id));
         }
     }
     return {};
