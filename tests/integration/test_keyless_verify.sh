@@ -10,7 +10,8 @@
 #   (1 for bad flags): a wrong identity, a wrong issuer, a regexp that does not match, a trust
 #   root whose Fulcio CA is another (made with openssl), one without the CT log (the SCT; passes
 #   with --insecure-ignore-sct), a key-signed layer (no certificate), RE2 syntax ECMAScript would
-#   misread, a missing identity flag. (A certificate expired at integratedTime and a missing or
+#   misread, a missing identity flag; a layer without a bundle is looked up in Rekor (and fails
+#   with --offline). (A certificate expired at integratedTime and a missing or
 #   forged SCT cannot be made with a valid SET here: tests/unit/keyless_verify_test.cpp.)
 #   No request leaves 127.0.0.1, and verifying with a bundle makes none to the mock.
 . "$(dirname "$0")/lib.sh"
@@ -83,7 +84,6 @@ check_contains "... Certificate issuer URL" "$ERR" "Certificate issuer URL: $ISS
 check "--insecure-ignore-sct with the full trust root still verifies" \
   "$COSIGN_CPP" verify --insecure-ignore-sct --trusted-root "$TR" "${ID[@]}" "$REG/c2@$D2"
 
-say "== rejected, each naming the failed check"
 # expect_reject NAME RC MESSAGE ARGS...: cosign-cpp verify ARGS exits RC and says MESSAGE.
 expect_reject() {
   local name=$1 rc=$2 msg=$3; shift 3
@@ -91,6 +91,26 @@ expect_reject() {
   if [ "$RC" -ne "$rc" ]; then show stderr "$ERR"; die "$name: exit $RC, expected $rc"; fi
   check_contains "$name: exit $rc, naming the check" "$ERR" "$msg"
 }
+
+say "== a layer without a bundle: its Rekor entry looked up (the certificate in it), as cosign does"
+SIGTAG=$(sig_tag "$D2")
+get_manifest "$REG_DIR" c2 "$SIGTAG" > c2-sig.json
+jq -c 'del(.layers[0].annotations["dev.sigstore.cosign/bundle"])' c2-sig.json | tr -d '\n' > c2-nobundle.json
+put_manifest "$REG_DIR" c2 "$SIGTAG" c2-nobundle.json
+run_cmd c2look c2env verify --rekor-url "$U" "${ID[@]}" "$REG/c2@$D2"
+[ "$RC" -eq 0 ] || { show stderr "$ERR"; die "cosign 2 keyless verify with a lookup failed"; }
+cp "$OUT" look.out; cp "$ERR" look.err
+M=$(sigstore_mock_mark)
+check "cosign-cpp verify keyless looks the entry up (--rekor-url)" "$COSIGN_CPP" verify --trusted-root "$TR" --rekor-url "$U" "${ID[@]}" "$REG/c2@$D2"
+check_eq "... one Rekor request: POST /api/v1/log/entries/retrieve 200" "POST /api/v1/log/entries/retrieve 200" \
+  "$(sigstore_mock_requests "$M" | awk '{print $2, $3, $4}')"
+check_file_eq "... stdout is cosign 2's" look.out "$OUT"
+check_file_eq "... stderr is cosign 2's" look.err "$ERR"
+expect_reject nobundle-offline 12 "transparency log: the signature has no transparency-log bundle" \
+  --offline --trusted-root "$TR" "${ID[@]}" "$REG/c2@$D2"
+put_manifest "$REG_DIR" c2 "$SIGTAG" c2-sig.json
+
+say "== rejected, each naming the failed check"
 expect_reject wrong-identity 12 "none of the expected identities matched what was in the certificate, got subjects [alice@example.com]" \
   --trusted-root "$TR" --certificate-identity bob@example.com --certificate-oidc-issuer "$ISS" "$REG/c2@$D2"
 expect_reject wrong-issuer 12 "with issuer $ISS" \
