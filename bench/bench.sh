@@ -16,7 +16,8 @@
 #   and the fake Cloud KMS of tests/peers (fake-kms-server.js, HTTPS on 127.0.0.1) beside cosign
 #   2.5 signing through the same fake AWS KMS (cosign's Cloud KMS client speaks gRPC, which the
 #   fake does not serve: that row is beside cosign's key-file sign), with the KMS requests per
-#   signature; and both binaries' stripped size.
+#   signature; a keyless verify of a signature cosign 2.5 made against the local OIDC issuer and
+#   Fulcio/CT/Rekor (tests/peers); and both binaries' stripped size.
 # --only REGEX measures only the rows whose name matches (e.g. --only KMS).
 # Prints a Markdown table; --write also puts it into bench/RESULTS.md between the
 # "bench.sh:begin" and "bench.sh:end" markers.
@@ -243,6 +244,24 @@ if want "KMS"; then
     CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDKMS
 fi
 
+KEYLESS_NOTE=""
+if want "keyless"; then
+  say "== keyless verify: cosign 2.5 signs keyless against the local OIDC issuer and Fulcio/CT/Rekor"
+  # Both tools trust the mock's Fulcio root, CT log and Rekor keys through the SIGSTORE_* files.
+  oidc_issuer_start
+  sigstore_mock_start keyless --oidc-issuer "$OIDC_ISSUER" --oidc-jwks "$OIDC_ISSUER/jwks"
+  export SIGSTORE_ROOT_FILE=$SIGSTORE_MOCK_DIR/fulcio_root.pem SIGSTORE_REKOR_PUBLIC_KEY=$SIGSTORE_MOCK_DIR/rekor.pub \
+         SIGSTORE_CT_LOG_PUBLIC_KEY_FILE=$SIGSTORE_MOCK_DIR/ctfe.pub
+  push_image "$REG_DIR" demo:keyless1 >/dev/null
+  "$B" sign -y --fulcio-url "$SIGSTORE_MOCK_URL" --rekor-url "$SIGSTORE_MOCK_URL" --identity-token "$(oidc_token alice@example.com)" \
+    "$REG/demo:keyless1" >/dev/null 2>&1 || die "preparing demo:keyless1 (cosign 2 sign keyless) failed"
+  $M pair "verify keyless, 1 signature (chain, SCT, identity, SET)" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
+    --a "$A verify --certificate-identity alice@example.com --certificate-oidc-issuer $OIDC_ISSUER $REG/demo:keyless1" \
+    --b "$B verify --certificate-identity alice@example.com --certificate-oidc-issuer $OIDC_ISSUER $REG/demo:keyless1"
+  unset SIGSTORE_ROOT_FILE SIGSTORE_REKOR_PUBLIC_KEY SIGSTORE_CT_LOG_PUBLIC_KEY_FILE
+  KEYLESS_NOTE="The \"verify keyless\" row verifies a signature the real cosign 2.5 made keyless against the local OIDC issuer and Fulcio/CT/Rekor mock, both tools trusting them through SIGSTORE_ROOT_FILE, SIGSTORE_CT_LOG_PUBLIC_KEY_FILE and SIGSTORE_REKOR_PUBLIC_KEY."
+fi
+
 cp "$A" a.strip; cp "$B" b.strip
 strip a.strip b.strip
 SIZE_A=$(stat -c %s a.strip) SIZE_B=$(stat -c %s b.strip)
@@ -266,7 +285,8 @@ cat > goals.json <<'EOF'
  "verify, 100 signatures": "≤ 0.3×",
  "verify, 100 signatures over one payload": "≤ 0.3×",
  "sign, first, key file, Rekor upload": "≤ 0.8×, 1 Rekor request",
- "verify, 1 signature, SET check": "≤ 0.5×"}
+ "verify, 1 signature, SET check": "≤ 0.5×",
+ "verify keyless, 1 signature (chain, SCT, identity, SET)": "≤ 0.5×"}
 EOF
 TABLE=$WORK/table.md
 {
@@ -276,6 +296,7 @@ TABLE=$WORK/table.md
   echo
   [ -z "$KMS_NOTE" ] || { echo "$KMS_NOTE The KMS rows run against tests/peers/fake-kms-server.js (Node.js, HTTPS on 127.0.0.1): real SigV4 checks, real RS256 JWT-bearer tokens."; echo; }
   [ -z "$REKOR_NOTE" ] || { echo "$REKOR_NOTE The \"Rekor upload\" and \"SET check\" rows run against the local Rekor mock of tests/peers (Node.js, 127.0.0.1), both tools trusting its key through SIGSTORE_REKOR_PUBLIC_KEY."; echo; }
+  [ -z "$KEYLESS_NOTE" ] || { echo "$KEYLESS_NOTE"; echo; }
   echo "Reproduce: \`bench/bench.sh --runs $RUNS\` (add \`--write\` to update this section). Run on $(date -u +%Y-%m-%d)."
 } > "$TABLE"
 say ""

@@ -34,8 +34,7 @@ install_peers() {
   mkdir -p "$DIR"
   # The server must sit beside its node_modules: require() resolves from the script's folder.
   cp "$SRC/sigstore-mock-server.js" "$DIR/sigstore-mock-server.js"
-  # The local OIDC issuer (npm oauth2-mock-server) likewise: ESM imports resolve from its folder.
-  [ ! -f "$SRC/oidc-server.mjs" ] || cp "$SRC/oidc-server.mjs" "$DIR/oidc-server.mjs"
+  cp "$SRC/oidc-server.mjs" "$DIR/oidc-server.mjs"   # the local OIDC issuer (ESM: beside node_modules too)
   if [ -d "$DIR/node_modules/@sigstore/mock" ] && cmp -s "$SRC/package-lock.json" "$DIR/package-lock.json"; then
     echo "$DIR"
     return 0

@@ -66,10 +66,9 @@ inline cosign::result<std::map<std::string, std::string>> signing_certificate(co
     return ann;
 }
 
-/// `verify --certificate C --certificate-chain CH` (no --key): the flags cosign requires in
-/// keyless mode, then the key from the certificate once the library has checked its chain and
-/// identity (verifier::key_from_certificate).
-inline cosign::result<crypto::public_key> key_from_certificate(const args& a) {
+/// The identity flags of keyless verification, both kinds required as cosign requires them, and
+/// their regular expressions (Go RE2 syntax) checked before any request.
+inline cosign::result<cosign::identity_policy> identity_flags(const args& a) {
     cosign::identity_policy id{a.get("certificate-identity"), a.get("certificate-identity-regexp"),
                                a.get("certificate-oidc-issuer"), a.get("certificate-oidc-issuer-regexp")};
     if (!id.has_subject())
@@ -78,6 +77,22 @@ inline cosign::result<crypto::public_key> key_from_certificate(const args& a) {
     if (!id.has_issuer())
         return cosign::fail(cosign::errc::invalid_argument,
                             "--certificate-oidc-issuer or --certificate-oidc-issuer-regexp is required for verification in keyless mode");
+    COSIGN_TRY_VOID(id.check_regexps());
+    return id;
+}
+
+/// `--certificate-github-workflow-*`.
+inline cosign::github_workflow_policy github_workflow_flags(const args& a) {
+    return {a.get("certificate-github-workflow-trigger"), a.get("certificate-github-workflow-sha"),
+            a.get("certificate-github-workflow-name"), a.get("certificate-github-workflow-repository"),
+            a.get("certificate-github-workflow-ref")};
+}
+
+/// `verify --certificate C --certificate-chain CH` (no --key): the flags cosign requires in
+/// keyless mode, then the key from the certificate once the library has checked its chain and
+/// identity (verifier::key_from_certificate).
+inline cosign::result<crypto::public_key> key_from_certificate(const args& a) {
+    COSIGN_TRY(auto id, identity_flags(a));
     if (a.get("certificate-chain").empty())
         return cosign::fail(cosign::errc::unsupported,
                             "--certificate without --certificate-chain would use Fulcio's roots, which this build does not "
@@ -225,11 +240,12 @@ inline int cmd_sign(const std::vector<std::string>& argv) {
 
 /// verify's work once the key, the trust and the composition are settled: verifies each
 /// reference and prints what cosign prints.
+/// (key nullptr: keyless, with `keyless`.)
 template <class Verifier>
-int verify_all(Verifier& v, const std::vector<cosign::oci::reference>& refs, const crypto::public_key& key,
-               const cosign::verify_options& opts, const std::string& fmt) {
+int verify_all(Verifier& v, const std::vector<cosign::oci::reference>& refs, const crypto::public_key* key,
+               const cosign::keyless_policy* keyless, const cosign::verify_options& opts, const std::string& fmt) {
     for (const auto& ref : refs) {
-        auto out = v.verify(ref, key, opts);
+        auto out = key ? v.verify(ref, *key, opts) : v.verify_keyless(ref, *keyless, opts);
         if (!out) return report(out.error().message(), exit_code_for(out.error().code()));
         std::cerr << "\nVerification for " << ref.str() << " --\n"
                   << "The following checks were performed on each of these signatures:\n";
@@ -239,7 +255,8 @@ int verify_all(Verifier& v, const std::vector<cosign::oci::reference>& refs, con
         // that it then verifies as it verifies a stored one), so it follows the check, not where
         // the entry came from (verified_signature::tlog_offline tells that).
         if (opts.tlog_keys) std::cerr << "  - Existence of the claims in the transparency log was verified offline\n";
-        std::cerr << "  - The signatures were verified against the specified public key\n";
+        if (key) std::cerr << "  - The signatures were verified against the specified public key\n";
+        else std::cerr << "  - The code-signing certificate was verified using trusted certificate authority certificates\n";
         if (fmt == "text") {
             for (const auto& sig : out->signatures) {
                 if (sig.certificate) {
@@ -252,7 +269,8 @@ int verify_all(Verifier& v, const std::vector<cosign::oci::reference>& refs, con
         } else {
             std::string arr = "[";
             for (std::size_t i = 0; i < out->signatures.size(); ++i)
-                arr += (i ? "," : "") + reencode_payload(out->signatures[i].payload, printed_claims(out->signatures[i]), printed_bundle(out->signatures[i]));
+                arr += (i ? "," : "") + reencode_payload(out->signatures[i].payload, printed_claims(out->signatures[i]),
+                                                         printed_bundle(out->signatures[i]), printed_timestamp(out->signatures[i]));
             std::cout << "\n" << arr << "]\n";
         }
     }
@@ -279,7 +297,12 @@ inline std::vector<flag> verify_flags() {
         {"certificate-identity-regexp", 0, kind::string, "", "A regular expression alternative to --certificate-identity. Accepts the Go regular expression syntax described at https://golang.org/s/re2syntax. Either --certificate-identity or --certificate-identity-regexp must be set for keyless flows."},
         {"certificate-oidc-issuer", 0, kind::string, "", "The OIDC issuer expected in a valid Fulcio certificate, e.g. https://token.actions.githubusercontent.com or https://oauth2.sigstore.dev/auth. Either --certificate-oidc-issuer or --certificate-oidc-issuer-regexp must be set for keyless flows."},
         {"certificate-oidc-issuer-regexp", 0, kind::string, "", "A regular expression alternative to --certificate-oidc-issuer. Accepts the Go regular expression syntax described at https://golang.org/s/re2syntax. Either --certificate-oidc-issuer or --certificate-oidc-issuer-regexp must be set for keyless flows."},
-        {"insecure-ignore-sct", 0, kind::boolean, "", "when set, verification will not check that a certificate contains an embedded SCT, a proof of inclusion in a certificate transparency log (required with --certificate in this build: it cannot check SCTs yet)"},
+        {"certificate-github-workflow-trigger", 0, kind::string, "", "contains the event_name claim from the GitHub OIDC Identity token that contains the name of the event that triggered the workflow run"},
+        {"certificate-github-workflow-sha", 0, kind::string, "", "contains the sha claim from the GitHub OIDC Identity token that contains the commit SHA that the workflow run was based upon."},
+        {"certificate-github-workflow-name", 0, kind::string, "", "contains the workflow claim from the GitHub OIDC Identity token that contains the name of the executed workflow."},
+        {"certificate-github-workflow-repository", 0, kind::string, "", "contains the repository claim from the GitHub OIDC Identity token that contains the repository that the workflow run was based upon"},
+        {"certificate-github-workflow-ref", 0, kind::string, "", "contains the ref claim from the GitHub OIDC Identity token that contains the git ref that the workflow run was based upon."},
+        {"insecure-ignore-sct", 0, kind::boolean, "", "when set, verification will not check that a certificate contains an embedded SCT, a proof of inclusion in a certificate transparency log (keyless: checked against the trust root's CT log keys; still required with --certificate in this build)"},
     } + registry_flags();
 }
 
@@ -288,9 +311,18 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.empty()) return report("verify requires at least one image reference");
-    if (a.get("key").empty() && a.get("certificate").empty())
-        return report("keyless verification is not supported in this build: pass --key <cosign.pub|env://VAR>, "
-                      "or --certificate with --certificate-chain");
+    // Neither --key nor --certificate: keyless, each layer's Fulcio certificate checked against
+    // the trust root and the identity flags.
+    const bool keyless_mode = a.get("key").empty() && a.get("certificate").empty();
+    std::optional<cosign::keyless_policy> keyless;
+    if (keyless_mode) {
+        auto id = identity_flags(a);
+        if (!id) return report(id.error().message());
+        keyless.emplace();
+        keyless->identity = std::move(*id);
+        keyless->github_workflow = github_workflow_flags(a);
+        keyless->ignore_sct = a.get_bool("insecure-ignore-sct");
+    }
     const bool ignore_tlog = a.get_bool("insecure-ignore-tlog");
     std::string fmt = a.get("output");
     if (fmt != "json" && fmt != "text") return report("unsupported output format \"" + fmt + "\" (json or text)");
@@ -319,7 +351,7 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
     if (!a.get("key").empty()) {
         key = verification_key(a.get("key"));
         if (!key) return report("loading public key: " + key.error().message());
-    } else {
+    } else if (!keyless_mode) {
         key = key_from_certificate(a);
         if (!key) return report(key.error().message());
     }
@@ -333,22 +365,35 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
         refs.push_back(*r);
     }
     if (opts.signature_repository) hosts.push_back(opts.signature_repository->registry);
-    if (!ignore_tlog) {
+    if (keyless) {
+        // One trust root for both: the Fulcio CAs and CT logs, and the Rekor keys.
+        auto root = verify_trust_root(a);
+        if (!root) return report("getting trusted root: " + root.error().message());
+        keyless->root = std::move(*root);
+        if (!ignore_tlog) {
+            auto k = rekor_keys_of(keyless->root);
+            if (!k) return report(k.error().message());
+            opts.tlog_keys = std::move(*k);
+            opts.offline = a.get_bool("offline");
+        }
+    } else if (!ignore_tlog) {
         auto k = verify_rekor_keys(a);
         if (!k) return report(k.error().message());
         opts.tlog_keys = std::move(*k);
         opts.offline = a.get_bool("offline");
     }
+    const crypto::public_key* key_ptr = keyless ? nullptr : &*key;
+    const cosign::keyless_policy* keyless_ptr = keyless ? &*keyless : nullptr;
     auto c = make_client(a, hosts);
     if (!c) return report(c.error().message());
     if (opts.tlog_keys && !opts.offline) {
         auto r = make_rekor_client(a);
         if (!r) return report(r.error().message());
         online_verifier v(*c, cosign::tlog::rekor_lookup<crypto, sigstore_transport>(std::move(*r)));
-        return verify_all(v, refs, *key, opts, fmt);
+        return verify_all(v, refs, key_ptr, keyless_ptr, opts, fmt);
     }
     verifier v(*c);
-    return verify_all(v, refs, *key, opts, fmt);
+    return verify_all(v, refs, key_ptr, keyless_ptr, opts, fmt);
 }
 
 /// The digest a reference names: its own, or that of the manifest bytes its tag names (one GET,

@@ -197,9 +197,12 @@ against the transparency log.)",
      "Each signature's transparency-log entry is checked: its bundle offline (SET with the trusted\n"
      "Rekor key, from --trusted-root, SIGSTORE_REKOR_PUBLIC_KEY or the TUF cache of `initialize`),\n"
      "or, without one, a lookup at --rekor-url (--offline: none). --insecure-ignore-tlog skips it.\n"
-     "--key takes a public key file or env://VAR; --certificate needs\n"
-     "--certificate-chain, an identity, an OIDC issuer and --insecure-ignore-sct (no Fulcio roots\n"
-     "or certificate transparency log keys in this build).",
+     "--key takes a public key file or env://VAR. Without --key or --certificate: keyless, each\n"
+     "layer's Fulcio certificate chained to a Fulcio CA of the same trust root, its embedded SCT\n"
+     "checked with the trust root's CT log keys (--insecure-ignore-sct skips it), the identity\n"
+     "flags (both kinds required; regular expressions in Go RE2 syntax, see README) and the\n"
+     "certificate valid at the log's integratedTime. --certificate needs --certificate-chain, an\n"
+     "identity, an OIDC issuer and --insecure-ignore-sct.",
      R"(  cosign-cpp verify --key <key path>|<key url>|<kms uri> <image uri> [<image uri> ...]
 
   # verify cosign claims and signing certificates on the image with the transparency log)" COSIGN_CLI_NOT_HERE R"(

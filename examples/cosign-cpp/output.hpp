@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include <cosign/core/base64.hpp>
 #include <cosign/core/json_go.hpp>
 #include <cosign/core/json_reader.hpp>
 #include <cosign/core/json_writer.hpp>
@@ -51,12 +52,31 @@ inline std::string printed_bundle(const cosign::verified_signature& sig) {
     return b ? cosign::tlog::to_annotation(*b) : std::string();
 }
 
+/// What cosign adds as "RFC3161Timestamp" to the printed payload's `optional`: the layer's
+/// `dev.sigstore.cosign/rfc3161timestamp` annotation as Go re-marshals it; "" when the layer has
+/// none or it does not parse.
+inline std::string printed_timestamp(const cosign::verified_signature& sig) {
+    auto it = sig.annotations.find(std::string(cosign::oci::annotation::rfc3161_timestamp));
+    if (it == sig.annotations.end()) return {};
+    auto doc = cosign::json::parse(it->second);
+    if (!doc || !doc->IsObject()) return {};
+    const cosign::json::value* v = cosign::json::member(*doc, "SignedRFC3161Timestamp");
+    auto text = v ? cosign::json::as_string(*v) : std::nullopt;
+    if (!text) return {};
+    auto raw = cosign::base64::decode(*text);  // []byte in Go: base64, re-encoded canonically
+    if (!raw) return {};
+    cosign::json::writer w;
+    w.begin_object().key("SignedRFC3161Timestamp").string(cosign::base64::encode(*raw)).end_object();
+    return std::move(w).str();
+}
+
 /// The payload as cosign prints it after verification: decoded and re-encoded (only the
 /// known fields, in cosign's order; `optional` with sorted keys, numbers as float64), with the
-/// certificate's claims (`extra`) and the bundle's JSON (`bundle_json`, as "Bundle") added.
+/// certificate's claims (`extra`), the bundle's JSON (`bundle_json`, as "Bundle") and the
+/// timestamp's (`timestamp_json`, as "RFC3161Timestamp") added.
 inline std::string reencode_payload(std::string_view payload,
                                     const std::map<std::string, std::string>& extra = {},
-                                    std::string_view bundle_json = {}) {
+                                    std::string_view bundle_json = {}, std::string_view timestamp_json = {}) {
     auto doc = cosign::json::parse(payload);
     if (!doc) return std::string(payload);
     cosign::json::writer w;
@@ -74,7 +94,7 @@ inline std::string reencode_payload(std::string_view payload,
     w.key("type").string(str(get(critical, "type"))).end_object();
     w.key("optional");
     const cosign::json::value* optional = get(&*doc, "optional");
-    if (!extra.empty() || !bundle_json.empty()) {
+    if (!extra.empty() || !bundle_json.empty() || !timestamp_json.empty()) {
         // Go adds the certificate's claims and the bundle to the decoded map: one object, keys sorted.
         std::map<std::string, const cosign::json::value*> members;
         if (optional && optional->IsObject())
@@ -82,11 +102,13 @@ inline std::string reencode_payload(std::string_view payload,
                 members[std::string(m.name.GetString(), m.name.GetStringLength())] = &m.value;
         for (const auto& e : extra) members[e.first] = nullptr;
         if (!bundle_json.empty()) members["Bundle"] = nullptr;
+        if (!timestamp_json.empty()) members["RFC3161Timestamp"] = nullptr;
         w.begin_object();
         for (const auto& m : members) {
             w.key(m.first);
             if (m.second) cosign::json::write_go(w, *m.second);
             else if (m.first == "Bundle" && !bundle_json.empty()) w.raw(bundle_json);
+            else if (m.first == "RFC3161Timestamp" && !timestamp_json.empty()) w.raw(timestamp_json);
             else w.string(extra.at(m.first));
         }
         w.end_object();

@@ -113,6 +113,15 @@ inline cosign::result<cosign::tlog::log_keys> sign_rekor_keys() {
     return cosign::tlog::log_keys_from(*root);
 }
 
+/// The Rekor keys of a trust root; an error when it names none.
+inline cosign::result<cosign::tlog::log_keys> rekor_keys_of(const cosign::trust::trust_root& root) {
+    auto rekor_keys = cosign::tlog::log_keys_from(root);
+    if (rekor_keys.empty())
+        return cosign::fail(cosign::errc::invalid_argument,
+                            "getting rekor public keys: the trust root names no transparency log (Rekor) key");
+    return rekor_keys;
+}
+
 /// The Rekor keys verify trusts, in cosign's order: --trusted-root FILE, else the SIGSTORE_*
 /// variables, else the TUF repository `initialize` recorded (its cache, refreshed when older
 /// than a day; the public-good repository when none was initialized).
@@ -120,11 +129,14 @@ inline cosign::result<cosign::tlog::log_keys> verify_rekor_keys(const args& a) {
     COSIGN_TRY(auto t, make_sigstore_transport(a));
     auto root = cosign::trust::resolve_trust_root<crypto>(a.get("trusted-root"), std::move(t));
     if (!root) return cosign::error(root.error()).context("getting rekor public keys");
-    auto rekor_keys = cosign::tlog::log_keys_from(*root);
-    if (rekor_keys.empty())
-        return cosign::fail(cosign::errc::invalid_argument,
-                            "getting rekor public keys: the trust root names no transparency log (Rekor) key");
-    return rekor_keys;
+    return rekor_keys_of(*root);
+}
+
+/// The trust root verify resolves, in cosign's order (as verify_rekor_keys): keyless needs its
+/// Fulcio CAs and CT log keys too.
+inline cosign::result<cosign::trust::trust_root> verify_trust_root(const args& a) {
+    COSIGN_TRY(auto t, make_sigstore_transport(a));
+    return cosign::trust::resolve_trust_root<crypto>(a.get("trusted-root"), std::move(t));
 }
 
 /// What cosign prints before the first upload to the transparency log (once per command).

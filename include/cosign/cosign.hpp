@@ -29,6 +29,8 @@
 #include "crypto/x509.hpp"
 #include "identity/policy.hpp"
 #include "identity/certificate.hpp"
+#include "identity/sct.hpp"
+#include "identity/keyless.hpp"
 #include "keys/concepts.hpp"
 #include "keys/file_io.hpp"
 #include "keys/cosign_key_file.hpp"

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-/// basic_verifier: checks an image's signatures the way `cosign verify --key` does. It needs
-/// no key source at all: public keys are values; the transparency log's keys come from a trust
-/// root (verify_options::tlog_keys), and an online Rekor lookup only when one is composed.
+/// basic_verifier: checks an image's signatures the way `cosign verify` does, with a key
+/// (`--key`) or keyless (a Fulcio certificate on each layer, checked against a trust root and an
+/// identity policy). It needs no key source at all: public keys are values; the transparency
+/// log's keys come from a trust root (verify_options::tlog_keys), and an online Rekor lookup only
+/// when one is composed.
 #pragma once
 
 #include <algorithm>
@@ -21,6 +23,7 @@
 #include "crypto/concepts.hpp"
 #include "crypto/x509.hpp"
 #include "identity/certificate.hpp"
+#include "identity/keyless.hpp"
 #include "identity/policy.hpp"
 #include "oci/digest.hpp"
 #include "oci/manifest.hpp"
@@ -105,13 +108,40 @@ public:
     /// passed: exit 12, the message lists each layer's reason, naming the failed check, e.g.
     /// "transparency log: the signed entry timestamp (SET) ... does not verify"), others for I/O.
     result<verification> verify(const oci::reference& ref, const public_key& key, const verify_options& opts = {}) {
+        return verify_with(ref, &key, nullptr, opts);
+    }
+
+    /// Verifies ref keyless, as `cosign verify` without `--key`: each layer's signature is
+    /// checked with the key of its `dev.sigstore.cosign/certificate`, which must chain to a
+    /// Fulcio CA of policy.root (through the `dev.sigstore.cosign/chain` intermediates or the
+    /// trust root's), carry a valid embedded SCT (unless policy.ignore_sct), the identity and
+    /// GitHub workflow claims asked for, and be valid at the log's integratedTime (now only
+    /// without a log: opts.tlog_keys unset). Errors as verify(); a layer's reason names the check
+    /// ("certificate chain: ...", "SCT: ...", "none of the expected identities matched ...",
+    /// "certificate validity: ...", "transparency log: ...").
+    template <class C = Crypto>
+    result<verification> verify_keyless(const oci::reference& ref, const keyless_policy& policy,
+                                        const verify_options& opts = {}) {
+        static_assert(has_x509_v<C>, "verify_keyless: the crypto policy has no X.509 members (has_x509_v)");
+        if (!policy.identity.has_subject() || !policy.identity.has_issuer())
+            return fail(errc::invalid_argument,
+                        "keyless verification needs an identity and an issuer (--certificate-identity[-regexp] and "
+                        "--certificate-oidc-issuer[-regexp])");
+        COSIGN_TRY_VOID(policy.identity.check_regexps());
+        return verify_with(ref, nullptr, &policy, opts);
+    }
+
+private:
+    // verify() with a key, or keyless with a policy (key nullptr).
+    result<verification> verify_with(const oci::reference& ref, const public_key* key, const keyless_policy* keyless,
+                                     const verify_options& opts) {
         verification out;
         COSIGN_TRY(out.image_digest, image_digest(ref));
         const oci::repository_name sig_repo = opts.signature_repository.value_or(ref.repo());
         COSIGN_TRY(const oci::manifest m, signature_manifest(sig_repo, out.image_digest, opts.tag_prefix));
         COSIGN_TRY(auto payloads, read_payloads(m, ref, out.image_digest, sig_repo, opts));
         std::vector<std::optional<result<verified_signature>>> checked(m.layers.size());
-        auto check_range = [&](const public_key& k, std::size_t first, std::size_t step) {
+        auto check_range = [&](const public_key* k, std::size_t first, std::size_t step) {
             for (std::size_t i = first; i < m.layers.size(); i += step) {
                 auto it = payloads.find(m.layers[i].digest);
                 checked[i] = check_layer(m.layers[i], it == payloads.end() ? nullptr : &it->second, k,
@@ -131,6 +161,15 @@ public:
                 else r->tlog_entry = std::move(*found);
             }
         }
+        // Keyless: each certificate checked at the time the log dated its signature.
+        if constexpr (has_x509_v<Crypto>) {
+            if (keyless) {
+                for (auto& c : checked)
+                    if (*c) {
+                        if (auto ok = check_keyless(**c, *keyless, opts); !ok) *c = std::move(ok).error();
+                    }
+            }
+        }
         std::string reasons;
         for (auto& r : checked) {
             if (*r) out.signatures.push_back(std::move(**r));
@@ -139,6 +178,25 @@ public:
         if (out.signatures.empty()) return fail(errc::verification_failed, "no matching signatures: " + reasons);
         return out;
     }
+
+    // The keyless checks of one layer that passed the signature and log checks.
+    template <class C = Crypto>
+    static result<void> check_keyless(const verified_signature& sig, const keyless_policy& policy,
+                                      const verify_options& opts) {
+        auto cert_it = sig.annotations.find(std::string(oci::annotation::certificate));
+        auto chain_it = sig.annotations.find(std::string(oci::annotation::chain));
+        if (cert_it == sig.annotations.end()) return fail(errc::internal, "keyless layer without certificate");
+        COSIGN_TRY(auto cert, C::parse_certificate(cert_it->second));
+        const std::int64_t t = sig.tlog_entry ? sig.tlog_entry->integrated_time
+                               : opts.certificate_time ? opts.certificate_time
+                                                       : static_cast<std::int64_t>(std::time(nullptr));
+        auto ok = verify_keyless_certificate<C>(cert, chain_it == sig.annotations.end() ? std::string_view() : chain_it->second,
+                                                policy, t);
+        if (!ok) return std::move(ok).error();
+        return {};
+    }
+
+public:
 
     /// The digest verify checks signatures for: a digest reference's own (as cosign: no
     /// lookup), else the digest of the manifest or index bytes the tag names (GET, bounded by
@@ -268,18 +326,20 @@ private:
 
     // Runs check(key_copy, first, step) on `workers` threads (at most one per layer and per
     // core), each with its own parse of the key: backends may cache per-key state lazily.
+    // (key nullptr: keyless, each layer brings its certificate's key.)
     template <class F>
-    static void run_workers(const public_key& key, std::size_t layers, unsigned workers, F&& check) {
+    static void run_workers(const public_key* key, std::size_t layers, unsigned workers, F&& check) {
 #if !defined(COSIGN_NO_THREADS)
         unsigned cores = std::thread::hardware_concurrency();
         std::size_t n = std::min<std::size_t>({workers ? workers : 1u, cores ? cores : 1u, layers ? layers : 1u});
         if (n > 1) {
-            std::string pem = Crypto::public_key_pem(key);
+            std::string pem = key ? Crypto::public_key_pem(*key) : std::string();
             std::vector<std::thread> pool;
             for (std::size_t w = 1; w < n; ++w)
                 pool.emplace_back([&, w] {
+                    if (!key) return check(key, w, n);
                     auto own = Crypto::parse_public_key(pem);
-                    check(own ? *own : key, w, n);
+                    check(own ? &*own : key, w, n);
                 });
             check(key, 0, n);
             for (auto& t : pool) t.join();
@@ -293,8 +353,9 @@ private:
     }
 
     // Checks one layer against its payload (read beforehand; nullptr when not read).
+    // (key nullptr: keyless, the layer's certificate's key; its time is checked later.)
     result<verified_signature> check_layer(const oci::descriptor& layer, const result<std::string>* read,
-                                           const public_key& key, const oci::digest& image,
+                                           const public_key* key, const oci::digest& image,
                                            const verify_options& opts) const {
         auto sig_it = layer.annotations.find(std::string(oci::annotation::signature));
         if (sig_it == layer.annotations.end())
@@ -314,7 +375,26 @@ private:
                                                        std::to_string(layer.size));
         auto raw = base64::decode(without_newlines(sig_it->second));
         if (!raw) return fail(errc::verification_failed, "signature of layer " + layer.digest.str() + " is not base64: " + raw.error().message());
-        auto ok = Crypto::verify(key, payload, *raw);
+        std::optional<public_key> cert_key;
+        if (!key) {
+            if constexpr (has_x509_v<Crypto>) {
+                auto c = layer.annotations.find(std::string(oci::annotation::certificate));
+                if (c == layer.annotations.end() || c->second.empty())
+                    return fail(errc::verification_failed, "signature layer " + layer.digest.str() +
+                                                               " has no certificate (\"" +
+                                                               std::string(oci::annotation::certificate) +
+                                                               "\"): keyless verification needs one");
+                auto cert = Crypto::parse_certificate(c->second);
+                if (!cert)
+                    return fail(errc::verification_failed, "certificate on signature layer " + layer.digest.str() +
+                                                               " does not parse: " + cert.error().message());
+                COSIGN_TRY(cert_key, Crypto::certificate_public_key(*cert));
+                key = &*cert_key;
+            } else {
+                return fail(errc::unsupported, "keyless verification needs a crypto policy with X.509 members");
+            }
+        }
+        auto ok = Crypto::verify(*key, payload, *raw);
         if (!ok) {
             if (ok.error().code() == errc::verification_failed)
                 return fail(errc::verification_failed, "invalid signature when validating ASN.1 encoded signature");
@@ -348,7 +428,7 @@ private:
         if constexpr (has_x509_v<Crypto>) {
             verify_options at = opts;
             at.certificate_time = cert_time;
-            COSIGN_TRY(out.certificate, layer_certificate(layer, at));
+            COSIGN_TRY(out.certificate, layer_certificate(layer, at, cert_key.has_value()));
         }
         return out;
     }
@@ -356,10 +436,10 @@ private:
     // What the log entry of a verified signature must record: its signature text, payload, and
     // the layer's certificate when it has one, else the verifier's key.
     // (`pem` holds the key's PEM when it is needed: the view points into it.)
-    static tlog::signed_layer signed_layer_of(const verified_signature& v, const public_key& key, std::string& pem) {
+    static tlog::signed_layer signed_layer_of(const verified_signature& v, const public_key* key, std::string& pem) {
         auto cert = v.annotations.find(std::string(oci::annotation::certificate));
         if (cert != v.annotations.end() && !cert->second.empty()) pem = cert->second;
-        else pem = Crypto::public_key_pem(key);
+        else if (key) pem = Crypto::public_key_pem(*key);
         auto sig = v.annotations.find(std::string(oci::annotation::signature));
         return {sig->second, byte_view(v.payload), pem};
     }
@@ -368,9 +448,10 @@ private:
 
     // The layer's certificate, if any, checked as cosign does for a key-verified signature: it
     // must parse, and be valid at opts.certificate_time (now, without a log or timestamp).
+    // (keyless: its time is checked with the rest, once the log entry is known.)
     template <class C = Crypto>
     static result<std::optional<certificate_info>> layer_certificate(const oci::descriptor& layer,
-                                                                     const verify_options& opts) {
+                                                                     const verify_options& opts, bool keyless = false) {
         auto it = layer.annotations.find(std::string(oci::annotation::certificate));
         if (it == layer.annotations.end() || it->second.empty()) return std::optional<certificate_info>();
         auto cert = C::parse_certificate(it->second);
@@ -379,7 +460,7 @@ private:
                                                        " does not parse: " + cert.error().message());
         COSIGN_TRY(auto info, C::describe_certificate(*cert));
         std::int64_t t = opts.certificate_time ? opts.certificate_time : static_cast<std::int64_t>(std::time(nullptr));
-        if (t > info.not_after || t < info.not_before)
+        if (!keyless && (t > info.not_after || t < info.not_before))
             return fail(errc::verification_failed, "expected a signed timestamp to verify an expired certificate");
         return std::optional<certificate_info>(std::move(info));
     }

@@ -727,12 +727,14 @@ reg_writes_since() { reg_count_since "$1" "$2" 'PUT|POST|PATCH|DELETE'; }
 # ${XDG_CACHE_HOME:-$HOME/.cache}/cosign-cpp/peers, as seen when lib.sh was sourced.
 PEERS_CACHE=${COSIGN_PEERS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cosign-cpp/peers}
 
-# sigstore_mock_start [NAME]: Rekor v1, Fulcio, a TSA and a TUF repository on 127.0.0.1 (random
-# port). Sets SIGSTORE_MOCK_URL and SIGSTORE_MOCK_DIR, which holds rekor.pub, trusted_root.json,
+# sigstore_mock_start [NAME [OPTION...]]: Rekor v1, Fulcio, a TSA and a TUF repository on 127.0.0.1
+# (random port); OPTIONs go to the server (`--oidc-issuer "$OIDC_ISSUER" --oidc-jwks
+# "$OIDC_ISSUER/jwks"` makes Fulcio check the tokens' signatures). Sets SIGSTORE_MOCK_URL and SIGSTORE_MOCK_DIR, which holds rekor.pub, trusted_root.json,
 # fulcio_root.pem, ctfe.pub, tsa_chain.pem, tuf-root.json and requests.log (one line per request:
 # time, method, path, status). FAILS the test when node, npm or the npm packages are missing.
 sigstore_mock_start() {
   local name=${1:-sigstore} dir peers pid
+  [ $# -eq 0 ] || shift   # the rest: extra server options (e.g. --oidc-issuer URL --oidc-jwks URL/jwks)
   dir=$WORK/$name
   [ ! -e "$dir" ] || die "sigstore mock $name already started"
   command -v node >/dev/null 2>&1 || die "node not found: the local Sigstore services need Node.js 20+ (Debian: apt-get install nodejs npm)"
@@ -740,7 +742,7 @@ sigstore_mock_start() {
   peers=$(COSIGN_PEERS_DIR=$PEERS_CACHE "$SOURCE_DIR/scripts/peers.sh" install) \
     || die "scripts/peers.sh install failed: the pinned npm packages of tests/peers are missing"
   mkdir -p "$dir"
-  node "$peers/sigstore-mock-server.js" --port 0 --keys "$dir/keys" --out "$dir" --log "$dir/requests.log" \
+  node "$peers/sigstore-mock-server.js" --port 0 --keys "$dir/keys" --out "$dir" --log "$dir/requests.log" "$@" \
     >"$dir/server.log" 2>&1 </dev/null &
   pid=$!
   CLEANUP_PIDS+=("$pid:$peers/sigstore-mock-server.js")
@@ -765,44 +767,50 @@ sigstore_mock_mark() {
 }
 sigstore_mock_requests() { tail -n +"$((${1:-0} + 1))" "$SIGSTORE_MOCK_DIR/requests.log" 2>/dev/null || true; }
 
-# oidc_issuer_start [NAME]: a local OIDC issuer (tests/peers/oidc-server.mjs over npm
-# oauth2-mock-server) on 127.0.0.1 (random port): discovery, /jwks, /token, and /authorize, which
-# approves at once (the authorization-code flow with PKCE, as a browser would follow it). Its
-# tokens carry aud=sigstore, sub and email (alice@example.com unless the request names another)
-# and email_verified=true, signed RS256. Sets OIDC_ISSUER_URL and OIDC_ISSUER_DIR.
+# oidc_issuer_start [NAME [ALG]]: a local OpenID Connect issuer (tests/peers/oidc-server.mjs over
+# npm oauth2-mock-server) on 127.0.0.1, random port, signing with ALG (default RS256, which cosign 3
+# takes inline). Sets OIDC_ISSUER (its URL: the `iss` of its tokens, hence the certificate's OIDC
+# issuer) and OIDC_ISSUER_DIR. Tokens: oidc_token EMAIL [FILE] (aud "sigstore", sub = email,
+# email_verified true). FAILS the test when node, npm or the npm packages are missing.
 oidc_issuer_start() {
-  local name=${1:-oidc} dir peers pid
+  local name=${1:-oidc} alg=${2:-RS256} dir peers pid
   dir=$WORK/$name
   [ ! -e "$dir" ] || die "OIDC issuer $name already started"
   command -v node >/dev/null 2>&1 || die "node not found: the local OIDC issuer needs Node.js 20+ (Debian: apt-get install nodejs npm)"
+  command -v npm >/dev/null 2>&1 || die "npm not found: the local OIDC issuer needs npm (Debian: apt-get install npm)"
   peers=$(COSIGN_PEERS_DIR=$PEERS_CACHE "$SOURCE_DIR/scripts/peers.sh" install) \
     || die "scripts/peers.sh install failed: the pinned npm packages of tests/peers are missing"
   [ -f "$peers/oidc-server.mjs" ] || die "$peers/oidc-server.mjs missing: scripts/peers.sh did not copy tests/peers/oidc-server.mjs"
   [ -d "$peers/node_modules/oauth2-mock-server" ] || die "npm package oauth2-mock-server missing in $peers/node_modules"
   mkdir -p "$dir"
-  node "$peers/oidc-server.mjs" 0 >"$dir/issuer.json" 2>"$dir/server.log" </dev/null &
+  node "$peers/oidc-server.mjs" 0 "$alg" >"$dir/issuer.json" 2>"$dir/server.log" </dev/null &
   pid=$!
   CLEANUP_PIDS+=("$pid:$peers/oidc-server.mjs")
   for _ in $(seq 1 100); do
     # grep, not jq -e: jq 1.6 exits 0 on an empty file.
-    if grep -q '"issuer":"http://127\.0\.0\.1:[0-9]' "$dir/issuer.json" 2>/dev/null; then
-      OIDC_ISSUER_URL=$(sed -n 's/.*"issuer":"\([^"]*\)".*/\1/p' "$dir/issuer.json") OIDC_ISSUER_DIR=$dir
-      export OIDC_ISSUER_URL OIDC_ISSUER_DIR
-      note "OIDC issuer at $OIDC_ISSUER_URL"
+    if grep -q '"issuer":"http://127\.0\.0\.1:[0-9]*"' "$dir/issuer.json" 2>/dev/null; then
+      OIDC_ISSUER=$(jq -r .issuer "$dir/issuer.json") OIDC_ISSUER_DIR=$dir
+      OIDC_ISSUER_URL=$OIDC_ISSUER
+      export OIDC_ISSUER OIDC_ISSUER_URL OIDC_ISSUER_DIR
+      wait_http "$OIDC_ISSUER/jwks" || die "the OIDC issuer at $OIDC_ISSUER does not answer"
+      note "OIDC issuer at $OIDC_ISSUER"
       return 0
     fi
     kill -0 "$pid" 2>/dev/null || { cat "$dir/server.log" >&2; die "the OIDC issuer exited at start-up"; }
     sleep 0.1
   done
   cat "$dir/server.log" >&2
-  die "the OIDC issuer did not print its URL within 10 s"
+  die "the OIDC issuer did not start within 10 s"
 }
 
-# oidc_token [EMAIL]: a fresh token from the local issuer (client_credentials grant), printed
-# without a trailing newline.
+# oidc_token [EMAIL [FILE]]: an identity token for EMAIL (default alice@example.com) from oidc_issuer_start's issuer, printed (or
+# written to FILE) without a trailing newline (Go refuses a header that ends in one).
 oidc_token() {
-  curl -fsS -X POST "$OIDC_ISSUER_URL/token" -d grant_type=client_credentials -d scope=openid \
-    -d "email=${1:-alice@example.com}" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' | tr -d '\n'
+  local tok
+  tok=$(curl -sS --fail -X POST "$OIDC_ISSUER/token" -d grant_type=client_credentials -d scope=openid \
+          --data-urlencode "email=${1:-alice@example.com}" | jq -j .access_token) || die "no token from the OIDC issuer $OIDC_ISSUER"
+  [ -n "$tok" ] && [ "$tok" != null ] || die "the OIDC issuer returned no access_token"
+  if [ -n "${2:-}" ]; then printf '%s' "$tok" > "$2"; else printf '%s' "$tok"; fi
 }
 
 # ---------------------------------------------------------------------------------------------

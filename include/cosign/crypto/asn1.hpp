@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 /// A minimal strict DER reader and writer: enough to wrap SEC1/PKCS#1 keys in PKCS#8 the way Go
-/// does, to recognise key formats by shape, and to handle ECDSA signature encodings.
+/// does, to recognise key formats by shape, to handle ECDSA signature encodings, and to take a
+/// constructed element apart and put it back together without one of its children (what RFC 6962
+/// does to a certificate to rebuild the precertificate an SCT signs).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "../core/bytes.hpp"
 
@@ -121,6 +124,47 @@ void write_unsigned_integer(Out& out, byte_view be) {
     if (i == be.size() || (be[i] & 0x80)) c.push_back(0);
     c.insert(c.end(), be.begin() + i, be.end());
     write(out, tag_integer, c);
+}
+
+/// The elements of a constructed element's content, in order; nullopt when any is malformed or
+/// bytes trail the last.
+inline std::optional<std::vector<tlv>> children(byte_view content) {
+    std::vector<tlv> out;
+    std::size_t pos = 0;
+    while (pos < content.size()) {
+        tlv t;
+        if (!read(content, pos, t)) return std::nullopt;
+        out.push_back(t);
+    }
+    return out;
+}
+
+/// Element `tag` whose content is the concatenation of `parts` (each a whole element).
+inline bytes assemble(std::uint8_t tag, const std::vector<byte_view>& parts) {
+    std::size_t len = 0;
+    for (const auto& p : parts) len += p.size();
+    bytes content;
+    content.reserve(len);
+    for (const auto& p : parts) content.insert(content.end(), p.begin(), p.end());
+    bytes out;
+    out.reserve(len + 6);
+    out.push_back(tag);
+    write_length(out, len);
+    out.insert(out.end(), content.begin(), content.end());
+    return out;
+}
+
+/// Element `tag` with the children of `content` for which keep(child) is true, re-encoded with
+/// the new length (the children themselves are copied byte for byte). nullopt when `content`
+/// does not parse.
+template <class Keep>
+std::optional<bytes> filter_children(std::uint8_t tag, byte_view content, Keep&& keep) {
+    auto kids = children(content);
+    if (!kids) return std::nullopt;
+    std::vector<byte_view> parts;
+    for (const auto& k : *kids)
+        if (keep(k)) parts.push_back(k.whole);
+    return assemble(tag, parts);
 }
 
 /// The parts of a PKCS#8 PrivateKeyInfo (RFC 5208 / 5958).

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "../core/bytes.hpp"
@@ -43,11 +44,24 @@ struct certificate_info {
         auto it = extensions.find(oid);
         return it == extensions.end() ? std::string() : it->second;
     }
+    /// The OIDC issuer Fulcio recorded: the DER UTF8String of 1.3.6.1.4.1.57264.1.8 when present
+    /// (sigstore-go reads it first), else the raw bytes of 1.3.6.1.4.1.57264.1.1 (what cosign 2
+    /// reads); "" when the certificate has neither (or .1.8 is not a UTF8String).
+    std::string oidc_issuer() const;
 };
 
-/// Fulcio's certificate extensions that cosign prints after verification, with the readable
-/// names it prints them under (cosign's CertExtensionMap).
+/// Fulcio's OIDC issuer extension as cosign 2 reads it (deprecated; raw bytes, not DER).
 inline constexpr const char* fulcio_oidc_issuer_oid = "1.3.6.1.4.1.57264.1.1";
+/// Fulcio's OIDC issuer extension since 2022 (a DER UTF8String).
+inline constexpr const char* fulcio_oidc_issuer_v2_oid = "1.3.6.1.4.1.57264.1.8";
+/// Fulcio's GitHub workflow extensions (raw bytes), as `--certificate-github-workflow-*` reads them.
+inline constexpr const char* fulcio_github_workflow_trigger_oid = "1.3.6.1.4.1.57264.1.2";
+inline constexpr const char* fulcio_github_workflow_sha_oid = "1.3.6.1.4.1.57264.1.3";
+inline constexpr const char* fulcio_github_workflow_name_oid = "1.3.6.1.4.1.57264.1.4";
+inline constexpr const char* fulcio_github_workflow_repository_oid = "1.3.6.1.4.1.57264.1.5";
+inline constexpr const char* fulcio_github_workflow_ref_oid = "1.3.6.1.4.1.57264.1.6";
+/// The embedded SCT list of RFC 6962 (a precertificate's signed certificate timestamps).
+inline constexpr const char* sct_list_oid = "1.3.6.1.4.1.11129.2.4.2";
 
 namespace detail {
 namespace x509 {
@@ -214,7 +228,135 @@ inline result<certificate_info> describe_certificate(byte_view der_bytes) {
     return info;
 }
 
+/// The parts of a certificate a chain or SCT check needs, as views into its DER.
+struct certificate_parts {
+    byte_view tbs;                  ///< the whole TBSCertificate element (what the issuer signed)
+    byte_view signature_algorithm;  ///< OID content of the outer signatureAlgorithm
+    byte_view signature;            ///< the signature bits (BIT STRING content without the unused-bits byte)
+    byte_view issuer;               ///< the whole issuer Name element
+    byte_view subject;              ///< the whole subject Name element
+    byte_view spki;                 ///< the whole SubjectPublicKeyInfo element
+    std::int64_t not_before = 0;
+    std::int64_t not_after = 0;
+    bool is_ca = false;             ///< basicConstraints cA
+    bool has_key_usage = false;
+    std::uint16_t key_usage = 0;    ///< KeyUsage bits, bit 0 (digitalSignature) = 0x8000 ... as in the BIT STRING
+    std::vector<std::string> extended_key_usages;  ///< dotted OIDs
+    std::vector<std::string> critical_extensions;  ///< dotted OIDs of extensions marked critical
+};
+
+/// KeyUsage keyCertSign, as certificate_parts::key_usage holds it.
+inline constexpr std::uint16_t key_usage_cert_sign = 0x0400;
+/// id-kp-codeSigning.
+inline constexpr const char* eku_code_signing = "1.3.6.1.5.5.7.3.3";
+
+/// Splits a certificate's DER (which must outlive the views); errc::invalid_key when malformed.
+inline result<certificate_parts> split_certificate(byte_view der_bytes) {
+    auto bad = [](const char* what) {
+        return fail(errc::invalid_key, std::string("x509: malformed certificate (") + what + ")");
+    };
+    der::tlv cert, tbs, alg, sig, t;
+    std::size_t pos = 0;
+    if (!der::read_single(der_bytes, der::tag_sequence, cert)) return bad("outer sequence");
+    if (!der::expect(cert.content, pos, der::tag_sequence, tbs)) return bad("tbsCertificate");
+    if (!der::expect(cert.content, pos, der::tag_sequence, alg)) return bad("signature algorithm");
+    if (!der::expect(cert.content, pos, der::tag_bit_string, sig) || pos != cert.content.size() || sig.content.empty() ||
+        sig.content[0] != 0)
+        return bad("signature");
+    certificate_parts out;
+    out.tbs = tbs.whole;
+    out.signature = sig.content.subview(1);
+    {
+        der::tlv oid;
+        std::size_t ap = 0;
+        if (!der::expect(alg.content, ap, der::tag_oid, oid)) return bad("signature algorithm");
+        out.signature_algorithm = oid.content;
+    }
+    byte_view c = tbs.content;
+    std::size_t p = 0;
+    if (!der::read(c, p, t)) return bad("version");
+    if (t.tag == der::tag_context_0 && !der::read(c, p, t)) return bad("serial");
+    if (t.tag != der::tag_integer) return bad("serial");
+    if (!der::expect(c, p, der::tag_sequence, t)) return bad("signature algorithm");
+    if (!der::expect(c, p, der::tag_sequence, t)) return bad("issuer");
+    out.issuer = t.whole;
+    der::tlv validity, nb, na;
+    if (!der::expect(c, p, der::tag_sequence, validity)) return bad("validity");
+    std::size_t vp = 0;
+    if (!der::read(validity.content, vp, nb) || !der::read(validity.content, vp, na)) return bad("validity");
+    auto from = parse_time(nb), to = parse_time(na);
+    if (!from || !to) return bad("validity times");
+    out.not_before = *from;
+    out.not_after = *to;
+    if (!der::expect(c, p, der::tag_sequence, t)) return bad("subject");
+    out.subject = t.whole;
+    if (!der::expect(c, p, der::tag_sequence, t)) return bad("subject public key info");
+    out.spki = t.whole;
+    while (p < c.size()) {
+        if (!der::read(c, p, t)) return bad("trailing fields");
+        if (t.tag != 0xa3) continue;
+        der::tlv exts;
+        if (!der::read_single(t.content, der::tag_sequence, exts)) return bad("extensions");
+        std::size_t ep = 0;
+        while (ep < exts.content.size()) {
+            der::tlv ext, oid, f;
+            if (!der::expect(exts.content, ep, der::tag_sequence, ext)) return bad("extension");
+            std::size_t xp = 0;
+            if (!der::expect(ext.content, xp, der::tag_oid, oid) || !der::read(ext.content, xp, f)) return bad("extension");
+            bool critical = false;
+            if (f.tag == 0x01) {
+                critical = f.content.size() == 1 && f.content[0] != 0;
+                if (!der::read(ext.content, xp, f)) return bad("extension");
+            }
+            if (f.tag != der::tag_octet_string) return bad("extension value");
+            const std::string id = oid_to_string(oid.content);
+            if (critical) out.critical_extensions.push_back(id);
+            if (id == "2.5.29.19") {  // basicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, ... }
+                der::tlv bc, ca;
+                if (!der::read_single(f.content, der::tag_sequence, bc)) return bad("basic constraints");
+                std::size_t bp = 0;
+                if (bp < bc.content.size() && der::read(bc.content, bp, ca) && ca.tag == 0x01)
+                    out.is_ca = ca.content.size() == 1 && ca.content[0] != 0;
+            } else if (id == "2.5.29.15") {  // keyUsage BIT STRING
+                der::tlv ku;
+                if (!der::read_single(f.content, der::tag_bit_string, ku) || ku.content.empty()) return bad("key usage");
+                out.has_key_usage = true;
+                std::uint16_t v = 0;
+                if (ku.content.size() > 1) v = static_cast<std::uint16_t>(ku.content[1] << 8);
+                if (ku.content.size() > 2) v = static_cast<std::uint16_t>(v | ku.content[2]);
+                out.key_usage = v;
+            } else if (id == "2.5.29.37") {  // extKeyUsage SEQUENCE OF OID
+                der::tlv seq;
+                if (!der::read_single(f.content, der::tag_sequence, seq)) return bad("extended key usage");
+                std::size_t sp = 0;
+                while (sp < seq.content.size()) {
+                    der::tlv e;
+                    if (!der::expect(seq.content, sp, der::tag_oid, e)) return bad("extended key usage");
+                    out.extended_key_usages.push_back(oid_to_string(e.content));
+                }
+            }
+        }
+    }
+    return out;
+}
+
+/// The content of a DER UTF8String holding exactly `value`, or nullopt.
+inline std::optional<std::string> utf8_string(std::string_view value) {
+    der::tlv t;
+    if (!der::read_single(byte_view(value), 0x0c, t)) return std::nullopt;
+    return std::string(t.content.as_chars());
+}
+
 }  // namespace x509
 }  // namespace detail
+
+inline std::string certificate_info::oidc_issuer() const {
+    auto v2 = extensions.find(fulcio_oidc_issuer_v2_oid);
+    if (v2 != extensions.end()) {
+        if (auto s = detail::x509::utf8_string(v2->second)) return *s;
+    }
+    return extension(fulcio_oidc_issuer_oid);
+}
+
 }  // namespace v0
 }  // namespace cosign
