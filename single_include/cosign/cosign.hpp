@@ -432,9 +432,9 @@ namespace cosign {
 inline namespace v0 {
 namespace base64 {
 
-/// Encodes bytes as standard base64 with padding, no line breaks.
-inline std::string encode(byte_view in) {
-    static constexpr char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+namespace detail {
+// Encodes with the alphabet `tbl` (64 characters), '='-padded when `pad`.
+inline std::string encode_with(byte_view in, const char* tbl, bool pad) {
     std::string out;
     out.reserve((in.size() + 2) / 3 * 4);
     std::size_t i = 0;
@@ -450,10 +450,22 @@ inline std::string encode(byte_view in) {
         if (i + 1 < in.size()) v |= std::uint32_t(in[i + 1]) << 8;
         out += tbl[(v >> 18) & 63];
         out += tbl[(v >> 12) & 63];
-        out += (i + 1 < in.size()) ? tbl[(v >> 6) & 63] : '=';
-        out += '=';
+        if (i + 1 < in.size()) out += tbl[(v >> 6) & 63];
+        else if (pad) out += '=';
+        if (pad) out += '=';
     }
     return out;
+}
+}  // namespace detail
+
+/// Encodes bytes as standard base64 with padding, no line breaks.
+inline std::string encode(byte_view in) {
+    return detail::encode_with(in, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", true);
+}
+
+/// Encodes bytes as unpadded base64url (RFC 4648 section 5; RFC 7515's JWS parts, PKCE).
+inline std::string url_encode(byte_view in) {
+    return detail::encode_with(in, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", false);
 }
 
 namespace detail {
@@ -465,7 +477,36 @@ inline int value_of(char c) noexcept {
     if (c == '/') return 63;
     return -1;
 }
+inline int url_value_of(char c) noexcept {
+    if (c == '-') return 62;
+    if (c == '_') return 63;
+    if (c == '+' || c == '/') return -1;
+    return value_of(c);
+}
 }  // namespace detail
+
+/// Decodes base64url without padding (trailing '=' tolerated), as go-jose reads JWS parts;
+/// errc::invalid_argument for a character outside the alphabet or an impossible length.
+template <class Out = bytes>
+result<Out> url_decode(std::string_view in) {
+    while (!in.empty() && in.back() == '=') in.remove_suffix(1);
+    if (in.size() % 4 == 1) return fail(errc::invalid_argument, "invalid base64url: impossible length");
+    Out out;
+    out.reserve(in.size() * 3 / 4);
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char c : in) {
+        int v = detail::url_value_of(c);
+        if (v < 0) return fail(errc::invalid_argument, "invalid base64url: unexpected character");
+        acc = (acc << 6) | static_cast<std::uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<std::uint8_t>((acc >> bits) & 0xffu));
+        }
+    }
+    return out;
+}
 
 /// Decodes standard base64 as Go's StdEncoding does (padding required, no whitespace),
 /// into any byte container (bytes or secure_bytes).
@@ -3537,11 +3578,14 @@ inline const char* to_string(key_type t) noexcept {
 // ---- cosign/crypto/asn1.hpp ----
 // SPDX-License-Identifier: Apache-2.0
 /// A minimal strict DER reader and writer: enough to wrap SEC1/PKCS#1 keys in PKCS#8 the way Go
-/// does, to recognise key formats by shape, and to handle ECDSA signature encodings.
+/// does, to recognise key formats by shape, to handle ECDSA signature encodings, and to take a
+/// constructed element apart and put it back together without one of its children (what RFC 6962
+/// does to a certificate to rebuild the precertificate an SCT signs).
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 
 namespace cosign {
@@ -3656,6 +3700,47 @@ void write_unsigned_integer(Out& out, byte_view be) {
     if (i == be.size() || (be[i] & 0x80)) c.push_back(0);
     c.insert(c.end(), be.begin() + i, be.end());
     write(out, tag_integer, c);
+}
+
+/// The elements of a constructed element's content, in order; nullopt when any is malformed or
+/// bytes trail the last.
+inline std::optional<std::vector<tlv>> children(byte_view content) {
+    std::vector<tlv> out;
+    std::size_t pos = 0;
+    while (pos < content.size()) {
+        tlv t;
+        if (!read(content, pos, t)) return std::nullopt;
+        out.push_back(t);
+    }
+    return out;
+}
+
+/// Element `tag` whose content is the concatenation of `parts` (each a whole element).
+inline bytes assemble(std::uint8_t tag, const std::vector<byte_view>& parts) {
+    std::size_t len = 0;
+    for (const auto& p : parts) len += p.size();
+    bytes content;
+    content.reserve(len);
+    for (const auto& p : parts) content.insert(content.end(), p.begin(), p.end());
+    bytes out;
+    out.reserve(len + 6);
+    out.push_back(tag);
+    write_length(out, len);
+    out.insert(out.end(), content.begin(), content.end());
+    return out;
+}
+
+/// Element `tag` with the children of `content` for which keep(child) is true, re-encoded with
+/// the new length (the children themselves are copied byte for byte). nullopt when `content`
+/// does not parse.
+template <class Keep>
+std::optional<bytes> filter_children(std::uint8_t tag, byte_view content, Keep&& keep) {
+    auto kids = children(content);
+    if (!kids) return std::nullopt;
+    std::vector<byte_view> parts;
+    for (const auto& k : *kids)
+        if (keep(k)) parts.push_back(k.whole);
+    return assemble(tag, parts);
 }
 
 /// The parts of a PKCS#8 PrivateKeyInfo (RFC 5208 / 5958).
@@ -3810,6 +3895,7 @@ inline bytes p1363_to_der(byte_view sig) {
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 
@@ -3842,11 +3928,24 @@ struct certificate_info {
         auto it = extensions.find(oid);
         return it == extensions.end() ? std::string() : it->second;
     }
+    /// The OIDC issuer Fulcio recorded: the DER UTF8String of 1.3.6.1.4.1.57264.1.8 when present
+    /// (sigstore-go reads it first), else the raw bytes of 1.3.6.1.4.1.57264.1.1 (what cosign 2
+    /// reads); "" when the certificate has neither (or .1.8 is not a UTF8String).
+    std::string oidc_issuer() const;
 };
 
-/// Fulcio's certificate extensions that cosign prints after verification, with the readable
-/// names it prints them under (cosign's CertExtensionMap).
+/// Fulcio's OIDC issuer extension as cosign 2 reads it (deprecated; raw bytes, not DER).
 inline constexpr const char* fulcio_oidc_issuer_oid = "1.3.6.1.4.1.57264.1.1";
+/// Fulcio's OIDC issuer extension since 2022 (a DER UTF8String).
+inline constexpr const char* fulcio_oidc_issuer_v2_oid = "1.3.6.1.4.1.57264.1.8";
+/// Fulcio's GitHub workflow extensions (raw bytes), as `--certificate-github-workflow-*` reads them.
+inline constexpr const char* fulcio_github_workflow_trigger_oid = "1.3.6.1.4.1.57264.1.2";
+inline constexpr const char* fulcio_github_workflow_sha_oid = "1.3.6.1.4.1.57264.1.3";
+inline constexpr const char* fulcio_github_workflow_name_oid = "1.3.6.1.4.1.57264.1.4";
+inline constexpr const char* fulcio_github_workflow_repository_oid = "1.3.6.1.4.1.57264.1.5";
+inline constexpr const char* fulcio_github_workflow_ref_oid = "1.3.6.1.4.1.57264.1.6";
+/// The embedded SCT list of RFC 6962 (a precertificate's signed certificate timestamps).
+inline constexpr const char* sct_list_oid = "1.3.6.1.4.1.11129.2.4.2";
 
 namespace detail {
 namespace x509 {
@@ -4013,8 +4112,136 @@ inline result<certificate_info> describe_certificate(byte_view der_bytes) {
     return info;
 }
 
+/// The parts of a certificate a chain or SCT check needs, as views into its DER.
+struct certificate_parts {
+    byte_view tbs;                  ///< the whole TBSCertificate element (what the issuer signed)
+    byte_view signature_algorithm;  ///< OID content of the outer signatureAlgorithm
+    byte_view signature;            ///< the signature bits (BIT STRING content without the unused-bits byte)
+    byte_view issuer;               ///< the whole issuer Name element
+    byte_view subject;              ///< the whole subject Name element
+    byte_view spki;                 ///< the whole SubjectPublicKeyInfo element
+    std::int64_t not_before = 0;
+    std::int64_t not_after = 0;
+    bool is_ca = false;             ///< basicConstraints cA
+    bool has_key_usage = false;
+    std::uint16_t key_usage = 0;    ///< KeyUsage bits, bit 0 (digitalSignature) = 0x8000 ... as in the BIT STRING
+    std::vector<std::string> extended_key_usages;  ///< dotted OIDs
+    std::vector<std::string> critical_extensions;  ///< dotted OIDs of extensions marked critical
+};
+
+/// KeyUsage keyCertSign, as certificate_parts::key_usage holds it.
+inline constexpr std::uint16_t key_usage_cert_sign = 0x0400;
+/// id-kp-codeSigning.
+inline constexpr const char* eku_code_signing = "1.3.6.1.5.5.7.3.3";
+
+/// Splits a certificate's DER (which must outlive the views); errc::invalid_key when malformed.
+inline result<certificate_parts> split_certificate(byte_view der_bytes) {
+    auto bad = [](const char* what) {
+        return fail(errc::invalid_key, std::string("x509: malformed certificate (") + what + ")");
+    };
+    der::tlv cert, tbs, alg, sig, t;
+    std::size_t pos = 0;
+    if (!der::read_single(der_bytes, der::tag_sequence, cert)) return bad("outer sequence");
+    if (!der::expect(cert.content, pos, der::tag_sequence, tbs)) return bad("tbsCertificate");
+    if (!der::expect(cert.content, pos, der::tag_sequence, alg)) return bad("signature algorithm");
+    if (!der::expect(cert.content, pos, der::tag_bit_string, sig) || pos != cert.content.size() || sig.content.empty() ||
+        sig.content[0] != 0)
+        return bad("signature");
+    certificate_parts out;
+    out.tbs = tbs.whole;
+    out.signature = sig.content.subview(1);
+    {
+        der::tlv oid;
+        std::size_t ap = 0;
+        if (!der::expect(alg.content, ap, der::tag_oid, oid)) return bad("signature algorithm");
+        out.signature_algorithm = oid.content;
+    }
+    byte_view c = tbs.content;
+    std::size_t p = 0;
+    if (!der::read(c, p, t)) return bad("version");
+    if (t.tag == der::tag_context_0 && !der::read(c, p, t)) return bad("serial");
+    if (t.tag != der::tag_integer) return bad("serial");
+    if (!der::expect(c, p, der::tag_sequence, t)) return bad("signature algorithm");
+    if (!der::expect(c, p, der::tag_sequence, t)) return bad("issuer");
+    out.issuer = t.whole;
+    der::tlv validity, nb, na;
+    if (!der::expect(c, p, der::tag_sequence, validity)) return bad("validity");
+    std::size_t vp = 0;
+    if (!der::read(validity.content, vp, nb) || !der::read(validity.content, vp, na)) return bad("validity");
+    auto from = parse_time(nb), to = parse_time(na);
+    if (!from || !to) return bad("validity times");
+    out.not_before = *from;
+    out.not_after = *to;
+    if (!der::expect(c, p, der::tag_sequence, t)) return bad("subject");
+    out.subject = t.whole;
+    if (!der::expect(c, p, der::tag_sequence, t)) return bad("subject public key info");
+    out.spki = t.whole;
+    while (p < c.size()) {
+        if (!der::read(c, p, t)) return bad("trailing fields");
+        if (t.tag != 0xa3) continue;
+        der::tlv exts;
+        if (!der::read_single(t.content, der::tag_sequence, exts)) return bad("extensions");
+        std::size_t ep = 0;
+        while (ep < exts.content.size()) {
+            der::tlv ext, oid, f;
+            if (!der::expect(exts.content, ep, der::tag_sequence, ext)) return bad("extension");
+            std::size_t xp = 0;
+            if (!der::expect(ext.content, xp, der::tag_oid, oid) || !der::read(ext.content, xp, f)) return bad("extension");
+            bool critical = false;
+            if (f.tag == 0x01) {
+                critical = f.content.size() == 1 && f.content[0] != 0;
+                if (!der::read(ext.content, xp, f)) return bad("extension");
+            }
+            if (f.tag != der::tag_octet_string) return bad("extension value");
+            const std::string id = oid_to_string(oid.content);
+            if (critical) out.critical_extensions.push_back(id);
+            if (id == "2.5.29.19") {  // basicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, ... }
+                der::tlv bc, ca;
+                if (!der::read_single(f.content, der::tag_sequence, bc)) return bad("basic constraints");
+                std::size_t bp = 0;
+                if (bp < bc.content.size() && der::read(bc.content, bp, ca) && ca.tag == 0x01)
+                    out.is_ca = ca.content.size() == 1 && ca.content[0] != 0;
+            } else if (id == "2.5.29.15") {  // keyUsage BIT STRING
+                der::tlv ku;
+                if (!der::read_single(f.content, der::tag_bit_string, ku) || ku.content.empty()) return bad("key usage");
+                out.has_key_usage = true;
+                std::uint16_t v = 0;
+                if (ku.content.size() > 1) v = static_cast<std::uint16_t>(ku.content[1] << 8);
+                if (ku.content.size() > 2) v = static_cast<std::uint16_t>(v | ku.content[2]);
+                out.key_usage = v;
+            } else if (id == "2.5.29.37") {  // extKeyUsage SEQUENCE OF OID
+                der::tlv seq;
+                if (!der::read_single(f.content, der::tag_sequence, seq)) return bad("extended key usage");
+                std::size_t sp = 0;
+                while (sp < seq.content.size()) {
+                    der::tlv e;
+                    if (!der::expect(seq.content, sp, der::tag_oid, e)) return bad("extended key usage");
+                    out.extended_key_usages.push_back(oid_to_string(e.content));
+                }
+            }
+        }
+    }
+    return out;
+}
+
+/// The content of a DER UTF8String holding exactly `value`, or nullopt.
+inline std::optional<std::string> utf8_string(std::string_view value) {
+    der::tlv t;
+    if (!der::read_single(byte_view(value), 0x0c, t)) return std::nullopt;
+    return std::string(t.content.as_chars());
+}
+
 }  // namespace x509
 }  // namespace detail
+
+inline std::string certificate_info::oidc_issuer() const {
+    auto v2 = extensions.find(fulcio_oidc_issuer_v2_oid);
+    if (v2 != extensions.end()) {
+        if (auto s = detail::x509::utf8_string(v2->second)) return *s;
+    }
+    return extension(fulcio_oidc_issuer_oid);
+}
+
 }  // namespace v0
 }  // namespace cosign
 // ---- cosign/crypto/concepts.hpp ----
@@ -4437,15 +4664,222 @@ inline constexpr bool has_native_scrypt_v =
 // SPDX-License-Identifier: Apache-2.0
 /// identity_policy: the identity a signing certificate must carry (subject and OIDC issuer,
 /// exact or by regular expression), checked as cosign's CheckCertificatePolicy does. Pure: it
-/// reads a certificate_info, so it needs no crypto backend.
+/// reads a certificate_info, so it needs no crypto backend. Regular expressions are written in
+/// Go's RE2 syntax, as cosign's users write them; re2_to_ecmascript() carries them over to
+/// std::regex where the meaning is the same and refuses, by name, what ECMAScript would read
+/// differently.
 
 #include <regex>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 
 namespace cosign {
 inline namespace v0 {
+
+/// A Go RE2 regular expression carried over to std::regex ECMAScript.
+struct translated_regexp {
+    std::string pattern;     ///< ECMAScript source
+    bool icase = false;      ///< a leading (?i)
+    bool multiline = false;  ///< a leading (?m)
+
+    /// The std::regex flags for it.
+    std::regex::flag_type flags() const {
+        auto f = std::regex::ECMAScript;
+        if (icase) f |= std::regex::icase;
+        if (multiline) f |= std::regex::multiline;
+        return f;
+    }
+};
+
+/// Carries a Go RE2 expression over to ECMAScript: leading flag groups `(?i)`, `(?m)`, `(?s)`
+/// (also combined, `(?is)`) become flags (`s`: `.` rewritten to `[\s\S]`); `\A`, `\z`,
+/// `\Q...\E`, `(?P<name>...)`, `\x{7f}`, `\a`, a leading `]` in a class and a `{` that does not
+/// start a repetition are rewritten. Refused with errc::invalid_argument naming the construct:
+/// what RE2 has and ECMAScript reads otherwise or lacks (flags after the start or in a group,
+/// `(?U)`, `\pN`/`\p{Greek}`, octal escapes `\1`-`\9` (back-references in ECMAScript), `\C`,
+/// non-ASCII `\x{...}`), and what RE2 itself refuses but ECMAScript would accept (look-around,
+/// unknown escapes), so that an expression means what it means to cosign or fails.
+inline result<translated_regexp> re2_to_ecmascript(std::string_view re) {
+    translated_regexp out;
+    auto refuse = [&](const std::string& what) {
+        return fail(errc::invalid_argument, "regular expression " + std::string(re) + ": " + what);
+    };
+    std::size_t i = 0;
+    bool dotall = false;
+    // Leading flag groups: (?flags) with flags from "imsU-".
+    while (re.compare(i, 2, "(?") == 0) {
+        std::size_t j = i + 2;
+        bool negate = false, any = false;
+        bool i_flag = out.icase, m_flag = out.multiline, s_flag = dotall;
+        while (j < re.size() && re[j] != ')') {
+            char c = re[j];
+            if (c == '-') negate = true;
+            else if (c == 'i') i_flag = !negate;
+            else if (c == 'm') m_flag = !negate;
+            else if (c == 's') s_flag = !negate;
+            else if (c == 'U') return refuse("the ungreedy flag (?U) has no ECMAScript equivalent; write lazy quantifiers (*?, +?)");
+            else break;
+            any = true;
+            ++j;
+        }
+        if (j >= re.size() || re[j] != ')' || !any) break;  // not a flag group: (?:, (?P<, ...
+        out.icase = i_flag;
+        out.multiline = m_flag;
+        dotall = s_flag;
+        i = j + 1;
+    }
+    std::string& p = out.pattern;
+    auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+    auto hexval = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    auto literal = [&](char c) {
+        if (std::string_view("\\^$.|?*+()[]{}/").find(c) != std::string_view::npos) p += '\\';
+        p += c;
+    };
+    bool in_class = false;
+    std::size_t class_start = 0;
+    for (; i < re.size(); ++i) {
+        const char c = re[i];
+        if (c == '\\') {
+            if (i + 1 >= re.size()) return refuse("trailing backslash");
+            const char e = re[++i];
+            switch (e) {
+                case 'Q': {
+                    std::size_t end = re.find("\\E", i + 1);
+                    std::string_view lit = re.substr(i + 1, end == std::string_view::npos ? std::string_view::npos : end - i - 1);
+                    for (char l : lit) {
+                        if (in_class && (l == ']' || l == '\\' || l == '^' || l == '-')) p += '\\';
+                        if (in_class) p += l;
+                        else literal(l);
+                    }
+                    i = end == std::string_view::npos ? re.size() : end + 1;
+                    continue;
+                }
+                case 'A':
+                case 'z':
+                    if (in_class) return refuse(std::string("\\") + e + " inside a character class");
+                    if (out.multiline) return refuse(std::string("\\") + e + " with (?m): ECMAScript has no text-only anchor");
+                    p += e == 'A' ? '^' : '$';
+                    continue;
+                case 'p':
+                case 'P':
+                    return refuse("Unicode classes (\\p, \\P) are not supported by std::regex");
+                case 'C': return refuse("\\C (any byte) is not supported");
+                case 'a': p += "\\x07"; continue;
+                case 'x': {
+                    int v = 0;
+                    if (i + 1 < re.size() && re[i + 1] == '{') {
+                        std::size_t end = re.find('}', i + 2);
+                        if (end == std::string_view::npos || end == i + 2) return refuse("malformed \\x{...}");
+                        for (std::size_t k = i + 2; k < end; ++k) {
+                            int h = hexval(re[k]);
+                            if (h < 0 || v > 0x10ffff) return refuse("malformed \\x{...}");
+                            v = v * 16 + h;
+                        }
+                        i = end;
+                    } else {
+                        if (i + 2 >= re.size() || hexval(re[i + 1]) < 0 || hexval(re[i + 2]) < 0) return refuse("malformed \\x escape");
+                        v = hexval(re[i + 1]) * 16 + hexval(re[i + 2]);
+                        i += 2;
+                    }
+                    if (v > 0x7f)
+                        return refuse("a non-ASCII \\x escape: std::regex matches bytes, Go matches UTF-8 characters");
+                    static const char* digits = "0123456789abcdef";
+                    p += "\\x";
+                    p += digits[v >> 4];
+                    p += digits[v & 15];
+                    continue;
+                }
+                default:
+                    if (e >= '1' && e <= '9')
+                        return refuse("\\" + std::string(1, e) + " is an octal escape in Go and a back-reference in ECMAScript");
+                    if (e == '0') {
+                        p += "\\x00";
+                        continue;
+                    }
+                    if (std::string_view("dDwWsSbBfnrtv").find(e) != std::string_view::npos ||
+                        !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z'))) {
+                        p += '\\';
+                        p += e;
+                        continue;
+                    }
+                    return refuse(std::string("\\") + e + " is not an RE2 escape");
+            }
+        }
+        if (in_class) {
+            if (c == ']' && i > class_start) {
+                in_class = false;
+                p += c;
+            } else if (c == ']') {
+                p += "\\]";  // RE2: a ']' first in a class is literal; ECMAScript: [] is empty
+            } else if (c == '[' && i + 1 < re.size() && re[i + 1] == ':') {
+                std::size_t end = re.find(":]", i + 2);
+                if (end == std::string_view::npos) return refuse("malformed [:class:]");
+                p.append(re.substr(i, end + 2 - i));
+                i = end + 1;
+            } else if (c == '[') {
+                p += "\\[";
+            } else {
+                p += c;
+            }
+            continue;
+        }
+        switch (c) {
+            case '[':
+                in_class = true;
+                p += c;
+                if (i + 1 < re.size() && re[i + 1] == '^') {
+                    p += '^';
+                    ++i;
+                }
+                class_start = i + 1;
+                break;
+            case '.': p += dotall ? "[\\s\\S]" : "."; break;
+            case '(':
+                if (re.compare(i, 2, "(?") != 0) {
+                    p += c;
+                } else if (re.compare(i, 3, "(?:") == 0) {
+                    p += "(?:";
+                    i += 2;
+                } else if (re.compare(i, 4, "(?P<") == 0 || (re.compare(i, 3, "(?<") == 0 && i + 3 < re.size() &&
+                                                               re[i + 3] != '=' && re[i + 3] != '!')) {
+                    std::size_t end = re.find('>', i);
+                    if (end == std::string_view::npos) return refuse("malformed named group");
+                    p += '(';  // std::regex has no named groups: the group stays, unnamed
+                    i = end;
+                } else if (re.compare(i, 3, "(?=") == 0 || re.compare(i, 3, "(?!") == 0 || re.compare(i, 3, "(?<") == 0) {
+                    return refuse("look-around assertions are not RE2 syntax (Go refuses them)");
+                } else {
+                    return refuse("flags are supported only at the start of the expression, e.g. (?i)abc");
+                }
+                break;
+            case '{': {
+                std::size_t j = i + 1;
+                while (j < re.size() && is_digit(re[j])) ++j;
+                bool rep = j > i + 1;
+                if (rep && j < re.size() && re[j] == ',') {
+                    ++j;
+                    while (j < re.size() && is_digit(re[j])) ++j;
+                }
+                rep = rep && j < re.size() && re[j] == '}';
+                if (rep) p.append(re.substr(i, j + 1 - i)), i = j;
+                else p += "\\{";
+                break;
+            }
+            case '}': p += "\\}"; break;
+            default: p += c;
+        }
+    }
+    if (in_class) return refuse("missing closing ]");
+    return out;
+}
 
 /// One expected identity (cosign's Identity: `--certificate-identity[-regexp]` and
 /// `--certificate-oidc-issuer[-regexp]`). A regular expression wins over its exact string and
@@ -4456,7 +4890,7 @@ inline namespace v0 {
 ///     auto ok = id.check(info);   // errc::verification_failed naming what the certificate holds
 struct identity_policy {
     std::string subject;         ///< a subject alternative name, exactly
-    std::string subject_regexp;  ///< or a regular expression (ECMAScript) one SAN must match
+    std::string subject_regexp;  ///< or a regular expression (Go RE2 syntax, re2_to_ecmascript) one SAN must match
     std::string issuer;          ///< the Fulcio OIDC issuer extension, exactly
     std::string issuer_regexp;   ///< or a regular expression it must match
 
@@ -4465,11 +4899,12 @@ struct identity_policy {
     /// True when an issuer (exact or regexp) is required.
     bool has_issuer() const noexcept { return !issuer.empty() || !issuer_regexp.empty(); }
 
-    /// Checks a certificate's SANs and OIDC issuer extension. A malformed regular expression is
-    /// errc::invalid_argument (with exceptions enabled; std::regex cannot report it otherwise);
+    /// Checks a certificate's SANs and OIDC issuer (Fulcio's extension .1.8, else .1.1). A
+    /// regular expression RE2 and ECMAScript would read differently, or a malformed one, is
+    /// errc::invalid_argument (malformed: with exceptions enabled; std::regex cannot report it otherwise);
     /// a certificate that does not match is errc::verification_failed listing its subjects and issuer.
     result<void> check(const certificate_info& info) const {
-        const std::string oidc_issuer = info.extension(fulcio_oidc_issuer_oid);
+        const std::string oidc_issuer = info.oidc_issuer();
         const auto sans = info.subject_alternative_names();
         std::string err;
         bool issuer_ok = true;
@@ -4497,18 +4932,36 @@ struct identity_policy {
                                                    list + "] with issuer " + oidc_issuer);
     }
 
+    /// Both regular expressions carried over from RE2 (errc::invalid_argument naming what is
+    /// refused): what a command line checks before any request.
+    result<void> check_regexps() const {
+        for (const auto* re : {&subject_regexp, &issuer_regexp}) {
+            if (re->empty()) continue;
+            if (auto t = re2_to_ecmascript(*re); !t) return std::move(t).error();
+            std::string err;
+            search(*re, std::string(), err);
+            if (!err.empty()) return fail(errc::invalid_argument, "malformed regular expression " + *re + " : " + err);
+        }
+        return {};
+    }
+
 private:
     static bool search(const std::string& re, const std::string& s, std::string& err) {
+        auto t = re2_to_ecmascript(re);
+        if (!t) {
+            err = t.error().message();
+            return false;
+        }
 #if defined(__cpp_exceptions)
         try {
-            return std::regex_search(s, std::regex(re, std::regex::ECMAScript));
+            return std::regex_search(s, std::regex(t->pattern, t->flags()));
         } catch (const std::regex_error& e) {
             err = e.what();
             return false;
         }
 #else
         (void)err;
-        return std::regex_search(s, std::regex(re, std::regex::ECMAScript));
+        return std::regex_search(s, std::regex(t->pattern, t->flags()));
 #endif
     }
 };
@@ -4579,6 +5032,775 @@ result<typename Crypto::public_key> key_from_certificate(const typename Crypto::
     COSIGN_TRY(auto info, Crypto::describe_certificate(cert));
     COSIGN_TRY_VOID(policy.check(info));
     return Crypto::certificate_public_key(cert);
+}
+
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/trust/time.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Instants as trust material states them: RFC 3339 text (trusted_root.json `validFor`, TUF
+/// `expires`) parsed into Unix seconds plus nanoseconds, with no clock and no backend.
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace trust {
+
+/// An instant: seconds since the Unix epoch (UTC) and a fraction in nanoseconds [0, 1e9).
+struct instant {
+    std::int64_t seconds = 0;
+    std::int32_t nanos = 0;
+
+    /// The instant at a whole Unix second (Rekor's integratedTime, a certificate's NotBefore).
+    static constexpr instant from_unix(std::int64_t s) noexcept { return instant{s, 0}; }
+
+    friend constexpr bool operator<(const instant& a, const instant& b) noexcept {
+        return a.seconds < b.seconds || (a.seconds == b.seconds && a.nanos < b.nanos);
+    }
+    friend constexpr bool operator>(const instant& a, const instant& b) noexcept { return b < a; }
+    friend constexpr bool operator<=(const instant& a, const instant& b) noexcept { return !(b < a); }
+    friend constexpr bool operator>=(const instant& a, const instant& b) noexcept { return !(a < b); }
+    friend constexpr bool operator==(const instant& a, const instant& b) noexcept {
+        return a.seconds == b.seconds && a.nanos == b.nanos;
+    }
+    friend constexpr bool operator!=(const instant& a, const instant& b) noexcept { return !(a == b); }
+};
+
+namespace detail {
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+    y -= m <= 2;
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const auto yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+constexpr bool is_leap(std::int64_t y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+constexpr unsigned days_in_month(std::int64_t y, unsigned m) noexcept {
+    constexpr unsigned d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : d[m - 1];
+}
+
+// Civil date and time of a Unix second, for formatting.
+inline void civil_from_unix(std::int64_t t, std::int64_t& y, unsigned& mo, unsigned& d, unsigned& h, unsigned& mi,
+                            unsigned& s) noexcept {
+    std::int64_t days = t / 86400;
+    std::int64_t rem = t % 86400;
+    if (rem < 0) {
+        rem += 86400;
+        --days;
+    }
+    h = static_cast<unsigned>(rem / 3600);
+    mi = static_cast<unsigned>(rem % 3600 / 60);
+    s = static_cast<unsigned>(rem % 60);
+    days += 719468;
+    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    const auto doe = static_cast<unsigned>(days - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    mo = mp < 10 ? mp + 3 : mp - 9;
+    y = static_cast<std::int64_t>(yoe) + era * 400 + (mo <= 2);
+}
+}  // namespace detail
+
+/// Parses RFC 3339 date-time text: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)`, as Go's
+/// time.RFC3339 and protobuf's JSON Timestamp accept it (`T`/`t`, `Z`/`z`, up to 9 fraction digits).
+inline result<instant> parse_rfc3339(std::string_view s) {
+    auto bad = [&](const char* why) {
+        return fail(errc::invalid_argument, "invalid RFC 3339 time \"" + std::string(s.substr(0, 64)) + "\": " + why);
+    };
+    auto digits = [&](std::size_t pos, std::size_t n, unsigned& out) {
+        if (pos + n > s.size()) return false;
+        unsigned v = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            char c = s[pos + i];
+            if (c < '0' || c > '9') return false;
+            v = v * 10 + static_cast<unsigned>(c - '0');
+        }
+        out = v;
+        return true;
+    };
+    unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+    if (!digits(0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(5, 2, mo) || s[7] != '-' || !digits(8, 2, d) ||
+        (s[10] != 'T' && s[10] != 't') || !digits(11, 2, h) || s[13] != ':' || !digits(14, 2, mi) || s[16] != ':' ||
+        !digits(17, 2, se))
+        return bad("expected YYYY-MM-DDTHH:MM:SS");
+    if (mo < 1 || mo > 12 || d < 1 || d > detail::days_in_month(y, mo)) return bad("no such date");
+    if (h > 23 || mi > 59 || se > 59) return bad("no such time of day");
+    std::size_t pos = 19;
+    std::int32_t nanos = 0;
+    if (pos < s.size() && s[pos] == '.') {
+        ++pos;
+        std::size_t n = 0;
+        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+            if (n == 9) return bad("more than 9 fraction digits");
+            nanos = nanos * 10 + (s[pos] - '0');
+            ++n;
+            ++pos;
+        }
+        if (n == 0) return bad("empty fraction");
+        for (; n < 9; ++n) nanos *= 10;
+    }
+    std::int64_t offset = 0;
+    if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+        ++pos;
+    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+        unsigned oh = 0, om = 0;
+        if (!digits(pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(pos + 4, 2, om) ||
+            oh > 23 || om > 59)
+            return bad("bad zone offset");
+        offset = (s[pos] == '+' ? 1 : -1) * static_cast<std::int64_t>(oh * 3600 + om * 60);
+        pos += 6;
+    } else {
+        return bad("missing zone (Z or +HH:MM)");
+    }
+    if (pos != s.size()) return bad("trailing characters");
+    std::int64_t t = detail::days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+    return instant{t, nanos};
+}
+
+/// Formats an instant as RFC 3339 in UTC, with the fraction only when it is not zero
+/// (`2021-01-12T11:53:27Z`, `2022-12-31T23:59:59.999Z`): for messages.
+inline std::string format_rfc3339(const instant& t) {
+    std::int64_t y = 0;
+    unsigned mo = 0, d = 0, h = 0, mi = 0, s = 0;
+    detail::civil_from_unix(t.seconds, y, mo, d, h, mi, s);
+    char buf[48];
+    int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u", static_cast<long long>(y), mo, d, h,
+                          mi, s);
+    std::string out(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+    if (t.nanos != 0) {
+        std::snprintf(buf, sizeof buf, ".%09d", static_cast<int>(t.nanos));
+        std::string frac(buf);
+        while (frac.back() == '0') frac.pop_back();
+        out += frac;
+    }
+    out += 'Z';
+    return out;
+}
+
+}  // namespace trust
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/trust/trust_root.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// The trust root a verifier takes: transparency logs (Rekor) and CT logs with their keys,
+/// certificate authorities (Fulcio) and timestamp authorities with their chains, each with the
+/// window in which it is trusted. A plain value: no I/O, no crypto backend.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace trust {
+
+/// When a key or authority is trusted: from `start`, until `end` if any, both inclusive
+/// (as sigstore-go's ValidAtTime).
+struct validity_period {
+    instant start;
+    std::optional<instant> end;
+
+    /// True when t lies in [start, end] (no end: open-ended).
+    bool contains(const instant& t) const noexcept { return !(t < start) && !(end && *end < t); }
+    /// The same for a whole Unix second (Rekor's integratedTime).
+    bool contains(std::int64_t unix_seconds) const noexcept { return contains(instant::from_unix(unix_seconds)); }
+};
+
+/// A log's key as protobuf-specs' PublicKey: DER SubjectPublicKeyInfo and its algorithm name
+/// (`PKIX_ECDSA_P256_SHA_256`, `PKIX_ED25519`, ...; kept as written so that a verifier can
+/// refuse an algorithm it lacks by name).
+struct log_key {
+    bytes der;
+    std::string key_details;
+    validity_period valid_for;
+};
+
+/// A transparency log or a certificate-transparency log instance.
+struct transparency_log {
+    std::string base_url;
+    std::string hash_algorithm = "SHA2_256";  ///< the Merkle tree's hash, as protobuf-specs names it
+    log_key public_key;
+    bytes log_id;                             ///< usually sha256 of the key's DER SubjectPublicKeyInfo
+    std::optional<bytes> checkpoint_key_id;   ///< v0.2: the key id in signed checkpoints (Rekor v2)
+    std::string operator_name;                ///< v0.2: "operator", empty when absent
+
+    /// The log id as lower-case hex (Rekor's `logID`).
+    std::string log_id_hex() const { return hex::encode(log_id); }
+    /// True when the key is trusted at t.
+    bool valid_at(const instant& t) const noexcept { return public_key.valid_for.contains(t); }
+};
+
+/// A distinguished name as trusted_root.json spells it.
+struct distinguished_name {
+    std::string organization;
+    std::string common_name;
+};
+
+/// A certificate authority (Fulcio) or a timestamp authority.
+struct certificate_authority {
+    distinguished_name subject;
+    std::string uri;
+    std::vector<bytes> cert_chain;  ///< DER, as listed: leaf or intermediates first, root last
+    validity_period valid_for;
+    std::string operator_name;      ///< v0.2: "operator", empty when absent
+
+    bool valid_at(const instant& t) const noexcept { return valid_for.contains(t); }
+};
+
+/// Everything a verifier trusts. Parsed from trusted_root.json (trust/trusted_root_json.hpp),
+/// cosign 2's SIGSTORE_* files (trust/sigstore_env.hpp) or TUF (trust/tuf.hpp), or built by hand.
+struct trust_root {
+    std::string media_type;  ///< the media type it was read from; empty when built by hand
+    std::vector<transparency_log> tlogs;
+    std::vector<certificate_authority> certificate_authorities;
+    std::vector<transparency_log> ctlogs;
+    std::vector<certificate_authority> timestamp_authorities;
+
+    /// The Rekor log whose id is `log_id` and whose key is trusted at t, or nullptr.
+    const transparency_log* find_tlog(byte_view log_id, const instant& t) const noexcept {
+        return find_log(tlogs, log_id, t);
+    }
+    /// The CT log whose id is `log_id` (an SCT's LogID) and whose key is trusted at t, or nullptr.
+    const transparency_log* find_ctlog(byte_view log_id, const instant& t) const noexcept {
+        return find_log(ctlogs, log_id, t);
+    }
+    /// The certificate authorities trusted at t, in the order listed.
+    std::vector<const certificate_authority*> certificate_authorities_at(const instant& t) const {
+        return authorities_at(certificate_authorities, t);
+    }
+    /// The timestamp authorities trusted at t, in the order listed.
+    std::vector<const certificate_authority*> timestamp_authorities_at(const instant& t) const {
+        return authorities_at(timestamp_authorities, t);
+    }
+    /// True when nothing at all is trusted.
+    bool empty() const noexcept {
+        return tlogs.empty() && certificate_authorities.empty() && ctlogs.empty() && timestamp_authorities.empty();
+    }
+
+private:
+    static const transparency_log* find_log(const std::vector<transparency_log>& logs, byte_view id,
+                                            const instant& t) noexcept {
+        for (const auto& l : logs)
+            if (byte_view(l.log_id) == id && l.valid_at(t)) return &l;
+        return nullptr;
+    }
+    static std::vector<const certificate_authority*> authorities_at(const std::vector<certificate_authority>& v,
+                                                                    const instant& t) {
+        std::vector<const certificate_authority*> out;
+        for (const auto& a : v)
+            if (a.valid_at(t)) out.push_back(&a);
+        return out;
+    }
+};
+
+/// The log id of a key: SHA-256 of its DER SubjectPublicKeyInfo (Rekor's and RFC 6962's).
+inline bytes log_id_of(byte_view spki_der) {
+    auto h = sha256(spki_der);
+    return bytes(h.bytes.begin(), h.bytes.end());
+}
+
+}  // namespace trust
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/identity/sct.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Certificate transparency for Fulcio certificates: the SCTs embedded in a leaf (RFC 6962
+/// section 3.3), each checked with the CT log key of the trust root whose log id it names, over
+/// the precertificate rebuilt from the leaf. Backend-neutral: DER work here, the signature check
+/// through the crypto policy (parse_public_key, verify), so a verify-only build checks SCTs too.
+///
+///     auto ok = cosign::verify_embedded_sct<crypto::mbedtls>(leaf, issuer, root);
+///     // errc::verification_failed naming what failed: no SCT, unknown log, bad signature
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+
+/// The trust root, as the keyless checks name it (trust/trust_root.hpp).
+using trust_root = trust::trust_root;
+
+/// One signed certificate timestamp (RFC 6962 section 3.2), v1, as parsed from the wire.
+struct signed_certificate_timestamp {
+    std::uint8_t version = 0;
+    bytes log_id;                 ///< 32 bytes: SHA-256 of the log's SubjectPublicKeyInfo
+    std::uint64_t timestamp = 0;  ///< milliseconds since the Unix epoch
+    bytes extensions;
+    std::uint8_t hash_algorithm = 0;       ///< TLS HashAlgorithm: 4 sha256, 5 sha384, 6 sha512
+    std::uint8_t signature_algorithm = 0;  ///< TLS SignatureAlgorithm: 1 rsa, 3 ecdsa
+    bytes signature;
+};
+
+namespace detail {
+namespace sct {
+
+inline error bad(const std::string& what) {
+    return fail(errc::verification_failed, "SCT: malformed embedded SCT list (" + what + ")");
+}
+
+struct reader {
+    byte_view in;
+    std::size_t pos = 0;
+    bool take(std::size_t n, byte_view& out) {
+        if (n > in.size() - pos) return false;
+        out = in.subview(pos, n);
+        pos += n;
+        return true;
+    }
+    bool number(std::size_t n, std::uint64_t& v) {
+        byte_view b;
+        if (!take(n, b)) return false;
+        v = 0;
+        for (std::size_t i = 0; i < n; ++i) v = (v << 8) | b[i];
+        return true;
+    }
+    bool vector(std::size_t len_bytes, byte_view& out) {
+        std::uint64_t n = 0;
+        return number(len_bytes, n) && take(static_cast<std::size_t>(n), out);
+    }
+};
+
+template <class Out>
+void put(Out& out, std::uint64_t v, std::size_t n) {
+    for (std::size_t i = n; i-- > 0;) out.push_back(static_cast<std::uint8_t>((v >> (8 * i)) & 0xff));
+}
+
+// The SCTs of a TLS-encoded SignedCertificateTimestampList (the extension's value holds it in
+// an OCTET STRING).
+inline result<std::vector<signed_certificate_timestamp>> parse_list(byte_view ext_value) {
+    der::tlv octets;
+    if (!der::read_single(ext_value, der::tag_octet_string, octets)) return bad("not an OCTET STRING");
+    reader r{octets.content};
+    byte_view list;
+    if (!r.vector(2, list) || r.pos != octets.content.size()) return bad("list length");
+    std::vector<signed_certificate_timestamp> out;
+    reader lr{list};
+    while (lr.pos < list.size()) {
+        byte_view one;
+        if (!lr.vector(2, one)) return bad("SCT length");
+        reader s{one};
+        signed_certificate_timestamp sct;
+        std::uint64_t v = 0;
+        byte_view id, ext, sig;
+        if (!s.number(1, v)) return bad("version");
+        sct.version = static_cast<std::uint8_t>(v);
+        if (sct.version != 0)
+            return fail(errc::verification_failed, "SCT: version " + std::to_string(v) + " is not v1");
+        if (!s.take(32, id) || !s.number(8, sct.timestamp) || !s.vector(2, ext))
+            return bad("log id, timestamp or extensions");
+        if (!s.number(1, v)) return bad("hash algorithm");
+        sct.hash_algorithm = static_cast<std::uint8_t>(v);
+        if (!s.number(1, v)) return bad("signature algorithm");
+        sct.signature_algorithm = static_cast<std::uint8_t>(v);
+        if (!s.vector(2, sig) || s.pos != one.size()) return bad("signature");
+        sct.log_id = id.to_bytes();
+        sct.extensions = ext.to_bytes();
+        sct.signature = sig.to_bytes();
+        out.push_back(std::move(sct));
+    }
+    return out;
+}
+
+// The precertificate TBSCertificate: the leaf's TBS without the SCT list extension (RFC 6962
+// section 3.2: the CT log signed the TBS before the SCTs were added).
+inline result<bytes> precertificate_tbs(byte_view tbs_whole) {
+    der::tlv tbs;
+    if (!der::read_single(tbs_whole, der::tag_sequence, tbs))
+        return fail(errc::invalid_key, "x509: malformed tbsCertificate");
+    auto fields = der::children(tbs.content);
+    if (!fields) return fail(errc::invalid_key, "x509: malformed tbsCertificate");
+    std::vector<bytes> rebuilt;
+    std::vector<byte_view> parts;
+    rebuilt.reserve(1);
+    for (const auto& f : *fields) {
+        if (f.tag != 0xa3) {
+            parts.push_back(f.whole);
+            continue;
+        }
+        der::tlv exts;
+        if (!der::read_single(f.content, der::tag_sequence, exts))
+            return fail(errc::invalid_key, "x509: malformed extensions");
+        auto kept = der::filter_children(der::tag_sequence, exts.content, [](const der::tlv& ext) {
+            der::tlv oid;
+            std::size_t p = 0;
+            return !(der::expect(ext.content, p, der::tag_oid, oid) &&
+                     x509::oid_to_string(oid.content) == sct_list_oid);
+        });
+        if (!kept) return fail(errc::invalid_key, "x509: malformed extensions");
+        rebuilt.push_back(der::assemble(0xa3, {byte_view(*kept)}));
+        parts.push_back(rebuilt.back());
+    }
+    return der::assemble(der::tag_sequence, parts);
+}
+
+// The digitally-signed struct of RFC 6962 section 3.2 for a precert_entry.
+inline bytes signed_data(const signed_certificate_timestamp& sct, byte_view issuer_key_hash,
+                         byte_view precert_tbs) {
+    bytes out;
+    out.reserve(precert_tbs.size() + 64);
+    put(out, 0, 1);  // sct_version v1
+    put(out, 0, 1);  // signature_type certificate_timestamp
+    put(out, sct.timestamp, 8);
+    put(out, 1, 2);  // entry_type precert_entry
+    out.insert(out.end(), issuer_key_hash.begin(), issuer_key_hash.end());
+    put(out, precert_tbs.size(), 3);
+    out.insert(out.end(), precert_tbs.begin(), precert_tbs.end());
+    put(out, sct.extensions.size(), 2);
+    out.insert(out.end(), sct.extensions.begin(), sct.extensions.end());
+    return out;
+}
+
+}  // namespace sct
+}  // namespace detail
+
+/// The SCTs embedded in a certificate (DER), in order; an empty list when it has none.
+inline result<std::vector<signed_certificate_timestamp>> embedded_scts(byte_view leaf_der) {
+    auto info = detail::x509::describe_certificate(leaf_der);
+    if (!info) return std::move(info).error();
+    auto it = info->extensions.find(sct_list_oid);
+    if (it == info->extensions.end()) return std::vector<signed_certificate_timestamp>{};
+    // The extension's value (extnValue's content) is itself an OCTET STRING holding the TLS list.
+    return detail::sct::parse_list(byte_view(it->second));
+}
+
+/// Checks the SCTs embedded in `leaf` (issued by `issuer`, whose key the log hashed): there must
+/// be at least one, and each must be signed by the CT log of `root` whose log id it names, with
+/// the log's key trusted at the SCT's time, over the precertificate (the leaf's TBS without the
+/// SCT extension). Errors are errc::verification_failed and name the failed check. `--insecure-
+/// ignore-sct` is the caller not calling this.
+template <class Crypto>
+result<void> verify_embedded_sct(const typename Crypto::certificate& leaf,
+                                 const typename Crypto::certificate& issuer, const trust_root& root) {
+    static_assert(has_x509_v<Crypto>,
+                  "verify_embedded_sct: the crypto policy has no X.509 members (has_x509_v)");
+    const bytes leaf_der = Crypto::certificate_der(leaf);
+    const bytes issuer_der = Crypto::certificate_der(issuer);
+    COSIGN_TRY(auto scts, embedded_scts(leaf_der));
+    if (scts.empty())
+        return fail(errc::verification_failed,
+                    "SCT: the certificate has no embedded SCT (no proof of inclusion in a certificate "
+                    "transparency log; "
+                    "--insecure-ignore-sct skips this check)");
+    COSIGN_TRY(auto leaf_parts, detail::x509::split_certificate(leaf_der));
+    COSIGN_TRY(auto issuer_parts, detail::x509::split_certificate(issuer_der));
+    if (leaf_parts.issuer != issuer_parts.subject)
+        return fail(errc::verification_failed, "SCT: the issuer certificate given is not the leaf's issuer");
+    COSIGN_TRY(bytes tbs, detail::sct::precertificate_tbs(leaf_parts.tbs));
+    const auto key_hash = sha256(issuer_parts.spki);
+    for (const auto& sct : scts) {
+        const auto when = trust::instant{static_cast<std::int64_t>(sct.timestamp / 1000),
+                                         static_cast<std::int32_t>((sct.timestamp % 1000) * 1000000)};
+        const trust::transparency_log* log = root.find_ctlog(sct.log_id, when);
+        if (!log) {
+            bool known = false;
+            for (const auto& l : root.ctlogs) known = known || byte_view(l.log_id) == byte_view(sct.log_id);
+            if (known)
+                return fail(errc::verification_failed, "SCT: the CT log " + hex::encode(sct.log_id) +
+                                                           " was not trusted at the SCT's time (" +
+                                                           std::to_string(sct.timestamp) + " ms)");
+            return fail(errc::verification_failed,
+                        "SCT: no trusted CT log has log id " + hex::encode(sct.log_id) +
+                            " (set the CT log key: SIGSTORE_CT_LOG_PUBLIC_KEY_FILE or a trusted root)");
+        }
+        hash_algorithm h = hash_algorithm::sha256;
+        switch (sct.hash_algorithm) {
+            case 4:
+                h = hash_algorithm::sha256;
+                break;
+            case 5:
+                h = hash_algorithm::sha384;
+                break;
+            case 6:
+                h = hash_algorithm::sha512;
+                break;
+            default:
+                return fail(errc::verification_failed,
+                            "SCT: unsupported hash algorithm " + std::to_string(sct.hash_algorithm));
+        }
+        if (sct.signature_algorithm != 1 && sct.signature_algorithm != 3)
+            return fail(errc::verification_failed,
+                        "SCT: unsupported signature algorithm " + std::to_string(sct.signature_algorithm));
+        auto key = Crypto::parse_public_key(byte_view(log->public_key.der).as_chars());
+        if (!key) return std::move(key).error().context("SCT: the CT log key " + hex::encode(sct.log_id));
+        const bytes msg =
+            detail::sct::signed_data(sct, byte_view(key_hash.bytes.data(), key_hash.bytes.size()), tbs);
+        auto ok = Crypto::verify(*key, msg, sct.signature, h);
+        if (!ok) {
+            if (ok.error().code() != errc::verification_failed) return std::move(ok).error().context("SCT");
+            return fail(errc::verification_failed,
+                        "SCT: the embedded SCT's signature does not verify with the key of CT log " +
+                            hex::encode(sct.log_id));
+        }
+    }
+    return {};
+}
+
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/identity/keyless.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// The certificate checks of keyless verification (cosign's ValidateAndUnpackCert,
+/// CheckCertificatePolicy and CheckExpiry): the leaf chains to a Fulcio CA of the trust root
+/// with the code-signing usage, its SCT verifies, it carries the expected identity (and GitHub
+/// workflow claims), and it was valid when the log dated the signature. Backend-neutral: DER
+/// parsed here, signatures checked with the crypto policy's parse_public_key and verify.
+///
+///     cosign::keyless_policy p{root, {"", "^dev@example\\.com$", "https://issuer.example", ""}};
+///     auto info = cosign::verify_keyless_certificate<crypto::mbedtls>(leaf, chain_pem, p, integrated_time);
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+
+/// `--certificate-github-workflow-{trigger,sha,name,repository,ref}`: each non-empty one must
+/// equal the certificate's Fulcio extension (1.3.6.1.4.1.57264.1.2 to .1.6), as cosign compares them.
+struct github_workflow_policy {
+    std::string trigger;
+    std::string sha;
+    std::string name;
+    std::string repository;
+    std::string ref;
+
+    /// Checks the certificate's workflow extensions; errc::verification_failed naming the first
+    /// that differs, in cosign's words.
+    result<void> check(const certificate_info& info) const {
+        const struct {
+            const std::string& want;
+            const char* oid;
+            const char* what;
+        } fields[] = {{trigger, fulcio_github_workflow_trigger_oid, "GitHub Workflow Trigger"},
+                      {sha, fulcio_github_workflow_sha_oid, "GitHub Workflow SHA"},
+                      {name, fulcio_github_workflow_name_oid, "GitHub Workflow Name"},
+                      {repository, fulcio_github_workflow_repository_oid, "GitHub Workflow Repository"},
+                      {ref, fulcio_github_workflow_ref_oid, "GitHub Workflow Ref"}};
+        for (const auto& f : fields)
+            if (!f.want.empty() && info.extension(f.oid) != f.want)
+                return fail(errc::verification_failed, std::string("expected ") + f.what +
+                                                           " not found in certificate: want \"" + f.want +
+                                                           "\", got \"" + info.extension(f.oid) + "\"");
+        return {};
+    }
+};
+
+/// What keyless verification trusts and expects: the trust root (Fulcio CAs, CT logs), the
+/// identity (both a subject and an issuer are required, as cosign requires them), the GitHub
+/// workflow claims, and whether to skip the SCT (`--insecure-ignore-sct`).
+struct keyless_policy {
+    trust::trust_root root;
+    identity_policy identity;
+    github_workflow_policy github_workflow;
+    bool ignore_sct = false;
+};
+
+namespace detail {
+namespace keyless {
+
+inline std::string when(std::int64_t t) { return trust::format_rfc3339(trust::instant::from_unix(t)); }
+
+// The hash of a certificate signature algorithm (ECDSA, RSA PKCS#1 v1.5), or false.
+inline bool signature_hash(byte_view oid, hash_algorithm& h, bool& ed25519) {
+    const std::string id = x509::oid_to_string(oid);
+    ed25519 = false;
+    if (id == "1.2.840.10045.4.3.2" || id == "1.2.840.113549.1.1.11")
+        h = hash_algorithm::sha256;
+    else if (id == "1.2.840.10045.4.3.3" || id == "1.2.840.113549.1.1.12")
+        h = hash_algorithm::sha384;
+    else if (id == "1.2.840.10045.4.3.4" || id == "1.2.840.113549.1.1.13")
+        h = hash_algorithm::sha512;
+    else if (id == "1.3.101.112")
+        ed25519 = true;
+    else
+        return false;
+    return true;
+}
+
+// True when `parent`'s key made `child`'s signature (and names match); an error only when the
+// backend fails for another reason than a bad signature.
+template <class Crypto>
+result<bool> signed_by(const x509::certificate_parts& child, const x509::certificate_parts& parent) {
+    if (child.issuer != parent.subject) return false;
+    hash_algorithm h = hash_algorithm::sha256;
+    bool ed = false;
+    if (!signature_hash(child.signature_algorithm, h, ed))
+        return fail(errc::unsupported, "x509: unsupported certificate signature algorithm " +
+                                           x509::oid_to_string(child.signature_algorithm));
+    if (ed) {
+        if constexpr (has_ed25519_v<Crypto>) {
+            auto ok = Crypto::verify_ed25519(parent.spki, child.tbs, child.signature);
+            if (ok) return true;
+            if (ok.error().code() == errc::verification_failed) return false;
+            return std::move(ok).error();
+        } else {
+            return fail(errc::unsupported,
+                        "x509: an Ed25519 certificate signature needs a crypto policy with verify_ed25519");
+        }
+    } else {
+        auto key = Crypto::parse_public_key(parent.spki.as_chars());
+        if (!key) return false;  // a CA key this backend cannot read cannot vouch for anything
+        auto ok = Crypto::verify(*key, child.tbs, child.signature, h);
+        if (ok) return true;
+        if (ok.error().code() == errc::verification_failed) return false;
+        return std::move(ok).error();
+    }
+}
+
+}  // namespace keyless
+}  // namespace detail
+
+/// The chain check of keyless verification: `leaf` (DER) chains, through the intermediates of
+/// the layer's chain annotation (`chain_pem`, its last certificate, the root, left out; empty is
+/// fine) and those the trust root lists, to the root of a Fulcio certificate authority of `root`
+/// trusted at `t` (Unix seconds: when the log dated the signature). Every CA certificate on the
+/// path must be a CA (basicConstraints), may sign certificates (keyUsage) and be valid at `t`; the
+/// leaf must have the code-signing extended key usage. Returns the DER of the leaf's issuer (what
+/// the SCT check hashes). errc::verification_failed, the message starting "certificate chain:".
+template <class Crypto>
+result<bytes> verify_fulcio_chain(byte_view leaf_der, std::string_view chain_pem,
+                                  const trust::trust_root& root, std::int64_t t) {
+    auto chain_fail = [](const std::string& why) {
+        return fail(errc::verification_failed, "certificate chain: " + why);
+    };
+    COSIGN_TRY(auto leaf, detail::x509::split_certificate(leaf_der));
+    bool code_signing = false;
+    for (const auto& e : leaf.extended_key_usages)
+        code_signing = code_signing || e == detail::x509::eku_code_signing;
+    if (!code_signing)
+        return chain_fail(
+            "x509: certificate specifies an incompatible key usage (no code-signing extended key usage)");
+    std::vector<bytes> intermediates;
+    if (chain_pem.find("-----BEGIN") != std::string_view::npos) {
+        auto blocks = pem::decode_all(chain_pem);
+        if (!blocks)
+            return chain_fail("the layer's certificate chain annotation is not PEM: " +
+                              blocks.error().message());
+        for (std::size_t i = 0; i + 1 < blocks->size(); ++i)
+            if ((*blocks)[i].label == "CERTIFICATE") intermediates.push_back(std::move((*blocks)[i].der));
+    }
+    const auto at = trust::instant::from_unix(t);
+    const auto cas = root.certificate_authorities_at(at);
+    if (cas.empty()) {
+        if (root.certificate_authorities.empty())
+            return chain_fail(
+                "the trust root has no Fulcio certificate authority (a trusted root, SIGSTORE_ROOT_FILE or "
+                "TUF)");
+        return chain_fail("no Fulcio certificate authority of the trust root was valid at " +
+                          detail::keyless::when(t));
+    }
+    std::string reason;  // the most telling reason a path stopped, for the error
+    for (const auto* ca : cas) {
+        if (ca->cert_chain.empty()) continue;
+        // Candidates: the layer's intermediates, then the CA's own chain (root last).
+        std::vector<detail::x509::certificate_parts> pool;
+        std::vector<bool> anchor;
+        bool malformed = false;
+        const std::vector<bytes>* lists[] = {&intermediates, &ca->cert_chain};
+        for (const std::vector<bytes>* list : lists)
+            for (const auto& der : *list) {
+                auto p = detail::x509::split_certificate(der);
+                if (!p) {
+                    malformed = true;
+                    continue;
+                }
+                pool.push_back(*p);
+                anchor.push_back(list == &ca->cert_chain && &der == &ca->cert_chain.back());
+            }
+        if (malformed && reason.empty()) reason = "a CA certificate does not parse";
+        detail::x509::certificate_parts current = leaf;
+        bytes issuer_der;
+        for (int depth = 0; depth < 8; ++depth) {
+            std::size_t found = pool.size();
+            for (std::size_t i = 0; i < pool.size(); ++i) {
+                COSIGN_TRY(bool ok, detail::keyless::signed_by<Crypto>(current, pool[i]));
+                if (ok) {
+                    found = i;
+                    break;
+                }
+            }
+            if (found == pool.size()) break;
+            const auto& parent = pool[found];
+            if (!parent.is_ca) {
+                reason = "x509: an issuing certificate is not a CA (basicConstraints)";
+                break;
+            }
+            if (parent.has_key_usage && !(parent.key_usage & detail::x509::key_usage_cert_sign)) {
+                reason = "x509: an issuing certificate may not sign certificates (keyUsage)";
+                break;
+            }
+            if (t < parent.not_before || t > parent.not_after) {
+                reason = "x509: a CA certificate was not valid at " + detail::keyless::when(t) +
+                         " (valid from " + detail::keyless::when(parent.not_before) + " to " +
+                         detail::keyless::when(parent.not_after) + ")";
+                break;
+            }
+            if (depth == 0) {
+                // The issuer's whole DER: the parts are views into the pool's source bytes.
+                const std::vector<bytes>& src = found < intermediates.size() ? intermediates : ca->cert_chain;
+                issuer_der = src[found < intermediates.size() ? found : found - intermediates.size()];
+            }
+            if (anchor[found]) return issuer_der;
+            current = parent;
+        }
+    }
+    return chain_fail(
+        "the certificate does not chain to a Fulcio certificate authority of the trust root (x509: "
+        "certificate signed by unknown authority" +
+        (reason.empty() ? std::string() : "; " + reason) + ")");
+}
+
+/// Every certificate check of keyless verification, in cosign's order, each error naming its
+/// check: the chain to a Fulcio CA trusted at `t` (verify_fulcio_chain), the embedded SCT
+/// (verify_embedded_sct; unless policy.ignore_sct), the identity ("none of the expected
+/// identities matched ..."), the GitHub workflow claims, and the certificate's validity at `t`
+/// (Unix seconds: the log's integratedTime; cosign takes now only without a log). Returns the
+/// certificate described.
+template <class Crypto>
+result<certificate_info> verify_keyless_certificate(const typename Crypto::certificate& leaf,
+                                                    std::string_view chain_pem, const keyless_policy& policy,
+                                                    std::int64_t t) {
+    static_assert(has_x509_v<Crypto>,
+                  "verify_keyless_certificate: the crypto policy has no X.509 members (has_x509_v)");
+    if (!policy.identity.has_subject() || !policy.identity.has_issuer())
+        return fail(
+            errc::invalid_argument,
+            "keyless verification needs an identity and an issuer (--certificate-identity[-regexp] and "
+            "--certificate-oidc-issuer[-regexp])");
+    const bytes der = Crypto::certificate_der(leaf);
+    COSIGN_TRY(bytes issuer_der, verify_fulcio_chain<Crypto>(der, chain_pem, policy.root, t));
+    if (!policy.ignore_sct) {
+        COSIGN_TRY(auto issuer, Crypto::parse_certificate(byte_view(issuer_der).as_chars()));
+        COSIGN_TRY_VOID(verify_embedded_sct<Crypto>(leaf, issuer, policy.root));
+    }
+    COSIGN_TRY(auto info, Crypto::describe_certificate(leaf));
+    COSIGN_TRY_VOID(policy.identity.check(info));
+    COSIGN_TRY_VOID(policy.github_workflow.check(info));
+    if (t < info.not_before || t > info.not_after)
+        return fail(errc::verification_failed,
+                    "certificate validity: the certificate was not valid when the signature was logged (" +
+                        detail::keyless::when(t) + "; valid from " + detail::keyless::when(info.not_before) +
+                        " to " + detail::keyless::when(info.not_after) + ")");
+    return info;
 }
 
 }  // namespace v0
@@ -7680,9 +8902,12 @@ private:
 
     std::string where() const { return host_ + "/" + repo_ + ":" + tag_; }
 
-    // After our PUT, wait longer than a racer's unchecked read-modify-write can take (at least
-    // 20 ms, at least as long as our window, plus jitter) and HEAD the tag: true while it still
-    // names our manifest (`checks` times, a settle time apart).
+    // After our PUT, wait longer than a racer's stale window can last and HEAD the tag: true
+    // while it still names our manifest (`checks` times, a settle time apart). A racer like us
+    // confirms its base (its read, or a HEAD when the read is older than 15 ms) just before its
+    // PUT, so its stale window is the time from that confirmation to its PUT landing; `window`
+    // is ours, measured the same way under the same registry and load, and the wait is at least
+    // 20 ms, at least that window, plus jitter.
     result<bool> still_ours(const std::string& written, long window, int checks) {
         long settle = window < 20 ? 20 : (window > 1000 ? 1000 : window);
         for (int check = 0; check < checks; ++check) {
@@ -7699,7 +8924,8 @@ private:
     // Writes `base` plus `layer` under the tag (config blob, then manifest: the registry never
     // holds a manifest whose blobs are missing). Three defences against racing signers:
     // - when our read is more than 15 ms old, HEAD the tag just before the PUT and start over
-    //   from the current image if it moved (a racer's stale window shrinks to one round trip);
+    //   from the current image if it moved (our stale window shrinks to one round trip, and so
+    //   does the settle time still_ours waits);
     // - after the PUT, still_ours(); if not, read the current image: done if it holds our
     //   layer, else add our layer to it (what the racer wrote is kept) and write again, at most
     //   max_merge_rounds times with jittered backoff;
@@ -7715,7 +8941,9 @@ private:
             std::string config = image.config_json();
             COSIGN_TRY_VOID(client_.put_blob(host_, repo_, oci::digest::of(config).str(), config));
             bool moved = false;
+            auto confirmed = read_start;  // when the tag was last seen to name `base`
             if (raced || since(read_start) > 15) {
+                confirmed = std::chrono::steady_clock::now();
                 auto cur = client_.head_manifest(host_, repo_, tag_);
                 if (!cur && cur.error().code() != errc::not_found) return std::move(cur).error();
                 moved = (cur ? cur->digest : std::string()) != base_digest;
@@ -7723,7 +8951,7 @@ private:
             if (!moved) {
                 auto written = client_.put_manifest(host_, repo_, tag_, image.manifest_json(), image.manifest_media_type());
                 if (written) {
-                    COSIGN_TRY(bool ours, still_ours(*written, since(read_start), raced ? 2 : 1));
+                    COSIGN_TRY(bool ours, still_ours(*written, since(confirmed), raced ? 2 : 1));
                     if (ours) return {};
                 } else if (!is_racing_put_error(written.error()) || round >= max_merge_rounds) {
                     return std::move(written).error();
@@ -8818,9 +10046,11 @@ private:
 }  // namespace cosign
 // ---- cosign/verifier.hpp ----
 // SPDX-License-Identifier: Apache-2.0
-/// basic_verifier: checks an image's signatures the way `cosign verify --key` does. It needs
-/// no key source at all: public keys are values; the transparency log's keys come from a trust
-/// root (verify_options::tlog_keys), and an online Rekor lookup only when one is composed.
+/// basic_verifier: checks an image's signatures the way `cosign verify` does, with a key
+/// (`--key`) or keyless (a Fulcio certificate on each layer, checked against a trust root and an
+/// identity policy). It needs no key source at all: public keys are values; the transparency
+/// log's keys come from a trust root (verify_options::tlog_keys), and an online Rekor lookup only
+/// when one is composed.
 
 #include <algorithm>
 #include <ctime>
@@ -8907,13 +10137,40 @@ public:
     /// passed: exit 12, the message lists each layer's reason, naming the failed check, e.g.
     /// "transparency log: the signed entry timestamp (SET) ... does not verify"), others for I/O.
     result<verification> verify(const oci::reference& ref, const public_key& key, const verify_options& opts = {}) {
+        return verify_with(ref, &key, nullptr, opts);
+    }
+
+    /// Verifies ref keyless, as `cosign verify` without `--key`: each layer's signature is
+    /// checked with the key of its `dev.sigstore.cosign/certificate`, which must chain to a
+    /// Fulcio CA of policy.root (through the `dev.sigstore.cosign/chain` intermediates or the
+    /// trust root's), carry a valid embedded SCT (unless policy.ignore_sct), the identity and
+    /// GitHub workflow claims asked for, and be valid at the log's integratedTime (now only
+    /// without a log: opts.tlog_keys unset). Errors as verify(); a layer's reason names the check
+    /// ("certificate chain: ...", "SCT: ...", "none of the expected identities matched ...",
+    /// "certificate validity: ...", "transparency log: ...").
+    template <class C = Crypto>
+    result<verification> verify_keyless(const oci::reference& ref, const keyless_policy& policy,
+                                        const verify_options& opts = {}) {
+        static_assert(has_x509_v<C>, "verify_keyless: the crypto policy has no X.509 members (has_x509_v)");
+        if (!policy.identity.has_subject() || !policy.identity.has_issuer())
+            return fail(errc::invalid_argument,
+                        "keyless verification needs an identity and an issuer (--certificate-identity[-regexp] and "
+                        "--certificate-oidc-issuer[-regexp])");
+        COSIGN_TRY_VOID(policy.identity.check_regexps());
+        return verify_with(ref, nullptr, &policy, opts);
+    }
+
+private:
+    // verify() with a key, or keyless with a policy (key nullptr).
+    result<verification> verify_with(const oci::reference& ref, const public_key* key, const keyless_policy* keyless,
+                                     const verify_options& opts) {
         verification out;
         COSIGN_TRY(out.image_digest, image_digest(ref));
         const oci::repository_name sig_repo = opts.signature_repository.value_or(ref.repo());
         COSIGN_TRY(const oci::manifest m, signature_manifest(sig_repo, out.image_digest, opts.tag_prefix));
         COSIGN_TRY(auto payloads, read_payloads(m, ref, out.image_digest, sig_repo, opts));
         std::vector<std::optional<result<verified_signature>>> checked(m.layers.size());
-        auto check_range = [&](const public_key& k, std::size_t first, std::size_t step) {
+        auto check_range = [&](const public_key* k, std::size_t first, std::size_t step) {
             for (std::size_t i = first; i < m.layers.size(); i += step) {
                 auto it = payloads.find(m.layers[i].digest);
                 checked[i] = check_layer(m.layers[i], it == payloads.end() ? nullptr : &it->second, k,
@@ -8933,6 +10190,15 @@ public:
                 else r->tlog_entry = std::move(*found);
             }
         }
+        // Keyless: each certificate checked at the time the log dated its signature.
+        if constexpr (has_x509_v<Crypto>) {
+            if (keyless) {
+                for (auto& c : checked)
+                    if (*c) {
+                        if (auto ok = check_keyless(**c, *keyless, opts); !ok) *c = std::move(ok).error();
+                    }
+            }
+        }
         std::string reasons;
         for (auto& r : checked) {
             if (*r) out.signatures.push_back(std::move(**r));
@@ -8941,6 +10207,25 @@ public:
         if (out.signatures.empty()) return fail(errc::verification_failed, "no matching signatures: " + reasons);
         return out;
     }
+
+    // The keyless checks of one layer that passed the signature and log checks.
+    template <class C = Crypto>
+    static result<void> check_keyless(const verified_signature& sig, const keyless_policy& policy,
+                                      const verify_options& opts) {
+        auto cert_it = sig.annotations.find(std::string(oci::annotation::certificate));
+        auto chain_it = sig.annotations.find(std::string(oci::annotation::chain));
+        if (cert_it == sig.annotations.end()) return fail(errc::internal, "keyless layer without certificate");
+        COSIGN_TRY(auto cert, C::parse_certificate(cert_it->second));
+        const std::int64_t t = sig.tlog_entry ? sig.tlog_entry->integrated_time
+                               : opts.certificate_time ? opts.certificate_time
+                                                       : static_cast<std::int64_t>(std::time(nullptr));
+        auto ok = verify_keyless_certificate<C>(cert, chain_it == sig.annotations.end() ? std::string_view() : chain_it->second,
+                                                policy, t);
+        if (!ok) return std::move(ok).error();
+        return {};
+    }
+
+public:
 
     /// The digest verify checks signatures for: a digest reference's own (as cosign: no
     /// lookup), else the digest of the manifest or index bytes the tag names (GET, bounded by
@@ -9070,18 +10355,20 @@ private:
 
     // Runs check(key_copy, first, step) on `workers` threads (at most one per layer and per
     // core), each with its own parse of the key: backends may cache per-key state lazily.
+    // (key nullptr: keyless, each layer brings its certificate's key.)
     template <class F>
-    static void run_workers(const public_key& key, std::size_t layers, unsigned workers, F&& check) {
+    static void run_workers(const public_key* key, std::size_t layers, unsigned workers, F&& check) {
 #if !defined(COSIGN_NO_THREADS)
         unsigned cores = std::thread::hardware_concurrency();
         std::size_t n = std::min<std::size_t>({workers ? workers : 1u, cores ? cores : 1u, layers ? layers : 1u});
         if (n > 1) {
-            std::string pem = Crypto::public_key_pem(key);
+            std::string pem = key ? Crypto::public_key_pem(*key) : std::string();
             std::vector<std::thread> pool;
             for (std::size_t w = 1; w < n; ++w)
                 pool.emplace_back([&, w] {
+                    if (!key) return check(key, w, n);
                     auto own = Crypto::parse_public_key(pem);
-                    check(own ? *own : key, w, n);
+                    check(own ? &*own : key, w, n);
                 });
             check(key, 0, n);
             for (auto& t : pool) t.join();
@@ -9095,8 +10382,9 @@ private:
     }
 
     // Checks one layer against its payload (read beforehand; nullptr when not read).
+    // (key nullptr: keyless, the layer's certificate's key; its time is checked later.)
     result<verified_signature> check_layer(const oci::descriptor& layer, const result<std::string>* read,
-                                           const public_key& key, const oci::digest& image,
+                                           const public_key* key, const oci::digest& image,
                                            const verify_options& opts) const {
         auto sig_it = layer.annotations.find(std::string(oci::annotation::signature));
         if (sig_it == layer.annotations.end())
@@ -9116,7 +10404,26 @@ private:
                                                        std::to_string(layer.size));
         auto raw = base64::decode(without_newlines(sig_it->second));
         if (!raw) return fail(errc::verification_failed, "signature of layer " + layer.digest.str() + " is not base64: " + raw.error().message());
-        auto ok = Crypto::verify(key, payload, *raw);
+        std::optional<public_key> cert_key;
+        if (!key) {
+            if constexpr (has_x509_v<Crypto>) {
+                auto c = layer.annotations.find(std::string(oci::annotation::certificate));
+                if (c == layer.annotations.end() || c->second.empty())
+                    return fail(errc::verification_failed, "signature layer " + layer.digest.str() +
+                                                               " has no certificate (\"" +
+                                                               std::string(oci::annotation::certificate) +
+                                                               "\"): keyless verification needs one");
+                auto cert = Crypto::parse_certificate(c->second);
+                if (!cert)
+                    return fail(errc::verification_failed, "certificate on signature layer " + layer.digest.str() +
+                                                               " does not parse: " + cert.error().message());
+                COSIGN_TRY(cert_key, Crypto::certificate_public_key(*cert));
+                key = &*cert_key;
+            } else {
+                return fail(errc::unsupported, "keyless verification needs a crypto policy with X.509 members");
+            }
+        }
+        auto ok = Crypto::verify(*key, payload, *raw);
         if (!ok) {
             if (ok.error().code() == errc::verification_failed)
                 return fail(errc::verification_failed, "invalid signature when validating ASN.1 encoded signature");
@@ -9150,7 +10457,7 @@ private:
         if constexpr (has_x509_v<Crypto>) {
             verify_options at = opts;
             at.certificate_time = cert_time;
-            COSIGN_TRY(out.certificate, layer_certificate(layer, at));
+            COSIGN_TRY(out.certificate, layer_certificate(layer, at, cert_key.has_value()));
         }
         return out;
     }
@@ -9158,10 +10465,10 @@ private:
     // What the log entry of a verified signature must record: its signature text, payload, and
     // the layer's certificate when it has one, else the verifier's key.
     // (`pem` holds the key's PEM when it is needed: the view points into it.)
-    static tlog::signed_layer signed_layer_of(const verified_signature& v, const public_key& key, std::string& pem) {
+    static tlog::signed_layer signed_layer_of(const verified_signature& v, const public_key* key, std::string& pem) {
         auto cert = v.annotations.find(std::string(oci::annotation::certificate));
         if (cert != v.annotations.end() && !cert->second.empty()) pem = cert->second;
-        else pem = Crypto::public_key_pem(key);
+        else if (key) pem = Crypto::public_key_pem(*key);
         auto sig = v.annotations.find(std::string(oci::annotation::signature));
         return {sig->second, byte_view(v.payload), pem};
     }
@@ -9170,9 +10477,10 @@ private:
 
     // The layer's certificate, if any, checked as cosign does for a key-verified signature: it
     // must parse, and be valid at opts.certificate_time (now, without a log or timestamp).
+    // (keyless: its time is checked with the rest, once the log entry is known.)
     template <class C = Crypto>
     static result<std::optional<certificate_info>> layer_certificate(const oci::descriptor& layer,
-                                                                     const verify_options& opts) {
+                                                                     const verify_options& opts, bool keyless = false) {
         auto it = layer.annotations.find(std::string(oci::annotation::certificate));
         if (it == layer.annotations.end() || it->second.empty()) return std::optional<certificate_info>();
         auto cert = C::parse_certificate(it->second);
@@ -9181,7 +10489,7 @@ private:
                                                        " does not parse: " + cert.error().message());
         COSIGN_TRY(auto info, C::describe_certificate(*cert));
         std::int64_t t = opts.certificate_time ? opts.certificate_time : static_cast<std::int64_t>(std::time(nullptr));
-        if (t > info.not_after || t < info.not_before)
+        if (!keyless && (t > info.not_after || t < info.not_before))
             return fail(errc::verification_failed, "expected a signed timestamp to verify an expired certificate");
         return std::optional<certificate_info>(std::move(info));
     }
@@ -9787,162 +11095,6 @@ inline std::string pkcs11_uri::to_string() const {
 
 }  // namespace v0
 }  // namespace cosign
-// ---- cosign/trust/time.hpp ----
-// SPDX-License-Identifier: Apache-2.0
-/// Instants as trust material states them: RFC 3339 text (trusted_root.json `validFor`, TUF
-/// `expires`) parsed into Unix seconds plus nanoseconds, with no clock and no backend.
-
-#include <cstdint>
-#include <cstdio>
-#include <string>
-#include <string_view>
-
-
-namespace cosign {
-inline namespace v0 {
-namespace trust {
-
-/// An instant: seconds since the Unix epoch (UTC) and a fraction in nanoseconds [0, 1e9).
-struct instant {
-    std::int64_t seconds = 0;
-    std::int32_t nanos = 0;
-
-    /// The instant at a whole Unix second (Rekor's integratedTime, a certificate's NotBefore).
-    static constexpr instant from_unix(std::int64_t s) noexcept { return instant{s, 0}; }
-
-    friend constexpr bool operator<(const instant& a, const instant& b) noexcept {
-        return a.seconds < b.seconds || (a.seconds == b.seconds && a.nanos < b.nanos);
-    }
-    friend constexpr bool operator>(const instant& a, const instant& b) noexcept { return b < a; }
-    friend constexpr bool operator<=(const instant& a, const instant& b) noexcept { return !(b < a); }
-    friend constexpr bool operator>=(const instant& a, const instant& b) noexcept { return !(a < b); }
-    friend constexpr bool operator==(const instant& a, const instant& b) noexcept {
-        return a.seconds == b.seconds && a.nanos == b.nanos;
-    }
-    friend constexpr bool operator!=(const instant& a, const instant& b) noexcept { return !(a == b); }
-};
-
-namespace detail {
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-constexpr bool is_leap(std::int64_t y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-constexpr unsigned days_in_month(std::int64_t y, unsigned m) noexcept {
-    constexpr unsigned d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : d[m - 1];
-}
-
-// Civil date and time of a Unix second, for formatting.
-inline void civil_from_unix(std::int64_t t, std::int64_t& y, unsigned& mo, unsigned& d, unsigned& h, unsigned& mi,
-                            unsigned& s) noexcept {
-    std::int64_t days = t / 86400;
-    std::int64_t rem = t % 86400;
-    if (rem < 0) {
-        rem += 86400;
-        --days;
-    }
-    h = static_cast<unsigned>(rem / 3600);
-    mi = static_cast<unsigned>(rem % 3600 / 60);
-    s = static_cast<unsigned>(rem % 60);
-    days += 719468;
-    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(days - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    mo = mp < 10 ? mp + 3 : mp - 9;
-    y = static_cast<std::int64_t>(yoe) + era * 400 + (mo <= 2);
-}
-}  // namespace detail
-
-/// Parses RFC 3339 date-time text: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)`, as Go's
-/// time.RFC3339 and protobuf's JSON Timestamp accept it (`T`/`t`, `Z`/`z`, up to 9 fraction digits).
-inline result<instant> parse_rfc3339(std::string_view s) {
-    auto bad = [&](const char* why) {
-        return fail(errc::invalid_argument, "invalid RFC 3339 time \"" + std::string(s.substr(0, 64)) + "\": " + why);
-    };
-    auto digits = [&](std::size_t pos, std::size_t n, unsigned& out) {
-        if (pos + n > s.size()) return false;
-        unsigned v = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-            char c = s[pos + i];
-            if (c < '0' || c > '9') return false;
-            v = v * 10 + static_cast<unsigned>(c - '0');
-        }
-        out = v;
-        return true;
-    };
-    unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
-    if (!digits(0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(5, 2, mo) || s[7] != '-' || !digits(8, 2, d) ||
-        (s[10] != 'T' && s[10] != 't') || !digits(11, 2, h) || s[13] != ':' || !digits(14, 2, mi) || s[16] != ':' ||
-        !digits(17, 2, se))
-        return bad("expected YYYY-MM-DDTHH:MM:SS");
-    if (mo < 1 || mo > 12 || d < 1 || d > detail::days_in_month(y, mo)) return bad("no such date");
-    if (h > 23 || mi > 59 || se > 59) return bad("no such time of day");
-    std::size_t pos = 19;
-    std::int32_t nanos = 0;
-    if (pos < s.size() && s[pos] == '.') {
-        ++pos;
-        std::size_t n = 0;
-        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-            if (n == 9) return bad("more than 9 fraction digits");
-            nanos = nanos * 10 + (s[pos] - '0');
-            ++n;
-            ++pos;
-        }
-        if (n == 0) return bad("empty fraction");
-        for (; n < 9; ++n) nanos *= 10;
-    }
-    std::int64_t offset = 0;
-    if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
-        ++pos;
-    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-        unsigned oh = 0, om = 0;
-        if (!digits(pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(pos + 4, 2, om) ||
-            oh > 23 || om > 59)
-            return bad("bad zone offset");
-        offset = (s[pos] == '+' ? 1 : -1) * static_cast<std::int64_t>(oh * 3600 + om * 60);
-        pos += 6;
-    } else {
-        return bad("missing zone (Z or +HH:MM)");
-    }
-    if (pos != s.size()) return bad("trailing characters");
-    std::int64_t t = detail::days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
-    return instant{t, nanos};
-}
-
-/// Formats an instant as RFC 3339 in UTC, with the fraction only when it is not zero
-/// (`2021-01-12T11:53:27Z`, `2022-12-31T23:59:59.999Z`): for messages.
-inline std::string format_rfc3339(const instant& t) {
-    std::int64_t y = 0;
-    unsigned mo = 0, d = 0, h = 0, mi = 0, s = 0;
-    detail::civil_from_unix(t.seconds, y, mo, d, h, mi, s);
-    char buf[48];
-    int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u", static_cast<long long>(y), mo, d, h,
-                          mi, s);
-    std::string out(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
-    if (t.nanos != 0) {
-        std::snprintf(buf, sizeof buf, ".%09d", static_cast<int>(t.nanos));
-        std::string frac(buf);
-        while (frac.back() == '0') frac.pop_back();
-        out += frac;
-    }
-    out += 'Z';
-    return out;
-}
-
-}  // namespace trust
-}  // namespace v0
-}  // namespace cosign
 // ---- cosign/oidc/token.hpp ----
 // SPDX-License-Identifier: Apache-2.0
 /// OIDC identity tokens as values: the secret token itself (id_token, wiped when freed) and its
@@ -10013,57 +11165,12 @@ struct token_claims {
 
 namespace detail {
 
-inline int base64url_value(char c) noexcept {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-') return 62;
-    if (c == '_') return 63;
-    return -1;
-}
-
-/// Decodes unpadded base64url (RFC 7515 §2), trailing '=' tolerated, as go-jose reads JWS parts.
+/// Decodes unpadded base64url (RFC 7515 section 2), trailing '=' tolerated, as go-jose reads JWS
+/// parts, into text (JSON, or the raw signature bytes).
 inline std::optional<std::string> base64url_decode(std::string_view in) {
-    while (!in.empty() && in.back() == '=') in.remove_suffix(1);
-    if (in.size() % 4 == 1) return std::nullopt;
-    std::string out;
-    out.reserve(in.size() * 3 / 4);
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (char c : in) {
-        int v = base64url_value(c);
-        if (v < 0) return std::nullopt;
-        acc = (acc << 6) | static_cast<std::uint32_t>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out += static_cast<char>((acc >> bits) & 0xffu);
-        }
-    }
-    return out;
-}
-
-/// Encodes bytes as unpadded base64url.
-inline std::string base64url_encode(byte_view in) {
-    static constexpr char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    out.reserve((in.size() * 4 + 2) / 3);
-    std::size_t i = 0;
-    for (; i + 3 <= in.size(); i += 3) {
-        std::uint32_t v = (std::uint32_t(in[i]) << 16) | (std::uint32_t(in[i + 1]) << 8) | in[i + 2];
-        out += tbl[(v >> 18) & 63];
-        out += tbl[(v >> 12) & 63];
-        out += tbl[(v >> 6) & 63];
-        out += tbl[v & 63];
-    }
-    if (i < in.size()) {
-        std::uint32_t v = std::uint32_t(in[i]) << 16;
-        if (i + 1 < in.size()) v |= std::uint32_t(in[i + 1]) << 8;
-        out += tbl[(v >> 18) & 63];
-        out += tbl[(v >> 12) & 63];
-        if (i + 1 < in.size()) out += tbl[(v >> 6) & 63];
-    }
-    return out;
+    auto b = base64::url_decode(in);
+    if (!b) return std::nullopt;
+    return byte_view(*b).to_string();
 }
 
 /// The three parts of a compact JWS, or nullopt when the text is not one.
@@ -10246,7 +11353,7 @@ struct pkce {
 /// The S256 challenge of a verifier: BASE64URL-ENCODE(SHA256(ASCII(verifier))) (RFC 7636 §4.2).
 inline std::string pkce_s256_challenge(std::string_view verifier) {
     auto h = sha256(byte_view(verifier.data(), verifier.size()));
-    return detail::base64url_encode(byte_view(h.bytes.data(), h.bytes.size()));
+    return base64::url_encode(byte_view(h.bytes.data(), h.bytes.size()));
 }
 
 namespace detail {
@@ -10278,7 +11385,7 @@ inline result<void> os_random(std::uint8_t* out, std::size_t n) {
 inline result<std::string> random_url_safe_string(std::size_t bits) {
     secure_bytes b((bits + 7) / 8);
     COSIGN_TRY_VOID(detail::os_random(b.data(), b.size()));
-    return detail::base64url_encode(byte_view(b.data(), b.size()));
+    return base64::url_encode(byte_view(b.data(), b.size()));
 }
 
 /// A fresh S256 PKCE pair with a 384-bit verifier (64 characters), as sigstore's NewPKCE.
@@ -12092,130 +13199,6 @@ inline constexpr std::string_view public_good_root_json = R"tufroot({
 
 /// The compiled-in public-good TUF root, as options::initial_root takes it.
 inline std::string public_good_root() { return std::string(public_good_root_json); }
-
-}  // namespace trust
-}  // namespace v0
-}  // namespace cosign
-// ---- cosign/trust/trust_root.hpp ----
-// SPDX-License-Identifier: Apache-2.0
-/// The trust root a verifier takes: transparency logs (Rekor) and CT logs with their keys,
-/// certificate authorities (Fulcio) and timestamp authorities with their chains, each with the
-/// window in which it is trusted. A plain value: no I/O, no crypto backend.
-
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <vector>
-
-
-namespace cosign {
-inline namespace v0 {
-namespace trust {
-
-/// When a key or authority is trusted: from `start`, until `end` if any, both inclusive
-/// (as sigstore-go's ValidAtTime).
-struct validity_period {
-    instant start;
-    std::optional<instant> end;
-
-    /// True when t lies in [start, end] (no end: open-ended).
-    bool contains(const instant& t) const noexcept { return !(t < start) && !(end && *end < t); }
-    /// The same for a whole Unix second (Rekor's integratedTime).
-    bool contains(std::int64_t unix_seconds) const noexcept { return contains(instant::from_unix(unix_seconds)); }
-};
-
-/// A log's key as protobuf-specs' PublicKey: DER SubjectPublicKeyInfo and its algorithm name
-/// (`PKIX_ECDSA_P256_SHA_256`, `PKIX_ED25519`, ...; kept as written so that a verifier can
-/// refuse an algorithm it lacks by name).
-struct log_key {
-    bytes der;
-    std::string key_details;
-    validity_period valid_for;
-};
-
-/// A transparency log or a certificate-transparency log instance.
-struct transparency_log {
-    std::string base_url;
-    std::string hash_algorithm = "SHA2_256";  ///< the Merkle tree's hash, as protobuf-specs names it
-    log_key public_key;
-    bytes log_id;                             ///< usually sha256 of the key's DER SubjectPublicKeyInfo
-    std::optional<bytes> checkpoint_key_id;   ///< v0.2: the key id in signed checkpoints (Rekor v2)
-    std::string operator_name;                ///< v0.2: "operator", empty when absent
-
-    /// The log id as lower-case hex (Rekor's `logID`).
-    std::string log_id_hex() const { return hex::encode(log_id); }
-    /// True when the key is trusted at t.
-    bool valid_at(const instant& t) const noexcept { return public_key.valid_for.contains(t); }
-};
-
-/// A distinguished name as trusted_root.json spells it.
-struct distinguished_name {
-    std::string organization;
-    std::string common_name;
-};
-
-/// A certificate authority (Fulcio) or a timestamp authority.
-struct certificate_authority {
-    distinguished_name subject;
-    std::string uri;
-    std::vector<bytes> cert_chain;  ///< DER, as listed: leaf or intermediates first, root last
-    validity_period valid_for;
-    std::string operator_name;      ///< v0.2: "operator", empty when absent
-
-    bool valid_at(const instant& t) const noexcept { return valid_for.contains(t); }
-};
-
-/// Everything a verifier trusts. Parsed from trusted_root.json (trust/trusted_root_json.hpp),
-/// cosign 2's SIGSTORE_* files (trust/sigstore_env.hpp) or TUF (trust/tuf.hpp), or built by hand.
-struct trust_root {
-    std::string media_type;  ///< the media type it was read from; empty when built by hand
-    std::vector<transparency_log> tlogs;
-    std::vector<certificate_authority> certificate_authorities;
-    std::vector<transparency_log> ctlogs;
-    std::vector<certificate_authority> timestamp_authorities;
-
-    /// The Rekor log whose id is `log_id` and whose key is trusted at t, or nullptr.
-    const transparency_log* find_tlog(byte_view log_id, const instant& t) const noexcept {
-        return find_log(tlogs, log_id, t);
-    }
-    /// The CT log whose id is `log_id` (an SCT's LogID) and whose key is trusted at t, or nullptr.
-    const transparency_log* find_ctlog(byte_view log_id, const instant& t) const noexcept {
-        return find_log(ctlogs, log_id, t);
-    }
-    /// The certificate authorities trusted at t, in the order listed.
-    std::vector<const certificate_authority*> certificate_authorities_at(const instant& t) const {
-        return authorities_at(certificate_authorities, t);
-    }
-    /// The timestamp authorities trusted at t, in the order listed.
-    std::vector<const certificate_authority*> timestamp_authorities_at(const instant& t) const {
-        return authorities_at(timestamp_authorities, t);
-    }
-    /// True when nothing at all is trusted.
-    bool empty() const noexcept {
-        return tlogs.empty() && certificate_authorities.empty() && ctlogs.empty() && timestamp_authorities.empty();
-    }
-
-private:
-    static const transparency_log* find_log(const std::vector<transparency_log>& logs, byte_view id,
-                                            const instant& t) noexcept {
-        for (const auto& l : logs)
-            if (byte_view(l.log_id) == id && l.valid_at(t)) return &l;
-        return nullptr;
-    }
-    static std::vector<const certificate_authority*> authorities_at(const std::vector<certificate_authority>& v,
-                                                                    const instant& t) {
-        std::vector<const certificate_authority*> out;
-        for (const auto& a : v)
-            if (a.valid_at(t)) out.push_back(&a);
-        return out;
-    }
-};
-
-/// The log id of a key: SHA-256 of its DER SubjectPublicKeyInfo (Rekor's and RFC 6962's).
-inline bytes log_id_of(byte_view spki_der) {
-    auto h = sha256(spki_der);
-    return bytes(h.bytes.begin(), h.bytes.end());
-}
 
 }  // namespace trust
 }  // namespace v0
