@@ -5,10 +5,13 @@
 // (SET and its key, body, time, missing entry, online lookup) failing with its name.
 #include "catch.hpp"
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <cosign/cosign.hpp>
+#include <cosign/core/json_reader.hpp>
 #include <cosign/crypto/mbedtls.hpp>
 #include <cosign/testing/fake_registry.hpp>
 #include <cosign/tlog/log_step.hpp>
@@ -332,5 +335,63 @@ TEST_CASE("a bundle edited or taken from another signature is rejected, naming t
         REQUIRE_FALSE(bad);
         CHECK(bad.error().code() == errc::verification_failed);
         CHECK(bad.error().message().find("transparency log:") != std::string::npos);
+    }
+}
+
+TEST_CASE("a key-verified layer found online has its certificate checked at the entry's integratedTime",
+          "[tlog][verify]") {
+    // cosign 2.5's keyless signature of tests/data/keyless: its Fulcio certificate lived ten
+    // minutes, long ago, so only the time the log gives can vouch for it.
+    auto read = [](const std::string& name) {
+        std::ifstream in(std::string(COSIGN_TEST_DATA) + "/keyless/" + name, std::ios::binary);
+        REQUIRE(in);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        return ss.str();
+    };
+    auto manifest = json::parse(read("c2-sig-manifest.json"));
+    REQUIRE(manifest);
+    const auto& ann = (*manifest)["layers"][0]["annotations"];
+    const std::string sig = ann["dev.cosignproject.cosign/signature"].GetString();
+    const std::string cert_pem = ann["dev.sigstore.cosign/certificate"].GetString();
+    std::string payload = read("c2-payload.json");
+    auto cert = crypto_t::parse_certificate(cert_pem);
+    REQUIRE(cert);
+    auto info = crypto_t::describe_certificate(*cert);
+    REQUIRE(info);
+    auto key = crypto_t::certificate_public_key(*cert);
+    REQUIRE(key);
+
+    fake f;
+    registry::basic_client<fake> client(f);
+    auto image = push_image(f, "v1");
+    plain_signer s(client);
+    REQUIRE(s.attach(image, payload, sig, {{std::string(oci::annotation::certificate), cert_pem}}, {}));
+
+    auto verify_at = [&](std::int64_t integrated_time) {
+        rekor_t rk;
+        rk.rekor->now = integrated_time;
+        tlog::basic_rekor_client<rekor_t> up(rk, at_fake());
+        REQUIRE(up.upload(tlog::hashedrekord_entry(sha256(payload).hex(), sig, cert_pem)));
+        online_verifier v(client, lookup_t(tlog::basic_rekor_client<rekor_t>(rk, at_fake())));
+        auto o = with_log(keys_of(rk), integrated_time + 10);
+        o.check_claims = false;  // the payload names cosign's image, not this fake one
+        return v.verify(image, *key, o);
+    };
+    SECTION("logged while the certificate was valid: verifies, although it has expired since") {
+        auto ok = verify_at(info->not_before + 60);
+        REQUIRE(ok);
+        REQUIRE(ok->signatures[0].tlog_entry);
+        CHECK(ok->signatures[0].tlog_entry->integrated_time == info->not_before + 60);
+    }
+    SECTION("logged after it expired, or before it was issued: refused, naming the check") {
+        auto late = verify_at(info->not_after + 60);
+        REQUIRE_FALSE(late);
+        CHECK(late.error().message().find("certificate expired before signatures were entered in log") !=
+              std::string::npos);
+        auto early = verify_at(info->not_before - 60);
+        REQUIRE_FALSE(early);
+        CHECK(early.error().message().find("certificate was issued after signatures were entered in log") !=
+              std::string::npos);
     }
 }
