@@ -764,3 +764,48 @@ sigstore_mock_mark() {
   if [ -f "$SIGSTORE_MOCK_DIR/requests.log" ]; then wc -l < "$SIGSTORE_MOCK_DIR/requests.log" | tr -d ' '; else echo 0; fi
 }
 sigstore_mock_requests() { tail -n +"$((${1:-0} + 1))" "$SIGSTORE_MOCK_DIR/requests.log" 2>/dev/null || true; }
+
+# ---------------------------------------------------------------------------------------------
+# kms_fake_start [NAME]: tests/peers/fake-kms-server.js (fakes of AWS KMS, GCP KMS, Azure Key
+# Vault, Vault transit and the Kubernetes Secrets API that check credentials for real) on
+# 127.0.0.1, HTTP and HTTPS (a self-signed certificate for 127.0.0.1). Sets KMS_FAKE_DIR, which
+# holds env.sh (the settings a client uses: VAULT_*, AZURE_*, KUBECONFIG, ...), info.json,
+# kubeconfig, tls/cert.pem, *.pub.pem and server.log (one line per request), and KMS_FAKE_HTTP,
+# KMS_FAKE_HTTPS. FAILS the test when node or the npm packages are missing.
+kms_fake_start() {
+  local name=${1:-kms} dir peers pid
+  dir=$WORK/$name
+  [ ! -e "$dir" ] || die "kms fake $name already started"
+  command -v node >/dev/null 2>&1 || die "node not found: the KMS fakes need Node.js 20+ (Debian: apt-get install nodejs npm)"
+  peers=$(COSIGN_PEERS_DIR=$PEERS_CACHE "$SOURCE_DIR/scripts/peers.sh" install) \
+    || die "scripts/peers.sh install failed: the pinned npm packages of tests/peers are missing"
+  # The server must sit beside its node_modules (@noble/curves).
+  cp "$SOURCE_DIR/tests/peers/fake-kms-server.js" "$peers/fake-kms-server.js"
+  mkdir -p "$dir/tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -addext 'subjectAltName=IP:127.0.0.1,DNS:localhost' -keyout "$dir/tls/key.pem" -out "$dir/tls/cert.pem" \
+    >/dev/null 2>&1 || die "openssl could not create the KMS fake's certificate"
+  FAKE_KMS_LOG=1 node "$peers/fake-kms-server.js" --out "$dir" --keys "$dir/keys" --port 0 \
+    --tls-port 0 --tls-cert "$dir/tls/cert.pem" --tls-key "$dir/tls/key.pem" >"$dir/stdout.log" 2>"$dir/server.log" </dev/null &
+  pid=$!
+  CLEANUP_PIDS+=("$pid:$peers/fake-kms-server.js")
+  for _ in $(seq 1 100); do
+    if grep -q '"https"' "$dir/info.json" 2>/dev/null && [ -f "$dir/env.sh" ]; then
+      KMS_FAKE_DIR=$dir
+      KMS_FAKE_HTTP=$(sed -n 's/.*"http":"\([^"]*\)".*/\1/p' "$dir/info.json")
+      KMS_FAKE_HTTPS=$(sed -n 's/.*"https":"\([^"]*\)".*/\1/p' "$dir/info.json")
+      export KMS_FAKE_DIR KMS_FAKE_HTTP KMS_FAKE_HTTPS
+      note "kms fake at $KMS_FAKE_HTTP and $KMS_FAKE_HTTPS (state in $dir)"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || { cat "$dir/server.log" >&2; die "the KMS fake exited at start-up"; }
+    sleep 0.1
+  done
+  cat "$dir/server.log" >&2
+  die "the KMS fake did not write $dir/info.json within 10 s"
+}
+
+# kms_fake_mark / kms_fake_requests [MARK]: the fake's request lines ("<time> <METHOD> <url>") after
+# line MARK.
+kms_fake_mark() { wc -l < "$KMS_FAKE_DIR/server.log" | tr -d ' '; }
+kms_fake_requests() { tail -n +"$((${1:-0} + 1))" "$KMS_FAKE_DIR/server.log" 2>/dev/null || true; }
