@@ -601,6 +601,8 @@ struct k8s_key_source {
         secure_bytes password;
         if (auto p = data.find("cosign.password"); p != data.end()) password = p->second;
         auto priv = cosign_key_file<Crypto>::decrypt(byte_view(key->second).as_chars(), password);
+        if (!priv && priv.error().code() == errc::wrong_password)
+            return std::move(priv).error().context(what + ": its cosign.password does not decrypt its cosign.key");
         if (!priv) return std::move(priv).error().context(what);
         return signer_type::from_key(std::move(*priv));
     }
