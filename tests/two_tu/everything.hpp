@@ -4,6 +4,9 @@
 #include <cosign/crypto/mbedtls.hpp>
 #include <cosign/keys/key_sources.hpp>
 #include <cosign/keys/pkcs11.hpp>
+#include <cosign/keys/kms/azure.hpp>
+#include <cosign/keys/kms/k8s.hpp>
+#include <cosign/keys/kms/vault.hpp>
 #include <cosign/testing/fake_registry.hpp>
 #if defined(COSIGN_TWO_TU_HTTPLIB)
 #include <cosign/defaults.hpp>
