@@ -164,7 +164,9 @@ refused azure_wrong_secret "AADSTS7000215: Invalid client secret provided" "$AZ_
 refused azure_unknown_key "KeyNotFound" "azurekms://$HOSTPORT/no-such-key"
 refused azure_refusing "cannot reach https://127.0.0.1:$CLOSED" "azurekms://127.0.0.1:$CLOSED/cosign-key"
 refused azure_resource_check "is not the vault's domain" "$AZ_REF" COSIGN_AZURE_DISABLE_CHALLENGE_RESOURCE_VERIFICATION=
-refused azure_tls_unverified "SSLServerVerification (self-signed certificate)" "$AZ_REF" SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
+# The wording is the transport's: "SSLServerVerification (self-signed certificate)" (cpp-httplib),
+# "TLS certificate of ... not trusted" (mbedTLS).
+refused azure_tls_unverified "certificate" "$AZ_REF" SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
 refused k8s_wrong_token "HTTP 401 (Unauthorized)" "$K8S_REF" KUBECONFIG="$WORK/kube-wrong-token"
 refused k8s_unknown_secret "secrets \"no-such\" not found" k8s://default/no-such
 refused k8s_refusing "server https://127.0.0.1:$CLOSED" "$K8S_REF" KUBECONFIG="$WORK/kube-closed"
