@@ -31,6 +31,7 @@ struct fake_vault {
     std::string vault_host = "myvault.vault.azure.net";
     std::string resource = "https://vault.azure.net";
     std::string issued = "eyJ.access-token.sig";
+    std::string vault_tenant = tenant;  // the tenant the challenge names
     int token_calls = 0, sign_calls = 0;
 
     fake_vault() : key(std::move(*crypto_policy::generate_p256())) {}
@@ -50,7 +51,7 @@ struct fake_vault {
         const std::string p = kms_test::path_of(r.url);
         if (r.url.rfind("https://login.test/", 0) == 0) {
             ++token_calls;
-            if (p != "/" + tenant + "/oauth2/v2.0/token")
+            if (p != "/" + tenant + "/oauth2/v2.0/token" && p != "/tenant-2/oauth2/v2.0/token")  // AAD's tenants
                 return kms_test::json_response(400, R"({"error":"invalid_request","error_description":"AADSTS90002: Tenant not found."})");
             if (r.body.find("client_secret=" + secret) == std::string::npos)
                 return kms_test::json_response(401, R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."})");
@@ -65,7 +66,7 @@ struct fake_vault {
         if (r.header("Authorization") != "Bearer " + issued)
             return kms_test::json_response(
                 401, R"({"error":{"code":"Unauthorized","message":"AKV10000: Request is missing a Bearer or PoP token."}})",
-                {{"WWW-Authenticate", R"(Bearer authorization="https://login.test/)" + tenant + R"(", resource=")" + resource + "\""}});
+                {{"WWW-Authenticate", R"(Bearer authorization="https://login.test/)" + vault_tenant + R"(", resource=")" + resource + "\""}});
         if (r.method == "GET" && (p == "/keys/cosign-key" || p == "/keys/cosign-key/" + version))
             return kms_test::json_response(200, jwk());
         if (r.method == "POST" && p == "/keys/cosign-key/" + version + "/sign") {
@@ -236,9 +237,9 @@ TEST_CASE("azurekms errors name the key and never the secret or the token", "[ke
         CHECK(s.error().message().find("app-id") != std::string::npos);
         no_secret(s.error());
     }
-    SECTION("a wrong tenant") {
+    SECTION("a tenant the authority does not know") {
         auto c = config_for();
-        c.tenant_id = "other";
+        c.tenant_id = fake.vault_tenant = "other";
         auto s = azure_source::open(c, scripted_transport());
         REQUIRE_FALSE(s);
         CHECK(s.error().message().find("AADSTS90002") != std::string::npos);
@@ -284,4 +285,34 @@ TEST_CASE("azurekms: base64url and the challenge parameters", "[keys][kms][azure
     CHECK(p[0].first == "authorization");
     CHECK(p[0].second == "https://login.test/t");
     CHECK(p[1].second == "https://vault.azure.net");
+}
+
+TEST_CASE("azurekms: the token is asked for the vault's tenant when AZURE_ADDITIONALLY_ALLOWED_TENANTS allows it", "[keys][kms][azure]") {
+    fake_vault fake;
+    fake.vault_tenant = "tenant-2";
+    scripted_transport::reset(std::ref(fake));
+    auto c = config_for();
+    auto refused = azure_source::open(c, scripted_transport());
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code() == errc::unauthorized);
+    CHECK(refused.error().message() ==
+          "azurekms key \"azurekms://myvault.vault.azure.net/cosign-key\": the vault's tenant \"tenant-2\" is not "
+          "AZURE_TENANT_ID \"tenant-1\" (add it to AZURE_ADDITIONALLY_ALLOWED_TENANTS to allow it)");
+    CHECK(fake.token_calls == 0);
+    c.allowed_tenants = {"other", "tenant-2"};
+    scripted_transport::reset(std::ref(fake));
+    auto ok = azure_source::open(c, scripted_transport());
+    REQUIRE(ok);
+    CHECK(scripted_transport::log()[1].url == "https://login.test/tenant-2/oauth2/v2.0/token");
+    c.allowed_tenants = {"*"};
+    CHECK(azure_source::open(c, scripted_transport()));
+
+    kms_test::env_guard env;
+    env.set("AZURE_TENANT_ID", tenant);
+    env.set("AZURE_CLIENT_ID", "app-id");
+    env.set("AZURE_CLIENT_SECRET", secret);
+    env.set("AZURE_ADDITIONALLY_ALLOWED_TENANTS", " a ;b,*");
+    auto from_env = azurekms_config::from_env("azurekms://v/k");
+    REQUIRE(from_env);
+    CHECK(from_env->allowed_tenants == std::vector<std::string>{"a", "b", "*"});
 }

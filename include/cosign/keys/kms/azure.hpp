@@ -9,7 +9,9 @@
 /// - the vault is `https://VAULT-HOST/` (always TLS, CAs from SSL_CERT_FILE or the system);
 /// - credentials AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET; the token comes from
 ///   `POST {AZURE_AUTHORITY_HOST}/{tenant}/oauth2/v2.0/token` (client_credentials), the
-///   authority host defaulting to the cloud of AZURE_ENVIRONMENT (public cloud by default);
+///   authority host defaulting to the cloud of AZURE_ENVIRONMENT (public cloud by default); the
+///   tenant is the one the vault's challenge names (azkeys >= 1.2), which must be AZURE_TENANT_ID
+///   or listed in AZURE_ADDITIONALLY_ALLOWED_TENANTS ("*": any), as azidentity requires;
 /// - the first call goes without a token and its 401 challenge names the token's resource, as
 ///   the SDK's challenge policy does; the resource's domain must be the vault's domain unless
 ///   COSIGN_AZURE_DISABLE_CHALLENGE_RESOURCE_VERIFICATION=true (the SDK's
@@ -84,6 +86,8 @@ struct azurekms_config {
     azurekms_reference ref;
     std::string vault_url;  ///< "https://VAULT-HOST" (no trailing slash)
     std::string tenant_id;
+    /// Other tenants a vault's challenge may name (AZURE_ADDITIONALLY_ALLOWED_TENANTS; "*": any).
+    std::vector<std::string> allowed_tenants;
     std::string client_id;
     secure_bytes client_secret;
     std::string authority_host = "https://login.microsoftonline.com";
@@ -207,6 +211,16 @@ inline result<azurekms_config> azurekms_config::from_env(std::string_view key_re
     while (!c.authority_host.empty() && c.authority_host.back() == '/') c.authority_host.pop_back();
     if (c.authority_host.rfind("https://", 0) != 0)
         return fail(errc::invalid_argument, what + ": AZURE_AUTHORITY_HOST must be an https:// URL");
+    const std::string allowed = da::env("AZURE_ADDITIONALLY_ALLOWED_TENANTS");
+    for (std::size_t start = 0; start < allowed.size();) {
+        std::size_t end = allowed.find_first_of(",;", start);
+        if (end == std::string::npos) end = allowed.size();
+        std::string t = allowed.substr(start, end - start);
+        while (!t.empty() && t.front() == ' ') t.erase(t.begin());
+        while (!t.empty() && t.back() == ' ') t.pop_back();
+        if (!t.empty()) c.allowed_tenants.push_back(t);
+        start = end + 1;
+    }
     const std::string skip = da::env("COSIGN_AZURE_DISABLE_CHALLENGE_RESOURCE_VERIFICATION");
     c.skip_resource_check = skip == "1" || skip == "true";
     return c;
@@ -375,10 +389,11 @@ private:
 
     /// client_credentials against the authority host, for the challenge's resource (or scope).
     result<void> fetch_token(const std::string& challenge) {
-        std::string resource, scope;
+        std::string resource, scope, authorization;
         for (auto& kv : detail::azure::challenge_params(challenge)) {
             if (kv.first == "resource") resource = kv.second;
             if (kv.first == "scope") scope = kv.second;
+            if (kv.first == "authorization" || kv.first == "authorization_uri") authorization = kv.second;
         }
         if (scope.empty() && !resource.empty()) scope = resource + "/.default";
         if (scope.empty())
@@ -389,10 +404,26 @@ private:
                         what() + ": the challenge's resource \"" + res + "\" is not the vault's domain \"" +
                             c_.ref.host +
                             "\" (set COSIGN_AZURE_DISABLE_CHALLENGE_RESOURCE_VERIFICATION=true for a local endpoint)");
+        // The tenant the vault names (the last segment of its authorization URL), as azkeys asks
+        // for it; azidentity refuses one that is neither AZURE_TENANT_ID nor allowed.
+        std::string tenant = c_.tenant_id;
+        if (std::string_view a = authorization; !a.empty()) {
+            while (!a.empty() && a.back() == '/') a.remove_suffix(1);
+            std::string named(a.substr(a.rfind('/') + 1));
+            if (!named.empty() && named != tenant && a.find("://") + 3 <= a.rfind('/')) {
+                bool ok = false;
+                for (const auto& t : c_.allowed_tenants) ok = ok || t == "*" || t == named;
+                if (!ok)
+                    return fail(errc::unauthorized,
+                                what() + ": the vault's tenant \"" + named + "\" is not AZURE_TENANT_ID \"" + tenant +
+                                    "\" (add it to AZURE_ADDITIONALLY_ALLOWED_TENANTS to allow it)");
+                tenant = named;
+            }
+        }
         ++token_requests_;
         transport::request req;
         req.method = "POST";
-        req.url = c_.authority_host + "/" + transport::query_escape(c_.tenant_id) + "/oauth2/v2.0/token";
+        req.url = c_.authority_host + "/" + transport::query_escape(tenant) + "/oauth2/v2.0/token";
         req.set_header("Content-Type", "application/x-www-form-urlencoded");
         std::string secret(c_.client_secret.begin(), c_.client_secret.end());
         req.body = "grant_type=client_credentials&client_id=" + transport::query_escape(c_.client_id) +
