@@ -241,7 +241,7 @@ inline int cmd_verify_blob(const std::vector<std::string>& argv) {
     if (ignore_tlog)
         std::cerr << "WARNING: Skipping tlog verification is an insecure practice that lacks transparency and "
                      "auditability verification for the blob.\n";
-    auto key = cosign::load_public_key<crypto>(a.get("key"));
+    auto key = load_verification_key(a.get("key"));
     if (!key) return report("loading public key: " + key.error().message());
     std::string sig_text = a.get("signature").empty() ? bundle->signature_b64 : a.get("signature");
     if (auto f = cosign::read_file<cosign::bytes>(sig_text, 1 << 20)) sig_text = cosign::byte_view(*f).to_string();

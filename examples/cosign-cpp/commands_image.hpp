@@ -328,7 +328,7 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
     // --key wins over --certificate, as in cosign.
     cosign::result<crypto::public_key> key = cosign::fail(cosign::errc::internal, "no key");
     if (!a.get("key").empty()) {
-        key = cosign::load_public_key<crypto>(a.get("key"));
+        key = load_verification_key(a.get("key"));
         if (!key) return report("loading public key: " + key.error().message());
     } else {
         key = key_from_certificate(a);

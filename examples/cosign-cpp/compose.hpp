@@ -7,6 +7,8 @@
 /// verified by OpenSSL: 17 times faster than mbedTLS 2.28 here, the rest is mbedTLS.
 #pragma once
 
+#include <string>
+
 #include <cosign/cosign.hpp>
 #include <cosign/crypto/mbedtls.hpp>
 #if defined(COSIGN_CLI_OPENSSL_VERIFY)
@@ -51,6 +53,35 @@ using keys = kms_keys;
 using keys = cosign::key_sources<cosign::pkcs11_key_source<crypto, terminal_pin_prompt>, kms_keys>;
 #endif
 using client = cosign::registry::basic_client<transport>;
+
+/// The public key of `verify --key`: a file or env://VAR, or (with the KMS key sources) the key
+/// of a hashivault:// or azurekms:// key read from the service, or a k8s:// Secret's cosign.pub.
+inline cosign::result<crypto::public_key> load_verification_key(const std::string& ref) {
+#if !defined(COSIGN_CLI_NO_KMS)
+    using vault = cosign::hashivault_key_source<crypto, transport>;
+    using azure = cosign::azurekms_key_source<crypto, transport>;
+    if (vault::handles(ref)) {
+        auto s = vault::load(ref, {});
+        if (!s) return std::move(s).error();
+        return crypto::parse_public_key(s->public_key_pem());
+    }
+    if (azure::handles(ref)) {
+        auto s = azure::load(ref, {});
+        if (!s) return std::move(s).error();
+        return crypto::parse_public_key(s->public_key_pem());
+    }
+    if (cosign::k8s_key_source<crypto, transport>::handles(ref)) {
+        auto r = cosign::k8s_reference::parse(ref);
+        if (!r) return std::move(r).error();
+        auto c = cosign::k8s_config::from_env();
+        if (!c) return std::move(c).error();
+        transport t(c->tls);
+        cosign::k8s_client<transport> k8s(std::move(*c), std::move(t));
+        return cosign::k8s_public_key<crypto, transport>(*r, k8s);
+    }
+#endif
+    return cosign::load_public_key<crypto>(ref);
+}
 using signer = cosign::basic_signer<crypto, transport, keys>;
 using verifier = cosign::basic_verifier<crypto, transport>;
 }  // namespace cli

@@ -200,7 +200,7 @@ against the transparency log.)",
      "Each signature's transparency-log entry is checked: its bundle offline (SET with the trusted\n"
      "Rekor key, from --trusted-root, SIGSTORE_REKOR_PUBLIC_KEY or the TUF cache of `initialize`),\n"
      "or, without one, a lookup at --rekor-url (--offline: none). --insecure-ignore-tlog skips it.\n"
-     "--key takes a public key file or env://VAR; --certificate needs\n"
+     "--key takes a public key file, env://VAR, hashivault://, azurekms:// or k8s://; --certificate needs\n"
      "--certificate-chain, an identity, an OIDC issuer and --insecure-ignore-sct (no Fulcio roots\n"
      "or certificate transparency log keys in this build).",
      R"(  cosign-cpp verify --key <key path>|<key url>|<kms uri> <image uri> [<image uri> ...]
@@ -244,10 +244,10 @@ against the transparency log.)",
   # verify image with public key stored in Google Cloud KMS)" COSIGN_CLI_NOT_HERE R"(
   cosign-cpp verify --key gcpkms://projects/[PROJECT]/locations/global/keyRings/[KEYRING]/cryptoKeys/[KEY] <IMAGE>
 
-  # verify image with public key stored in Hashicorp Vault)" COSIGN_CLI_NOT_HERE R"(
+  # verify image with public key stored in Hashicorp Vault
   cosign-cpp verify --key hashivault://[KEY] <IMAGE>
 
-  # verify image with public key stored in a Kubernetes secret)" COSIGN_CLI_NOT_HERE R"(
+  # verify image with public key stored in a Kubernetes secret
   cosign-cpp verify --key k8s://[NAMESPACE]/[KEY] <IMAGE>
 
   # verify image with public key stored in GitLab with project name)" COSIGN_CLI_NOT_HERE R"(
@@ -372,7 +372,8 @@ The signature may be specified as a path to a file or a base64 encoded string.
 The blob may be specified as a path to a file or - for stdin.)",
      "Verify with a public key (--key FILE or env://VAR). The transparency-log entry comes from\n"
      "cosign's legacy --bundle (base64Signature, rekorBundle) and is checked offline; without one,\n"
-     "pass --insecure-ignore-tlog. Certificates, new-format bundles, URLs and KMS keys are not built yet.",
+     "pass --insecure-ignore-tlog. Certificates, new-format bundles, URLs, awskms:// and gcpkms:// keys are not\n"
+     "built yet.",
      R"( cosign-cpp verify-blob (--key <key path>|<key url>|<kms uri>)|(--certificate <cert>) --signature <sig> <blob>
 
   # Verify a simple blob and message
@@ -393,7 +394,7 @@ The blob may be specified as a path to a file or - for stdin.)",
   # verify a signature with signature and key provided by URL)" COSIGN_CLI_NOT_HERE R"(
   cosign-cpp verify-blob --key https://host.for/<FILE> --signature https://example.com/<SIG>
 
-  # Verify a signature against Azure Key Vault)" COSIGN_CLI_NOT_HERE R"(
+  # Verify a signature against Azure Key Vault
   cosign-cpp verify-blob --key azurekms://[VAULT_NAME][VAULT_URI]/[KEY] --signature $sig <blob>
 
   # Verify a signature against AWS KMS)" COSIGN_CLI_NOT_HERE R"(
@@ -402,7 +403,7 @@ The blob may be specified as a path to a file or - for stdin.)",
   # Verify a signature against Google Cloud KMS)" COSIGN_CLI_NOT_HERE R"(
   cosign-cpp verify-blob --key gcpkms://projects/[PROJECT ID]/locations/[LOCATION]/keyRings/[KEYRING]/cryptoKeys/[KEY] --signature $sig <blob>
 
-  # Verify a signature against Hashicorp Vault)" COSIGN_CLI_NOT_HERE R"(
+  # Verify a signature against Hashicorp Vault
   cosign-cpp verify-blob --key hashivault://[KEY] --signature $sig <blob>
 
   # Verify a signature against GitLab with project name)" COSIGN_CLI_NOT_HERE R"(

@@ -3,7 +3,8 @@
 # hashivault://, azurekms:// and k8s:// keys (issue 14) against tests/peers/fake-kms-server.js,
 # which checks the Vault token, the AAD client secret and the 401 challenge, and the Kubernetes
 # bearer token for real: cosign-cpp exports each public key, signs an image and a blob through
-# each provider, and cosign 2 and 3 verify with the exported key; generate-key-pair k8s:// writes
+# each provider, and cosign 2 and 3 verify with the exported key (cosign-cpp verifies with the
+# key reference itself); generate-key-pair k8s:// writes
 # a Secret the real cosign signs with (and cosign-cpp signs with the Secret the real cosign
 # writes); requests per signature are counted; wrong credentials, unknown keys, refusing servers
 # and an unverified TLS certificate give a clear error naming the key, a non-zero exit, no write
@@ -99,6 +100,17 @@ for p in vault azure k8s; do
       "${!tool}" verify-blob --key $p.pub --signature fw-$p.sig --insecure-ignore-tlog fw.bin
   done
 done
+for p in vault azure k8s; do
+  case $p in vault) ref=$VAULT_REF ;; azure) ref=$AZ_REF ;; k8s) ref=$K8S_REF ;; esac
+  check "cosign-cpp verify --key $ref (the key read from the provider) accepts the image" \
+    "$COSIGN_CPP" verify --key "$ref" --insecure-ignore-tlog "$REG/demo:latest"
+  check "cosign-cpp verify-blob --key $ref accepts the blob signature made through $p" \
+    "$COSIGN_CPP" verify-blob --key "$ref" --signature fw-$p.sig --insecure-ignore-tlog fw.bin
+done
+m=$(kms_fake_mark)
+run_cmd vk8s "$COSIGN_CPP" verify-blob --key "$K8S_REF" --signature fw-vault.sig --insecure-ignore-tlog fw.bin
+check_eq "verify-blob --key k8s:// rejects a signature made by another key (exit 1)" 1 "$RC"
+check_eq "  ... after reading the Secret once (its cosign.pub)" 1 "$(( $(kms_fake_mark) - m ))"
 check_eq "the .sig image holds three signatures" 3 "$(get_manifest "$REG_DIR" demo "$(sig_tag "$DIGEST")" | jq '.layers | length')"
 
 say "== requests per signature (the fake's log)"

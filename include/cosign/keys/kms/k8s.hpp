@@ -608,6 +608,19 @@ struct k8s_key_source {
     }
 };
 
+/// The public key of a `k8s://NAMESPACE/SECRET` Secret for `verify --key`: its cosign.pub, as
+/// cosign reads it (the private key is not decrypted).
+template <class Crypto, class Transport>
+result<typename Crypto::public_key> k8s_public_key(const k8s_reference& ref, k8s_client<Transport>& client) {
+    const std::string what = "k8s secret \"k8s://" + ref.ns + "/" + ref.name + "\"";
+    COSIGN_TRY(auto data, client.get_secret(ref));
+    auto pub = data.find("cosign.pub");
+    if (pub == data.end() || pub->second.empty()) return fail(errc::invalid_key, what + ": the secret holds no cosign.pub");
+    auto key = Crypto::parse_public_key(byte_view(pub->second).as_chars());
+    if (!key) return std::move(key).error().context(what + ": cosign.pub");
+    return key;
+}
+
 /// `generate-key-pair k8s://NAMESPACE/SECRET`, as cosign: a new P-256 key encrypted with
 /// `password`, stored with its public key and the password in the Secret (created, or updated
 /// keeping its other data), immutable on Kubernetes >= 1.21. Returns the public key PEM.
