@@ -170,7 +170,7 @@ refused() {
 }
 refused vault_wrong_token "HTTP 403 (permission denied)" "$VAULT_REF" VAULT_TOKEN=wrong-vault-token-77
 refused vault_unknown_key "HTTP 404" hashivault://no-such-key
-refused vault_refusing "cannot reach http://127.0.0.1:$CLOSED" "$VAULT_REF" VAULT_ADDR=http://127.0.0.1:$CLOSED
+refused vault_refusing "cannot reach http://127.0.0.1:$CLOSED" "$VAULT_REF" VAULT_ADDR="http://127.0.0.1:$CLOSED"
 refused vault_no_token "no Vault token found" "$VAULT_REF" VAULT_TOKEN=
 refused azure_wrong_secret "AADSTS7000215: Invalid client secret provided" "$AZ_REF" AZURE_CLIENT_SECRET=wrong-client-secret-88
 refused azure_other_tenant "is not AZURE_TENANT_ID \"00000000-0000-0000-0000-000000000009\"" "$AZ_REF" AZURE_TENANT_ID=00000000-0000-0000-0000-000000000009
