@@ -42,28 +42,82 @@ inline int write_key_pair(const crypto::private_key& key, const cosign::secure_b
 inline std::vector<flag> generate_key_pair_flags() {
     return {
         {"output-key-prefix", 0, kind::string, "cosign", "name used for generated .pub and .key files (defaults to `cosign`)"},
+#if defined(COSIGN_CLI_NO_KMS)
         {"kms", 0, kind::string, "", "create key pair in KMS service to use for signing (not supported in this build)", true},
+#else
+        {"kms", 0, kind::string, "", "create key pair in KMS service to use for signing (this build: hashivault://, openbao:// and azurekms://)"},
+#endif
         {"yes", 'y', kind::boolean, "", "skip confirmation prompts for overwriting an existing key (a cosign-cpp addition)"},
     };
 }
+
+#if !defined(COSIGN_CLI_NO_KMS)
+/// `generate-key-pair k8s://NS/NAME`, as cosign: the key pair and its password in a Secret, the
+/// public key in cosign.pub.
+inline int generate_k8s_key_pair(const std::string& target) {
+    auto ref = cosign::k8s_reference::parse(target);
+    if (!ref) return report(ref.error().message());
+    auto password = read_password(true);
+    if (!password) return report(password.error().message());
+    auto config = cosign::k8s_config::from_env();
+    if (!config) return report("new for config: " + config.error().message());
+    transport t(config->tls);
+    cosign::k8s_client<transport> k8s(std::move(*config), std::move(t));
+    auto pem = cosign::k8s_generate_key_pair<crypto, transport>(*ref, k8s, *password);
+    if (!pem) return report(pem.error().message());
+    std::cerr << "Successfully created secret " << ref->name << " in namespace " << ref->ns << "\n";
+    if (auto w = cosign::write_file_0600("cosign.pub", *pem); !w) return report(w.error().message());
+    std::cerr << "Public key written to cosign.pub\n";
+    return exit_code::ok;
+}
+
+/// `generate-key-pair --kms URI`: the key made in the service, its public key in <prefix>.pub.
+inline int generate_kms_key(const std::string& uri, const std::string& prefix) {
+    cosign::result<std::string> pem = cosign::fail(cosign::errc::unsupported, "");
+    if (cosign::hashivault_key_source<crypto, transport>::handles(uri))
+        pem = cosign::hashivault_key_source<crypto, transport>::create(uri);
+    else if (cosign::azurekms_key_source<crypto, transport>::handles(uri))
+        pem = cosign::azurekms_key_source<crypto, transport>::create(uri);
+    else {
+        const std::string scheme = uri.substr(0, uri.find("://"));
+        if (scheme == "awskms" || scheme == "gcpkms")
+            return report("--kms: creating " + scheme + " keys is not supported in this build: create the key with " +
+                          (scheme == "awskms" ? "`aws kms create-key --key-usage SIGN_VERIFY --key-spec ECC_NIST_P256`"
+                                              : "`gcloud kms keys create --purpose asymmetric-signing --default-algorithm ec-sign-p256-sha256`") +
+                          ", then sign with --key " + uri);
+        return report("--kms: " + scheme + " keys are not supported in this build");
+    }
+    if (!pem) return report("creating key: " + pem.error().message());
+    const std::string path = prefix + ".pub";
+    if (auto w = cosign::write_file_0600(path, *pem); !w) return report(w.error().message());
+    std::cerr << "Public key written to " << path << "\n";
+    return exit_code::ok;
+}
+#endif
 
 inline int cmd_generate_key_pair(const std::vector<std::string>& argv) {
     const std::vector<flag> spec = generate_key_pair_flags();
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
+#if !defined(COSIGN_CLI_NO_KMS)
+    if (!a.get("kms").empty()) return generate_kms_key(a.get("kms"), a.get("output-key-prefix"));
+    if (!a.positional.empty()) {
+        const std::string& target = a.positional.front();
+        std::size_t sep = target.find("://");
+        if (sep == std::string::npos) return report("could not parse scheme, use <scheme>://<ref> format");
+        if (target.compare(0, sep, "k8s") == 0) return generate_k8s_key_pair(target);
+        return report("generate-key-pair " + target.substr(0, sep) +
+                      "://: only k8s:// destinations are supported in this build");
+    }
+#else
     if (!a.positional.empty())
         return report("generate-key-pair takes no arguments; "
                       "k8s://, gitlab:// and github:// destinations are not supported in this build");
     if (!a.get("kms").empty()) {
         std::string k = a.get("kms");
-        const std::string scheme = k.substr(0, k.find("://"));
-        if (scheme == "awskms" || scheme == "gcpkms")
-            return report("--kms: creating " + scheme + " keys is not supported in this build: create the key with " +
-                          (scheme == "awskms" ? "`aws kms create-key --key-usage SIGN_VERIFY --key-spec ECC_NIST_P256`"
-                                              : "`gcloud kms keys create --purpose asymmetric-signing --default-algorithm ec-sign-p256-sha256`") +
-                          ", then sign with --key " + k);
-        return report("--kms: " + scheme + " keys are not supported in this build");
+        return report("--kms: " + k.substr(0, k.find("://")) + " keys are not supported in this build");
     }
+#endif
     auto password = read_password(true);
     if (!password) return report(password.error().message());
     auto key = crypto::generate_p256();
@@ -74,7 +128,7 @@ inline int cmd_generate_key_pair(const std::vector<std::string>& argv) {
 /// public-key's flags. --outfile says what it does: cosign 2.5's text for it is a copy of --payload's.
 inline std::vector<flag> public_key_flags() {
     return {
-        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file, env://VAR, pkcs11:, awskms:// or gcpkms://)"},
+        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file, env://VAR, pkcs11:, awskms://, gcpkms://, hashivault://, azurekms:// or k8s://)"},
         {"outfile", 0, kind::string, "", "file to write the public key to (default: standard output)"},
     };
 }

@@ -36,8 +36,10 @@ inline constexpr std::string_view cosign_global_flags = "output-file timeout ver
 inline constexpr command_help help_texts[] = {
     {"generate-key-pair", "Generates a key-pair.",
      R"(Generates a key-pair for signing.)",
-     "Keys are written to files (k8s://, github://, gitlab:// and --kms are refused); -y/--yes\n"
-     "overwrites an existing key without asking (a cosign-cpp addition).",
+     "Keys are written to files, or to a Kubernetes Secret (k8s://); --kms creates the key in\n"
+     "Vault/OpenBao transit (hashivault://) or Azure Key Vault (azurekms://); github://, gitlab://\n"
+     "and the other KMS are refused. -y/--yes overwrites an existing key without asking (a\n"
+     "cosign-cpp addition).",
      R"(  cosign-cpp generate-key-pair [--kms KMSPATH]
 
   # generate key-pair and write to cosign.key and cosign.pub files
@@ -46,7 +48,7 @@ inline constexpr command_help help_texts[] = {
   # generate key-pair and write to custom named my-name.key and my-name.pub files
   cosign-cpp generate-key-pair --output-key-prefix my-name
 
-  # generate a key-pair in Azure Key Vault)" COSIGN_CLI_NOT_HERE R"(
+  # generate a key-pair in Azure Key Vault
   cosign-cpp generate-key-pair --kms azurekms://[VAULT_NAME][VAULT_URI]/[KEY]
 
   # generate a key-pair in AWS KMS)" COSIGN_CLI_NOT_HERE R"(
@@ -55,10 +57,10 @@ inline constexpr command_help help_texts[] = {
   # generate a key-pair in Google Cloud KMS)" COSIGN_CLI_NOT_HERE R"(
   cosign-cpp generate-key-pair --kms gcpkms://projects/[PROJECT]/locations/global/keyRings/[KEYRING]/cryptoKeys/[KEY]
 
-  # generate a key-pair in Hashicorp Vault)" COSIGN_CLI_NOT_HERE R"(
+  # generate a key-pair in Hashicorp Vault
   cosign-cpp generate-key-pair --kms hashivault://[KEY]
 
-  # generate a key-pair in Kubernetes Secret)" COSIGN_CLI_NOT_HERE R"(
+  # generate a key-pair in Kubernetes Secret
   cosign-cpp generate-key-pair k8s://[NAMESPACE]/[NAME]
 
   # generate a key-pair in GitHub)" COSIGN_CLI_NOT_HERE R"(
@@ -78,8 +80,8 @@ CAVEATS:
     {"public-key", "Gets a public key from the key-pair.",
      R"(Gets a public key from the key-pair and
 writes to a specified file. By default, it will write to standard out.)",
-     "--key takes a cosign private key file or env://VAR; URLs, KMS URIs and Kubernetes secrets\n"
-     "are refused.",
+     "--key takes a cosign private key file, env://VAR, pkcs11:, hashivault://, azurekms:// or\n"
+     "k8s://; URLs and the other KMS URIs are refused.",
      R"(
   # extract public key from private key to a specified out file.
   cosign-cpp public-key --key <PRIVATE KEY FILE> --outfile <OUTPUT>
@@ -87,7 +89,7 @@ writes to a specified file. By default, it will write to standard out.)",
   # extract public key from URL.)" COSIGN_CLI_NOT_HERE R"(
   cosign-cpp public-key --key https://host.for/<FILE> --outfile <OUTPUT>
 
-  # extract public key from Azure Key Vault)" COSIGN_CLI_NOT_HERE R"(
+  # extract public key from Azure Key Vault
   cosign-cpp public-key --key azurekms://[VAULT_NAME][VAULT_URI]/[KEY]
 
   # extract public key from AWS KMS
@@ -96,7 +98,7 @@ writes to a specified file. By default, it will write to standard out.)",
   # extract public key from Google Cloud KMS
   cosign-cpp public-key --key gcpkms://projects/[PROJECT]/locations/global/keyRings/[KEYRING]/cryptoKeys/[KEY]
 
-  # extract public key from Hashicorp Vault KMS)" COSIGN_CLI_NOT_HERE R"(
+  # extract public key from Hashicorp Vault KMS
   cosign-cpp public-key --key hashivault://[KEY]
 
   # extract public key from GitLab with project name)" COSIGN_CLI_NOT_HERE R"(
@@ -129,10 +131,11 @@ CAVEATS:
 Make sure to sign the image by its digest (@sha256:...) rather than by tag
 (:latest) so that you actually sign what you think you're signing! This prevents
 race conditions or (worse) malicious tampering.)",
-     "Sign with a key: --key takes a cosign key file or env://VAR. Each signature is uploaded to\n"
+     "Sign with a key: --key takes a cosign key file, env://VAR, pkcs11:, hashivault://,\n"
+     "azurekms:// or k8s://. Each signature is uploaded to\n"
      "the transparency log (Rekor v1 at --rekor-url) before anything is written to the registry,\n"
-     "as in cosign; --tlog-upload=false skips it. Keyless signing (Fulcio), KMS keys and hardware\n"
-     "keys are not built yet.",
+     "as in cosign; --tlog-upload=false skips it. Keyless signing (Fulcio), awskms:// and\n"
+     "gcpkms:// are not built yet.",
      R"(  cosign-cpp sign --key <key path>|<kms uri> [--payload <path>] [-a key=value] [--upload=true|false] [-f] [-r] <image digest uri>
 
   # sign a container image with the Sigstore OIDC flow)" COSIGN_CLI_NOT_HERE R"(
@@ -150,7 +153,7 @@ race conditions or (worse) malicious tampering.)",
   # sign a container image with a key stored in an environment variable
   cosign-cpp sign --key env://[ENV_VAR] <IMAGE DIGEST>
 
-  # sign a container image with a key pair stored in Azure Key Vault)" COSIGN_CLI_NOT_HERE R"(
+  # sign a container image with a key pair stored in Azure Key Vault
   cosign-cpp sign --key azurekms://[VAULT_NAME][VAULT_URI]/[KEY] <IMAGE DIGEST>
 
   # sign a container image with a key pair stored in AWS KMS
@@ -159,10 +162,10 @@ race conditions or (worse) malicious tampering.)",
   # sign a container image with a key pair stored in Google Cloud KMS
   cosign-cpp sign --key gcpkms://projects/[PROJECT]/locations/global/keyRings/[KEYRING]/cryptoKeys/[KEY]/versions/[VERSION] <IMAGE DIGEST>
 
-  # sign a container image with a key pair stored in Hashicorp Vault)" COSIGN_CLI_NOT_HERE R"(
+  # sign a container image with a key pair stored in Hashicorp Vault
   cosign-cpp sign --key hashivault://[KEY] <IMAGE DIGEST>
 
-  # sign a container image with a key pair stored in a Kubernetes secret)" COSIGN_CLI_NOT_HERE R"(
+  # sign a container image with a key pair stored in a Kubernetes secret
   cosign-cpp sign --key k8s://[NAMESPACE]/[KEY] <IMAGE DIGEST>
 
   # sign a container image with a key, attaching a certificate and certificate chain
@@ -197,7 +200,7 @@ against the transparency log.)",
      "Each signature's transparency-log entry is checked: its bundle offline (SET with the trusted\n"
      "Rekor key, from --trusted-root, SIGSTORE_REKOR_PUBLIC_KEY or the TUF cache of `initialize`),\n"
      "or, without one, a lookup at --rekor-url (--offline: none). --insecure-ignore-tlog skips it.\n"
-     "--key takes a public key file or env://VAR. Without --key or --certificate: keyless, each\n"
+     "--key takes a public key file, env://VAR, pkcs11: or a KMS URI. Without --key or --certificate: keyless, each\n"
      "layer's Fulcio certificate chained to a Fulcio CA of the same trust root, its embedded SCT\n"
      "checked with the trust root's CT log keys (--insecure-ignore-sct skips it), the identity\n"
      "flags (both kinds required; regular expressions in Go RE2 syntax, see README) and the\n"
@@ -244,10 +247,10 @@ against the transparency log.)",
   # verify image with public key stored in Google Cloud KMS
   cosign-cpp verify --key gcpkms://projects/[PROJECT]/locations/global/keyRings/[KEYRING]/cryptoKeys/[KEY] <IMAGE>
 
-  # verify image with public key stored in Hashicorp Vault)" COSIGN_CLI_NOT_HERE R"(
+  # verify image with public key stored in Hashicorp Vault
   cosign-cpp verify --key hashivault://[KEY] <IMAGE>
 
-  # verify image with public key stored in a Kubernetes secret)" COSIGN_CLI_NOT_HERE R"(
+  # verify image with public key stored in a Kubernetes secret
   cosign-cpp verify --key k8s://[NAMESPACE]/[KEY] <IMAGE>
 
   # verify image with public key stored in GitLab with project name)" COSIGN_CLI_NOT_HERE R"(
@@ -332,9 +335,9 @@ to sign payloads with your own tooling or algorithms.)",
      "registry-username type"},
 
     {"sign-blob", "Sign the supplied blob, outputting the base64-encoded signature to stdout.", "",
-     "Sign with a key (--key FILE or env://VAR). The signature is logged in Rekor (--rekor-url) unless\n"
-     "--tlog-upload=false; --bundle writes cosign's legacy bundle. Keyless signing, KMS keys and the\n"
-     "new bundle format are not built yet.",
+     "Sign with a key (--key FILE, env://VAR, pkcs11: or a KMS URI). The signature is logged in Rekor\n"
+     "(--rekor-url) unless --tlog-upload=false; --bundle writes cosign's legacy bundle. Keyless\n"
+     "signing and the new bundle format are not built yet.",
      R"(  cosign-cpp sign-blob --key <key path>|<kms uri> <blob>
 
   # sign a blob with Google sign-in (experimental))" COSIGN_CLI_NOT_HERE R"(
@@ -346,7 +349,7 @@ to sign payloads with your own tooling or algorithms.)",
   # sign a blob with a key stored in an environment variable
   cosign-cpp sign-blob --key env://[ENV_VAR] <FILE>
 
-  # sign a blob with a key pair stored in Azure Key Vault)" COSIGN_CLI_NOT_HERE R"(
+  # sign a blob with a key pair stored in Azure Key Vault
   cosign-cpp sign-blob --key azurekms://[VAULT_NAME][VAULT_URI]/[KEY] <FILE>
 
   # sign a blob with a key pair stored in AWS KMS
@@ -355,7 +358,7 @@ to sign payloads with your own tooling or algorithms.)",
   # sign a blob with a key pair stored in Google Cloud KMS
   cosign-cpp sign-blob --key gcpkms://projects/[PROJECT]/locations/global/keyRings/[KEYRING]/cryptoKeys/[KEY] <FILE>
 
-  # sign a blob with a key pair stored in Hashicorp Vault)" COSIGN_CLI_NOT_HERE R"(
+  # sign a blob with a key pair stored in Hashicorp Vault
   cosign-cpp sign-blob --key hashivault://[KEY] <FILE>)",
      "b64 bundle fulcio-auth-flow fulcio-url identity-token insecure-skip-verify issue-certificate key "
      "new-bundle-format oidc-client-id oidc-client-secret-file oidc-disable-ambient-providers oidc-issuer "
@@ -372,7 +375,8 @@ The signature may be specified as a path to a file or a base64 encoded string.
 The blob may be specified as a path to a file or - for stdin.)",
      "Verify with a public key (--key FILE or env://VAR). The transparency-log entry comes from\n"
      "cosign's legacy --bundle (base64Signature, rekorBundle) and is checked offline; without one,\n"
-     "pass --insecure-ignore-tlog. Certificates, new-format bundles, URLs and KMS keys are not built yet.",
+     "pass --insecure-ignore-tlog. Certificates, new-format bundles, URLs, awskms:// and gcpkms:// keys are not\n"
+     "built yet.",
      R"( cosign-cpp verify-blob (--key <key path>|<key url>|<kms uri>)|(--certificate <cert>) --signature <sig> <blob>
 
   # Verify a simple blob and message
@@ -393,7 +397,7 @@ The blob may be specified as a path to a file or - for stdin.)",
   # verify a signature with signature and key provided by URL)" COSIGN_CLI_NOT_HERE R"(
   cosign-cpp verify-blob --key https://host.for/<FILE> --signature https://example.com/<SIG>
 
-  # Verify a signature against Azure Key Vault)" COSIGN_CLI_NOT_HERE R"(
+  # Verify a signature against Azure Key Vault
   cosign-cpp verify-blob --key azurekms://[VAULT_NAME][VAULT_URI]/[KEY] --signature $sig <blob>
 
   # Verify a signature against AWS KMS
@@ -402,7 +406,7 @@ The blob may be specified as a path to a file or - for stdin.)",
   # Verify a signature against Google Cloud KMS
   cosign-cpp verify-blob --key gcpkms://projects/[PROJECT ID]/locations/[LOCATION]/keyRings/[KEYRING]/cryptoKeys/[KEY] --signature $sig <blob>
 
-  # Verify a signature against Hashicorp Vault)" COSIGN_CLI_NOT_HERE R"(
+  # Verify a signature against Hashicorp Vault
   cosign-cpp verify-blob --key hashivault://[KEY] --signature $sig <blob>
 
   # Verify a signature against GitLab with project name)" COSIGN_CLI_NOT_HERE R"(

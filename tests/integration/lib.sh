@@ -817,15 +817,18 @@ oidc_token() {
 # Fake KMS providers
 # ---------------------------------------------------------------------------------------------
 
-# kms_fake_start: tests/peers/fake-kms-server.js (AWS KMS with real SigV4 checks, Cloud KMS with
-# JWT-bearer tokens, Azure Key Vault, Vault transit, Kubernetes secrets) on 127.0.0.1, over HTTP
-# and over HTTPS with a self-signed certificate. Sets KMS_DIR (env.sh, info.json, <provider>.pub.pem,
-# gcp-service-account.json; requests.log: one line per request, "<time> <METHOD> <path> <target>"),
-# KMS_HTTP_URL, KMS_HTTPS_URL and KMS_CA (the certificate). FAILS the test when node or the npm
-# packages are missing.
+# kms_fake_start [NAME]: tests/peers/fake-kms-server.js (fakes of AWS KMS with real SigV4 checks,
+# Cloud KMS with JWT-bearer tokens, Azure Key Vault, Vault transit and the Kubernetes Secrets API,
+# all checking credentials for real) on 127.0.0.1, over HTTP and over HTTPS with a self-signed
+# certificate. Sets KMS_DIR (= KMS_FAKE_DIR), which holds env.sh (the settings a client uses:
+# VAULT_*, AZURE_*, KUBECONFIG, ...), info.json, kubeconfig, <provider>.pub.pem,
+# gcp-service-account.json, tls/cert.pem and requests.log (one line per request, "<time> <METHOD>
+# <path> <target>"); KMS_HTTP_URL and KMS_HTTPS_URL (= KMS_FAKE_HTTP, KMS_FAKE_HTTPS) and KMS_CA
+# (the certificate). FAILS the test when node or the npm packages are missing.
 kms_fake_start() {
-  local dir=$WORK/kms peers pid
-  [ ! -e "$dir" ] || die "the fake KMS is already started"
+  local name=${1:-kms} dir peers pid
+  dir=$WORK/$name
+  [ ! -e "$dir" ] || die "the fake KMS $name is already started"
   command -v node >/dev/null 2>&1 || die "node not found: the fake KMS needs Node.js 20+ (Debian: apt-get install nodejs npm)"
   peers=$(COSIGN_PEERS_DIR=$PEERS_CACHE "$SOURCE_DIR/scripts/peers.sh" install) \
     || die "scripts/peers.sh install failed: the pinned npm packages of tests/peers are missing"
@@ -835,15 +838,16 @@ kms_fake_start() {
     -keyout "$dir/tls/key.pem" -out "$dir/tls/cert.pem" >/dev/null 2>&1 \
     || die "openssl could not create the fake KMS's certificate"
   NODE_PATH=$peers/node_modules FAKE_KMS_LOG=1 node "$SOURCE_DIR/tests/peers/fake-kms-server.js" \
-    --out "$dir" --keys "$dir/keys" --tls-cert "$dir/tls/cert.pem" --tls-key "$dir/tls/key.pem" \
+    --out "$dir" --keys "$dir/keys" --port 0 --tls-port 0 --tls-cert "$dir/tls/cert.pem" --tls-key "$dir/tls/key.pem" \
     >"$dir/server.log" 2>"$dir/requests.log" </dev/null &
   pid=$!
   CLEANUP_PIDS+=("$pid:fake-kms-server.js")
   for _ in $(seq 1 100); do
-    if grep -q '"https"' "$dir/info.json" 2>/dev/null; then
-      KMS_DIR=$dir KMS_CA=$dir/tls/cert.pem
+    if grep -q '"https"' "$dir/info.json" 2>/dev/null && [ -f "$dir/env.sh" ]; then
+      KMS_DIR=$dir KMS_FAKE_DIR=$dir KMS_CA=$dir/tls/cert.pem
       KMS_HTTP_URL=$(jq -r .http "$dir/info.json") KMS_HTTPS_URL=$(jq -r .https "$dir/info.json")
-      export KMS_DIR KMS_CA KMS_HTTP_URL KMS_HTTPS_URL
+      KMS_FAKE_HTTP=$KMS_HTTP_URL KMS_FAKE_HTTPS=$KMS_HTTPS_URL
+      export KMS_DIR KMS_FAKE_DIR KMS_CA KMS_HTTP_URL KMS_HTTPS_URL KMS_FAKE_HTTP KMS_FAKE_HTTPS
       note "fake KMS at $KMS_HTTPS_URL and $KMS_HTTP_URL (state in $dir)"
       return 0
     fi
@@ -854,5 +858,8 @@ kms_fake_start() {
 }
 
 # kms_mark / kms_requests_since MARK [PATTERN]: the fake KMS's request lines after MARK.
+# kms_fake_mark / kms_fake_requests [MARK]: the same, all lines.
 kms_mark() { wc -l < "$KMS_DIR/requests.log" | tr -d ' '; }
 kms_requests_since() { tail -n +"$(($1 + 1))" "$KMS_DIR/requests.log" | grep -E -- "${2:-.}" || true; }
+kms_fake_mark() { kms_mark; }
+kms_fake_requests() { tail -n +"$((${1:-0} + 1))" "$KMS_DIR/requests.log" 2>/dev/null || true; }

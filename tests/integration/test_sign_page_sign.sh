@@ -170,7 +170,8 @@ for scheme in awskms gcpkms; do
   run_cmd kmsv "$COSIGN_CPP" verify --key "$scheme://some/key" "${V[@]}" "$REG/envkey:v1"
   check_contains "verify --key $scheme://some/key says the same" "$ERR" "invalid $scheme key \"$scheme://some/key\""
 done
-for scheme in azurekms hashivault k8s; do
+# gitlab:// keys are not built: refused by scheme, before any request.
+for scheme in gitlab; do
   M=$(reg_mark "$REG_DIR")
   run_cmd kms "$COSIGN_CPP" sign --tlog-upload=false --key "$scheme://some/key" "$REG/envkey@$D"
   check_eq "sign --key $scheme://…: exit 1" 1 "$RC"

@@ -7,6 +7,9 @@
 #include <cosign/keys/kms/aws.hpp>
 #include <cosign/keys/kms/gcp.hpp>
 #include <cosign/keys/kms/sigv4.hpp>
+#include <cosign/keys/kms/azure.hpp>
+#include <cosign/keys/kms/k8s.hpp>
+#include <cosign/keys/kms/vault.hpp>
 #include <cosign/testing/fake_registry.hpp>
 #if defined(COSIGN_TWO_TU_HTTPLIB)
 #include <cosign/defaults.hpp>

@@ -26,7 +26,7 @@ struct not_supported_key_source {
     using signer_type = any_signer;
 
     static constexpr std::string_view schemes[] = {"awskms://", "gcpkms://", "azurekms://", "hashivault://",
-                                                   "k8s://",    "gitlab://", "pkcs11:"};
+                                                   "openbao://", "k8s://",  "gitlab://",  "pkcs11:"};
 
     /// The scheme of key_ref among `schemes`, or an empty view.
     static std::string_view scheme_of(std::string_view key_ref) {
