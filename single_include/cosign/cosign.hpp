@@ -6953,7 +6953,7 @@ struct not_supported_key_source {
     using signer_type = any_signer;
 
     static constexpr std::string_view schemes[] = {"awskms://", "gcpkms://", "azurekms://", "hashivault://",
-                                                   "k8s://",    "gitlab://", "pkcs11:"};
+                                                   "openbao://", "k8s://",  "gitlab://",  "pkcs11:"};
 
     /// The scheme of key_ref among `schemes`, or an empty view.
     static std::string_view scheme_of(std::string_view key_ref) {
@@ -10186,8 +10186,16 @@ private:
                 if (!r || r->tlog_entry) continue;
                 std::string pem;
                 auto found = lookup_.find(signed_layer_of(*r, key, pem), *opts.tlog_keys, now_of(opts));
-                if (!found) r = fail(errc::verification_failed, "transparency log: " + found.error().message());
-                else r->tlog_entry = std::move(*found);
+                if (!found) {
+                    r = fail(errc::verification_failed, "transparency log: " + found.error().message());
+                    continue;
+                }
+                r->tlog_entry = std::move(*found);
+                // The entry dates the signature: a key-verified layer's certificate must be valid
+                // then (keyless layers are checked below, with their chain).
+                if (!keyless && r->certificate)
+                    if (auto ok = certificate_valid_at(*r->certificate, r->tlog_entry->integrated_time); !ok)
+                        r = std::move(ok).error();
             }
         }
         // Keyless: each certificate checked at the time the log dated its signature.
@@ -10206,6 +10214,20 @@ private:
         }
         if (out.signatures.empty()) return fail(errc::verification_failed, "no matching signatures: " + reasons);
         return out;
+    }
+
+    // cosign's CheckExpiry against the time the log dated a signature.
+    static result<void> certificate_valid_at(const certificate_info& info, std::int64_t t) {
+        using trust::instant;
+        if (t > info.not_after)
+            return fail(errc::verification_failed, "certificate expired before signatures were entered in log: " +
+                                                       trust::format_rfc3339(instant::from_unix(info.not_after)) +
+                                                       " is before " + trust::format_rfc3339(instant::from_unix(t)));
+        if (t < info.not_before)
+            return fail(errc::verification_failed, "certificate was issued after signatures were entered in log: " +
+                                                       trust::format_rfc3339(instant::from_unix(info.not_before)) +
+                                                       " is after " + trust::format_rfc3339(instant::from_unix(t)));
+        return {};
     }
 
     // The keyless checks of one layer that passed the signature and log checks.
@@ -10457,7 +10479,10 @@ private:
         if constexpr (has_x509_v<Crypto>) {
             verify_options at = opts;
             at.certificate_time = cert_time;
-            COSIGN_TRY(out.certificate, layer_certificate(layer, at, cert_key.has_value()));
+            // A layer without a bundle is dated by the entry the online lookup finds: its
+            // certificate's time is checked then (verify_with), not now.
+            const bool dated_later = opts.tlog_keys && !opts.offline && !out.tlog_entry;
+            COSIGN_TRY(out.certificate, layer_certificate(layer, at, cert_key.has_value() || dated_later));
         }
         return out;
     }
