@@ -188,7 +188,7 @@ TEST_CASE("check_token refuses expired, not-yet-valid and unverified tokens befo
     CHECK_THAT(oidc::check_token(make_jwt(R"({"iss":"i","sub":"s"})"), now).error().message(), Catch::Contains("no expiry"));
 }
 
-TEST_CASE("--identity-token is the token when it parses as a JWS, else a file holding one", "[oidc]") {
+TEST_CASE("flag --identity-token: the token when it parses as a JWS, else a file holding one", "[oidc]") {
     const std::string tok = make_jwt(good_payload(), "ES256");  // cosign 2 takes any algorithm
     CHECK(oidc::looks_like_jws(tok));
     CHECK_FALSE(oidc::looks_like_jws("token.jwt"));
@@ -286,7 +286,7 @@ TEST_CASE("ambient providers come in cosign's order: GitHub Actions, then SIGSTO
     std::remove(file.c_str());
 }
 
-TEST_CASE("--oidc-provider picks one provider; unknown and unsupported ones are refused by name", "[oidc]") {
+TEST_CASE("flag --oidc-provider picks one provider; unknown and unsupported ones are refused by name", "[oidc]") {
     const std::string env = make_jwt(good_payload());
     scripted_transport t;
     oidc::options o;
