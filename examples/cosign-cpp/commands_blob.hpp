@@ -23,7 +23,9 @@
 #include "cli.hpp"
 #include "commands_image.hpp"
 #include "compose.hpp"
+#include "keyless.hpp"
 #include "password.hpp"
+#include "tlog_flags.hpp"
 
 namespace cli {
 
@@ -150,14 +152,34 @@ inline cosign::result<cosign::blob_digest> verify_blob_artifact(const std::strin
 
 /// sign-blob's flags: cosign's, with cosign's descriptions and what this build does differently.
 inline std::vector<flag> sign_blob_flags() {
-    return {
-        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file or env://VAR)"},
+    return std::vector<flag>{
+        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file or env://VAR; without it, keyless: a certificate from Fulcio)"},
         {"output-signature", 0, kind::string, "", "write the signature to FILE"},
+        {"output-certificate", 0, kind::string, "", "write the certificate to FILE"},
         {"yes", 'y', kind::boolean, "", "skip confirmation prompts for non-destructive operations"},
-        {"tlog-upload", 0, kind::boolean, "false", "whether or not to upload to the tlog (not supported in this build, which has no transparency log yet: false by default, true is refused)", true},
+        {"tlog-upload", 0, kind::boolean, "false", "whether or not to upload to the tlog (this build: a keyless signature is uploaded to Rekor unless --tlog-upload=false; a key-signed blob is not, and true is refused with --key)"},
+        rekor_url_flag(),
         {"new-bundle-format", 0, kind::boolean, "false", "output bundle in new format that contains all verification material (no effect in this build: it writes no bundle)"},
-        {"use-signing-config", 0, kind::boolean, "false", "whether to use a TUF-provided signing config for the service URLs (a cosign 3 flag; this build reaches no Sigstore service, so it has no effect)"},
-    };
+        {"use-signing-config", 0, kind::boolean, "false", "whether to use a TUF-provided signing config for the service URLs (a cosign 3 flag; this build takes the service URLs from --fulcio-url and --rekor-url, so it has no effect)"},
+    } + keyless_flags();
+}
+
+/// Logs a keyless blob signature to Rekor (a hashedrekord with the certificate), as cosign's
+/// sign-blob does before it writes anything: the answer must record this signature, certificate
+/// and digest, and its SET must verify when SIGSTORE_REKOR_PUBLIC_KEY is set.
+inline cosign::result<cosign::tlog::log_entry> log_blob_signature(const args& a, const std::string& sha256_hex,
+                                                                const std::string& signature_b64,
+                                                                const std::string& cert_pem) {
+    COSIGN_TRY(auto rekor_keys, sign_rekor_keys());
+    COSIGN_TRY(auto rekor, make_rekor_client(a));
+    COSIGN_TRY(auto e, rekor.upload(cosign::tlog::hashedrekord_entry(sha256_hex, signature_b64, cert_pem)));
+    auto ok = cosign::tlog::check_body_digest(e.body, signature_b64, sha256_hex, cert_pem);
+    if (!ok) return cosign::error(ok.error()).context("Rekor at " + rekor.url() + " logged another entry");
+    if (!rekor_keys.empty()) {
+        auto set_ok = cosign::tlog::verify_set<crypto>(cosign::tlog::rekor_bundle::from_entry(e), rekor_keys);
+        if (!set_ok) return cosign::error(set_ok.error()).context("Rekor at " + rekor.url());
+    }
+    return e;
 }
 
 inline int cmd_sign_blob(const std::vector<std::string>& argv) {
@@ -165,16 +187,22 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.size() != 1) return report("sign-blob requires exactly one file (or - for standard input)");
-    if (a.get("key").empty()) return report("keyless signing is not supported in this build: pass --key");
-    if (auto e = check_tlog_upload(a); !e.empty()) return report(e);
+    const bool keyless = a.get("key").empty();
+    const bool certified = keyless || a.get_bool("issue-certificate");
+    if (!certified)
+        if (auto e = check_tlog_upload(a); !e.empty()) return report(e);
+    const bool tlog = certified && (!a.has("tlog-upload") || a.get_bool("tlog-upload"));
     const std::string& path = a.positional[0];
+    const std::string prefix = "signing " + path + ": ";
     // A file is hashed (SHA-256, what P-256 and RSA keys sign) on a second thread while the key
-    // is decrypted: scrypt and hashing each take a core. Standard input is read after the key.
+    // is decrypted (or, keyless, while Fulcio certifies the ephemeral key): each takes a core.
+    // Standard input is read after the key.
     cosign::blob_digest early;
     std::string early_error;
     bool early_done = false;
     std::atomic<bool> stop{false};
     std::thread hashing;
+    if (keyless) std::cerr << "Using payload from: " << path << "\n";
     if (path != "-")
         hashing = std::thread([&] {
             auto d = digest_file_overlapped(path, cosign::hash_algorithm::sha256, &stop);
@@ -185,27 +213,57 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
             early_done = true;
         });
     // The key first, as cosign: its curve decides the digest (P-384: SHA-384, P-521: SHA-512).
-    auto key = signer::load_key(a.get("key"), [] { return read_password(false); });
+    cosign::result<cosign::any_signer> key = cosign::fail(cosign::errc::internal, "no key");
+    std::string key_error;
+    if (keyless) {
+        key = keyless_signer(a, std::nullopt);
+        if (!key) key_error = key.error().message();
+    } else {
+        key = signer::load_key(a.get("key"), [] { return read_password(false); });
+        if (!key) key_error = "reading key: " + key.error().message();
+        else if (certified) {
+            key = keyless_signer(a, std::move(*key));
+            if (!key) key_error = key.error().message();
+        }
+    }
     if (!key) stop = true;  // no need to finish hashing a blob that will not be signed
     if (hashing.joinable()) hashing.join();
-    if (!key) return report("signing " + path + ": getting signer: reading key: " + key.error().message());
-    std::cerr << "Using payload from: " << path << "\n";
+    if (!key) return report(prefix + "getting signer: " + key_error);
+    if (!keyless) std::cerr << "Using payload from: " << path << "\n";
     const cosign::hash_algorithm h = cosign::signing_hash_of(key->describe());
-    if (early_done && !early_error.empty()) return report("signing " + path + ": " + early_error);
+    if (early_done && !early_error.empty()) return report(prefix + early_error);
     if (!early_done || early.algorithm != h) {
         auto d = digest_blob_arg(path, h);
-        if (!d) return report("signing " + path + ": " + d.error().message());
+        if (!d) return report(prefix + d.error().message());
         early = std::move(*d);
     }
     auto signed_ = cosign::sign_blob_digest(*key, early);
     if (!signed_) return report(signed_.error().message());
     const std::string& b64 = *signed_;
+    const std::string cert_pem = key->certificate().certificate_pem;
+    if (tlog) {
+        // cosign's statement, once, before the upload; without -y the user must agree.
+        std::cerr << privacy_statement();
+        if (!confirm_continue(a.get_bool("yes")))
+            return report(prefix + "signing blob: should upload to tlog: user declined the prompt");
+        if (early.algorithm != cosign::hash_algorithm::sha256)
+            return report(prefix + "the transparency log entry needs the blob's sha256 digest");
+        auto e = log_blob_signature(a, cosign::hex::encode(early.value), b64, cert_pem);
+        if (!e) return report(prefix + "signing blob: " + e.error().message());
+        std::cerr << "tlog entry created with index: " << e->log_index << "\n";
+    }
     if (!a.get("output-signature").empty()) {
         auto w = cosign::write_file_0600(a.get("output-signature"), b64);
         if (!w) return report(w.error().message());
-        std::cerr << "Signature wrote in the file " << a.get("output-signature") << "\n";
+        std::cerr << (certified ? "Wrote signature to file " : "Signature wrote in the file ") << a.get("output-signature") << "\n";
     } else {
         std::cout << b64 << "\n" << std::flush;
+    }
+    if (!a.get("output-certificate").empty()) {
+        // The certificate, or the public key when there is none (cosign's sv.Bytes).
+        auto w = cosign::write_file_0600(a.get("output-certificate"), cert_pem.empty() ? key->public_key_pem() : cert_pem);
+        if (!w) return report(w.error().message());
+        std::cerr << "Wrote certificate to file " << a.get("output-certificate") << "\n";
     }
     return exit_code::ok;
 }

@@ -131,8 +131,10 @@ Make sure to sign the image by its digest (@sha256:...) rather than by tag
 race conditions or (worse) malicious tampering.)",
      "Sign with a key: --key takes a cosign key file or env://VAR. Each signature is uploaded to\n"
      "the transparency log (Rekor v1 at --rekor-url) before anything is written to the registry,\n"
-     "as in cosign; --tlog-upload=false skips it. Keyless signing (Fulcio), KMS keys and hardware\n"
-     "keys are not built yet.",
+     "as in cosign; --tlog-upload=false skips it. Without --key, keyless: an ephemeral P-256 key\n"
+     "(never written) certified by Fulcio (--fulcio-url; v2 API, legacy v1 when the server has only\n"
+     "v1) for the identity token of --identity-token (the token or a file) or SIGSTORE_ID_TOKEN; no\n"
+     "interactive login yet, and Fulcio's SCT is not verified yet. KMS keys are not built yet.",
      R"(  cosign-cpp sign --key <key path>|<kms uri> [--payload <path>] [-a key=value] [--upload=true|false] [-f] [-r] <image digest uri>
 
   # sign a container image with the Sigstore OIDC flow)" COSIGN_CLI_NOT_HERE R"(
@@ -329,8 +331,10 @@ to sign payloads with your own tooling or algorithms.)",
      "registry-username type"},
 
     {"sign-blob", "Sign the supplied blob, outputting the base64-encoded signature to stdout.", "",
-     "Sign with a key (--key FILE or env://VAR); keyless signing, KMS keys, bundles and the\n"
-     "transparency log are not built yet.",
+     "Sign with a key (--key FILE or env://VAR), or keyless (no --key: a Fulcio certificate for the\n"
+     "--identity-token or SIGSTORE_ID_TOKEN identity; the signature is logged to Rekor at --rekor-url\n"
+     "unless --tlog-upload=false). KMS keys, bundles, and the transparency log for key-signed blobs\n"
+     "are not built yet.",
      R"(  cosign-cpp sign-blob --key <key path>|<kms uri> <blob>
 
   # sign a blob with Google sign-in (experimental))" COSIGN_CLI_NOT_HERE R"(

@@ -256,11 +256,16 @@ TEST_CASE("Fulcio request bodies: v2 as the captured request, legacy v1 as cosig
     REQUIRE(ours);
     CHECK(*ours == *captured);
 
-    const std::string v1 = fulcio::v1_request_json(pub, fulcio::v1_algorithm(key_type::ecdsa), proof);
-    CHECK(v1 == R"({"publicKey":{"content":")" + base64::encode(byte_view(pub)) + R"(","algorithm":"ecdsa"},"signedEmailAddress":")" +
-                    proof + R"("})");
     CHECK(std::string(fulcio::v2_algorithm(key_type::rsa)) == "RSA_PSS");
-    CHECK(std::string(fulcio::v1_algorithm(key_type::ed25519)) == "ed25519");
+    CHECK(std::string(fulcio::v2_algorithm(key_type::ed25519)) == "ED25519");
+
+    // v1: byte for byte cosign 2.5's own request (captured), from its key and proof.
+    const std::string c2 = read_data("certreq-v1-cosign2.json");
+    auto c2doc = json::parse(c2);
+    REQUIRE(c2doc);
+    auto c2pem = base64::decode((*c2doc)["publicKey"]["content"].GetString());
+    REQUIRE(c2pem);
+    CHECK(fulcio::v1_request_json(byte_view(*c2pem).to_string(), (*c2doc)["signedEmailAddress"].GetString()) == c2);
 }
 
 TEST_CASE("Fulcio answers: the local Fulcio's v2 answer parses into cosign's leaf and chain", "[fulcio][format]") {
@@ -269,9 +274,12 @@ TEST_CASE("Fulcio answers: the local Fulcio's v2 answer parses into cosign's lea
     REQUIRE(r);
     auto doc = json::parse(body);
     const auto& certs = (*doc)["signedCertificateEmbeddedSct"]["chain"]["certificates"];
-    CHECK(r->leaf_pem == certs[0].GetString());  // already 64-column PEM with a trailing newline
+    // Each certificate re-encoded as Go writes PEM (64 columns; this answer has one long line).
+    auto reencoded = [](const char* text) { return pem::encode("CERTIFICATE", pem::decode(text)->der); };
+    CHECK(std::string(certs[0].GetString()) != reencoded(certs[0].GetString()));
+    CHECK(r->leaf_pem == reencoded(certs[0].GetString()));
     REQUIRE(r->chain.size() == 1);
-    CHECK(r->chain[0] == certs[1].GetString());
+    CHECK(r->chain[0] == reencoded(certs[1].GetString()));
     CHECK(r->chain_pem == r->chain[0]);
     CHECK(r->detached_sct.empty());
     // The leaf is for the key of the captured request.
@@ -285,9 +293,8 @@ TEST_CASE("Fulcio answers: the local Fulcio's v2 answer parses into cosign's lea
     CHECK(crypto_t::public_key_pem(*leaf_key) == crypto_t::public_key_pem(*sent_key));
 
     // A detached SCT is kept.
-    const std::string chain = R"({"chain":{"certificates":[)" + json::go_quote(r->leaf_pem) + "]}";
-    auto d = fulcio::parse_v2_response(R"({"signedCertificateDetachedSct":)" + chain.substr(0, chain.size() - 1) +
-                                       R"(},"signedCertificateTimestamp":"AAEC"})");
+    auto d = fulcio::parse_v2_response(R"({"signedCertificateDetachedSct":{"chain":{"certificates":[)" +
+                                       json::go_quote(r->leaf_pem) + R"(]},"signedCertificateTimestamp":"AAEC"}})");
     REQUIRE(d);
     CHECK(d->detached_sct == "AAEC");
     CHECK(d->chain.empty());
@@ -373,7 +380,7 @@ TEST_CASE("Fulcio client: v2 first, the legacy v1 when the server has no v2 rout
         CHECK(c.api_used() == fulcio::fulcio_api::v1);
         REQUIRE(t.fulcio->log.size() == 2);
         CHECK(t.fulcio->log[1].url == "http://fulcio.test/api/v1/signingCert");
-        CHECK(t.fulcio->log[1].body == fulcio::v1_request_json(pub, "ecdsa", base64::encode(*proof)));
+        CHECK(t.fulcio->log[1].body == fulcio::v1_request_json(pub, base64::encode(*proof)));
         std::string root = t.fulcio->ca.root_pem;
         root.pop_back();
         CHECK(r->chain_pem == root);

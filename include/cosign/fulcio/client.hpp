@@ -88,7 +88,7 @@ public:
             }
         }
         COSIGN_TRY(transport::response r,
-                   post("/api/v1/signingCert", token, v1_request_json(public_key_pem, v1_algorithm(type), proof_b64)));
+                   post("/api/v1/signingCert", token, v1_request_json(public_key_pem, proof_b64)));
         // fulcio's legacy client (cosign 2) accepts exactly 201 Created.
         if (r.status != 201) return status_error(r, "/api/v1/signingCert");
         auto out = parse_v1_response(r.body, r.header("SCT"));

@@ -54,18 +54,6 @@ inline const char* v2_algorithm(key_type t) noexcept {
     }
 }
 
-/// The v1 algorithm name cosign 2 sends (`ecdsa`, `rsa`, `ed25519`).
-inline const char* v1_algorithm(key_type t) noexcept {
-    switch (t) {
-        case key_type::rsa:
-            return "rsa";
-        case key_type::ed25519:
-            return "ed25519";
-        default:
-            return "ecdsa";
-    }
-}
-
 /// The body of `POST /api/v2/signingCert`, as sigstore-go sends it:
 /// `{"publicKeyRequest":{"publicKey":{"algorithm":"ECDSA","content":"<PEM>"},"proofOfPossession":"<b64>"}}`.
 /// The token goes in the Authorization header, not in the body.
@@ -79,16 +67,16 @@ inline std::string v2_request_json(std::string_view public_key_pem, std::string_
     return std::move(w).str();
 }
 
-/// The body of the legacy `POST /api/v1/signingCert`, as cosign 2 (fulcio's pkg/api client,
-/// Go's encoding/json) sends it: the PEM as base64 (a []byte field), then the proof:
-/// `{"publicKey":{"content":"<b64 of PEM>","algorithm":"ecdsa"},"signedEmailAddress":"<b64>"}`.
-inline std::string v1_request_json(std::string_view public_key_pem, std::string_view algorithm,
-                                   std::string_view proof_b64) {
+/// The body of the legacy `POST /api/v1/signingCert`, byte for byte as cosign 2.5 sends it
+/// (fulcio's pkg/api client, Go's encoding/json; tests/data/keyless/certreq-v1-cosign2.json): the
+/// PEM as base64 (a []byte field), no algorithm, the proof, and a null CSR:
+/// `{"publicKey":{"content":"<b64 of PEM>"},"signedEmailAddress":"<b64>","certificateSigningRequest":null}`.
+inline std::string v1_request_json(std::string_view public_key_pem, std::string_view proof_b64) {
     json::writer w;
     w.begin_object().key("publicKey").begin_object();
     w.key("content").string(base64::encode(public_key_pem));
-    if (!algorithm.empty()) w.key("algorithm").string(algorithm);
-    w.end_object().key("signedEmailAddress").string(proof_b64).end_object();
+    w.end_object().key("signedEmailAddress").string(proof_b64);
+    w.key("certificateSigningRequest").null().end_object();
     return std::move(w).str();
 }
 
