@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# bench/bench.sh [--runs N] [--write]: cosign-cpp side by side with the real cosign 2.5, in one
+# bench/bench.sh [--runs N] [--write] [--only keyless]: cosign-cpp side by side with the real cosign 2.5, in one
 # run, against the same throw-away local registry (docker-registry on 127.0.0.1).
 #
 # Measured (median of N runs after one warm-up, each tool run alternately; wall time, peak RSS
@@ -13,6 +13,9 @@
 #   floor of any program over Debian's cpp-httplib (an empty main() linked with it); the CPU
 #   time the registry spends per operation; a first sign through a PKCS#11 token (SoftHSM2, a
 #   P-256 key made here) beside cosign's with a key file; and both binaries' stripped size.
+# Keyless: a first sign with a certificate from the local Fulcio, an OIDC token from the local
+# issuer and the Rekor upload (tests/peers), beside cosign 2.5 against the same services;
+# --only keyless measures that row alone.
 # Prints a Markdown table; --write also puts it into bench/RESULTS.md between the
 # "bench.sh:begin" and "bench.sh:end" markers.
 #
@@ -22,11 +25,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
 RUNS=5
 WRITE=0
+ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS=$2; shift ;;
     --write) WRITE=1 ;;
-    *) echo "usage: bench/bench.sh [--runs N] [--write]" >&2; exit 2 ;;
+    --only) ONLY=$2; [ "$ONLY" = keyless ] || { echo "--only: keyless is the one section" >&2; exit 2; }; shift ;;
+    *) echo "usage: bench/bench.sh [--runs N] [--write] [--only keyless]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -36,7 +41,7 @@ if [ -z "${COSIGN_CPP:-}" ]; then
   export COSIGN_CPP=$ROOT/build-bench/examples/cosign-cpp
 fi
 # The static build over the mbedTLS transport (no cpp-httplib, no OpenSSL): for start-up.
-if [ -z "${COSIGN_CPP_STATIC:-}" ]; then
+if [ -z "${COSIGN_CPP_STATIC:-}" ] && [ -z "$ONLY" ]; then
   COSIGN_CPP_STATIC=$ROOT/build-bench-static/examples/cosign-cpp-mbedtls
   { cmake -S "$ROOT" -B "$ROOT/build-bench-static" -DCMAKE_BUILD_TYPE=Release -DCOSIGN_STATIC=ON \
       -DCOSIGN_BUILD_TESTS=OFF >/dev/null && \
@@ -69,7 +74,11 @@ note "$VERSIONS; $RUNS runs per case, medians; load average $(cut -d' ' -f1-3 /p
 
 registry_start bench
 LOG=$REG_DIR/registry.log
+REGPID=$(cat "$REG_DIR/pid")
 
+n=$((RUNS + 1))
+REKOR_NOTE=""
+if [ -z "$ONLY" ]; then  # every section but keyless
 say "== keys"
 mkdir keys gen
 (cd keys && "$A" generate-key-pair >/dev/null 2>&1) || die "generate-key-pair failed"
@@ -117,7 +126,6 @@ if command -v softhsm2-util >/dev/null 2>&1 && [ -f "$P11_MOD" ]; then
   rm -f keys/p11.pem
 fi
 [ -n "$P11_URI" ] || note "softhsm2 missing: no PKCS#11 row (apt-get install softhsm2)"
-REGPID=$(cat "$REG_DIR/pid")
 # The start-up floor of a program over Debian's cpp-httplib: an empty main() linked with it.
 printf 'int main(void) { return 0; }\n' > floor.c
 cc -O2 floor.c -o floor-httplib -Wl,--no-as-needed -lcpp-httplib || die "cannot link against libcpp-httplib"
@@ -189,6 +197,20 @@ RQ_B=$(rekor_requests "$B" demo:rq-c2) RQ_B2=$(rekor_requests "$B" demo:rq-c2)
 REKOR_NOTE="Rekor requests per signature (first sign / the same signature again, 409): cosign-cpp $RQ_A / $RQ_A2, cosign 2.5 $RQ_B / $RQ_B2 (goal: 1 / 2)."
 note "$REKOR_NOTE"
 unset SIGSTORE_REKOR_PUBLIC_KEY
+fi  # every section but keyless
+
+say "== keyless: the local OIDC issuer, Fulcio and Rekor (tests/peers), both tools trusting them"
+[ -n "${OIDC_ISSUER:-}" ] || oidc_issuer_start
+[ -n "${SIGSTORE_MOCK_URL:-}" ] || sigstore_mock_start keyless
+oidc_token bench@example.com "$WORK/token.jwt"
+for i in $(seq 0 $((n - 1))); do push_image "$REG_DIR" "demo:cppkl-$i" >/dev/null; push_image "$REG_DIR" "demo:c2kl-$i" >/dev/null; done
+# cosign 2 checks the SCT and the SET with these; cosign-cpp reads the Rekor key from them too.
+export SIGSTORE_ROOT_FILE=$SIGSTORE_MOCK_DIR/fulcio_root.pem SIGSTORE_REKOR_PUBLIC_KEY=$SIGSTORE_MOCK_DIR/rekor.pub \
+  SIGSTORE_CT_LOG_PUBLIC_KEY_FILE=$SIGSTORE_MOCK_DIR/ctfe.pub
+KL="-y --fulcio-url $SIGSTORE_MOCK_URL --rekor-url $SIGSTORE_MOCK_URL --identity-token $WORK/token.jwt"
+$M pair "sign, first, keyless (Fulcio + Rekor)" "$RUNS" "$RES" --reglog "$LOG" --regpid "$REGPID" \
+  --a "$A sign $KL $REG/demo:cppkl-{i}" --b "$B sign $KL $REG/demo:c2kl-{i}"
+unset SIGSTORE_ROOT_FILE SIGSTORE_REKOR_PUBLIC_KEY SIGSTORE_CT_LOG_PUBLIC_KEY_FILE
 
 cp "$A" a.strip; cp "$B" b.strip
 strip a.strip b.strip
@@ -211,7 +233,8 @@ cat > goals.json <<'EOF'
  "verify, 100 signatures": "≤ 0.3×",
  "verify, 100 signatures over one payload": "≤ 0.3×",
  "sign, first, key file, Rekor upload": "≤ 0.8×, 1 Rekor request",
- "verify, 1 signature, SET check": "≤ 0.5×"}
+ "verify, 1 signature, SET check": "≤ 0.5×",
+ "sign, first, keyless (Fulcio + Rekor)": "≤ 0.5×, ≤ 16 MB"}
 EOF
 TABLE=$WORK/table.md
 {
@@ -219,7 +242,7 @@ TABLE=$WORK/table.md
   echo
   echo "Machine: $MACHINE. $VERSIONS. Registry: docker-registry $(dpkg-query -W -f='${Version}' docker-registry 2>/dev/null || echo '?') on 127.0.0.1 (plain http, filesystem storage). $RUNS runs per case after one warm-up (start-up: $((RUNS * 4))), the two tools alternating; times are medians of wall time (posix_spawn to exit; spawning /bin/true costs about 0.6 ms here), RSS is the median of each run's peak resident set (a second run under bench/peak_rss.c, fork + exec + wait4, like GNU time's %M), requests are counted in the registry's access log, registry CPU is the run time of the registry process's threads during the run (/proc/PID/task/*/schedstat). \"static build\" is \`cosign-cpp-mbedtls\` built with -DCOSIGN_STATIC=ON (mbedTLS transport, no cpp-httplib or OpenSSL, fully static)."
   echo
-  echo "$REKOR_NOTE The \"Rekor upload\" and \"SET check\" rows run against the local Rekor mock of tests/peers (Node.js, 127.0.0.1), both tools trusting its key through SIGSTORE_REKOR_PUBLIC_KEY."
+  echo "$REKOR_NOTE The \"Rekor upload\" and \"SET check\" rows run against the local Rekor mock of tests/peers (Node.js, 127.0.0.1), both tools trusting its key through SIGSTORE_REKOR_PUBLIC_KEY. The keyless row adds the mock's Fulcio and the local OIDC issuer (one token, given as a file): one Fulcio and one Rekor request per sign for both tools; cosign 2.5 also checks the SCT, which cosign-cpp does not do yet."
   echo
   echo "Reproduce: \`bench/bench.sh --runs $RUNS\` (add \`--write\` to update this section). Run on $(date -u +%Y-%m-%d)."
 } > "$TABLE"

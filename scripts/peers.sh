@@ -33,6 +33,7 @@ install_peers() {
   mkdir -p "$DIR"
   # The server must sit beside its node_modules: require() resolves from the script's folder.
   cp "$SRC/sigstore-mock-server.js" "$DIR/sigstore-mock-server.js"
+  cp "$SRC/oidc-server.mjs" "$DIR/oidc-server.mjs"   # the local OIDC issuer (keyless tests)
   if [ -d "$DIR/node_modules/@sigstore/mock" ] && cmp -s "$SRC/package-lock.json" "$DIR/package-lock.json"; then
     echo "$DIR"
     return 0

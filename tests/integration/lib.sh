@@ -727,7 +727,7 @@ reg_writes_since() { reg_count_since "$1" "$2" 'PUT|POST|PATCH|DELETE'; }
 # ${XDG_CACHE_HOME:-$HOME/.cache}/cosign-cpp/peers, as seen when lib.sh was sourced.
 PEERS_CACHE=${COSIGN_PEERS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cosign-cpp/peers}
 
-# sigstore_mock_start [NAME]: Rekor v1, Fulcio, a TSA and a TUF repository on 127.0.0.1 (random
+# sigstore_mock_start [NAME]: Rekor v1, Fulcio (v2 and legacy v1), a TSA and a TUF repository on 127.0.0.1 (random
 # port). Sets SIGSTORE_MOCK_URL and SIGSTORE_MOCK_DIR, which holds rekor.pub, trusted_root.json,
 # fulcio_root.pem, ctfe.pub, tsa_chain.pem, tuf-root.json and requests.log (one line per request:
 # time, method, path, status). FAILS the test when node, npm or the npm packages are missing.
@@ -740,7 +740,9 @@ sigstore_mock_start() {
   peers=$(COSIGN_PEERS_DIR=$PEERS_CACHE "$SOURCE_DIR/scripts/peers.sh" install) \
     || die "scripts/peers.sh install failed: the pinned npm packages of tests/peers are missing"
   mkdir -p "$dir"
+  # With oidc_issuer_start first, Fulcio checks tokens against that issuer's JWKS, as real Fulcio.
   node "$peers/sigstore-mock-server.js" --port 0 --keys "$dir/keys" --out "$dir" --log "$dir/requests.log" \
+    ${OIDC_ISSUER:+--oidc-issuer "$OIDC_ISSUER" --oidc-jwks "$OIDC_ISSUER/jwks"} \
     >"$dir/server.log" 2>&1 </dev/null &
   pid=$!
   CLEANUP_PIDS+=("$pid:$peers/sigstore-mock-server.js")
@@ -764,3 +766,38 @@ sigstore_mock_mark() {
   if [ -f "$SIGSTORE_MOCK_DIR/requests.log" ]; then wc -l < "$SIGSTORE_MOCK_DIR/requests.log" | tr -d ' '; else echo 0; fi
 }
 sigstore_mock_requests() { tail -n +"$((${1:-0} + 1))" "$SIGSTORE_MOCK_DIR/requests.log" 2>/dev/null || true; }
+
+# oidc_issuer_start: the local OIDC issuer (tests/peers/oidc-server.mjs over npm oauth2-mock-server,
+# RS256) on 127.0.0.1 (random port). Sets OIDC_ISSUER (its URL, which Fulcio writes into the
+# certificates). Call it before sigstore_mock_start so that Fulcio verifies tokens with its JWKS.
+# oidc_token EMAIL FILE writes a token for EMAIL (aud sigstore, email_verified) without a newline.
+oidc_issuer_start() {
+  local dir=$WORK/oidc peers pid
+  [ -z "${OIDC_ISSUER:-}" ] || die "OIDC issuer already started"
+  command -v node >/dev/null 2>&1 || die "node not found: the local OIDC issuer needs Node.js 20+ (Debian: apt-get install nodejs npm)"
+  peers=$(COSIGN_PEERS_DIR=$PEERS_CACHE "$SOURCE_DIR/scripts/peers.sh" install) \
+    || die "scripts/peers.sh install failed: the pinned npm packages of tests/peers are missing"
+  [ -f "$peers/oidc-server.mjs" ] || die "$peers/oidc-server.mjs missing (scripts/peers.sh install copies it)"
+  mkdir -p "$dir"
+  node "$peers/oidc-server.mjs" 0 RS256 >"$dir/issuer.json" 2>"$dir/server.log" </dev/null &
+  pid=$!
+  CLEANUP_PIDS+=("$pid:$peers/oidc-server.mjs")
+  for _ in $(seq 1 100); do
+    if grep -q '"issuer":"http://127\.0\.0\.1:[0-9]*"' "$dir/issuer.json" 2>/dev/null; then
+      OIDC_ISSUER=$(jq -r .issuer "$dir/issuer.json")
+      export OIDC_ISSUER
+      note "OIDC issuer at $OIDC_ISSUER"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || { cat "$dir/server.log" >&2; die "the OIDC issuer exited at start-up"; }
+    sleep 0.1
+  done
+  cat "$dir/server.log" >&2
+  die "the OIDC issuer did not start within 10 s"
+}
+oidc_token() {
+  local t
+  t=$(curl -sf -X POST "$OIDC_ISSUER/token" -d grant_type=client_credentials -d scope=openid -d "email=$1" | jq -r .access_token) \
+    && [ -n "$t" ] && [ "$t" != null ] || die "the OIDC issuer gave no token for $1"
+  printf '%s' "$t" >"$2"
+}
