@@ -53,9 +53,13 @@ inline cosign::result<std::string> identity_token(const args& a) {
     if (!flag_value.empty()) {
         if (looks_like_token(flag_value)) return flag_value;
         auto f = cosign::read_file<cosign::bytes>(flag_value, 64u << 10);
-        if (!f)
+        if (!f) {
+            // A malformed token must not be echoed: name the file only when it does not look like one.
+            const bool token_like = flag_value.rfind("eyJ", 0) == 0 || flag_value.size() > 512;
             return cosign::fail(cosign::errc::invalid_argument,
-                                "--identity-token is neither a token (a JWT) nor a readable file: " + f.error().message());
+                                "--identity-token is neither a token (a JWT whose payload is a JSON object) nor a readable file" +
+                                    (token_like ? std::string(" (the value is not shown: it may be a token)") : ": " + f.error().message()));
+        }
         return cosign::byte_view(*f).to_string();
     }
     if (const char* env = std::getenv("SIGSTORE_ID_TOKEN"); env && *env) return std::string(env);

@@ -92,6 +92,10 @@ printf '%s\n' "$TOKEN" > token-nl.jwt
 check_fails "a token file ending in a newline is refused before any request" \
   "$COSIGN_CPP" sign -y "${SVC[@]}" --identity-token token-nl.jwt "$REG/cppfile@$D2"
 check_contains "... saying why" "$ERR" "contains whitespace"
+check_fails "a malformed inline token (not a JWT, no such file) is refused" \
+  "$COSIGN_CPP" sign -y "${SVC[@]}" --identity-token "eyJhbGciOiJSUzI1NiJ9.not-json.sig" "$REG/cppfile@$D2"
+check_contains "... saying what it expected" "$ERR" "--identity-token is neither a token"
+check_not_contains "... without echoing it" "$ERR" "eyJhbGciOiJSUzI1NiJ9.not-json.sig"
 
 say "== a Fulcio with only the legacy v1 API (v2 answers 404 through a proxy): v1, as cosign 2 asks it"
 . "$LIB_DIR/fault_proxy.sh"
