@@ -55,29 +55,29 @@ public:
         COSIGN_TRY(std::string subject, proof_subject(claims));
         auto key = Crypto::generate_p256();
         if (!key) return std::move(key).error().context("generating the ephemeral key");
-        COSIGN_TRY(auto signer, local_signer<Crypto>::from_key(std::move(*key)));
-        return certify_for(std::move(signer), token, subject);
+        COSIGN_TRY(auto ephemeral, local_signer<Crypto>::from_key(std::move(*key)));
+        return certify_for(std::move(ephemeral), token, subject);
     }
 
     /// `--issue-certificate`: a certificate from Fulcio for an existing signer's key.
     template <class S>
-    result<certified_signer<S>> certify(S signer, std::string_view token) {
+    result<certified_signer<S>> certify(S key, std::string_view token) {
         static_assert(check_signer<S>(), "fulcio_issuer::certify: S is not a signer");
         COSIGN_TRY(token_claims claims, read_token_claims(token));
         COSIGN_TRY(std::string subject, proof_subject(claims));
-        return certify_for(std::move(signer), token, subject);
+        return certify_for(std::move(key), token, subject);
     }
 
 private:
     template <class S>
-    result<certified_signer<S>> certify_for(S signer, std::string_view token, const std::string& subject) {
-        auto proof = signer.sign(byte_view(subject));
+    result<certified_signer<S>> certify_for(S key, std::string_view token, const std::string& subject) {
+        auto proof = key.sign(byte_view(subject));
         if (!proof) return std::move(proof).error().context("signing the proof of possession");
-        const std::string pub = signer.public_key_pem();
-        COSIGN_TRY(last_, client_.signing_cert(token, pub, signer.describe().type, *proof));
+        const std::string pub = key.public_key_pem();
+        COSIGN_TRY(last_, client_.signing_cert(token, pub, key.describe().type, *proof));
         if constexpr (has_x509_v<Crypto>) COSIGN_TRY_VOID(check_leaf_key(last_.leaf_pem, pub));
         signer_certificate cert{last_.leaf_pem, last_.chain_pem};
-        return certified_signer<S>(std::move(signer), std::move(cert));
+        return certified_signer<S>(std::move(key), std::move(cert));
     }
 
     // The certificate must be for the key that asked for it (a confused or hostile Fulcio

@@ -24,7 +24,7 @@ class certified_signer {
     static_assert(check_signer<S>(), "certified_signer<S>: S is not a signer");
 
 public:
-    certified_signer(S signer, signer_certificate cert) : signer_(std::move(signer)), cert_(std::move(cert)) {}
+    certified_signer(S inner_signer, signer_certificate cert) : signer_(std::move(inner_signer)), cert_(std::move(cert)) {}
 
     result<bytes> sign(byte_view payload) const { return signer_.sign(payload); }
     /// S's sign_digest, when it has one.
