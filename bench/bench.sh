@@ -200,9 +200,9 @@ unset SIGSTORE_REKOR_PUBLIC_KEY
 fi  # every section but keyless
 
 say "== keyless: the local OIDC issuer, Fulcio and Rekor (tests/peers), both tools trusting them"
-[ -n "${OIDC_ISSUER:-}" ] || oidc_issuer_start
+[ -n "${OIDC_ISSUER_URL:-}" ] || oidc_issuer_start
 [ -n "${SIGSTORE_MOCK_URL:-}" ] || sigstore_mock_start keyless
-oidc_token bench@example.com "$WORK/token.jwt"
+oidc_token bench@example.com > "$WORK/token.jwt"
 for i in $(seq 0 $((n - 1))); do push_image "$REG_DIR" "demo:cppkl-$i" >/dev/null; push_image "$REG_DIR" "demo:c2kl-$i" >/dev/null; done
 # cosign 2 checks the SCT and the SET with these; cosign-cpp reads the Rekor key from them too.
 export SIGSTORE_ROOT_FILE=$SIGSTORE_MOCK_DIR/fulcio_root.pem SIGSTORE_REKOR_PUBLIC_KEY=$SIGSTORE_MOCK_DIR/rekor.pub \

@@ -95,9 +95,9 @@ for mib in $SIZES; do
   f=$WORK/blob-$mib.bin
   head -c $((mib * 1024 * 1024)) /dev/urandom > "$f"
   # Signatures each verifier checks: its own tool's (cosign 3 signs in the old format here).
-  "$A" sign-blob --key cosign.key --output-signature "sig-$mib.b64" "$f" >/dev/null 2>&1 || die "sign-blob $mib failed"
+  "$A" sign-blob --tlog-upload=false --key cosign.key --output-signature "sig-$mib.b64" "$f" >/dev/null 2>&1 || die "sign-blob $mib failed"
   $M "sign-blob $mib MiB" \
-    cosign-cpp "$A sign-blob --key cosign.key $f" \
+    cosign-cpp "$A sign-blob --tlog-upload=false --key cosign.key $f" \
     cosign2 "$COSIGN2 sign-blob --key cosign.key --tlog-upload=false $f" \
     cosign3 "$COSIGN3 sign-blob --key cosign.key --tlog-upload=false --new-bundle-format=false --use-signing-config=false $f" \
     openssl "$OPENSSL dgst -sha256 $f"

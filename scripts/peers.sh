@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # peers.sh - the local Sigstore services the tests run against: tests/peers/sigstore-mock-server.js
-# (Rekor v1, Fulcio, a TSA and a TUF repository over the npm package @sigstore/mock) on 127.0.0.1.
+# (Rekor v1, Fulcio, a TSA and a TUF repository over the npm package @sigstore/mock) on 127.0.0.1,
+# and tests/peers/oidc-server.mjs (an OIDC issuer over npm oauth2-mock-server), which install copies.
 # No test reaches a public Sigstore service.
 #
 #   scripts/peers.sh install          install the pinned npm packages (if missing); print the dir
@@ -33,7 +34,8 @@ install_peers() {
   mkdir -p "$DIR"
   # The server must sit beside its node_modules: require() resolves from the script's folder.
   cp "$SRC/sigstore-mock-server.js" "$DIR/sigstore-mock-server.js"
-  cp "$SRC/oidc-server.mjs" "$DIR/oidc-server.mjs"   # the local OIDC issuer (keyless tests)
+  # The local OIDC issuer (npm oauth2-mock-server) likewise: ESM imports resolve from its folder.
+  [ ! -f "$SRC/oidc-server.mjs" ] || cp "$SRC/oidc-server.mjs" "$DIR/oidc-server.mjs"
   if [ -d "$DIR/node_modules/@sigstore/mock" ] && cmp -s "$SRC/package-lock.json" "$DIR/package-lock.json"; then
     echo "$DIR"
     return 0

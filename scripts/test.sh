@@ -74,10 +74,10 @@ if [ "$QUICK" = 0 ]; then
   cmake -S . -B build-asan-it -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCOSIGN_SANITIZE=ON >/dev/null
   rm -rf build-asan-it/sanitizer-logs && mkdir -p build-asan-it/sanitizer-logs
-  # The CLI, every example (the examples test runs them) and the Rekor checker that
-  # test_rekor_client.sh drives; not the unit tests: build-asan/ has them.
+  # The CLI, every example (the examples test runs them) and the Rekor and OIDC checkers that
+  # test_rekor_client.sh and test_oidc.sh drive; not the unit tests: build-asan/ has them.
   if cmake --build build-asan-it/examples -j "$JOBS" &&
-     cmake --build build-asan-it --target cosign_rekor_check -j "$JOBS"; then
+     cmake --build build-asan-it --target cosign_rekor_check cosign_oidc_check -j "$JOBS"; then
     (cd build-asan-it && \
        ASAN_OPTIONS="detect_leaks=1:exitcode=86:log_path=$PWD/sanitizer-logs/asan" \
        UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=86:log_path=$PWD/sanitizer-logs/ubsan" \

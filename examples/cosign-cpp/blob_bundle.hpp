@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-/// `verify-blob --bundle FILE` with a key: cosign's legacy bundle (LocalSignedPayload:
-/// `{"base64Signature":…,"cert":…,"rekorBundle":{"SignedEntryTimestamp":…,"Payload":{…}}}`, what
-/// `sign-blob --bundle` writes), read strictly, and its Rekor entry checked offline as cosign does.
+/// The transparency log of key-signed blobs: cosign 2's legacy bundle (LocalSignedPayload:
+/// `{"base64Signature":…,"cert":…,"rekorBundle":{"SignedEntryTimestamp":…,"Payload":{…}}}`), which
+/// `sign-blob --bundle` writes and `verify-blob --bundle` reads strictly; sign-blob's Rekor upload;
+/// verify-blob's checks, offline from a bundle or by looking the entry up in Rekor.
 #pragma once
 
 #include <optional>
@@ -11,6 +12,7 @@
 #include <cosign/core/json_writer.hpp>
 #include <cosign/core/json_go.hpp>
 #include <cosign/tlog/bundle_annotation.hpp>
+#include <cosign/tlog/log_step.hpp>
 #include <cosign/tlog/set.hpp>
 
 #include "cli.hpp"
@@ -47,23 +49,67 @@ inline cosign::result<legacy_bundle> read_legacy_bundle(const std::string& path)
     return out;
 }
 
-/// verify-blob's transparency-log check of a key-signed blob, offline from the bundle (cosign's
-/// order: the entry body against the signature, key and blob hash, the SET with the trusted Rekor
-/// key for its log ID and time, integratedTime not in the future). This build does not look blob
-/// entries up in Rekor: without a bundle, it says which flag to pass.
+/// cosign 2's legacy bundle (LocalSignedPayload) for a key-signed blob, as `sign-blob --bundle`
+/// writes it: `base64Signature`, then `rekorBundle` when the signature was logged (`cert` is
+/// left out for a key, as Go's omitempty does).
+inline std::string legacy_bundle_json(const std::string& signature_b64,
+                                      const std::optional<cosign::tlog::rekor_bundle>& rekor,
+                                      const std::string& cert_pem = {}) {
+    std::string out = "{\"base64Signature\":\"" + signature_b64 + "\"";
+    // Keyless: the certificate, base64 of its PEM, as cosign's LocalSignedPayload.Cert.
+    if (!cert_pem.empty()) out += ",\"cert\":\"" + cosign::base64::encode(cert_pem) + "\"";
+    if (rekor) out += ",\"rekorBundle\":" + cosign::tlog::to_annotation(*rekor);
+    return out + "}";
+}
+
+/// sign-blob's transparency-log step: cosign's privacy statement and prompt (-y skips it), then a
+/// hashedrekord entry for the blob's SHA-256 uploaded to --rekor-url; the answer is checked
+/// (body, and the SET when SIGSTORE_REKOR_PUBLIC_KEY is set) before anything is written.
+template <class Signer>
+cosign::result<cosign::tlog::rekor_bundle> log_blob_signature(const args& a, const Signer& key,
+                                                              const cosign::blob_digest& digest,
+                                                              const std::string& signature_b64) {
+    if (digest.algorithm != cosign::hash_algorithm::sha256)
+        return cosign::fail(cosign::errc::unsupported,
+                            "upload to tlog: a hashedrekord entry logs the blob's sha256, but this key signs its " +
+                                std::string(cosign::to_string(digest.algorithm)) +
+                                " (sign with --tlog-upload=false, or with a P-256 key)");
+    std::cerr << privacy_statement();
+    if (!confirm_continue(a.get_bool("yes")))
+        return cosign::fail(cosign::errc::cancelled, "upload to tlog: user declined the prompt");
+    COSIGN_TRY(auto rekor_keys, sign_rekor_keys());
+    COSIGN_TRY(auto rekor, make_rekor_client(a));
+    cosign::tlog::rekor_upload_step<crypto, sigstore_transport> step(std::move(rekor), std::move(rekor_keys));
+    // The certificate when the signer carries one (keyless, --issue-certificate), else the key.
+    std::string pem = key.public_key_pem();
+    if constexpr (cosign::has_certificate_v<Signer>)
+        if (auto c = key.certificate(); !c.certificate_pem.empty()) pem = c.certificate_pem;
+    COSIGN_TRY(auto rec, step.log_digest(signature_b64, cosign::hex::encode(digest.value), pem));
+    if (!rec) return cosign::fail(cosign::errc::internal, "upload to tlog: Rekor gave no entry");
+    return std::move(rec->bundle);
+}
+
+/// verify-blob's transparency-log check of a key-signed blob, as cosign 2 does it: with a
+/// bundle, offline (the entry body against the signature, key and blob hash, the SET with the
+/// trusted Rekor key for its log ID and time, integratedTime not in the future); without one,
+/// the entry is looked up at --rekor-url (unless --offline) and the same checks run on it.
 inline cosign::result<void> check_blob_tlog(const args& a, const std::optional<legacy_bundle>& bundle,
                                             const std::string& signature_b64, const std::string& blob_sha256_hex,
                                             const std::string& key_pem) {
-    if (!bundle || !bundle->rekor)
-        return cosign::fail(cosign::errc::unsupported,
-                            "the blob's signature comes with no Rekor bundle and this build does not look blob entries "
-                            "up in Rekor: pass --bundle with a \"rekorBundle\" (sign-blob --bundle), or "
-                            "--insecure-ignore-tlog");
+    const bool has_entry = bundle && bundle->rekor;
+    if (!has_entry && a.get_bool("offline"))
+        return cosign::fail(cosign::errc::verification_failed,
+                            "the blob's signature comes with no Rekor bundle and --offline forbids looking it up: pass "
+                            "--bundle with a \"rekorBundle\" (sign-blob --bundle), or --insecure-ignore-tlog");
     COSIGN_TRY(auto rekor_keys, verify_rekor_keys(a));
-    const auto& b = *bundle->rekor;
-    auto ok = cosign::tlog::check_body_digest(b.body, signature_b64, blob_sha256_hex, key_pem);
-    if (ok) ok = cosign::tlog::verify_set<crypto>(b, rekor_keys);
-    if (ok) ok = cosign::tlog::check_integrated_time(b, cosign::tlog::unix_now());
+    const cosign::tlog::signed_digest signed_{signature_b64, blob_sha256_hex, key_pem};
+    if (!has_entry) {
+        COSIGN_TRY(auto rekor, make_rekor_client(a));
+        auto found = cosign::tlog::find_verified_entry<crypto>(rekor, signed_, rekor_keys, cosign::tlog::unix_now());
+        if (!found) return cosign::error(found.error()).context("searching the transparency log");
+        return {};
+    }
+    auto ok = cosign::tlog::verify_bundle<crypto>(*bundle->rekor, signed_, rekor_keys, cosign::tlog::unix_now());
     if (!ok) return cosign::error(ok.error()).context("error verifying bundle");
     return {};
 }

@@ -24,6 +24,7 @@
 #include "commands_image.hpp"
 #include "compose.hpp"
 #include "keyless.hpp"
+#include "oidc_flags.hpp"
 #include "password.hpp"
 #include "tlog_flags.hpp"
 
@@ -157,29 +158,12 @@ inline std::vector<flag> sign_blob_flags() {
         {"output-signature", 0, kind::string, "", "write the signature to FILE"},
         {"output-certificate", 0, kind::string, "", "write the certificate to FILE"},
         {"yes", 'y', kind::boolean, "", "skip confirmation prompts for non-destructive operations"},
-        {"tlog-upload", 0, kind::boolean, "false", "whether or not to upload to the tlog (this build: a keyless signature is uploaded to Rekor unless --tlog-upload=false; a key-signed blob is not, and true is refused with --key)"},
+        {"tlog-upload", 0, kind::boolean, "true", "whether or not to upload to the tlog"},
         rekor_url_flag(),
-        {"new-bundle-format", 0, kind::boolean, "false", "output bundle in new format that contains all verification material (no effect in this build: it writes no bundle)"},
+        {"bundle", 0, kind::string, "", "write everything required to verify the blob to a FILE"},
+        {"new-bundle-format", 0, kind::boolean, "false", "output bundle in new format that contains all verification material (this build writes cosign's legacy bundle; true is refused)"},
         {"use-signing-config", 0, kind::boolean, "false", "whether to use a TUF-provided signing config for the service URLs (a cosign 3 flag; this build takes the service URLs from --fulcio-url and --rekor-url, so it has no effect)"},
-    } + keyless_flags();
-}
-
-/// Logs a keyless blob signature to Rekor (a hashedrekord with the certificate), as cosign's
-/// sign-blob does before it writes anything: the answer must record this signature, certificate
-/// and digest, and its SET must verify when SIGSTORE_REKOR_PUBLIC_KEY is set.
-inline cosign::result<cosign::tlog::log_entry> log_blob_signature(const args& a, const std::string& sha256_hex,
-                                                                const std::string& signature_b64,
-                                                                const std::string& cert_pem) {
-    COSIGN_TRY(auto rekor_keys, sign_rekor_keys());
-    COSIGN_TRY(auto rekor, make_rekor_client(a));
-    COSIGN_TRY(auto e, rekor.upload(cosign::tlog::hashedrekord_entry(sha256_hex, signature_b64, cert_pem)));
-    auto ok = cosign::tlog::check_body_digest(e.body, signature_b64, sha256_hex, cert_pem);
-    if (!ok) return cosign::error(ok.error()).context("Rekor at " + rekor.url() + " logged another entry");
-    if (!rekor_keys.empty()) {
-        auto set_ok = cosign::tlog::verify_set<crypto>(cosign::tlog::rekor_bundle::from_entry(e), rekor_keys);
-        if (!set_ok) return cosign::error(set_ok.error()).context("Rekor at " + rekor.url());
-    }
-    return e;
+    } + keyless_flags() + oidc_flags();
 }
 
 inline int cmd_sign_blob(const std::vector<std::string>& argv) {
@@ -189,11 +173,14 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
     if (a.positional.size() != 1) return report("sign-blob requires exactly one file (or - for standard input)");
     const bool keyless = a.get("key").empty();
     const bool certified = keyless || a.get_bool("issue-certificate");
-    if (!certified)
-        if (auto e = check_tlog_upload(a); !e.empty()) return report(e);
-    const bool tlog = certified && (!a.has("tlog-upload") || a.get_bool("tlog-upload"));
+    if (a.get_bool("new-bundle-format"))
+        return report("--new-bundle-format: this build writes cosign's legacy bundle only (drop the flag)");
     const std::string& path = a.positional[0];
     const std::string prefix = "signing " + path + ": ";
+    const bool tlog = a.get_bool("tlog-upload");
+    if (!tlog && !a.get("bundle").empty())
+        std::cerr << "WARNING: --bundle without the transparency log (--tlog-upload=false): the bundle holds the "
+                     "signature only\n";
     // A file is hashed (SHA-256, what P-256 and RSA keys sign) on a second thread while the key
     // is decrypted (or, keyless, while Fulcio certifies the ephemeral key): each takes a core.
     // Standard input is read after the key.
@@ -241,16 +228,17 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
     if (!signed_) return report(signed_.error().message());
     const std::string& b64 = *signed_;
     const std::string cert_pem = key->certificate().certificate_pem;
+    std::optional<cosign::tlog::rekor_bundle> logged;
     if (tlog) {
-        // cosign's statement, once, before the upload; without -y the user must agree.
-        std::cerr << privacy_statement();
-        if (!confirm_continue(a.get_bool("yes")))
-            return report(prefix + "signing blob: should upload to tlog: user declined the prompt");
-        if (early.algorithm != cosign::hash_algorithm::sha256)
-            return report(prefix + "the transparency log entry needs the blob's sha256 digest");
-        auto e = log_blob_signature(a, cosign::hex::encode(early.value), b64, cert_pem);
-        if (!e) return report(prefix + "signing blob: " + e.error().message());
-        std::cerr << "tlog entry created with index: " << e->log_index << "\n";
+        auto entry = log_blob_signature(a, *key, early, b64);
+        if (!entry) return report(prefix + entry.error().message());
+        logged = std::move(*entry);
+        std::cerr << "tlog entry created with index: " << logged->log_index << "\n";
+    }
+    if (!a.get("bundle").empty()) {
+        auto w = cosign::write_file_0600(a.get("bundle"), legacy_bundle_json(b64, logged, cert_pem));
+        if (!w) return report(prefix + "create bundle file: " + w.error().message());
+        std::cerr << "Wrote bundle to file " << a.get("bundle") << "\n";
     }
     if (!a.get("output-signature").empty()) {
         auto w = cosign::write_file_0600(a.get("output-signature"), b64);

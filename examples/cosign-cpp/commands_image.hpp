@@ -12,6 +12,7 @@
 #include "cli.hpp"
 #include "compose.hpp"
 #include "keyless.hpp"
+#include "oidc_flags.hpp"
 #include "output.hpp"
 #include "password.hpp"
 #include "registry_flags.hpp"
@@ -32,18 +33,6 @@ inline void warn_tag_reference(const std::string& input) {
                  "    digest (example.com/ubuntu@sha256:abc123...) rather than tag\n"
                  "    (example.com/ubuntu:latest) for the input to cosign. The ability to refer to\n"
                  "    images by tag will be removed in a future release.\n\n";
-}
-
-/// sign-blob has no transparency log yet: say so once, refuse an explicit request for it.
-/// (Image signing logs to Rekor: see tlog_flags.hpp.)
-inline std::string check_tlog_upload(const args& a) {
-    if (a.has("tlog-upload") && a.get_bool("tlog-upload"))
-        return "--tlog-upload=true: sign-blob has no transparency log (Rekor) support yet in this build; "
-               "sign with --tlog-upload=false";
-    if (!a.has("tlog-upload"))
-        std::cerr << "Note: cosign-cpp's sign-blob has no transparency log support yet: --tlog-upload defaults to "
-                     "false, nothing is uploaded to Rekor.\n";
-    return "";
 }
 
 /// Reads a whole file for a flag, as os.ReadFile does; the message names the file.
@@ -157,7 +146,7 @@ inline std::vector<flag> sign_flags() {
         {"record-creation-timestamp", 0, kind::boolean, "", "set the createdAt timestamp in the signature artifact to the time it was created; by default, cosign sets this to the zero value (not supported in this build: true is refused)", true},
         {"new-bundle-format", 0, kind::boolean, "false", "sign in the Sigstore bundle format (a cosign 3 flag; not supported in this build: true is refused)", true},
         {"use-signing-config", 0, kind::boolean, "false", "whether to use a TUF-provided signing config for the service URLs (a cosign 3 flag; this build takes the Rekor URL from --rekor-url, so it has no effect)"},
-    } + keyless_flags() + registry_flags();
+    } + keyless_flags() + registry_flags() + oidc_flags();
 }
 
 inline int cmd_sign(const std::vector<std::string>& argv) {
@@ -215,8 +204,9 @@ inline int cmd_sign(const std::vector<std::string>& argv) {
     // Keyless (or --issue-certificate): Fulcio certifies the key before any Rekor or registry
     // request, so a refused token writes nothing; the signer then carries the certificate, which
     // basic_signer stores in the certificate and chain annotations and logs to Rekor.
+    bool statement_shown = false;  // before a browser login, identity_token shows it already
     if (keyless || a.get_bool("issue-certificate")) {
-        auto s = keyless_signer(a, std::move(key));
+        auto s = keyless_signer(a, std::move(key), &statement_shown);
         if (!s) return report(prefix + "getting signer: " + s.error().message());
         key.emplace(std::move(*s));
         cert_pem = key->certificate().certificate_pem;
@@ -227,9 +217,11 @@ inline int cmd_sign(const std::vector<std::string>& argv) {
     std::optional<rekor_client> rekor;
     if (tlog) {
         // cosign's statement, once, before the first upload; without -y the user must agree.
-        std::cerr << privacy_statement();
-        if (!confirm_continue(a.get_bool("yes") || a.get_bool("force")))
-            return report(prefix + "signing digest: should upload to tlog: user declined the prompt");
+        if (!statement_shown) {
+            std::cerr << privacy_statement();
+            if (!confirm_continue(a.get_bool("yes") || a.get_bool("force")))
+                return report(prefix + "signing digest: should upload to tlog: user declined the prompt");
+        }
         auto k = sign_rekor_keys();
         if (!k) return report(prefix + "getting rekor public keys: " + k.error().message());
         rekor_keys = std::move(*k);

@@ -332,9 +332,9 @@ to sign payloads with your own tooling or algorithms.)",
 
     {"sign-blob", "Sign the supplied blob, outputting the base64-encoded signature to stdout.", "",
      "Sign with a key (--key FILE or env://VAR), or keyless (no --key: a Fulcio certificate for the\n"
-     "--identity-token or SIGSTORE_ID_TOKEN identity; the signature is logged to Rekor at --rekor-url\n"
-     "unless --tlog-upload=false). KMS keys, bundles, and the transparency log for key-signed blobs\n"
-     "are not built yet.",
+     "identity token; --issue-certificate certifies a --key). The signature is logged in Rekor\n"
+     "(--rekor-url) unless --tlog-upload=false; --bundle writes cosign's legacy bundle. KMS keys and\n"
+     "the new bundle format are not built yet.",
      R"(  cosign-cpp sign-blob --key <key path>|<kms uri> <blob>
 
   # sign a blob with Google sign-in (experimental))" COSIGN_CLI_NOT_HERE R"(

@@ -8413,6 +8413,14 @@ struct signed_layer {
     std::string_view public_key_pem; ///< the verifier's public key PEM, or the layer's certificate PEM
 };
 
+/// What a blob signature offers for comparison with its log entry: the blob is known by its
+/// SHA-256 only (it streamed by, or `verify-blob sha256:<hex>` named it).
+struct signed_digest {
+    std::string_view signature_b64;       ///< the signature, base64 as cosign prints it
+    std::string_view payload_sha256_hex;  ///< the blob's SHA-256, lower-case hex
+    std::string_view public_key_pem;      ///< the verifier's public key PEM, or the certificate PEM
+};
+
 /// Now, in Unix seconds (the default clock of the checks below).
 inline std::int64_t unix_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -8521,11 +8529,18 @@ inline result<void> check_body(std::string_view body_b64, const signed_layer& la
 /// body against the layer, the SET with the trusted key for its log ID and time, and
 /// integratedTime not after now.
 template <class Crypto>
-result<void> verify_bundle(const rekor_bundle& b, const signed_layer& layer, const log_keys& keys, std::int64_t now) {
-    COSIGN_TRY_VOID(check_body(b.body, layer));
+result<void> verify_bundle(const rekor_bundle& b, const signed_digest& d, const log_keys& keys, std::int64_t now) {
+    COSIGN_TRY_VOID(check_body_digest(b.body, d.signature_b64, d.payload_sha256_hex, d.public_key_pem));
     COSIGN_TRY_VOID(verify_set<Crypto>(b, keys));
     COSIGN_TRY_VOID(check_integrated_time(b, now));
     return {};
+}
+
+/// verify_bundle for a signature layer (its payload is hashed here).
+template <class Crypto>
+result<void> verify_bundle(const rekor_bundle& b, const signed_layer& layer, const log_keys& keys, std::int64_t now) {
+    const std::string hex = sha256(layer.payload).hex();
+    return verify_bundle<Crypto>(b, signed_digest{layer.signature_b64, hex, layer.public_key_pem}, keys, now);
 }
 
 /// The offline check of one layer (cosign's VerifyBundle, as `verify --offline` runs it): the
@@ -9772,6 +9787,1379 @@ inline std::string pkcs11_uri::to_string() const {
 
 }  // namespace v0
 }  // namespace cosign
+// ---- cosign/trust/time.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Instants as trust material states them: RFC 3339 text (trusted_root.json `validFor`, TUF
+/// `expires`) parsed into Unix seconds plus nanoseconds, with no clock and no backend.
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace trust {
+
+/// An instant: seconds since the Unix epoch (UTC) and a fraction in nanoseconds [0, 1e9).
+struct instant {
+    std::int64_t seconds = 0;
+    std::int32_t nanos = 0;
+
+    /// The instant at a whole Unix second (Rekor's integratedTime, a certificate's NotBefore).
+    static constexpr instant from_unix(std::int64_t s) noexcept { return instant{s, 0}; }
+
+    friend constexpr bool operator<(const instant& a, const instant& b) noexcept {
+        return a.seconds < b.seconds || (a.seconds == b.seconds && a.nanos < b.nanos);
+    }
+    friend constexpr bool operator>(const instant& a, const instant& b) noexcept { return b < a; }
+    friend constexpr bool operator<=(const instant& a, const instant& b) noexcept { return !(b < a); }
+    friend constexpr bool operator>=(const instant& a, const instant& b) noexcept { return !(a < b); }
+    friend constexpr bool operator==(const instant& a, const instant& b) noexcept {
+        return a.seconds == b.seconds && a.nanos == b.nanos;
+    }
+    friend constexpr bool operator!=(const instant& a, const instant& b) noexcept { return !(a == b); }
+};
+
+namespace detail {
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+    y -= m <= 2;
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const auto yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+constexpr bool is_leap(std::int64_t y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+constexpr unsigned days_in_month(std::int64_t y, unsigned m) noexcept {
+    constexpr unsigned d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : d[m - 1];
+}
+
+// Civil date and time of a Unix second, for formatting.
+inline void civil_from_unix(std::int64_t t, std::int64_t& y, unsigned& mo, unsigned& d, unsigned& h, unsigned& mi,
+                            unsigned& s) noexcept {
+    std::int64_t days = t / 86400;
+    std::int64_t rem = t % 86400;
+    if (rem < 0) {
+        rem += 86400;
+        --days;
+    }
+    h = static_cast<unsigned>(rem / 3600);
+    mi = static_cast<unsigned>(rem % 3600 / 60);
+    s = static_cast<unsigned>(rem % 60);
+    days += 719468;
+    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    const auto doe = static_cast<unsigned>(days - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    mo = mp < 10 ? mp + 3 : mp - 9;
+    y = static_cast<std::int64_t>(yoe) + era * 400 + (mo <= 2);
+}
+}  // namespace detail
+
+/// Parses RFC 3339 date-time text: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)`, as Go's
+/// time.RFC3339 and protobuf's JSON Timestamp accept it (`T`/`t`, `Z`/`z`, up to 9 fraction digits).
+inline result<instant> parse_rfc3339(std::string_view s) {
+    auto bad = [&](const char* why) {
+        return fail(errc::invalid_argument, "invalid RFC 3339 time \"" + std::string(s.substr(0, 64)) + "\": " + why);
+    };
+    auto digits = [&](std::size_t pos, std::size_t n, unsigned& out) {
+        if (pos + n > s.size()) return false;
+        unsigned v = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            char c = s[pos + i];
+            if (c < '0' || c > '9') return false;
+            v = v * 10 + static_cast<unsigned>(c - '0');
+        }
+        out = v;
+        return true;
+    };
+    unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+    if (!digits(0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(5, 2, mo) || s[7] != '-' || !digits(8, 2, d) ||
+        (s[10] != 'T' && s[10] != 't') || !digits(11, 2, h) || s[13] != ':' || !digits(14, 2, mi) || s[16] != ':' ||
+        !digits(17, 2, se))
+        return bad("expected YYYY-MM-DDTHH:MM:SS");
+    if (mo < 1 || mo > 12 || d < 1 || d > detail::days_in_month(y, mo)) return bad("no such date");
+    if (h > 23 || mi > 59 || se > 59) return bad("no such time of day");
+    std::size_t pos = 19;
+    std::int32_t nanos = 0;
+    if (pos < s.size() && s[pos] == '.') {
+        ++pos;
+        std::size_t n = 0;
+        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+            if (n == 9) return bad("more than 9 fraction digits");
+            nanos = nanos * 10 + (s[pos] - '0');
+            ++n;
+            ++pos;
+        }
+        if (n == 0) return bad("empty fraction");
+        for (; n < 9; ++n) nanos *= 10;
+    }
+    std::int64_t offset = 0;
+    if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+        ++pos;
+    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+        unsigned oh = 0, om = 0;
+        if (!digits(pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(pos + 4, 2, om) ||
+            oh > 23 || om > 59)
+            return bad("bad zone offset");
+        offset = (s[pos] == '+' ? 1 : -1) * static_cast<std::int64_t>(oh * 3600 + om * 60);
+        pos += 6;
+    } else {
+        return bad("missing zone (Z or +HH:MM)");
+    }
+    if (pos != s.size()) return bad("trailing characters");
+    std::int64_t t = detail::days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+    return instant{t, nanos};
+}
+
+/// Formats an instant as RFC 3339 in UTC, with the fraction only when it is not zero
+/// (`2021-01-12T11:53:27Z`, `2022-12-31T23:59:59.999Z`): for messages.
+inline std::string format_rfc3339(const instant& t) {
+    std::int64_t y = 0;
+    unsigned mo = 0, d = 0, h = 0, mi = 0, s = 0;
+    detail::civil_from_unix(t.seconds, y, mo, d, h, mi, s);
+    char buf[48];
+    int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u", static_cast<long long>(y), mo, d, h,
+                          mi, s);
+    std::string out(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+    if (t.nanos != 0) {
+        std::snprintf(buf, sizeof buf, ".%09d", static_cast<int>(t.nanos));
+        std::string frac(buf);
+        while (frac.back() == '0') frac.pop_back();
+        out += frac;
+    }
+    out += 'Z';
+    return out;
+}
+
+}  // namespace trust
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/oidc/token.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// OIDC identity tokens as values: the secret token itself (id_token, wiped when freed) and its
+/// claims decoded from the JWT payload, with the checks a signer makes before any request. Pure:
+/// no I/O, no crypto backend (the signature is Fulcio's to check, as in cosign).
+///
+///     auto claims = cosign::oidc::check_token(token.str(), std::time(nullptr));
+///     if (!claims) return claims.error();           // malformed, expired, e-mail not verified
+///     claims->principal;                            // what the proof of possession signs
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace oidc {
+
+/// An identity token (a compact JWS): a secret, held in memory that is wiped when freed. Never
+/// print it or put it in a message; str() is for the one place it goes (an Authorization header).
+class id_token {
+public:
+    id_token() = default;
+    explicit id_token(std::string_view raw) : raw_(raw.begin(), raw.end()) {}
+    /// The token text.
+    std::string_view str() const noexcept {
+        return raw_.empty() ? std::string_view() : std::string_view(reinterpret_cast<const char*>(raw_.data()), raw_.size());
+    }
+    bool empty() const noexcept { return raw_.empty(); }
+    /// Wipes the token now (it is wiped when destroyed anyway).
+    void clear() noexcept {
+        secure_zero(raw_.data(), raw_.size());
+        raw_.clear();
+    }
+
+private:
+    secure_bytes raw_;
+};
+
+/// The claims of an identity token that Sigstore uses (cosign's and Fulcio's view of it).
+struct token_claims {
+    std::string issuer;                  ///< `iss`
+    std::string subject;                 ///< `sub`
+    std::string email;                   ///< `email`, "" when absent
+    bool email_verified = false;         ///< `email_verified` (a boolean, or "true"/"false" as sigstore reads it)
+    std::vector<std::string> audience;   ///< `aud` (a string or an array of strings)
+    std::optional<std::int64_t> expiry;      ///< `exp`, Unix seconds
+    std::optional<std::int64_t> issued_at;   ///< `iat`
+    std::optional<std::int64_t> not_before;  ///< `nbf`
+    std::string nonce;                   ///< `nonce`, "" when absent
+    /// What Fulcio certifies and the proof of possession signs, as sigstore's subjectFromClaims:
+    /// the e-mail when there is one (it must be verified), else `sub`. "" until check_token()
+    /// or principal_of() filled it.
+    std::string principal;
+
+    /// True when `aud` holds this value.
+    bool has_audience(std::string_view a) const {
+        for (const auto& x : audience)
+            if (x == a) return true;
+        return false;
+    }
+};
+
+namespace detail {
+
+inline int base64url_value(char c) noexcept {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '-') return 62;
+    if (c == '_') return 63;
+    return -1;
+}
+
+/// Decodes unpadded base64url (RFC 7515 §2), trailing '=' tolerated, as go-jose reads JWS parts.
+inline std::optional<std::string> base64url_decode(std::string_view in) {
+    while (!in.empty() && in.back() == '=') in.remove_suffix(1);
+    if (in.size() % 4 == 1) return std::nullopt;
+    std::string out;
+    out.reserve(in.size() * 3 / 4);
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char c : in) {
+        int v = base64url_value(c);
+        if (v < 0) return std::nullopt;
+        acc = (acc << 6) | static_cast<std::uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += static_cast<char>((acc >> bits) & 0xffu);
+        }
+    }
+    return out;
+}
+
+/// Encodes bytes as unpadded base64url.
+inline std::string base64url_encode(byte_view in) {
+    static constexpr char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string out;
+    out.reserve((in.size() * 4 + 2) / 3);
+    std::size_t i = 0;
+    for (; i + 3 <= in.size(); i += 3) {
+        std::uint32_t v = (std::uint32_t(in[i]) << 16) | (std::uint32_t(in[i + 1]) << 8) | in[i + 2];
+        out += tbl[(v >> 18) & 63];
+        out += tbl[(v >> 12) & 63];
+        out += tbl[(v >> 6) & 63];
+        out += tbl[v & 63];
+    }
+    if (i < in.size()) {
+        std::uint32_t v = std::uint32_t(in[i]) << 16;
+        if (i + 1 < in.size()) v |= std::uint32_t(in[i + 1]) << 8;
+        out += tbl[(v >> 18) & 63];
+        out += tbl[(v >> 12) & 63];
+        if (i + 1 < in.size()) out += tbl[(v >> 6) & 63];
+    }
+    return out;
+}
+
+/// The three parts of a compact JWS, or nullopt when the text is not one.
+struct jws_parts {
+    std::string_view header, payload, signature;
+};
+inline std::optional<jws_parts> split_jws(std::string_view t) {
+    auto a = t.find('.');
+    if (a == std::string_view::npos) return std::nullopt;
+    auto b = t.find('.', a + 1);
+    if (b == std::string_view::npos || t.find('.', b + 1) != std::string_view::npos) return std::nullopt;
+    jws_parts p{t.substr(0, a), t.substr(a + 1, b - a - 1), t.substr(b + 1)};
+    if (p.header.empty() || p.payload.empty()) return std::nullopt;
+    return p;
+}
+
+/// A NumericDate (RFC 7519 §2): a JSON number, fraction dropped.
+inline std::optional<std::int64_t> numeric_date(const json::value& v) {
+    if (v.IsInt64()) return v.GetInt64();
+    if (v.IsUint64()) return std::nullopt;  // beyond int64: not a date
+    if (v.IsDouble()) {
+        double d = v.GetDouble();
+        if (!(d > -9.2e18 && d < 9.2e18)) return std::nullopt;
+        return static_cast<std::int64_t>(d);
+    }
+    return std::nullopt;
+}
+
+}  // namespace detail
+
+/// True when the text parses as a compact JWS: three base64url parts whose header is a JSON
+/// object with a string `alg`. This is how `--identity-token` tells a token from a file name.
+inline bool looks_like_jws(std::string_view text) {
+    auto p = detail::split_jws(text);
+    if (!p) return false;
+    auto header = detail::base64url_decode(p->header);
+    if (!header || !detail::base64url_decode(p->payload) || !detail::base64url_decode(p->signature)) return false;
+    auto doc = json::parse(*header);
+    if (!doc || !doc->IsObject()) return false;
+    auto alg = json::string_member(*doc, "alg");
+    return alg && !alg->empty();
+}
+
+/// The principal Fulcio certifies, as sigstore's subjectFromClaims: a verified e-mail, else `sub`.
+inline result<std::string> principal_of(const token_claims& c) {
+    if (!c.email.empty()) {
+        if (!c.email_verified)
+            return fail(errc::invalid_argument,
+                        "the identity token's email \"" + c.email + "\" is not verified by the identity provider "
+                        "(email_verified is not true)");
+        return c.email;
+    }
+    if (c.subject.empty()) return fail(errc::invalid_argument, "the identity token has no subject: no email and no sub claim");
+    return c.subject;
+}
+
+/// Decodes the claims of a compact JWS without checking its signature (Fulcio does). Errors say
+/// what is malformed and never quote the token.
+inline result<token_claims> parse_claims(std::string_view token) {
+    auto parts = detail::split_jws(token);
+    if (!parts)
+        return fail(errc::invalid_argument,
+                    "the identity token is not a JWT: expected three base64url parts separated by dots");
+    auto header = detail::base64url_decode(parts->header);
+    if (!header) return fail(errc::invalid_argument, "the identity token's header is not base64url");
+    auto hdoc = json::parse(*header);
+    if (!hdoc || !hdoc->IsObject()) return fail(errc::invalid_argument, "the identity token's header is not a JSON object");
+    auto alg = json::string_member(*hdoc, "alg");
+    if (!alg || alg->empty()) return fail(errc::invalid_argument, "the identity token's header has no \"alg\"");
+    if (!detail::base64url_decode(parts->signature))
+        return fail(errc::invalid_argument, "the identity token's signature is not base64url");
+    auto payload = detail::base64url_decode(parts->payload);
+    if (!payload) return fail(errc::invalid_argument, "the identity token's payload is not base64url");
+    auto doc = json::parse(*payload);
+    if (!doc) return fail(errc::invalid_argument, "the identity token's payload is not JSON: " + doc.error().message());
+    if (!doc->IsObject()) return fail(errc::invalid_argument, "the identity token's payload is not a JSON object");
+
+    token_claims c;
+    auto text = [&](const char* name, std::string& out) -> result<void> {
+        const json::value* m = json::member(*doc, name);
+        if (!m || m->IsNull()) return {};
+        auto s = json::as_string(*m);
+        if (!s) return fail(errc::invalid_argument, std::string("the identity token's \"") + name + "\" claim is not a string");
+        out = std::string(*s);
+        return {};
+    };
+    auto date = [&](const char* name, std::optional<std::int64_t>& out) -> result<void> {
+        const json::value* m = json::member(*doc, name);
+        if (!m || m->IsNull()) return {};
+        out = detail::numeric_date(*m);
+        if (!out) return fail(errc::invalid_argument, std::string("the identity token's \"") + name + "\" claim is not a number of seconds");
+        return {};
+    };
+    COSIGN_TRY_VOID(text("iss", c.issuer));
+    COSIGN_TRY_VOID(text("sub", c.subject));
+    COSIGN_TRY_VOID(text("email", c.email));
+    COSIGN_TRY_VOID(text("nonce", c.nonce));
+    COSIGN_TRY_VOID(date("exp", c.expiry));
+    COSIGN_TRY_VOID(date("iat", c.issued_at));
+    COSIGN_TRY_VOID(date("nbf", c.not_before));
+    if (const json::value* v = json::member(*doc, "email_verified")) {
+        // sigstore's stringAsBool: true, false, "true", "false" (and their capitalised forms).
+        if (v->IsBool()) {
+            c.email_verified = v->GetBool();
+        } else if (auto s = json::as_string(*v); s && (*s == "true" || *s == "True" || *s == "false" || *s == "False")) {
+            c.email_verified = *s == "true" || *s == "True";
+        } else if (!v->IsNull()) {
+            return fail(errc::invalid_argument, "the identity token's \"email_verified\" claim is not a boolean");
+        }
+    }
+    if (const json::value* v = json::member(*doc, "aud")) {
+        if (auto s = json::as_string(*v)) {
+            c.audience.emplace_back(*s);
+        } else if (v->IsArray()) {
+            for (const auto& e : v->GetArray()) {
+                auto es = json::as_string(e);
+                if (!es) return fail(errc::invalid_argument, "the identity token's \"aud\" claim holds a value that is not a string");
+                c.audience.emplace_back(*es);
+            }
+        } else if (!v->IsNull()) {
+            return fail(errc::invalid_argument, "the identity token's \"aud\" claim is neither a string nor an array");
+        }
+    }
+    return c;
+}
+
+/// What a signer checks before sending a token anywhere: it parses, it has an issuer and a
+/// principal (principal_of), and it is not expired at `now_unix` (`leeway_seconds` of clock skew
+/// allowed, as Fulcio allows none beyond its own). Fills token_claims::principal.
+inline result<token_claims> check_token(std::string_view token, std::int64_t now_unix, std::int64_t leeway_seconds = 0) {
+    COSIGN_TRY(auto c, parse_claims(token));
+    if (c.issuer.empty()) return fail(errc::invalid_argument, "the identity token has no issuer (\"iss\" claim)");
+    if (!c.expiry) return fail(errc::invalid_argument, "the identity token has no expiry (\"exp\" claim)");
+    if (*c.expiry + leeway_seconds <= now_unix)
+        return fail(errc::invalid_argument,
+                    "the identity token from " + c.issuer + " expired at " +
+                        trust::format_rfc3339(trust::instant::from_unix(*c.expiry)) + " (" +
+                        std::to_string(now_unix - *c.expiry) + " s ago): get a fresh token");
+    if (c.not_before && *c.not_before - leeway_seconds > now_unix)
+        return fail(errc::invalid_argument,
+                    "the identity token from " + c.issuer + " is not valid before " +
+                        trust::format_rfc3339(trust::instant::from_unix(*c.not_before)) + " (check the clock)");
+    COSIGN_TRY(c.principal, principal_of(c));
+    return c;
+}
+
+}  // namespace oidc
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/oidc/pkce.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// PKCE (RFC 7636) with S256, and the random URL-safe strings of the OIDC browser flow (state,
+/// nonce, code verifier), made as sigstore's oauthflow makes them.
+///
+///     auto p = cosign::oidc::make_pkce();       // p->verifier: 64 characters, p->challenge: 43
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#if defined(__linux__)
+#include <sys/random.h>
+#endif
+
+
+namespace cosign {
+inline namespace v0 {
+namespace oidc {
+
+/// One PKCE pair: the secret verifier sent with the code, the challenge sent with the login URL.
+struct pkce {
+    std::string verifier;   ///< 43-128 unreserved characters (RFC 7636 §4.1)
+    std::string challenge;  ///< BASE64URL(SHA256(verifier)), no padding
+    std::string method = "S256";
+};
+
+/// The S256 challenge of a verifier: BASE64URL-ENCODE(SHA256(ASCII(verifier))) (RFC 7636 §4.2).
+inline std::string pkce_s256_challenge(std::string_view verifier) {
+    auto h = sha256(byte_view(verifier.data(), verifier.size()));
+    return detail::base64url_encode(byte_view(h.bytes.data(), h.bytes.size()));
+}
+
+namespace detail {
+/// Fills out with bytes from the operating system's CSPRNG (getrandom, else /dev/urandom).
+inline result<void> os_random(std::uint8_t* out, std::size_t n) {
+#if defined(__linux__)
+    std::size_t done = 0;
+    while (done < n) {
+        ssize_t r = ::getrandom(out + done, n - done, 0);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            break;  // ENOSYS on an old kernel: fall back to the device
+        }
+        done += static_cast<std::size_t>(r);
+    }
+    if (done == n) return {};
+#endif
+    std::FILE* f = std::fopen("/dev/urandom", "rb");
+    if (!f) return fail(errc::internal, "no random source: getrandom failed and /dev/urandom cannot be opened");
+    std::size_t got = std::fread(out, 1, n, f);
+    std::fclose(f);
+    if (got != n) return fail(errc::internal, "short read from /dev/urandom");
+    return {};
+}
+}  // namespace detail
+
+/// A random URL-safe string of `bits` bits of entropy (rounded up to bytes), base64url without
+/// padding: sigstore's cryptoutils.GenerateRandomURLSafeString. 128 bits gives 22 characters.
+inline result<std::string> random_url_safe_string(std::size_t bits) {
+    secure_bytes b((bits + 7) / 8);
+    COSIGN_TRY_VOID(detail::os_random(b.data(), b.size()));
+    return detail::base64url_encode(byte_view(b.data(), b.size()));
+}
+
+/// A fresh S256 PKCE pair with a 384-bit verifier (64 characters), as sigstore's NewPKCE.
+inline result<pkce> make_pkce() {
+    pkce p;
+    COSIGN_TRY(p.verifier, random_url_safe_string(384));
+    p.challenge = pkce_s256_challenge(p.verifier);
+    return p;
+}
+
+}  // namespace oidc
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/oidc/sources.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Where an identity token comes from without a browser, in cosign's order: the
+/// `--identity-token` value (the token, or a file holding it), then the ambient providers
+/// (GitHub Actions, SIGSTORE_ID_TOKEN, cosign's token file), over any transport policy.
+///
+///     cosign::oidc::options o;
+///     o.identity_token = flag_value;                       // "" when not given
+///     auto t = cosign::oidc::read_identity_token_flag(o.identity_token);
+///     auto a = cosign::oidc::ambient_token(transport, o);  // result<optional<id_token>>
+
+#include <cstdlib>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <sys/stat.h>
+#endif
+
+namespace cosign {
+inline namespace v0 {
+namespace oidc {
+
+/// cosign's default OIDC issuer (`--oidc-issuer`): the public-good Sigstore instance.
+inline constexpr std::string_view default_issuer = "https://oauth2.sigstore.dev/auth";
+/// cosign's default OIDC client ID (`--oidc-client-id`).
+inline constexpr std::string_view default_client_id = "sigstore";
+/// The audience cosign asks ambient providers for.
+inline constexpr std::string_view sigstore_audience = "sigstore";
+/// Where cosign's `filesystem` provider reads a token (a Kubernetes projected volume).
+inline constexpr std::string_view default_filesystem_token_path = "/var/run/sigstore/cosign/oidc-token";
+/// The largest token file or token-endpoint answer read (real tokens are a few KiB).
+inline constexpr std::size_t max_token_size = 64 * 1024;
+
+/// How to get an identity token: cosign's flags, and the environment (replaceable for tests).
+struct options {
+    /// `--identity-token`: the token itself, or the path of a file holding one; "" for none.
+    std::string identity_token;
+    /// `--oidc-disable-ambient-providers`: read no ambient credentials (nor SIGSTORE_ID_TOKEN,
+    /// which is one of them in cosign).
+    bool disable_ambient_providers = false;
+    /// `--oidc-provider`: only this ambient provider ("github-actions", "envvar",
+    /// "filesystem"); "" tries each in cosign's order.
+    std::string provider;
+    /// `--oidc-issuer`: the issuer of the browser flow.
+    std::string issuer = std::string(default_issuer);
+    /// `--oidc-client-id`.
+    std::string client_id = std::string(default_client_id);
+    /// The client secret (the trimmed content of `--oidc-client-secret-file`); "" for none.
+    std::string client_secret;
+    /// `--oidc-redirect-url`: where the issuer sends the browser back; "" means a listener on
+    /// 127.0.0.1 at a free port, `http://localhost:PORT/auth/callback`, as cosign.
+    std::string redirect_url;
+    /// `--fulcio-auth-flow`: "" (decided by the environment), "normal" (browser) or "token".
+    std::string auth_flow;
+    /// Whether the browser flow may run when no token was found (cosign: standard input is a
+    /// terminal). The CLI sets it; a library caller decides.
+    bool interactive = false;
+    /// Environment lookup; std::getenv when empty.
+    std::function<std::optional<std::string>(const std::string&)> getenv;
+    /// The filesystem provider's token file.
+    std::string filesystem_token_path = std::string(default_filesystem_token_path);
+
+    /// The value of an environment variable, or nullopt when unset.
+    std::optional<std::string> env(const std::string& name) const {
+        if (getenv) return getenv(name);
+        const char* v = std::getenv(name.c_str());
+        if (!v) return std::nullopt;
+        return std::string(v);
+    }
+};
+
+namespace detail {
+/// Trims ASCII whitespace at both ends (a token file written with `echo` ends in a newline,
+/// which would break the Authorization header).
+inline std::string_view trim_space(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+    return s;
+}
+
+/// A token read from a file: trimmed, non-empty, a JWT. `what` names the source for messages.
+inline result<id_token> token_from_file(const std::string& path, const std::string& what) {
+    auto content = read_file<secure_bytes>(path, max_token_size);
+    if (!content) return cosign::error(content.error()).context("reading the identity token from " + what);
+    std::string_view text(reinterpret_cast<const char*>(content->data()), content->size());
+    text = trim_space(text);
+    if (text.empty()) return fail(errc::invalid_argument, "the identity token file " + path + " (" + what + ") is empty");
+    if (!looks_like_jws(text))
+        return fail(errc::invalid_argument, "the identity token file " + path + " (" + what + ") does not hold a JWT");
+    return id_token(text);
+}
+}  // namespace detail
+
+/// `--identity-token VALUE` as cosign reads it: a value that parses as a JWS is the token
+/// (cosign 2 takes any algorithm, cosign 3 only RS256 and opens any other value as a file);
+/// anything else is the path of a file holding the token. Surrounding whitespace of the file
+/// is dropped (cosign sends a trailing newline on and fails). An empty value yields an empty
+/// token (no flag). Messages name the file, never the value when it may be a token.
+inline result<id_token> read_identity_token_flag(const std::string& value) {
+    if (value.empty()) return id_token();
+    if (looks_like_jws(value)) return id_token(value);
+    if (value.size() > 4096 || value.find('\n') != std::string::npos)
+        return fail(errc::invalid_argument,
+                    "--identity-token: the value is neither a JWT nor the name of a file (it is not shown: it may be a "
+                    "secret)");
+    return detail::token_from_file(value, "--identity-token");
+}
+
+/// The ambient GitHub Actions token: GET `$ACTIONS_ID_TOKEN_REQUEST_URL&audience=sigstore` with
+/// `Authorization: bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN`, the JSON answer's `value`, as cosign's
+/// github-actions provider (the transport retries lost connections).
+template <class Transport>
+result<id_token> github_actions_token(Transport& t, const std::string& request_url, const std::string& request_token,
+                                      std::string_view audience = sigstore_audience) {
+    static_assert(transport::check_transport<Transport>());
+    transport::request req;
+    req.method = "GET";
+    req.url = request_url + "&audience=" + std::string(audience);
+    req.max_response_body = max_token_size;
+    req.headers.emplace_back("Authorization", "bearer " + request_token);
+    req.headers.emplace_back("Accept", "application/json");
+    const std::string where = "the GitHub Actions token endpoint " + request_url.substr(0, request_url.find('?'));
+    auto resp = t.send(req);
+    for (auto& h : req.headers) secure_zero(h.second.data(), h.second.size());
+    if (!resp) return cosign::error(resp.error()).context("fetching ambient OIDC credentials from " + where);
+    if (resp->status != 200)
+        return fail(resp->status == 401 || resp->status == 403 ? errc::unauthorized : errc::network,
+                    "fetching ambient OIDC credentials: " + where + " answered HTTP " + std::to_string(resp->status) +
+                        " (is ACTIONS_ID_TOKEN_REQUEST_TOKEN current, and does the job have `permissions: id-token: write`?)",
+                    resp->status);
+    auto doc = json::parse(resp->body);
+    secure_zero(resp->body.data(), resp->body.size());
+    if (!doc || !doc->IsObject())
+        return fail(errc::invalid_json, "fetching ambient OIDC credentials: " + where + " did not answer a JSON object");
+    auto value = json::string_member(*doc, "value");
+    if (!value || value->empty())
+        return fail(errc::invalid_json, "fetching ambient OIDC credentials: " + where + " answered no \"value\"");
+    id_token out(*value);
+    if (!looks_like_jws(out.str()))
+        return fail(errc::invalid_argument, "fetching ambient OIDC credentials: " + where + " answered a value that is not a JWT");
+    return out;
+}
+
+/// The ambient providers cosign knows, in its order; the ones this build can read are
+/// "github-actions", "envvar" and "filesystem".
+inline const std::vector<std::string>& ambient_provider_names() {
+    static const std::vector<std::string> names = {"github-actions", "buildkite-agent", "envvar", "filesystem",
+                                                   "google", "spiffe"};
+    return names;
+}
+
+namespace detail {
+inline bool file_exists(const std::string& path) {
+#if defined(__unix__) || defined(__APPLE__)
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0;
+#else
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f) std::fclose(f);
+    return f != nullptr;
+#endif
+}
+
+/// Whether cosign would find the provider enabled here.
+inline bool provider_enabled(const options& o, const std::string& name) {
+    auto set = [&](const char* v) {
+        auto e = o.env(v);
+        return e && !e->empty();
+    };
+    if (name == "github-actions") return set("ACTIONS_ID_TOKEN_REQUEST_TOKEN") && set("ACTIONS_ID_TOKEN_REQUEST_URL");
+    if (name == "buildkite-agent") return set("BUILDKITE_AGENT_ACCESS_TOKEN");
+    if (name == "envvar") return o.env("SIGSTORE_ID_TOKEN").has_value();
+    if (name == "filesystem") return file_exists(o.filesystem_token_path);
+    if (name == "google") return set("GOOGLE_SERVICE_ACCOUNT_NAME");
+    if (name == "spiffe") {
+        auto s = o.env("SPIFFE_ENDPOINT_SOCKET");
+        return file_exists(s && !s->empty() ? *s : "/tmp/spire-agent/public/api.sock");
+    }
+    return false;
+}
+
+template <class Transport>
+result<id_token> provide(Transport& t, const options& o, const std::string& name) {
+    if (name == "github-actions")
+        return github_actions_token(t, o.env("ACTIONS_ID_TOKEN_REQUEST_URL").value_or(""),
+                                    o.env("ACTIONS_ID_TOKEN_REQUEST_TOKEN").value_or(""));
+    if (name == "envvar") {
+        auto v = o.env("SIGSTORE_ID_TOKEN").value_or("");
+        id_token tok(trim_space(v));
+        secure_zero(v.data(), v.size());
+        if (!tok.empty() && !looks_like_jws(tok.str()))
+            return fail(errc::invalid_argument, "SIGSTORE_ID_TOKEN does not hold a JWT");
+        return tok;
+    }
+    if (name == "filesystem") return token_from_file(o.filesystem_token_path, "the filesystem provider");
+    return fail(errc::unsupported, "the ambient OIDC provider \"" + name + "\" is not supported in this build "
+                                   "(supported: github-actions, envvar, filesystem; or pass --identity-token)");
+}
+}  // namespace detail
+
+/// The ambient credentials, as cosign's providers.Provide: with `options::provider` only that
+/// provider, otherwise each enabled one in cosign's order until one yields a token (the last
+/// error when all fail). nullopt when none is enabled, or when ambient providers are disabled.
+/// A provider cosign has and this build lacks is skipped when enabled (named in no_token_error).
+template <class Transport>
+result<std::optional<id_token>> ambient_token(Transport& t, const options& o) {
+    if (o.disable_ambient_providers) return std::optional<id_token>();
+    if (!o.provider.empty()) {
+        bool known = false;
+        for (const auto& n : ambient_provider_names()) known = known || n == o.provider;
+        if (!known) return fail(errc::invalid_argument, "getting provider: " + o.provider + " is not a valid provider");
+        COSIGN_TRY(auto tok, detail::provide(t, o, o.provider));
+        if (tok.empty()) return std::optional<id_token>();
+        return std::optional<id_token>(std::move(tok));
+    }
+    std::optional<cosign::error> last;
+    for (const auto& n : ambient_provider_names()) {
+        if (!detail::provider_enabled(o, n)) continue;
+        if (n != "github-actions" && n != "envvar" && n != "filesystem") continue;
+        auto tok = detail::provide(t, o, n);
+        if (tok) {
+            if (tok->empty()) return std::optional<id_token>();  // SIGSTORE_ID_TOKEN="" : as cosign, no token
+            return std::optional<id_token>(std::move(*tok));
+        }
+        last = tok.error();
+    }
+    if (last) return *last;
+    return std::optional<id_token>();
+}
+
+/// The error for "no token and no way to ask for one": how to pass one, and which enabled
+/// ambient providers this build could not read.
+inline cosign::error no_token_error(const options& o) {
+    std::string m =
+        "no identity token: pass --identity-token (a token or a file holding one) or set SIGSTORE_ID_TOKEN; in GitHub "
+        "Actions give the job `permissions: id-token: write`; on a workstation run the command from a terminal for "
+        "the browser login";
+    if (o.disable_ambient_providers) m += " (ambient providers are disabled by --oidc-disable-ambient-providers)";
+    std::string skipped;
+    if (!o.disable_ambient_providers)
+        for (const auto& n : ambient_provider_names())
+            if (n != "github-actions" && n != "envvar" && n != "filesystem" && detail::provider_enabled(o, n))
+                skipped += (skipped.empty() ? "" : ", ") + n;
+    if (!skipped.empty()) m += "; ambient credentials found for " + skipped + ", which this build cannot read";
+    return fail(errc::invalid_argument, m);
+}
+
+}  // namespace oidc
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/oidc/interactive.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// The OIDC browser login cosign runs on a workstation (sigstore's oauthflow): discovery, the
+/// authorization code flow with PKCE (S256), a state and a nonce, the browser sent back to a
+/// listener on 127.0.0.1, the code exchanged at the token endpoint, the id_token's nonce,
+/// issuer, audience and expiry checked. HTTP goes through the transport policy; the listener
+/// and the browser launch are POSIX (elsewhere the flow is errc::unsupported).
+///
+///     cosign::oidc::interaction ui;
+///     ui.print = [](const std::string& s) { std::cerr << s; };
+///     auto tok = cosign::oidc::browser_flow(transport, opts, ui);
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#define COSIGN_DETAIL_OIDC_POSIX 1
+#endif
+
+
+#if defined(COSIGN_DETAIL_OIDC_POSIX)
+extern "C" char** environ;
+#endif
+
+namespace cosign {
+inline namespace v0 {
+namespace oidc {
+
+/// What the browser flow needs from its host program: a way to open a URL and a way to talk to
+/// the user. The library prints nothing itself.
+struct interaction {
+    /// Opens the login URL in a browser; an error makes the flow print the URL instead.
+    /// Empty: open_browser() (xdg-open, x-www-browser, www-browser, as Go's pkg/browser).
+    std::function<result<void>(const std::string& url)> open_browser;
+    /// Shows text to the user (cosign writes it to stderr); empty: nothing is shown.
+    std::function<void(const std::string& text)> print;
+    /// Called before a browser flow the environment chose (a terminal, no token): cosign shows
+    /// its privacy statement and asks to continue there. An error stops the flow.
+    std::function<result<void>()> confirm;
+    /// How long to wait for the browser to come back (cosign: 120 s).
+    std::chrono::milliseconds timeout{std::chrono::seconds(120)};
+};
+
+/// What OIDC discovery (`/.well-known/openid-configuration`) says the flow needs.
+struct provider_metadata {
+    std::string issuer;
+    std::string authorization_endpoint;
+    std::string token_endpoint;
+    std::vector<std::string> code_challenge_methods;
+};
+
+namespace detail {
+
+/// Go's url.QueryEscape: unreserved characters kept, space as '+', everything else %XX.
+inline std::string go_query_escape(std::string_view s) {
+    static constexpr char hexd[] = "0123456789ABCDEF";
+    std::string out;
+    for (char c : s) {
+        auto u = static_cast<unsigned char>(c);
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+            c == '.' || c == '~') {
+            out += c;
+        } else if (c == ' ') {
+            out += '+';
+        } else {
+            out += '%';
+            out += hexd[u >> 4];
+            out += hexd[u & 15];
+        }
+    }
+    return out;
+}
+
+/// Go's url.Values.Encode: keys sorted, `k=v` joined by '&'.
+inline std::string encode_form(const std::map<std::string, std::string>& v) {
+    std::string out;
+    for (const auto& kv : v) {
+        if (!out.empty()) out += '&';
+        out += go_query_escape(kv.first) + '=' + go_query_escape(kv.second);
+    }
+    return out;
+}
+
+/// Decodes one application/x-www-form-urlencoded component ('+' is a space); nullopt when a
+/// percent escape is malformed.
+inline std::optional<std::string> form_unescape(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c == '+') {
+            out += ' ';
+        } else if (c == '%') {
+            if (i + 2 >= s.size() || !transport::detail::is_hex_digit(s[i + 1]) || !transport::detail::is_hex_digit(s[i + 2]))
+                return std::nullopt;
+            auto hv = [](char h) { return h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10; };
+            out += static_cast<char>(hv(s[i + 1]) * 16 + hv(s[i + 2]));
+            i += 2;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+/// The first value of each key of a query string.
+inline std::map<std::string, std::string> parse_query(std::string_view q) {
+    std::map<std::string, std::string> out;
+    while (!q.empty()) {
+        auto amp = q.find('&');
+        std::string_view kv = q.substr(0, amp);
+        q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
+        if (kv.empty()) continue;
+        auto eq = kv.find('=');
+        auto k = form_unescape(kv.substr(0, eq));
+        auto v = form_unescape(eq == std::string_view::npos ? std::string_view() : kv.substr(eq + 1));
+        if (k && v && !out.count(*k)) out.emplace(std::move(*k), std::move(*v));
+    }
+    return out;
+}
+
+/// The page the browser shows once it came back (cosign shows a similar one).
+inline constexpr const char* success_page =
+    "<!DOCTYPE html>\n<html>\n<head><meta charset=\"utf-8\"><title>Sigstore Auth</title></head>\n"
+    "<body>\n<h1>Sigstore Auth Successful</h1>\n<p>You may now close this page.</p>\n</body>\n</html>\n";
+
+}  // namespace detail
+
+/// Parses a discovery document and checks it names `issuer` (as go-oidc does) and offers S256
+/// PKCE (as sigstore requires; Microsoft's login, which supports it without saying so, is
+/// accepted as sigstore accepts it).
+inline result<provider_metadata> parse_discovery(std::string_view body, const std::string& issuer) {
+    auto doc = json::parse(body);
+    if (!doc) return cosign::error(doc.error()).context("OIDC discovery of " + issuer);
+    if (!doc->IsObject()) return fail(errc::invalid_json, "OIDC discovery of " + issuer + ": not a JSON object");
+    provider_metadata m;
+    m.issuer = std::string(json::string_member(*doc, "issuer").value_or(""));
+    m.authorization_endpoint = std::string(json::string_member(*doc, "authorization_endpoint").value_or(""));
+    m.token_endpoint = std::string(json::string_member(*doc, "token_endpoint").value_or(""));
+    if (const json::value* a = json::member(*doc, "code_challenge_methods_supported"); a && a->IsArray())
+        for (const auto& e : a->GetArray())
+            if (auto s = json::as_string(e)) m.code_challenge_methods.emplace_back(*s);
+    if (m.issuer != issuer)
+        return fail(errc::invalid_argument, "oidc: issuer did not match the issuer returned by provider, expected \"" +
+                                                issuer + "\" got \"" + m.issuer + "\"");
+    if (m.authorization_endpoint.empty() || m.token_endpoint.empty())
+        return fail(errc::invalid_json, "OIDC discovery of " + issuer + ": no authorization_endpoint or token_endpoint");
+    bool s256 = false;
+    for (const auto& x : m.code_challenge_methods) s256 = s256 || x == "S256";
+    const bool azure = m.authorization_endpoint.rfind("https://login.microsoftonline.com/", 0) == 0 ||
+                       m.authorization_endpoint.rfind("https://login.microsoftonline.us/", 0) == 0;
+    if (!s256 && !azure)
+        return fail(errc::unsupported, "PKCE is not supported by OIDC provider '" + m.authorization_endpoint + "'");
+    return m;
+}
+
+/// The login URL, byte for byte as golang.org/x/oauth2's AuthCodeURL writes cosign's: parameters
+/// sorted (access_type=online, client_id, code_challenge, code_challenge_method, nonce,
+/// redirect_uri, response_type=code, scope="openid email", state).
+inline std::string authorization_url(const provider_metadata& m, const std::string& client_id,
+                                     const std::string& redirect_uri, const std::string& state,
+                                     const std::string& nonce, const pkce& p) {
+    std::map<std::string, std::string> v{{"response_type", "code"},
+                                         {"client_id", client_id},
+                                         {"scope", "openid email"},
+                                         {"state", state},
+                                         {"code_challenge_method", p.method},
+                                         {"code_challenge", p.challenge},
+                                         {"access_type", "online"},
+                                         {"nonce", nonce}};
+    if (!redirect_uri.empty()) v["redirect_uri"] = redirect_uri;
+    const char sep = m.authorization_endpoint.find('?') == std::string::npos ? '?' : '&';
+    return m.authorization_endpoint + sep + detail::encode_form(v);
+}
+
+/// Checks the id_token the token endpoint gave: it parses, its nonce is ours, its issuer the
+/// one we asked, its audience holds the client ID, and it is not expired (its signature is
+/// Fulcio's to check). Returns its claims.
+inline result<token_claims> check_id_token(std::string_view token, const std::string& issuer, const std::string& client_id,
+                                           const std::string& nonce, std::int64_t now_unix) {
+    COSIGN_TRY(auto c, parse_claims(token));
+    if (c.nonce != nonce) return fail(errc::verification_failed, "nonce does not match value sent");
+    if (c.issuer != issuer)
+        return fail(errc::verification_failed, "oidc: id token issued by a different provider, expected \"" + issuer +
+                                                   "\" got \"" + c.issuer + "\"");
+    if (!c.has_audience(client_id))
+        return fail(errc::verification_failed, "oidc: expected audience \"" + client_id + "\" in the id token");
+    if (!c.expiry || *c.expiry <= now_unix)
+        return fail(errc::verification_failed, "oidc: the id token the issuer returned is expired or has no expiry");
+    return c;
+}
+
+#if defined(COSIGN_DETAIL_OIDC_POSIX)
+
+/// A one-shot HTTP listener for the redirect back from the issuer.
+class redirect_listener {
+public:
+    redirect_listener(const redirect_listener&) = delete;
+    redirect_listener& operator=(const redirect_listener&) = delete;
+    redirect_listener(redirect_listener&& o) noexcept : fd_(o.fd_), uri_(std::move(o.uri_)), path_(std::move(o.path_)) { o.fd_ = -1; }
+    redirect_listener& operator=(redirect_listener&&) = delete;
+    ~redirect_listener() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+
+    /// Listens where `redirect_url` says (`--oidc-redirect-url`: an http URL on localhost or an
+    /// IPv4 address, port 0 for any), or, when empty, on 127.0.0.1 at a free port with the
+    /// redirect URI `http://localhost:PORT/auth/callback`, as cosign.
+    static result<redirect_listener> open(const std::string& redirect_url) {
+        std::string host = "localhost", path = "/auth/callback", scheme = "http";
+        int port = 0;
+        if (!redirect_url.empty()) {
+            // Port 0 (cosign's documented default, "http://localhost:0/auth/callback") means any
+            // free port; parse_url refuses it, so it is taken off first.
+            std::string text = redirect_url;
+            bool any_port = false;
+            if (auto sep = text.find("://"); sep != std::string::npos) {
+                auto end = text.find_first_of("/?#", sep + 3);
+                auto authority_end = end == std::string::npos ? text.size() : end;
+                if (authority_end >= sep + 5 && text.compare(authority_end - 2, 2, ":0") == 0) {
+                    text.erase(authority_end - 2, 2);
+                    any_port = true;
+                }
+            }
+            auto u = transport::parse_url(text);
+            if (!u) return cosign::error(u.error()).context("--oidc-redirect-url " + redirect_url);
+            if (u->scheme != "http")
+                return fail(errc::invalid_argument, "--oidc-redirect-url " + redirect_url + ": the listener speaks http only");
+            host = u->host;
+            port = any_port ? 0 : u->port;
+            path = std::string(u->path());
+            if (path.empty()) path = "/";
+        }
+        in_addr addr{};
+        if (host == "localhost") {
+            addr.s_addr = htonl(INADDR_LOOPBACK);
+        } else if (::inet_pton(AF_INET, host.c_str(), &addr) != 1) {
+            return fail(errc::invalid_argument, "--oidc-redirect-url " + redirect_url +
+                                                    ": the listener needs localhost or an IPv4 address");
+        }
+        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0) return fail(errc::io, std::string("starting redirect listener: socket: ") + std::strerror(errno));
+        ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+        int one = 1;
+        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        sockaddr_in sa{};
+        sa.sin_family = AF_INET;
+        sa.sin_addr = addr;
+        sa.sin_port = htons(static_cast<std::uint16_t>(port));
+        if (::bind(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0 || ::listen(fd, 8) != 0) {
+            int e = errno;
+            ::close(fd);
+            return fail(errc::io, "starting redirect listener: listen on " + host + ":" + std::to_string(port) + ": " +
+                                      std::strerror(e));
+        }
+        socklen_t len = sizeof sa;
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+        const int bound = ntohs(sa.sin_port);
+        redirect_listener l(fd);
+        l.path_ = path;
+        l.uri_ = scheme + "://" + host + ":" + std::to_string(bound) + path;
+        return l;
+    }
+
+    /// The redirect URI to give the issuer.
+    const std::string& redirect_uri() const noexcept { return uri_; }
+
+    /// Waits for the browser: answers other paths with 404, and returns the `code` of the first
+    /// request to the redirect path whose `state` is ours ("invalid state token" otherwise, as
+    /// cosign; an `error` from the issuer is returned as such).
+    result<std::string> wait_for_code(const std::string& state, std::chrono::milliseconds timeout) {
+        const auto end = std::chrono::steady_clock::now() + timeout;
+        for (;;) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+            if (left.count() <= 0) return fail(errc::network, "timeout: the browser did not come back to " + uri_);
+            pollfd p{fd_, POLLIN, 0};
+            int r = ::poll(&p, 1, static_cast<int>(left.count() > 1000000 ? 1000000 : left.count()));
+            if (r < 0 && errno == EINTR) continue;
+            if (r < 0) return fail(errc::io, std::string("redirect listener: poll: ") + std::strerror(errno));
+            if (r == 0) continue;
+            int c = ::accept(fd_, nullptr, nullptr);
+            if (c < 0) continue;
+            ::fcntl(c, F_SETFD, FD_CLOEXEC);
+            auto outcome = serve(c, state);
+            ::close(c);
+            if (outcome) return std::move(*outcome);
+        }
+    }
+
+private:
+    explicit redirect_listener(int fd) : fd_(fd) {}
+
+    static void send_all(int c, const std::string& s) {
+        std::size_t off = 0;
+        while (off < s.size()) {
+#if defined(MSG_NOSIGNAL)
+            ssize_t w = ::send(c, s.data() + off, s.size() - off, MSG_NOSIGNAL);
+#else
+            ssize_t w = ::send(c, s.data() + off, s.size() - off, 0);
+#endif
+            if (w <= 0) return;
+            off += static_cast<std::size_t>(w);
+        }
+    }
+    static void reply(int c, int status, const std::string& reason, const std::string& body) {
+        send_all(c, "HTTP/1.1 " + std::to_string(status) + " " + reason +
+                        "\r\nContent-Type: text/html; charset=utf-8\r\nConnection: close\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\n\r\n" + body);
+    }
+
+    /// One connection: nullopt to keep waiting, else the code or the error that ends the flow.
+    std::optional<result<std::string>> serve(int c, const std::string& state) {
+        std::string head;
+        char buf[2048];
+        const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(2);  // Go's ReadHeaderTimeout
+        while (head.find("\r\n\r\n") == std::string::npos && head.find("\n\n") == std::string::npos) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+            if (left.count() <= 0 || head.size() > 16384) return std::nullopt;
+            pollfd p{c, POLLIN, 0};
+            if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return std::nullopt;
+            ssize_t n = ::recv(c, buf, sizeof buf, 0);
+            if (n <= 0) return std::nullopt;
+            head.append(buf, static_cast<std::size_t>(n));
+        }
+        std::string_view line(head);
+        line = line.substr(0, line.find_first_of("\r\n"));
+        auto sp1 = line.find(' ');
+        auto sp2 = line.find(' ', sp1 == std::string_view::npos ? sp1 : sp1 + 1);
+        if (sp1 == std::string_view::npos || sp2 == std::string_view::npos) {
+            reply(c, 400, "Bad Request", "bad request\n");
+            return std::nullopt;
+        }
+        std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+        std::string_view path = target.substr(0, target.find('?'));
+        if (path != path_) {
+            reply(c, 404, "Not Found", "404 page not found\n");
+            return std::nullopt;
+        }
+        auto q = detail::parse_query(target.find('?') == std::string_view::npos ? std::string_view()
+                                                                                : target.substr(target.find('?') + 1));
+        std::string code = q.count("code") ? q["code"] : std::string();
+        std::optional<result<std::string>> out;
+        if (q["state"] != state) {
+            reply(c, 400, "Bad Request", "invalid state token\n");
+            out = result<std::string>(fail(errc::verification_failed, "invalid state token"));
+        } else if (q.count("error")) {
+            reply(c, 400, "Bad Request", "login failed\n");
+            std::string m = "the OIDC issuer refused the login: " + q["error"];
+            if (q.count("error_description")) m += ": " + q["error_description"];
+            out = result<std::string>(fail(errc::unauthorized, m));
+        } else if (code.empty()) {
+            reply(c, 400, "Bad Request", "no code\n");
+            out = result<std::string>(fail(errc::invalid_argument, "the browser came back without an authorization code"));
+        } else {
+            reply(c, 200, "OK", detail::success_page);
+            out = result<std::string>(std::move(code));
+        }
+        secure_zero(head.data(), head.size());
+        if (q.count("code")) secure_zero(q["code"].data(), q["code"].size());
+        return out;
+    }
+
+    int fd_ = -1;
+    std::string uri_;
+    std::string path_;
+};
+
+/// Opens a URL as Go's pkg/browser does on Linux: the first of xdg-open, x-www-browser and
+/// www-browser found on $PATH, run to its end (its output goes to stderr). Never a shell.
+inline result<void> open_browser(const std::string& url) {
+    const char* candidates[] = {"xdg-open", "x-www-browser", "www-browser"};
+    const char* path_env = std::getenv("PATH");
+    std::string dirs = path_env ? path_env : "/usr/local/bin:/usr/bin:/bin";
+    std::string found;
+    for (const char* prog : candidates) {
+        std::size_t start = 0;
+        while (found.empty() && start <= dirs.size()) {
+            auto colon = dirs.find(':', start);
+            std::string d = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+            if (d.empty()) d = ".";
+            std::string p = d + "/" + prog;
+            if (::access(p.c_str(), X_OK) == 0) found = p;
+            if (colon == std::string::npos) break;
+            start = colon + 1;
+        }
+        if (!found.empty()) break;
+    }
+    if (found.empty())
+        return fail(errc::unsupported, "exec: \"xdg-open,x-www-browser,www-browser\": executable file not found in $PATH");
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, 2, 1);  // keep our stdout clean
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    std::string arg0 = found, arg1 = url;
+    char* argv[] = {&arg0[0], &arg1[0], nullptr};
+    pid_t pid = 0;
+    int rc = ::posix_spawn(&pid, found.c_str(), &fa, nullptr, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) return fail(errc::io, found + ": " + std::strerror(rc));
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) return fail(errc::io, found + ": waitpid: " + std::strerror(errno));
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
+    if (WIFEXITED(status)) return fail(errc::io, "exit status " + std::to_string(WEXITSTATUS(status)));
+    return fail(errc::io, found + " was killed by a signal");
+}
+
+#endif  // COSIGN_DETAIL_OIDC_POSIX
+
+namespace detail {
+/// POSTs the code to the token endpoint as golang.org/x/oauth2 does with its default auth
+/// style: the client credentials in HTTP Basic first, then, if that fails, in the form.
+template <class Transport>
+result<transport::response> exchange_code(Transport& t, const provider_metadata& m, const options& o,
+                                          std::map<std::string, std::string> form) {
+    auto attempt = [&](bool in_header) {
+        transport::request req;
+        req.method = "POST";
+        req.url = m.token_endpoint;
+        req.max_response_body = max_token_size * 4;
+        req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+        req.headers.emplace_back("Accept", "application/json");
+        auto f = form;
+        if (in_header) {
+            std::string cred = go_query_escape(o.client_id) + ":" + go_query_escape(o.client_secret);
+            req.headers.emplace_back("Authorization", "Basic " + base64::encode(byte_view(cred.data(), cred.size())));
+            secure_zero(cred.data(), cred.size());
+        } else {
+            f["client_id"] = o.client_id;
+            if (!o.client_secret.empty()) f["client_secret"] = o.client_secret;
+        }
+        req.body = encode_form(f);
+        for (auto& kv : f) secure_zero(kv.second.data(), kv.second.size());
+        auto r = t.send(req);
+        secure_zero(req.body.data(), req.body.size());
+        for (auto& h : req.headers) secure_zero(h.second.data(), h.second.size());
+        return r;
+    };
+    auto wipe = [&form] {
+        for (auto& kv : form) secure_zero(kv.second.data(), kv.second.size());
+    };
+    auto r = attempt(true);
+    if (r && r->status >= 200 && r->status < 300) {
+        wipe();
+        return r;
+    }
+    auto second = attempt(false);
+    wipe();
+    if (second || !r) return second;
+    return r;
+}
+
+/// The issuer's own words for a refused exchange (`error`, `error_description`), no secrets.
+inline std::string token_error_text(const transport::response& r) {
+    std::string m = "oauth2: cannot fetch token: HTTP " + std::to_string(r.status);
+    auto doc = json::parse(r.body);
+    if (doc && doc->IsObject()) {
+        if (auto e = json::string_member(*doc, "error")) m += ": " + std::string(*e);
+        if (auto d = json::string_member(*doc, "error_description")) m += ": " + std::string(*d);
+    }
+    return m;
+}
+}  // namespace detail
+
+/// The browser login against `options::issuer` (sigstore's InteractiveIDTokenGetter): returns
+/// the id_token, checked by check_id_token. The login URL goes to `ui.open_browser`; when it
+/// fails the URL is shown with cosign's words ("Go to the following link in a browser:") and the
+/// flow still waits for the redirect to the listener.
+template <class Transport>
+result<id_token> browser_flow(Transport& t, const options& o, const interaction& ui) {
+    static_assert(transport::check_transport<Transport>());
+#if !defined(COSIGN_DETAIL_OIDC_POSIX)
+    (void)t, (void)o, (void)ui;
+    return fail(errc::unsupported, "the OIDC browser flow needs a POSIX system: pass --identity-token");
+#else
+    auto say = [&](const std::string& s) {
+        if (ui.print) ui.print(s);
+    };
+    std::string issuer = o.issuer;
+    if (issuer.empty()) return fail(errc::invalid_argument, "no OIDC issuer: pass --oidc-issuer");
+    // Discovery, as go-oidc's NewProvider.
+    transport::request disc;
+    disc.method = "GET";
+    std::string base = issuer;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    disc.url = base + "/.well-known/openid-configuration";
+    disc.headers.emplace_back("Accept", "application/json");
+    auto dr = t.send(disc);
+    if (!dr) return cosign::error(dr.error()).context("OIDC discovery at " + disc.url);
+    if (dr->status != 200)
+        return fail(errc::network, "OIDC discovery at " + disc.url + ": HTTP " + std::to_string(dr->status), dr->status);
+    COSIGN_TRY(auto meta, parse_discovery(dr->body, issuer));
+
+    COSIGN_TRY(auto state, random_url_safe_string(128));
+    COSIGN_TRY(auto nonce, random_url_safe_string(128));
+    COSIGN_TRY(auto listener, redirect_listener::open(o.redirect_url));
+    COSIGN_TRY(auto p, make_pkce());
+    const std::string url = authorization_url(meta, o.client_id, listener.redirect_uri(), state, nonce, p);
+
+    auto opened = ui.open_browser ? ui.open_browser(url) : open_browser(url);
+    if (!opened) {
+        say("error opening browser: " + opened.error().message() + "\n");
+        say("Go to the following link in a browser:\n\n\t " + url + "\n");
+    } else {
+        say("Your browser will now be opened to:\n" + url + "\n");
+    }
+    auto code = listener.wait_for_code(state, ui.timeout);
+    if (!code) return cosign::error(code.error()).context("error getting code from local server");
+
+    std::map<std::string, std::string> form{{"grant_type", "authorization_code"},
+                                            {"code", *code},
+                                            {"redirect_uri", listener.redirect_uri()},
+                                            {"code_verifier", p.verifier},
+                                            {"nonce", nonce}};
+    secure_zero(code->data(), code->size());
+    secure_zero(p.verifier.data(), p.verifier.size());
+    auto tr = detail::exchange_code(t, meta, o, std::move(form));  // wipes the code and verifier
+    if (!tr) return cosign::error(tr.error()).context("exchanging the authorization code at " + meta.token_endpoint);
+    if (tr->status < 200 || tr->status >= 300) {
+        auto e = fail(tr->status == 400 || tr->status == 401 ? errc::unauthorized : errc::network,
+                      detail::token_error_text(*tr), tr->status);
+        secure_zero(tr->body.data(), tr->body.size());
+        return e;
+    }
+    auto doc = json::parse(tr->body);
+    secure_zero(tr->body.data(), tr->body.size());
+    if (!doc || !doc->IsObject())
+        return fail(errc::invalid_json, "the token endpoint " + meta.token_endpoint + " did not answer a JSON object");
+    auto raw = json::string_member(*doc, "id_token");
+    if (!raw || raw->empty()) return fail(errc::invalid_json, "id_token not present");
+    id_token tok(*raw);
+    // The document held the access, refresh and id tokens: wipe its strings before it goes.
+    for (auto& mbr : doc->GetObject())
+        if (mbr.value.IsString()) secure_zero(const_cast<char*>(mbr.value.GetString()), mbr.value.GetStringLength());
+    COSIGN_TRY_VOID(check_id_token(tok.str(), issuer, o.client_id, nonce,
+                                   static_cast<std::int64_t>(std::time(nullptr))));
+    return tok;
+#endif
+}
+
+}  // namespace oidc
+}  // namespace v0
+}  // namespace cosign
+
+#undef COSIGN_DETAIL_OIDC_POSIX
+// ---- cosign/oidc/oidc.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Identity-token acquisition for keyless signing, in cosign's order: `--identity-token`, the
+/// ambient providers (GitHub Actions, SIGSTORE_ID_TOKEN, cosign's token file) unless disabled,
+/// then, on a terminal, the browser login; with none of these a clear error saying how to pass
+/// a token. A Fulcio client takes the result (and check_token's claims).
+///
+///     cosign::oidc::options o;                      // the flags
+///     o.interactive = isatty(0);
+///     auto tok = cosign::oidc::get_identity_token(transport, o, ui);
+
+#include <optional>
+#include <string>
+#include <utility>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace oidc {
+
+/// Gets an identity token as cosign's RetrieveIDToken does. The flow is `options::auth_flow`
+/// when set ("normal": the browser; "token": a token must have been found), else the browser
+/// when `options::interactive` (after `ui.confirm`, cosign's privacy statement), else an error
+/// saying how to pass a token (cosign would start the device flow, which this build lacks).
+/// The token is returned unchecked: call check_token() before sending it.
+template <class Transport>
+result<id_token> get_identity_token(Transport& t, const options& o, const interaction& ui = {}) {
+    static_assert(transport::check_transport<Transport>());
+    COSIGN_TRY(auto flag, read_identity_token_flag(o.identity_token));
+    if (!flag.empty()) return flag;
+    auto ambient = ambient_token(t, o);
+    if (!ambient) return cosign::error(ambient.error());
+    if (*ambient) return std::move(**ambient);
+
+    const std::string& flow = o.auth_flow;
+    if (flow == "normal") return browser_flow(t, o, ui);
+    if (flow == "token") return no_token_error(o).context("--fulcio-auth-flow=token");
+    if (flow == "device" || flow == "client_credentials")
+        return fail(errc::unsupported, "--fulcio-auth-flow=" + flow + " is not supported in this build: pass "
+                                       "--identity-token, or use the normal (browser) flow");
+    if (!flow.empty()) return fail(errc::invalid_argument, "setting auth flow: unsupported oauth flow: " + flow);
+    if (!o.interactive) return no_token_error(o);
+    if (ui.confirm) COSIGN_TRY_VOID(ui.confirm());
+    return browser_flow(t, o, ui);
+}
+
+}  // namespace oidc
+}  // namespace v0
+}  // namespace cosign
 // ---- cosign/tlog/inclusion_proof.hpp ----
 // SPDX-License-Identifier: Apache-2.0
 /// RFC 6962 Merkle inclusion proofs, checked as transparency-dev/merkle's VerifyInclusion does
@@ -10093,12 +11481,17 @@ public:
     /// PEM of the public key or (keyless, --certificate) the certificate.
     result<std::optional<log_record>> log(std::string_view signature_b64, byte_view payload,
                                           std::string_view public_key_pem) {
-        std::string proposed = hashedrekord_entry(sha256(payload).hex(), signature_b64, public_key_pem);
+        return log_digest(signature_b64, sha256(payload).hex(), public_key_pem);
+    }
+
+    /// log() for a blob known by its SHA-256 (lower-case hex): `sign-blob`.
+    result<std::optional<log_record>> log_digest(std::string_view signature_b64, std::string_view payload_sha256_hex,
+                                                 std::string_view public_key_pem) {
+        std::string proposed = hashedrekord_entry(payload_sha256_hex, signature_b64, public_key_pem);
         COSIGN_TRY(log_entry e, client_.upload(proposed));
         log_record rec;
         rec.bundle = rekor_bundle::from_entry(e);
-        signed_layer layer{signature_b64, payload, public_key_pem};
-        auto body_ok = check_body(rec.bundle.body, layer);
+        auto body_ok = check_body_digest(rec.bundle.body, signature_b64, payload_sha256_hex, public_key_pem);
         if (!body_ok) return std::move(body_ok).error().context("Rekor at " + client_.url() + " logged another entry");
         if (!trusted_.empty()) {
             auto set_ok = verify_set<Crypto>(rec.bundle, trusted_);
@@ -10118,9 +11511,9 @@ private:
 /// search Rekor for the layer's hashedrekord entry, keep the entries whose inclusion proof,
 /// SET (with the trusted keys), body and time check out, and return the earliest.
 template <class Crypto, class Transport>
-result<log_entry> find_verified_entry(basic_rekor_client<Transport>& client, const signed_layer& layer,
+result<log_entry> find_verified_entry(basic_rekor_client<Transport>& client, const signed_digest& signed_,
                                       const log_keys& trusted, std::int64_t now) {
-    std::string proposed = hashedrekord_entry(sha256(layer.payload).hex(), layer.signature_b64, layer.public_key_pem);
+    std::string proposed = hashedrekord_entry(signed_.payload_sha256_hex, signed_.signature_b64, signed_.public_key_pem);
     COSIGN_TRY(std::vector<log_entry> entries, client.retrieve(proposed));
     if (entries.empty())
         return fail(errc::verification_failed, "signature not found in the transparency log at " + client.url());
@@ -10129,7 +11522,7 @@ result<log_entry> find_verified_entry(basic_rekor_client<Transport>& client, con
     for (auto& e : entries) {
         rekor_bundle b = rekor_bundle::from_entry(e);
         auto ok = verify_inclusion(e);
-        if (ok) ok = verify_bundle<Crypto>(b, layer, trusted, now);
+        if (ok) ok = verify_bundle<Crypto>(b, signed_, trusted, now);
         if (!ok) {
             why += (why.empty() ? "" : "; ") + ok.error().message();
             continue;
@@ -10138,6 +11531,14 @@ result<log_entry> find_verified_entry(basic_rekor_client<Transport>& client, con
     }
     if (!best) return fail(errc::verification_failed, "no valid entry in the transparency log at " + client.url() + ": " + why);
     return std::move(*best);
+}
+
+/// find_verified_entry for a signature layer (its payload is hashed here).
+template <class Crypto, class Transport>
+result<log_entry> find_verified_entry(basic_rekor_client<Transport>& client, const signed_layer& layer,
+                                      const log_keys& trusted, std::int64_t now) {
+    const std::string hex = sha256(layer.payload).hex();
+    return find_verified_entry<Crypto>(client, signed_digest{layer.signature_b64, hex, layer.public_key_pem}, trusted, now);
 }
 
 /// The verifier's online lookup step (basic_verifier's Lookup): find_verified_entry through a
@@ -10691,162 +12092,6 @@ inline constexpr std::string_view public_good_root_json = R"tufroot({
 
 /// The compiled-in public-good TUF root, as options::initial_root takes it.
 inline std::string public_good_root() { return std::string(public_good_root_json); }
-
-}  // namespace trust
-}  // namespace v0
-}  // namespace cosign
-// ---- cosign/trust/time.hpp ----
-// SPDX-License-Identifier: Apache-2.0
-/// Instants as trust material states them: RFC 3339 text (trusted_root.json `validFor`, TUF
-/// `expires`) parsed into Unix seconds plus nanoseconds, with no clock and no backend.
-
-#include <cstdint>
-#include <cstdio>
-#include <string>
-#include <string_view>
-
-
-namespace cosign {
-inline namespace v0 {
-namespace trust {
-
-/// An instant: seconds since the Unix epoch (UTC) and a fraction in nanoseconds [0, 1e9).
-struct instant {
-    std::int64_t seconds = 0;
-    std::int32_t nanos = 0;
-
-    /// The instant at a whole Unix second (Rekor's integratedTime, a certificate's NotBefore).
-    static constexpr instant from_unix(std::int64_t s) noexcept { return instant{s, 0}; }
-
-    friend constexpr bool operator<(const instant& a, const instant& b) noexcept {
-        return a.seconds < b.seconds || (a.seconds == b.seconds && a.nanos < b.nanos);
-    }
-    friend constexpr bool operator>(const instant& a, const instant& b) noexcept { return b < a; }
-    friend constexpr bool operator<=(const instant& a, const instant& b) noexcept { return !(b < a); }
-    friend constexpr bool operator>=(const instant& a, const instant& b) noexcept { return !(a < b); }
-    friend constexpr bool operator==(const instant& a, const instant& b) noexcept {
-        return a.seconds == b.seconds && a.nanos == b.nanos;
-    }
-    friend constexpr bool operator!=(const instant& a, const instant& b) noexcept { return !(a == b); }
-};
-
-namespace detail {
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-constexpr bool is_leap(std::int64_t y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-constexpr unsigned days_in_month(std::int64_t y, unsigned m) noexcept {
-    constexpr unsigned d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : d[m - 1];
-}
-
-// Civil date and time of a Unix second, for formatting.
-inline void civil_from_unix(std::int64_t t, std::int64_t& y, unsigned& mo, unsigned& d, unsigned& h, unsigned& mi,
-                            unsigned& s) noexcept {
-    std::int64_t days = t / 86400;
-    std::int64_t rem = t % 86400;
-    if (rem < 0) {
-        rem += 86400;
-        --days;
-    }
-    h = static_cast<unsigned>(rem / 3600);
-    mi = static_cast<unsigned>(rem % 3600 / 60);
-    s = static_cast<unsigned>(rem % 60);
-    days += 719468;
-    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(days - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    mo = mp < 10 ? mp + 3 : mp - 9;
-    y = static_cast<std::int64_t>(yoe) + era * 400 + (mo <= 2);
-}
-}  // namespace detail
-
-/// Parses RFC 3339 date-time text: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)`, as Go's
-/// time.RFC3339 and protobuf's JSON Timestamp accept it (`T`/`t`, `Z`/`z`, up to 9 fraction digits).
-inline result<instant> parse_rfc3339(std::string_view s) {
-    auto bad = [&](const char* why) {
-        return fail(errc::invalid_argument, "invalid RFC 3339 time \"" + std::string(s.substr(0, 64)) + "\": " + why);
-    };
-    auto digits = [&](std::size_t pos, std::size_t n, unsigned& out) {
-        if (pos + n > s.size()) return false;
-        unsigned v = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-            char c = s[pos + i];
-            if (c < '0' || c > '9') return false;
-            v = v * 10 + static_cast<unsigned>(c - '0');
-        }
-        out = v;
-        return true;
-    };
-    unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
-    if (!digits(0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(5, 2, mo) || s[7] != '-' || !digits(8, 2, d) ||
-        (s[10] != 'T' && s[10] != 't') || !digits(11, 2, h) || s[13] != ':' || !digits(14, 2, mi) || s[16] != ':' ||
-        !digits(17, 2, se))
-        return bad("expected YYYY-MM-DDTHH:MM:SS");
-    if (mo < 1 || mo > 12 || d < 1 || d > detail::days_in_month(y, mo)) return bad("no such date");
-    if (h > 23 || mi > 59 || se > 59) return bad("no such time of day");
-    std::size_t pos = 19;
-    std::int32_t nanos = 0;
-    if (pos < s.size() && s[pos] == '.') {
-        ++pos;
-        std::size_t n = 0;
-        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-            if (n == 9) return bad("more than 9 fraction digits");
-            nanos = nanos * 10 + (s[pos] - '0');
-            ++n;
-            ++pos;
-        }
-        if (n == 0) return bad("empty fraction");
-        for (; n < 9; ++n) nanos *= 10;
-    }
-    std::int64_t offset = 0;
-    if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
-        ++pos;
-    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-        unsigned oh = 0, om = 0;
-        if (!digits(pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(pos + 4, 2, om) ||
-            oh > 23 || om > 59)
-            return bad("bad zone offset");
-        offset = (s[pos] == '+' ? 1 : -1) * static_cast<std::int64_t>(oh * 3600 + om * 60);
-        pos += 6;
-    } else {
-        return bad("missing zone (Z or +HH:MM)");
-    }
-    if (pos != s.size()) return bad("trailing characters");
-    std::int64_t t = detail::days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
-    return instant{t, nanos};
-}
-
-/// Formats an instant as RFC 3339 in UTC, with the fraction only when it is not zero
-/// (`2021-01-12T11:53:27Z`, `2022-12-31T23:59:59.999Z`): for messages.
-inline std::string format_rfc3339(const instant& t) {
-    std::int64_t y = 0;
-    unsigned mo = 0, d = 0, h = 0, mi = 0, s = 0;
-    detail::civil_from_unix(t.seconds, y, mo, d, h, mi, s);
-    char buf[48];
-    int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u", static_cast<long long>(y), mo, d, h,
-                          mi, s);
-    std::string out(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
-    if (t.nanos != 0) {
-        std::snprintf(buf, sizeof buf, ".%09d", static_cast<int>(t.nanos));
-        std::string frac(buf);
-        while (frac.back() == '0') frac.pop_back();
-        out += frac;
-    }
-    out += 'Z';
-    return out;
-}
 
 }  // namespace trust
 }  // namespace v0

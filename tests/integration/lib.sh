@@ -742,7 +742,7 @@ sigstore_mock_start() {
   mkdir -p "$dir"
   # With oidc_issuer_start first, Fulcio checks tokens against that issuer's JWKS, as real Fulcio.
   node "$peers/sigstore-mock-server.js" --port 0 --keys "$dir/keys" --out "$dir" --log "$dir/requests.log" \
-    ${OIDC_ISSUER:+--oidc-issuer "$OIDC_ISSUER" --oidc-jwks "$OIDC_ISSUER/jwks"} \
+    ${OIDC_ISSUER_URL:+--oidc-issuer "$OIDC_ISSUER_URL" --oidc-jwks "$OIDC_ISSUER_URL/jwks"} \
     >"$dir/server.log" 2>&1 </dev/null &
   pid=$!
   CLEANUP_PIDS+=("$pid:$peers/sigstore-mock-server.js")
@@ -767,37 +767,42 @@ sigstore_mock_mark() {
 }
 sigstore_mock_requests() { tail -n +"$((${1:-0} + 1))" "$SIGSTORE_MOCK_DIR/requests.log" 2>/dev/null || true; }
 
-# oidc_issuer_start: the local OIDC issuer (tests/peers/oidc-server.mjs over npm oauth2-mock-server,
-# RS256) on 127.0.0.1 (random port). Sets OIDC_ISSUER (its URL, which Fulcio writes into the
-# certificates). Call it before sigstore_mock_start so that Fulcio verifies tokens with its JWKS.
-# oidc_token EMAIL FILE writes a token for EMAIL (aud sigstore, email_verified) without a newline.
+# oidc_issuer_start [NAME]: a local OIDC issuer (tests/peers/oidc-server.mjs over npm
+# oauth2-mock-server) on 127.0.0.1 (random port): discovery, /jwks, /token, and /authorize, which
+# approves at once (the authorization-code flow with PKCE, as a browser would follow it). Its
+# tokens carry aud=sigstore, sub and email (alice@example.com unless the request names another)
+# and email_verified=true, signed RS256. Sets OIDC_ISSUER_URL and OIDC_ISSUER_DIR.
 oidc_issuer_start() {
-  local dir=$WORK/oidc peers pid
-  [ -z "${OIDC_ISSUER:-}" ] || die "OIDC issuer already started"
+  local name=${1:-oidc} dir peers pid
+  dir=$WORK/$name
+  [ ! -e "$dir" ] || die "OIDC issuer $name already started"
   command -v node >/dev/null 2>&1 || die "node not found: the local OIDC issuer needs Node.js 20+ (Debian: apt-get install nodejs npm)"
   peers=$(COSIGN_PEERS_DIR=$PEERS_CACHE "$SOURCE_DIR/scripts/peers.sh" install) \
     || die "scripts/peers.sh install failed: the pinned npm packages of tests/peers are missing"
-  [ -f "$peers/oidc-server.mjs" ] || die "$peers/oidc-server.mjs missing (scripts/peers.sh install copies it)"
+  [ -f "$peers/oidc-server.mjs" ] || die "$peers/oidc-server.mjs missing: scripts/peers.sh did not copy tests/peers/oidc-server.mjs"
+  [ -d "$peers/node_modules/oauth2-mock-server" ] || die "npm package oauth2-mock-server missing in $peers/node_modules"
   mkdir -p "$dir"
-  node "$peers/oidc-server.mjs" 0 RS256 >"$dir/issuer.json" 2>"$dir/server.log" </dev/null &
+  node "$peers/oidc-server.mjs" 0 >"$dir/issuer.json" 2>"$dir/server.log" </dev/null &
   pid=$!
   CLEANUP_PIDS+=("$pid:$peers/oidc-server.mjs")
   for _ in $(seq 1 100); do
-    if grep -q '"issuer":"http://127\.0\.0\.1:[0-9]*"' "$dir/issuer.json" 2>/dev/null; then
-      OIDC_ISSUER=$(jq -r .issuer "$dir/issuer.json")
-      export OIDC_ISSUER
-      note "OIDC issuer at $OIDC_ISSUER"
+    # grep, not jq -e: jq 1.6 exits 0 on an empty file.
+    if grep -q '"issuer":"http://127\.0\.0\.1:[0-9]' "$dir/issuer.json" 2>/dev/null; then
+      OIDC_ISSUER_URL=$(sed -n 's/.*"issuer":"\([^"]*\)".*/\1/p' "$dir/issuer.json") OIDC_ISSUER_DIR=$dir
+      export OIDC_ISSUER_URL OIDC_ISSUER_DIR
+      note "OIDC issuer at $OIDC_ISSUER_URL"
       return 0
     fi
     kill -0 "$pid" 2>/dev/null || { cat "$dir/server.log" >&2; die "the OIDC issuer exited at start-up"; }
     sleep 0.1
   done
   cat "$dir/server.log" >&2
-  die "the OIDC issuer did not start within 10 s"
+  die "the OIDC issuer did not print its URL within 10 s"
 }
+
+# oidc_token [EMAIL]: a fresh token from the local issuer (client_credentials grant), printed
+# without a trailing newline.
 oidc_token() {
-  local t
-  t=$(curl -sf -X POST "$OIDC_ISSUER/token" -d grant_type=client_credentials -d scope=openid -d "email=$1" | jq -r .access_token) \
-    && [ -n "$t" ] && [ "$t" != null ] || die "the OIDC issuer gave no token for $1"
-  printf '%s' "$t" >"$2"
+  curl -fsS -X POST "$OIDC_ISSUER_URL/token" -d grant_type=client_credentials -d scope=openid \
+    -d "email=${1:-alice@example.com}" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' | tr -d '\n'
 }

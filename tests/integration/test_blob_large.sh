@@ -43,7 +43,7 @@ DIGEST=$(sha256sum big.bin | cut -c1-64)
 note "sha256:$DIGEST"
 
 say "== cosign-cpp signs, cosign 2 and 3 verify"
-timed sign "$COSIGN_CPP" sign-blob --key cosign.key big.bin
+timed sign "$COSIGN_CPP" sign-blob --tlog-upload=false --key cosign.key big.bin
 [ "$RC" -eq 0 ] || { show stderr "$ERR"; die "cosign-cpp sign-blob failed"; }
 pass "cosign-cpp sign-blob --key cosign.key big.bin exits 0"
 cp "$OUT" sig.b64
@@ -58,7 +58,7 @@ check "cosign3 verify-blob accepts cosign-cpp's signature of the large blob" \
   "$COSIGN3" verify-blob --key cosign.pub --signature sig.b64 --insecure-ignore-tlog big.bin
 
 say "== standard input is streamed too"
-run_cmd sign_stdin sh -c "\"\$0\" sign-blob --key cosign.key - < big.bin" "$COSIGN_CPP"
+run_cmd sign_stdin sh -c "\"\$0\" sign-blob --tlog-upload=false --key cosign.key - < big.bin" "$COSIGN_CPP"
 [ "$RC" -eq 0 ] || { show stderr "$ERR"; die "cosign-cpp sign-blob - failed"; }
 check_eq "sign-blob - gives the file's signature (deterministic ECDSA)" "$(cat sig.b64)" "$(cat "$OUT")"
 run_cmd verify_stdin sh -c "\"\$0\" verify-blob --key cosign.pub --signature sig.b64 --insecure-ignore-tlog - < big.bin" "$COSIGN_CPP"
@@ -144,7 +144,7 @@ EOF
 cc -shared -fPIC -O2 -o failread.so failread.c -ldl || die "cannot build the read() shim"
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 run_cmd eio env LD_PRELOAD="$WORK/failread.so" FAIL_READ_AFTER=$((32 * 1024 * 1024)) \
-  "$COSIGN_CPP" sign-blob --key cosign.key --output-signature eio.sig big.bin
+  "$COSIGN_CPP" sign-blob --tlog-upload=false --key cosign.key --output-signature eio.sig big.bin
 [ "$RC" -ne 0 ] || die "sign-blob succeeded although reading failed midway"
 pass "sign-blob fails when the file cannot be read to the end (exit $RC)"
 check_contains "  the error names the file and the cause" "$ERR" "cannot read big.bin: Input/output error"
@@ -157,12 +157,12 @@ run_cmd eio_v env LD_PRELOAD="$WORK/failread.so" FAIL_READ_AFTER=$((32 * 1024 * 
 check_contains "verify-blob fails too, naming the file" "$ERR" "cannot read big.bin: Input/output error"
 check_not_contains "  and does not say Verified OK" "$ERR" "Verified OK"
 mkdir adir
-run_cmd dir "$COSIGN_CPP" sign-blob --key cosign.key --output-signature dir.sig adir
+run_cmd dir "$COSIGN_CPP" sign-blob --tlog-upload=false --key cosign.key --output-signature dir.sig adir
 [ "$RC" -ne 0 ] || die "sign-blob of a directory succeeded"
 check_contains "sign-blob of a directory names it" "$ERR" "cannot read adir: Is a directory"
 [ ! -e dir.sig ] || die "--output-signature was written for a directory"
 pass "  no --output-signature file written"
-run_cmd missing "$COSIGN_CPP" sign-blob --key cosign.key missing.bin
+run_cmd missing "$COSIGN_CPP" sign-blob --tlog-upload=false --key cosign.key missing.bin
 [ "$RC" -ne 0 ] || die "sign-blob of a missing file succeeded"
 check_contains "sign-blob of a missing file names it" "$ERR" "cannot open missing.bin: No such file or directory"
 

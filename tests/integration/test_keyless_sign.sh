@@ -20,10 +20,11 @@ sigstore_mock_start
 registry_start plain
 U=$SIGSTORE_MOCK_URL
 T=$SIGSTORE_MOCK_DIR
-ISS=$OIDC_ISSUER
+ISS=$OIDC_ISSUER_URL
 EMAIL=alice@example.com
-oidc_token "$EMAIL" token.jwt
+oidc_token "$EMAIL" > token.jwt
 TOKEN=$(cat token.jwt)
+[ -n "$TOKEN" ] || die "the local OIDC issuer gave no token"
 unset SIGSTORE_ID_TOKEN
 # cosign 2 with the local trust through its variables; cosign 3 with --trusted-root.
 c2env() {
@@ -88,14 +89,11 @@ check "cosign 2 verifies it" c2env verify "${ID[@]}" "$REG/cppfile@$D2"
 D3=$(push_image "$REG_DIR" cppenv:v1)
 check "cosign-cpp sign with SIGSTORE_ID_TOKEN" env SIGSTORE_ID_TOKEN="$TOKEN" "$COSIGN_CPP" sign -y "${SVC[@]}" "$REG/cppenv@$D3"
 check "cosign 3 verifies it" "$COSIGN3" verify --new-bundle-format=false "${ID[@]}" --trusted-root "$T/trusted_root.json" "$REG/cppenv@$D3"
-printf '%s\n' "$TOKEN" > token-nl.jwt
-check_fails "a token file ending in a newline is refused before any request" \
-  "$COSIGN_CPP" sign -y "${SVC[@]}" --identity-token token-nl.jwt "$REG/cppfile@$D2"
-check_contains "... saying why" "$ERR" "contains whitespace"
-check_fails "a malformed inline token (not a JWT, no such file) is refused" \
-  "$COSIGN_CPP" sign -y "${SVC[@]}" --identity-token "eyJhbGciOiJSUzI1NiJ9.not-json.sig" "$REG/cppfile@$D2"
-check_contains "... saying what it expected" "$ERR" "--identity-token is neither a token"
-check_not_contains "... without echoing it" "$ERR" "eyJhbGciOiJSUzI1NiJ9.not-json.sig"
+M=$(sigstore_mock_mark)
+check_fails "a malformed inline token is refused before any request" \
+  "$COSIGN_CPP" sign -y "${SVC[@]}" --identity-token "eyJhbGciOiJSUzI1NiJ9.bm90LWpzb24.c2ln" "$REG/cppfile@$D2"
+check_not_contains "... without echoing it" "$ERR" "eyJhbGciOiJSUzI1NiJ9.bm90LWpzb24.c2ln"
+check_eq "... no request to Fulcio" "" "$(sigstore_mock_requests "$M")"
 
 say "== a Fulcio with only the legacy v1 API (v2 answers 404 through a proxy): v1, as cosign 2 asks it"
 . "$LIB_DIR/fault_proxy.sh"
@@ -189,7 +187,7 @@ check_eq "... the registry is unchanged" "$BEFORE" "$(reg_snapshot "$REG_DIR")"
 
 M=$(sigstore_mock_mark)
 check_fails "no token at all" "$COSIGN_CPP" sign -y "${SVC[@]}" "$REG/refused@$D5"
-check_contains "... says how to pass one" "$ERR" "pass --identity-token TOKEN|FILE or set SIGSTORE_ID_TOKEN"
+check_contains "... says how to pass one" "$ERR" "no identity token: pass --identity-token"
 check_fails "the default (public) Fulcio is refused under COSIGN_CPP_FORBID_PUBLIC_SIGSTORE" \
   "$COSIGN_CPP" sign -y --rekor-url "$U" --identity-token token.jwt "$REG/refused@$D5"
 check_contains "... naming it" "$ERR" "refusing to contact the public Sigstore service at https://fulcio.sigstore.dev/api/v2/signingCert"

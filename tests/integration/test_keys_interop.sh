@@ -141,7 +141,7 @@ say "== sign-blob / verify-blob"
 mkdir blob && cd blob
 check "cosign-cpp generate-key-pair" "$COSIGN_CPP" generate-key-pair
 printf 'payload for sign-blob\nsecond line, no trailing newline' > payload.txt
-run_cmd sb "$COSIGN_CPP" sign-blob --key cosign.key payload.txt
+run_cmd sb "$COSIGN_CPP" sign-blob --tlog-upload=false --key cosign.key payload.txt
 [ "$RC" -eq 0 ] || { show stderr "$ERR"; die "cosign-cpp sign-blob failed"; }
 pass "cosign-cpp sign-blob --key cosign.key payload.txt exits 0"
 cp "$OUT" sig.b64
@@ -174,7 +174,7 @@ check_eq "verify-blob of a modified file: cosign-cpp exits like cosign2 ($C2RC)"
 run_cmd vbk "$COSIGN_CPP" verify-blob --key other.pub --signature sig.b64 --insecure-ignore-tlog payload.txt
 check_eq "verify-blob with another key: cosign-cpp exits like cosign2 ($C2RC)" "$C2RC" "$RC"
 # Wrong password on sign-blob.
-run_cmd sbw env COSIGN_PASSWORD=wrong "$COSIGN_CPP" sign-blob --key cosign.key payload.txt
+run_cmd sbw env COSIGN_PASSWORD=wrong "$COSIGN_CPP" sign-blob --tlog-upload=false --key cosign.key payload.txt
 [ "$RC" -ne 0 ] || die "sign-blob with a wrong password succeeded"
 pass "sign-blob with a wrong password exits non-zero ($RC)"
 check_eq "sign-blob with a wrong password prints no signature" "" "$(cat "$OUT")"

@@ -128,14 +128,14 @@ check_eq "the .sig image holds three signatures" 3 \
 
 say "== sign-blob through the token; cosign 2 and 3 verify-blob"
 printf 'firmware image 1.2.3\n' > fw.bin
-run_cmd sb "$COSIGN_CPP" sign-blob --key "$EC_URI" fw.bin
+run_cmd sb "$COSIGN_CPP" sign-blob --tlog-upload=false --key "$EC_URI" fw.bin
 [ "$RC" -eq 0 ] || { show stderr "$ERR"; die "sign-blob through the token failed"; }
 cp "$OUT" fw.sig
 no_pin "$OUT" "$ERR"
 base64 -d fw.sig > fw.sig.der
 check "openssl verifies the blob signature (DER ECDSA) with ec.pub" openssl dgst -sha256 -verify ec.pub -signature fw.sig.der fw.bin
 check "cosign2 verify-blob accepts it" "$COSIGN2" verify-blob --key ec.pub --signature fw.sig --insecure-ignore-tlog fw.bin
-run_cmd sbr env COSIGN_PKCS11_PIN="$PIN" "$COSIGN_CPP" sign-blob --key "pkcs11:token=cosign-test;object=rsa-key?module-path=$MOD" fw.bin
+run_cmd sbr env COSIGN_PKCS11_PIN="$PIN" "$COSIGN_CPP" sign-blob --tlog-upload=false --key "pkcs11:token=cosign-test;object=rsa-key?module-path=$MOD" fw.bin
 [ "$RC" -eq 0 ] || { show stderr "$ERR"; die "sign-blob with the RSA token key failed"; }
 cp "$OUT" fw-rsa.sig
 check "cosign2 verify-blob accepts the RSA blob signature" "$COSIGN2" verify-blob --key rsa.pub --signature fw-rsa.sig --insecure-ignore-tlog fw.bin
@@ -184,7 +184,7 @@ refused no_pin "needs a PIN: add pin-value to the URI or set COSIGN_PKCS11_PIN" 
 refused bad_uri "unknown attribute \"objet\"" "pkcs11:token=cosign-test;objet=ec-key?module-path=$MOD&pin-value=$PIN" \
   'invalid pkcs11 URI'
 check_eq "the registry is unchanged after every refused sign" "$BEFORE" "$(reg_snapshot "$REG_DIR")"
-run_cmd sb_bad "$COSIGN_CPP" sign-blob --key "pkcs11:token=cosign-test;object=ec-key?module-path=$MOD&pin-value=$BADPIN" fw.bin
+run_cmd sb_bad "$COSIGN_CPP" sign-blob --tlog-upload=false --key "pkcs11:token=cosign-test;object=ec-key?module-path=$MOD&pin-value=$BADPIN" fw.bin
 check_eq "sign-blob with a wrong PIN exits 1" 1 "$RC"
 check_contains "... naming the key" "$ERR" 'pkcs11 key "pkcs11:token=cosign-test;object=ec-key"'
 check_eq "... and prints no signature" "" "$(cat "$OUT")"

@@ -109,6 +109,13 @@ rejects() {
   if [ "$RC" -ne 12 ]; then show stdout "$OUT"; show stderr "$ERR"; die "$name: exit $RC, expected 12"; fi
   check_contains "$name: rejected (exit 12): $want" "$ERR" "$want"
 }
+# rejects_blob NAME WANT CMD...: verify-blob fails (exit 1, as cosign's) with WANT in its error.
+rejects_blob() {
+  local name=$1 want=$2; shift 2
+  run_cmd "$name" "$@"
+  if [ "$RC" -ne 1 ]; then show stdout "$OUT"; show stderr "$ERR"; die "$name: exit $RC, expected 1"; fi
+  check_contains "$name: rejected (exit 1): $want" "$ERR" "$want"
+}
 # with_bundle JQ_EXPR NAME: c2's .sig manifest stored again with its bundle annotation rewritten
 # by JQ_EXPR (the layers and config are unchanged); restore_bundle puts the original back.
 with_bundle() {
@@ -199,12 +206,56 @@ jq '.rekorBundle.Payload.integratedTime += 1' blob.bundle > blob-edited.bundle
 run_cmd vbtime "$COSIGN_CPP" verify-blob --key cosign.pub --bundle blob-edited.bundle --trusted-root "$TR" blob.txt
 [ "$RC" -ne 0 ] || die "verify-blob accepted an edited integratedTime"
 check_contains "an edited integratedTime: the SET check is named" "$ERR" "does not verify with the trusted Rekor key"
-run_cmd vbnobundle "$COSIGN_CPP" verify-blob --key cosign.pub --signature "$(jq -r .base64Signature blob.bundle)" --trusted-root "$TR" blob.txt
-[ "$RC" -ne 0 ] || die "verify-blob without a bundle passed without the skip flag"
-check_contains "no bundle and no skip flag: refused, naming the flags" "$ERR" "pass --bundle with a \"rekorBundle\""
+jq -r .base64Signature blob.bundle > blob.sig
+M=$(sigstore_mock_mark)
+check "without a bundle, verify-blob looks the entry up at --rekor-url" \
+  "$COSIGN_CPP" verify-blob --key cosign.pub --signature blob.sig --trusted-root "$TR" --rekor-url "$URL" blob.txt
+check_eq "... with one search request" "POST /api/v1/log/entries/retrieve 200" "$(sigstore_mock_requests "$M" | awk '{print $2, $3, $4}')"
+run_cmd vbnobundle "$COSIGN_CPP" verify-blob --key cosign.pub --signature blob.sig --trusted-root "$TR" --offline blob.txt
+[ "$RC" -ne 0 ] || die "verify-blob --offline without a bundle passed without the skip flag"
+check_contains "--offline and no bundle: refused, naming the flags" "$ERR" "pass --bundle with a \"rekorBundle\""
+rejects_blob vbnoentry "searching the transparency log: signature not found in the transparency log at $URL" \
+  "$COSIGN_CPP" verify-blob --key cosign.pub --signature blob.sig --trusted-root "$TR" --rekor-url "$URL" other-blob.txt
+rejects_blob vbotherroot "searching the transparency log: no valid entry in the transparency log" \
+  "$COSIGN_CPP" verify-blob --key cosign.pub --signature blob.sig --trusted-root tr-otherkey.json --rekor-url "$URL" blob.txt
 check "with --insecure-ignore-tlog the bundle's signature alone verifies" "$COSIGN_CPP" verify-blob --key cosign.pub --bundle blob.bundle --insecure-ignore-tlog blob.txt
 run_cmd c2vbskip "$COSIGN2" verify-blob --key cosign.pub --bundle blob.bundle --insecure-ignore-tlog blob.txt
 check_file_eq "... with cosign 2's warning and line, byte for byte" "$WORK/c2vbskip.err" "$WORK/check.err"
+
+say "== cosign-cpp sign-blob logs by default; cosign 2 and 3 verify its bundle and look it up"
+printf 'firmware image 1.0\n' > fw.bin
+M=$(sigstore_mock_mark)
+run_cmd sbl env SIGSTORE_REKOR_PUBLIC_KEY="$REKOR_PUB" "$COSIGN_CPP" sign-blob -y --key cosign.key --rekor-url "$URL" --bundle fw.bundle fw.bin
+[ "$RC" -eq 0 ] || { show stderr "$ERR"; die "cosign-cpp sign-blob with the log failed"; }
+pass "cosign-cpp sign-blob --bundle (--tlog-upload is true by default)"
+check_eq "one Rekor request for the blob" "POST /api/v1/log/entries 201" "$(sigstore_mock_requests "$M" | awk '{print $2, $3, $4}')"
+check_contains "cosign's line for the new entry" "$ERR" "tlog entry created with index: "
+check_contains "... and for the bundle" "$ERR" "Wrote bundle to file fw.bundle"
+check_eq "the signature on stdout is the bundle's" "$(jq -r .base64Signature fw.bundle)" "$(cat "$OUT")"
+check_eq "the bundle has cosign 2's fields, in its order" '["base64Signature","rekorBundle"]' "$(jq -c keys_unsorted fw.bundle)"
+check_eq "the bundle file is 0600" 600 "$(stat -c %a fw.bundle)"
+cp "$OUT" fw.sig
+check "cosign 2 verify-blob --bundle (SET offline)" env SIGSTORE_REKOR_PUBLIC_KEY="$REKOR_PUB" \
+  "$COSIGN2" verify-blob --key cosign.pub --bundle fw.bundle fw.bin
+check "cosign 2 verify-blob --signature, looking the entry up" env SIGSTORE_REKOR_PUBLIC_KEY="$REKOR_PUB" \
+  "$COSIGN2" verify-blob --key cosign.pub --signature fw.sig --rekor-url "$URL" fw.bin
+check "cosign 3 verify-blob --bundle (legacy: its Rekor key from SIGSTORE_REKOR_PUBLIC_KEY)" \
+  env SIGSTORE_REKOR_PUBLIC_KEY="$REKOR_PUB" "$COSIGN3" verify-blob --key cosign.pub --bundle fw.bundle fw.bin
+check "cosign-cpp verify-blob --bundle" "$COSIGN_CPP" verify-blob --key cosign.pub --bundle fw.bundle --trusted-root "$TR" fw.bin
+run_cmd sbl2 env SIGSTORE_REKOR_PUBLIC_KEY="$REKOR_PUB" "$COSIGN_CPP" sign-blob -y --key cosign.key --rekor-url "$URL" fw.bin
+check_eq "signing the same blob again (409) gives the same signature" "$(cat fw.sig)" "$(cat "$OUT")"
+printf 'firmware image 1.0, changed\n' > fw-changed.bin
+rejects_blob sbchanged "error verifying bundle: the Rekor entry logs payload hash" \
+  "$COSIGN_CPP" verify-blob --key cosign.pub --bundle fw.bundle --trusted-root "$TR" fw-changed.bin
+run_cmd sbdead "$COSIGN_CPP" sign-blob -y --key cosign.key --rekor-url "http://127.0.0.1:$(pick_port)" --bundle dead.bundle --output-signature dead.sig fw.bin
+[ "$RC" -ne 0 ] || die "sign-blob with Rekor unreachable succeeded"
+check_contains "Rekor unreachable: sign-blob fails naming Rekor" "$ERR" "signing fw.bin: Rekor at http://127.0.0.1:"
+[ ! -e dead.bundle ] && [ ! -e dead.sig ] || die "sign-blob with Rekor unreachable wrote a bundle or a signature"
+pass "... and writes neither bundle nor signature"
+run_cmd sbno "$COSIGN_CPP" sign-blob --key cosign.key --rekor-url "$URL" fw.bin </dev/null
+[ "$RC" -ne 0 ] || die "sign-blob without -y and without a terminal uploaded"
+check_contains "without -y, the prompt is declined without a terminal" "$ERR" "upload to tlog: user declined the prompt"
+check_eq "... and no signature is printed" "" "$(cat "$OUT")"
 
 say "== a signature with no log entry"
 D4=$(push_image "$REG_DIR" nolog:v1)

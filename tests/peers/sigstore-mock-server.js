@@ -381,7 +381,13 @@ async function main() {
   server.on('request', async (req, res) => {
     const u = new URL(req.url, BASE);
     const p = u.pathname.replace(/\/+$/, '');
-    if (LOG) res.on('finish', () => logLine(`${new Date().toISOString()} ${req.method} ${req.url} ${res.statusCode}`));
+    // Logged as the response is ended, before it reaches the client: a test that counts the lines
+    // right after its command exits sees every request that command made (a 'finish' listener
+    // could run after the client had its answer and exited).
+    if (LOG) {
+      const end = res.end.bind(res);
+      res.end = (...args) => { logLine(`${new Date().toISOString()} ${req.method} ${req.url} ${res.statusCode}`); return end(...args); };
+    }
     try {
       const body = req.method === 'POST' ? await readBody(req) : Buffer.alloc(0);
       // ---------------- Fulcio v2

@@ -21,3 +21,5 @@
 #include <cosign/fulcio/issuer.hpp>
 #include <cosign/fulcio/token.hpp>
 #include <cosign/keys/certified_signer.hpp>
+// Identity-token acquisition (not included by cosign.hpp).
+#include <cosign/oidc/oidc.hpp>

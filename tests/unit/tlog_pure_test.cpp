@@ -490,6 +490,16 @@ TEST_CASE("cosign 2.5's bundle annotation verifies against its layer and is refu
         REQUIRE_FALSE(r);
         CHECK(r.error().message().find("payload hash") != std::string::npos);
     }
+    SECTION("a blob known by its digest only (verify-blob): the same verdicts") {
+        const std::string hex = sha256(byte_view(payload)).hex();
+        CHECK(tlog::verify_bundle<crypto_policy>(*b, tlog::signed_digest{sig, hex, pub}, keys, now));
+        std::string hex2 = hex;
+        hex2[0] = hex2[0] == '0' ? '1' : '0';
+        auto r = tlog::verify_bundle<crypto_policy>(*b, tlog::signed_digest{sig, hex2, pub}, keys, now);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().message().find("payload hash") != std::string::npos);
+        CHECK_FALSE(tlog::verify_bundle<crypto_policy>(*b, tlog::signed_digest{sig, hex, pub}, public_good_keys(), now));
+    }
     SECTION("integratedTime in the future") {
         auto r = tlog::verify_bundle<crypto_policy>(*b, layer, keys, b->integrated_time - 1);
         REQUIRE_FALSE(r);

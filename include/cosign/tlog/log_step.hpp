@@ -47,12 +47,17 @@ public:
     /// PEM of the public key or (keyless, --certificate) the certificate.
     result<std::optional<log_record>> log(std::string_view signature_b64, byte_view payload,
                                           std::string_view public_key_pem) {
-        std::string proposed = hashedrekord_entry(sha256(payload).hex(), signature_b64, public_key_pem);
+        return log_digest(signature_b64, sha256(payload).hex(), public_key_pem);
+    }
+
+    /// log() for a blob known by its SHA-256 (lower-case hex): `sign-blob`.
+    result<std::optional<log_record>> log_digest(std::string_view signature_b64, std::string_view payload_sha256_hex,
+                                                 std::string_view public_key_pem) {
+        std::string proposed = hashedrekord_entry(payload_sha256_hex, signature_b64, public_key_pem);
         COSIGN_TRY(log_entry e, client_.upload(proposed));
         log_record rec;
         rec.bundle = rekor_bundle::from_entry(e);
-        signed_layer layer{signature_b64, payload, public_key_pem};
-        auto body_ok = check_body(rec.bundle.body, layer);
+        auto body_ok = check_body_digest(rec.bundle.body, signature_b64, payload_sha256_hex, public_key_pem);
         if (!body_ok) return std::move(body_ok).error().context("Rekor at " + client_.url() + " logged another entry");
         if (!trusted_.empty()) {
             auto set_ok = verify_set<Crypto>(rec.bundle, trusted_);
@@ -72,9 +77,9 @@ private:
 /// search Rekor for the layer's hashedrekord entry, keep the entries whose inclusion proof,
 /// SET (with the trusted keys), body and time check out, and return the earliest.
 template <class Crypto, class Transport>
-result<log_entry> find_verified_entry(basic_rekor_client<Transport>& client, const signed_layer& layer,
+result<log_entry> find_verified_entry(basic_rekor_client<Transport>& client, const signed_digest& signed_,
                                       const log_keys& trusted, std::int64_t now) {
-    std::string proposed = hashedrekord_entry(sha256(layer.payload).hex(), layer.signature_b64, layer.public_key_pem);
+    std::string proposed = hashedrekord_entry(signed_.payload_sha256_hex, signed_.signature_b64, signed_.public_key_pem);
     COSIGN_TRY(std::vector<log_entry> entries, client.retrieve(proposed));
     if (entries.empty())
         return fail(errc::verification_failed, "signature not found in the transparency log at " + client.url());
@@ -83,7 +88,7 @@ result<log_entry> find_verified_entry(basic_rekor_client<Transport>& client, con
     for (auto& e : entries) {
         rekor_bundle b = rekor_bundle::from_entry(e);
         auto ok = verify_inclusion(e);
-        if (ok) ok = verify_bundle<Crypto>(b, layer, trusted, now);
+        if (ok) ok = verify_bundle<Crypto>(b, signed_, trusted, now);
         if (!ok) {
             why += (why.empty() ? "" : "; ") + ok.error().message();
             continue;
@@ -92,6 +97,14 @@ result<log_entry> find_verified_entry(basic_rekor_client<Transport>& client, con
     }
     if (!best) return fail(errc::verification_failed, "no valid entry in the transparency log at " + client.url() + ": " + why);
     return std::move(*best);
+}
+
+/// find_verified_entry for a signature layer (its payload is hashed here).
+template <class Crypto, class Transport>
+result<log_entry> find_verified_entry(basic_rekor_client<Transport>& client, const signed_layer& layer,
+                                      const log_keys& trusted, std::int64_t now) {
+    const std::string hex = sha256(layer.payload).hex();
+    return find_verified_entry<Crypto>(client, signed_digest{layer.signature_b64, hex, layer.public_key_pem}, trusted, now);
 }
 
 /// The verifier's online lookup step (basic_verifier's Lookup): find_verified_entry through a

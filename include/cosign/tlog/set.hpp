@@ -90,6 +90,14 @@ struct signed_layer {
     std::string_view public_key_pem; ///< the verifier's public key PEM, or the layer's certificate PEM
 };
 
+/// What a blob signature offers for comparison with its log entry: the blob is known by its
+/// SHA-256 only (it streamed by, or `verify-blob sha256:<hex>` named it).
+struct signed_digest {
+    std::string_view signature_b64;       ///< the signature, base64 as cosign prints it
+    std::string_view payload_sha256_hex;  ///< the blob's SHA-256, lower-case hex
+    std::string_view public_key_pem;      ///< the verifier's public key PEM, or the certificate PEM
+};
+
 /// Now, in Unix seconds (the default clock of the checks below).
 inline std::int64_t unix_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -198,11 +206,18 @@ inline result<void> check_body(std::string_view body_b64, const signed_layer& la
 /// body against the layer, the SET with the trusted key for its log ID and time, and
 /// integratedTime not after now.
 template <class Crypto>
-result<void> verify_bundle(const rekor_bundle& b, const signed_layer& layer, const log_keys& keys, std::int64_t now) {
-    COSIGN_TRY_VOID(check_body(b.body, layer));
+result<void> verify_bundle(const rekor_bundle& b, const signed_digest& d, const log_keys& keys, std::int64_t now) {
+    COSIGN_TRY_VOID(check_body_digest(b.body, d.signature_b64, d.payload_sha256_hex, d.public_key_pem));
     COSIGN_TRY_VOID(verify_set<Crypto>(b, keys));
     COSIGN_TRY_VOID(check_integrated_time(b, now));
     return {};
+}
+
+/// verify_bundle for a signature layer (its payload is hashed here).
+template <class Crypto>
+result<void> verify_bundle(const rekor_bundle& b, const signed_layer& layer, const log_keys& keys, std::int64_t now) {
+    const std::string hex = sha256(layer.payload).hex();
+    return verify_bundle<Crypto>(b, signed_digest{layer.signature_b64, hex, layer.public_key_pem}, keys, now);
 }
 
 /// The offline check of one layer (cosign's VerifyBundle, as `verify --offline` runs it): the
