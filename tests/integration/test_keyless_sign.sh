@@ -149,6 +149,12 @@ pass "cosign 3 verify-blob --certificate --signature"
 run_cmd c2vbt c2env verify-blob --rekor-url "$U" --certificate blob.crt --signature blob.sig "${ID[@]}" blob-tampered.txt
 [ "$RC" -ne 0 ] || die "cosign 2 verified a tampered blob"
 pass "cosign 2 refuses the tampered blob"
+check "sign-blob keyless --bundle (cosign's legacy bundle, with the certificate)" \
+  "$COSIGN_CPP" sign-blob -y "${SVC[@]}" --identity-token token.jwt --bundle blob.bundle blob.txt
+check_eq "... its fields are cosign's" '["base64Signature","cert","rekorBundle"]' "$(jq -c keys_unsorted blob.bundle)"
+check "... and cosign 2 verifies the blob with it (offline, no Rekor lookup)" \
+  c2env verify-blob --bundle blob.bundle "${ID[@]}" blob.txt
+check "... cosign 3 too" c3env verify-blob --new-bundle-format=false --bundle blob.bundle "${ID[@]}" blob.txt
 M=$(sigstore_mock_mark)
 check "sign-blob with SIGSTORE_ID_TOKEN, signature on stdout" env SIGSTORE_ID_TOKEN="$TOKEN" "$COSIGN_CPP" sign-blob -y "${SVC[@]}" blob.txt
 base64 -d "$OUT" > /dev/null 2>&1 || die "sign-blob printed no base64 signature"
