@@ -19,7 +19,6 @@
 #include <cosign/fulcio/client.hpp>
 #include <cosign/fulcio/formats.hpp>
 #include <cosign/fulcio/issuer.hpp>
-#include <cosign/fulcio/token.hpp>
 #include <cosign/keys/certified_signer.hpp>
 // Identity-token acquisition (not included by cosign.hpp).
 #include <cosign/oidc/oidc.hpp>

@@ -2,7 +2,7 @@
 /// fulcio_issuer<Crypto, Transport>: keyless signing as a composition. It turns an OIDC identity
 /// token into a signer carrying the certificate Fulcio issued for it: a fresh P-256 key from the
 /// crypto policy (held in memory only, wiped when the signer is destroyed, never written), a
-/// proof of possession over the token's subject, Fulcio's certificate and chain. The signer is a
+/// proof of possession over the token's principal (oidc::principal_of: a verified e-mail, else sub), Fulcio's certificate and chain. The signer is a
 /// certified_signer, so it goes wherever a key source's signer goes (basic_signer, any_signer,
 /// sign_blob_digest); basic_signer then writes cosign's certificate and chain annotations and logs
 /// the certificate to Rekor. Nothing here is included by cosign.hpp: a build that does not name
@@ -24,9 +24,9 @@
 #include "../keys/certified_signer.hpp"
 #include "../keys/concepts.hpp"
 #include "../keys/signer.hpp"
+#include "../oidc/token.hpp"
 #include "client.hpp"
 #include "formats.hpp"
-#include "token.hpp"
 
 namespace cosign {
 inline namespace v0 {
@@ -51,8 +51,8 @@ public:
     /// Keyless: a new ephemeral P-256 key and a certificate for it.
     result<keyless_signer<Crypto>> issue(std::string_view token) {
         // Read the token before generating anything: a malformed token costs no key.
-        COSIGN_TRY(token_claims claims, read_token_claims(token));
-        COSIGN_TRY(std::string subject, proof_subject(claims));
+        COSIGN_TRY(oidc::token_claims claims, oidc::parse_claims(token));
+        COSIGN_TRY(std::string subject, oidc::principal_of(claims));
         auto key = Crypto::generate_p256();
         if (!key) return std::move(key).error().context("generating the ephemeral key");
         COSIGN_TRY(auto ephemeral, local_signer<Crypto>::from_key(std::move(*key)));
@@ -63,8 +63,8 @@ public:
     template <class S>
     result<certified_signer<S>> certify(S key, std::string_view token) {
         static_assert(check_signer<S>(), "fulcio_issuer::certify: S is not a signer");
-        COSIGN_TRY(token_claims claims, read_token_claims(token));
-        COSIGN_TRY(std::string subject, proof_subject(claims));
+        COSIGN_TRY(oidc::token_claims claims, oidc::parse_claims(token));
+        COSIGN_TRY(std::string subject, oidc::principal_of(claims));
         return certify_for(std::move(key), token, subject);
     }
 
