@@ -53,8 +53,11 @@ inline cosign::result<legacy_bundle> read_legacy_bundle(const std::string& path)
 /// writes it: `base64Signature`, then `rekorBundle` when the signature was logged (`cert` is
 /// left out for a key, as Go's omitempty does).
 inline std::string legacy_bundle_json(const std::string& signature_b64,
-                                      const std::optional<cosign::tlog::rekor_bundle>& rekor) {
+                                      const std::optional<cosign::tlog::rekor_bundle>& rekor,
+                                      const std::string& cert_pem = {}) {
     std::string out = "{\"base64Signature\":\"" + signature_b64 + "\"";
+    // Keyless: the certificate, base64 of its PEM, as cosign's LocalSignedPayload.Cert.
+    if (!cert_pem.empty()) out += ",\"cert\":\"" + cosign::base64::encode(cert_pem) + "\"";
     if (rekor) out += ",\"rekorBundle\":" + cosign::tlog::to_annotation(*rekor);
     return out + "}";
 }
@@ -77,7 +80,11 @@ cosign::result<cosign::tlog::rekor_bundle> log_blob_signature(const args& a, con
     COSIGN_TRY(auto rekor_keys, sign_rekor_keys());
     COSIGN_TRY(auto rekor, make_rekor_client(a));
     cosign::tlog::rekor_upload_step<crypto, sigstore_transport> step(std::move(rekor), std::move(rekor_keys));
-    COSIGN_TRY(auto rec, step.log_digest(signature_b64, cosign::hex::encode(digest.value), key.public_key_pem()));
+    // The certificate when the signer carries one (keyless, --issue-certificate), else the key.
+    std::string pem = key.public_key_pem();
+    if constexpr (cosign::has_certificate_v<Signer>)
+        if (auto c = key.certificate(); !c.certificate_pem.empty()) pem = c.certificate_pem;
+    COSIGN_TRY(auto rec, step.log_digest(signature_b64, cosign::hex::encode(digest.value), pem));
     if (!rec) return cosign::fail(cosign::errc::internal, "upload to tlog: Rekor gave no entry");
     return std::move(rec->bundle);
 }

@@ -23,8 +23,10 @@
 #include "cli.hpp"
 #include "commands_image.hpp"
 #include "compose.hpp"
+#include "keyless.hpp"
 #include "oidc_flags.hpp"
 #include "password.hpp"
+#include "tlog_flags.hpp"
 
 namespace cli {
 
@@ -152,15 +154,16 @@ inline cosign::result<cosign::blob_digest> verify_blob_artifact(const std::strin
 /// sign-blob's flags: cosign's, with cosign's descriptions and what this build does differently.
 inline std::vector<flag> sign_blob_flags() {
     return std::vector<flag>{
-        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file, env://VAR, pkcs11:, awskms:// or gcpkms://)"},
+        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file, env://VAR, pkcs11: or a KMS URI; without it, keyless: a certificate from Fulcio)"},
         {"output-signature", 0, kind::string, "", "write the signature to FILE"},
+        {"output-certificate", 0, kind::string, "", "write the certificate to FILE"},
         {"yes", 'y', kind::boolean, "", "skip confirmation prompts for non-destructive operations"},
         {"tlog-upload", 0, kind::boolean, "true", "whether or not to upload to the tlog"},
         rekor_url_flag(),
         {"bundle", 0, kind::string, "", "write everything required to verify the blob to a FILE"},
         {"new-bundle-format", 0, kind::boolean, "false", "output bundle in new format that contains all verification material (this build writes cosign's legacy bundle; true is refused)"},
-        {"use-signing-config", 0, kind::boolean, "false", "whether to use a TUF-provided signing config for the service URLs (a cosign 3 flag; this build reaches no Sigstore service, so it has no effect)"},
-    } + oidc_flags();
+        {"use-signing-config", 0, kind::boolean, "false", "whether to use a TUF-provided signing config for the service URLs (a cosign 3 flag; this build takes the service URLs from --fulcio-url and --rekor-url, so it has no effect)"},
+    } + keyless_flags() + oidc_flags();
 }
 
 inline int cmd_sign_blob(const std::vector<std::string>& argv) {
@@ -168,21 +171,25 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.size() != 1) return report("sign-blob requires exactly one file (or - for standard input)");
-    if (a.get("key").empty()) return report("keyless signing is not supported in this build: pass --key");
+    const bool keyless = a.get("key").empty();
+    const bool certified = keyless || a.get_bool("issue-certificate");
     if (a.get_bool("new-bundle-format"))
         return report("--new-bundle-format: this build writes cosign's legacy bundle only (drop the flag)");
     const std::string& path = a.positional[0];
+    const std::string prefix = "signing " + path + ": ";
     const bool tlog = a.get_bool("tlog-upload");
     if (!tlog && !a.get("bundle").empty())
         std::cerr << "WARNING: --bundle without the transparency log (--tlog-upload=false): the bundle holds the "
                      "signature only\n";
     // A file is hashed (SHA-256, what P-256 and RSA keys sign) on a second thread while the key
-    // is decrypted: scrypt and hashing each take a core. Standard input is read after the key.
+    // is decrypted (or, keyless, while Fulcio certifies the ephemeral key): each takes a core.
+    // Standard input is read after the key.
     cosign::blob_digest early;
     std::string early_error;
     bool early_done = false;
     std::atomic<bool> stop{false};
     std::thread hashing;
+    if (keyless) std::cerr << "Using payload from: " << path << "\n";
     if (path != "-")
         hashing = std::thread([&] {
             auto d = digest_file_overlapped(path, cosign::hash_algorithm::sha256, &stop);
@@ -193,39 +200,58 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
             early_done = true;
         });
     // The key first, as cosign: its curve decides the digest (P-384: SHA-384, P-521: SHA-512).
-    auto key = signer::load_key(a.get("key"), [] { return read_password(false); });
+    cosign::result<cosign::any_signer> key = cosign::fail(cosign::errc::internal, "no key");
+    std::string key_error;
+    if (keyless) {
+        key = keyless_signer(a, std::nullopt);
+        if (!key) key_error = key.error().message();
+    } else {
+        key = signer::load_key(a.get("key"), [] { return read_password(false); });
+        if (!key) key_error = "reading key: " + key.error().message();
+        else if (certified) {
+            key = keyless_signer(a, std::move(*key));
+            if (!key) key_error = key.error().message();
+        }
+    }
     if (!key) stop = true;  // no need to finish hashing a blob that will not be signed
     if (hashing.joinable()) hashing.join();
-    if (!key) return report("signing " + path + ": getting signer: reading key: " + key.error().message());
-    std::cerr << "Using payload from: " << path << "\n";
+    if (!key) return report(prefix + "getting signer: " + key_error);
+    if (!keyless) std::cerr << "Using payload from: " << path << "\n";
     const cosign::hash_algorithm h = cosign::signing_hash_of(key->describe());
-    if (early_done && !early_error.empty()) return report("signing " + path + ": " + early_error);
+    if (early_done && !early_error.empty()) return report(prefix + early_error);
     if (!early_done || early.algorithm != h) {
         auto d = digest_blob_arg(path, h);
-        if (!d) return report("signing " + path + ": " + d.error().message());
+        if (!d) return report(prefix + d.error().message());
         early = std::move(*d);
     }
     auto signed_ = cosign::sign_blob_digest(*key, early);
     if (!signed_) return report(signed_.error().message());
     const std::string& b64 = *signed_;
+    const std::string cert_pem = key->certificate().certificate_pem;
     std::optional<cosign::tlog::rekor_bundle> logged;
     if (tlog) {
         auto entry = log_blob_signature(a, *key, early, b64);
-        if (!entry) return report("signing " + path + ": " + entry.error().message());
+        if (!entry) return report(prefix + entry.error().message());
         logged = std::move(*entry);
         std::cerr << "tlog entry created with index: " << logged->log_index << "\n";
     }
     if (!a.get("bundle").empty()) {
-        auto w = cosign::write_file_0600(a.get("bundle"), legacy_bundle_json(b64, logged));
-        if (!w) return report("signing " + path + ": create bundle file: " + w.error().message());
+        auto w = cosign::write_file_0600(a.get("bundle"), legacy_bundle_json(b64, logged, cert_pem));
+        if (!w) return report(prefix + "create bundle file: " + w.error().message());
         std::cerr << "Wrote bundle to file " << a.get("bundle") << "\n";
     }
     if (!a.get("output-signature").empty()) {
         auto w = cosign::write_file_0600(a.get("output-signature"), b64);
         if (!w) return report(w.error().message());
-        std::cerr << "Signature wrote in the file " << a.get("output-signature") << "\n";
+        std::cerr << (certified ? "Wrote signature to file " : "Signature wrote in the file ") << a.get("output-signature") << "\n";
     } else {
         std::cout << b64 << "\n" << std::flush;
+    }
+    if (!a.get("output-certificate").empty()) {
+        // The certificate, or the public key when there is none (cosign's sv.Bytes).
+        auto w = cosign::write_file_0600(a.get("output-certificate"), cert_pem.empty() ? key->public_key_pem() : cert_pem);
+        if (!w) return report(w.error().message());
+        std::cerr << "Wrote certificate to file " << a.get("output-certificate") << "\n";
     }
     return exit_code::ok;
 }

@@ -11,6 +11,7 @@
 #include "annotations.hpp"
 #include "cli.hpp"
 #include "compose.hpp"
+#include "keyless.hpp"
 #include "oidc_flags.hpp"
 #include "output.hpp"
 #include "password.hpp"
@@ -143,7 +144,7 @@ int sign_all(Signer& s, const args& a, const std::vector<cosign::oci::reference>
 /// sign's flags: cosign's, with cosign's descriptions and what this build does differently.
 inline std::vector<flag> sign_flags() {
     return std::vector<flag>{
-        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file, env://VAR, pkcs11:, awskms:// or gcpkms://)"},
+        {"key", 0, kind::string, "", "path to the private key file, KMS URI or Kubernetes Secret (this build: a key file, env://VAR, pkcs11: or a KMS URI; without it, keyless: a certificate from Fulcio)"},
         {"annotations", 'a', kind::slice, "", "extra key=value pairs to sign"},
         {"yes", 'y', kind::boolean, "", "skip confirmation prompts for non-destructive operations"},
         {"force", 'f', kind::boolean, "", "skip confirmation prompts (a cosign-cpp addition: cosign 1.x's -f, which cosign's signing page still shows)"},
@@ -160,7 +161,7 @@ inline std::vector<flag> sign_flags() {
         {"record-creation-timestamp", 0, kind::boolean, "", "set the createdAt timestamp in the signature artifact to the time it was created; by default, cosign sets this to the zero value (not supported in this build: true is refused)", true},
         {"new-bundle-format", 0, kind::boolean, "false", "sign in the Sigstore bundle format (a cosign 3 flag; not supported in this build: true is refused)", true},
         {"use-signing-config", 0, kind::boolean, "false", "whether to use a TUF-provided signing config for the service URLs (a cosign 3 flag; this build takes the Rekor URL from --rekor-url, so it has no effect)"},
-    } + registry_flags() + oidc_flags();
+    } + keyless_flags() + registry_flags() + oidc_flags();
 }
 
 inline int cmd_sign(const std::vector<std::string>& argv) {
@@ -168,8 +169,7 @@ inline int cmd_sign(const std::vector<std::string>& argv) {
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.empty()) return report("sign requires at least one image reference");
-    if (a.get("key").empty())
-        return report("keyless signing is not supported in this build: pass --key <cosign.key|env://VAR>");
+    const bool keyless = a.get("key").empty();
     if (a.get_bool("new-bundle-format")) return report("--new-bundle-format=true is not supported in this build");
     if (a.get_bool("record-creation-timestamp")) return report("--record-creation-timestamp is not supported in this build");
     const std::string prefix = "signing " + join_args(a.positional) + ": ";
@@ -205,22 +205,38 @@ inline int cmd_sign(const std::vector<std::string>& argv) {
     if (opts.signature_repository) hosts.push_back(opts.signature_repository->registry);
 
     // The key first: a wrong password fails before any request, as in cosign.
-    auto key = signer::load_key(a.get("key"), [] { return read_password(false); });
-    if (!key) return report(prefix + "getting signer: reading key: " + key.error().message());
-    // Certificate and chain next, still before any request: bad input writes nothing.
+    std::optional<cosign::any_signer> key;
     std::string cert_pem;
-    auto cert_ann = signing_certificate(a, key->public_key_pem(), cert_pem);
-    if (!cert_ann) return report(prefix + "getting signer: " + cert_ann.error().message());
-    opts.layer_annotations = *cert_ann;
+    if (!keyless) {
+        auto k = signer::load_key(a.get("key"), [] { return read_password(false); });
+        if (!k) return report(prefix + "getting signer: reading key: " + k.error().message());
+        key.emplace(std::move(*k));
+        // Certificate and chain next, still before any request: bad input writes nothing.
+        auto cert_ann = signing_certificate(a, key->public_key_pem(), cert_pem);
+        if (!cert_ann) return report(prefix + "getting signer: " + cert_ann.error().message());
+        opts.layer_annotations = *cert_ann;
+    }
+    // Keyless (or --issue-certificate): Fulcio certifies the key before any Rekor or registry
+    // request, so a refused token writes nothing; the signer then carries the certificate, which
+    // basic_signer stores in the certificate and chain annotations and logs to Rekor.
+    bool statement_shown = false;  // before a browser login, identity_token shows it already
+    if (keyless || a.get_bool("issue-certificate")) {
+        auto s = keyless_signer(a, std::move(key), &statement_shown);
+        if (!s) return report(prefix + "getting signer: " + s.error().message());
+        key.emplace(std::move(*s));
+        cert_pem = key->certificate().certificate_pem;
+    }
 
     const bool tlog = a.get_bool("tlog-upload");
     cosign::tlog::log_keys rekor_keys;
     std::optional<rekor_client> rekor;
     if (tlog) {
         // cosign's statement, once, before the first upload; without -y the user must agree.
-        std::cerr << privacy_statement();
-        if (!confirm_continue(a.get_bool("yes") || a.get_bool("force")))
-            return report(prefix + "signing digest: should upload to tlog: user declined the prompt");
+        if (!statement_shown) {
+            std::cerr << privacy_statement();
+            if (!confirm_continue(a.get_bool("yes") || a.get_bool("force")))
+                return report(prefix + "signing digest: should upload to tlog: user declined the prompt");
+        }
         auto k = sign_rekor_keys();
         if (!k) return report(prefix + "getting rekor public keys: " + k.error().message());
         rekor_keys = std::move(*k);

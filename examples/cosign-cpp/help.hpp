@@ -134,8 +134,10 @@ race conditions or (worse) malicious tampering.)",
      "Sign with a key: --key takes a cosign key file, env://VAR, pkcs11:, hashivault://,\n"
      "azurekms:// or k8s://. Each signature is uploaded to\n"
      "the transparency log (Rekor v1 at --rekor-url) before anything is written to the registry,\n"
-     "as in cosign; --tlog-upload=false skips it. Keyless signing (Fulcio), awskms:// and\n"
-     "gcpkms:// are not built yet.",
+     "as in cosign; --tlog-upload=false skips it. Without --key, keyless: an ephemeral P-256 key\n"
+     "(never written) certified by Fulcio (--fulcio-url; v2 API, legacy v1 when the server has only\n"
+     "v1) for the identity token (--identity-token, SIGSTORE_ID_TOKEN, GitHub Actions, or the\n"
+     "browser login against --oidc-issuer).",
      R"(  cosign-cpp sign --key <key path>|<kms uri> [--payload <path>] [-a key=value] [--upload=true|false] [-f] [-r] <image digest uri>
 
   # sign a container image with the Sigstore OIDC flow)" COSIGN_CLI_NOT_HERE R"(
@@ -335,9 +337,10 @@ to sign payloads with your own tooling or algorithms.)",
      "registry-username type"},
 
     {"sign-blob", "Sign the supplied blob, outputting the base64-encoded signature to stdout.", "",
-     "Sign with a key (--key FILE, env://VAR, pkcs11: or a KMS URI). The signature is logged in Rekor\n"
-     "(--rekor-url) unless --tlog-upload=false; --bundle writes cosign's legacy bundle. Keyless\n"
-     "signing and the new bundle format are not built yet.",
+     "Sign with a key (--key FILE, env://VAR, pkcs11: or a KMS URI), or keyless (no --key: a Fulcio\n"
+     "certificate for the identity token; --issue-certificate certifies a --key). The signature is\n"
+     "logged in Rekor (--rekor-url) unless --tlog-upload=false; --bundle writes cosign's legacy\n"
+     "bundle. The new bundle format is not built yet.",
      R"(  cosign-cpp sign-blob --key <key path>|<kms uri> <blob>
 
   # sign a blob with Google sign-in (experimental))" COSIGN_CLI_NOT_HERE R"(

@@ -52,7 +52,7 @@ inline bool is_public_sigstore_host(const std::string& host) {
             host[host.size() - suffix.size() - 1] == '.');
 }
 
-/// The transport for Sigstore services (Rekor, TUF): the CLI's transport, with the command's
+/// The transport for Sigstore services (Rekor, Fulcio, TUF): the CLI's transport, with the command's
 /// -t/--timeout deadline on every request, that refuses *.sigstore.dev under
 /// COSIGN_CPP_FORBID_PUBLIC_SIGSTORE=1 with an error naming the URL and the flags to use.
 struct sigstore_transport {
@@ -64,7 +64,7 @@ struct sigstore_transport {
             return cosign::fail(cosign::errc::network,
                                 "COSIGN_CPP_FORBID_PUBLIC_SIGSTORE is set: refusing to contact the public Sigstore "
                                 "service at " + req.url.substr(0, req.url.find('?')) +
-                                    " (point the command at local services: --rekor-url, --trusted-root, "
+                                    " (point the command at local services: --rekor-url, --fulcio-url, --trusted-root, "
                                     "SIGSTORE_REKOR_PUBLIC_KEY, `initialize --mirror`; or pass --tlog-upload=false / "
                                     "--insecure-ignore-tlog)");
         if (!deadline.is_set() || req.deadline.is_set()) return inner.send(req);

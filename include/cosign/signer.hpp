@@ -43,7 +43,8 @@ struct sign_options {
     bool upload = true;
     /// `-r`: on an index, sign the index and every platform manifest (parent first).
     bool recursive = false;
-    /// Extra layer annotations (certificate, chain, ...), added to every signature layer.
+    /// Extra layer annotations (certificate, chain, ...), added to every signature layer. A signer
+    /// that carries a certificate (keyless, has_certificate_v) adds its certificate and chain.
     std::map<std::string, std::string> layer_annotations;
 };
 
@@ -180,12 +181,27 @@ private:
         return layer;
     }
 
+    // The layer annotations of a signature by `key`: the caller's, plus the certificate and chain
+    // the signer carries (keyless), both always written, as cosign's static.WithCertChain does.
+    static std::map<std::string, std::string> annotations_for(const key_signer& key, const sign_options& opts) {
+        auto out = opts.layer_annotations;
+        if constexpr (has_certificate_v<key_signer>) {
+            signer_certificate c = key.certificate();
+            if (!c.certificate_pem.empty()) {
+                out[std::string(oci::annotation::certificate)] = std::move(c.certificate_pem);
+                out[std::string(oci::annotation::chain)] = std::move(c.chain_pem);
+            }
+        }
+        return out;
+    }
+
     // Logs one signature: the key's PEM, or the certificate's when the layer carries one (what
-    // cosign uploads with --certificate).
+    // cosign uploads keyless and with --certificate).
     result<void> log_one(signed_image& one, const key_signer& key, const sign_options& opts) {
-        auto cert = opts.layer_annotations.find(std::string(oci::annotation::certificate));
-        const std::string pem = cert != opts.layer_annotations.end() && !cert->second.empty() ? cert->second
-                                                                                               : key.public_key_pem();
+        const auto layer_annotations = annotations_for(key, opts);
+        auto cert = layer_annotations.find(std::string(oci::annotation::certificate));
+        const std::string pem = cert != layer_annotations.end() && !cert->second.empty() ? cert->second
+                                                                                          : key.public_key_pem();
         COSIGN_TRY(auto rec, log_.log(one.signature_b64, byte_view(one.payload), pem));
         if (rec) {
             one.tlog_entry = rec->bundle;
@@ -199,7 +215,7 @@ private:
     result<void> push(signed_image& one, const key_signer& key, const oci::repository_name& sig_repo,
                       const sign_options& opts) {
         COSIGN_TRY(auto pub, Crypto::parse_public_key(key.public_key_pem()));
-        auto annotations = opts.layer_annotations;
+        auto annotations = annotations_for(key, opts);
         if (!one.bundle_annotation.empty()) annotations[tlog::bundle_annotation_key] = one.bundle_annotation;
         const oci::signature_layer layer = layer_of(one, std::move(annotations));
         auto signed_by_key = [&](const oci::signature_image& image) {

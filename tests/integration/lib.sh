@@ -727,9 +727,10 @@ reg_writes_since() { reg_count_since "$1" "$2" 'PUT|POST|PATCH|DELETE'; }
 # ${XDG_CACHE_HOME:-$HOME/.cache}/cosign-cpp/peers, as seen when lib.sh was sourced.
 PEERS_CACHE=${COSIGN_PEERS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cosign-cpp/peers}
 
-# sigstore_mock_start [NAME [OPTION...]]: Rekor v1, Fulcio, a TSA and a TUF repository on 127.0.0.1
-# (random port); OPTIONs go to the server (`--oidc-issuer "$OIDC_ISSUER" --oidc-jwks
-# "$OIDC_ISSUER/jwks"` makes Fulcio check the tokens' signatures). Sets SIGSTORE_MOCK_URL and SIGSTORE_MOCK_DIR, which holds rekor.pub, trusted_root.json,
+# sigstore_mock_start [NAME [OPTION...]]: Rekor v1, Fulcio (v2 and legacy v1), a TSA and a TUF
+# repository on 127.0.0.1 (random port); OPTIONs go to the server (`--oidc-issuer URL --oidc-jwks
+# URL/jwks` makes Fulcio check the tokens' signatures; with no OPTION, after oidc_issuer_start,
+# that issuer is used). Sets SIGSTORE_MOCK_URL and SIGSTORE_MOCK_DIR, which holds rekor.pub, trusted_root.json,
 # fulcio_root.pem, ctfe.pub, tsa_chain.pem, tuf-root.json and requests.log (one line per request:
 # time, method, path, status). FAILS the test when node, npm or the npm packages are missing.
 sigstore_mock_start() {
@@ -742,6 +743,8 @@ sigstore_mock_start() {
   peers=$(COSIGN_PEERS_DIR=$PEERS_CACHE "$SOURCE_DIR/scripts/peers.sh" install) \
     || die "scripts/peers.sh install failed: the pinned npm packages of tests/peers are missing"
   mkdir -p "$dir"
+  # With oidc_issuer_start first, Fulcio checks tokens against that issuer's JWKS, as real Fulcio.
+  if [ $# -eq 0 ] && [ -n "${OIDC_ISSUER_URL:-}" ]; then set -- --oidc-issuer "$OIDC_ISSUER_URL" --oidc-jwks "$OIDC_ISSUER_URL/jwks"; fi
   node "$peers/sigstore-mock-server.js" --port 0 --keys "$dir/keys" --out "$dir" --log "$dir/requests.log" "$@" \
     >"$dir/server.log" 2>&1 </dev/null &
   pid=$!

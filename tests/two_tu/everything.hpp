@@ -21,5 +21,10 @@
 #include <cosign/trust/sigstore_env.hpp>
 #include <cosign/trust/tuf.hpp>
 #include <cosign/trust/public_good_root.hpp>
+// Keyless: the Fulcio client, formats and issuer (left out of cosign.hpp).
+#include <cosign/fulcio/client.hpp>
+#include <cosign/fulcio/formats.hpp>
+#include <cosign/fulcio/issuer.hpp>
+#include <cosign/keys/certified_signer.hpp>
 // Identity-token acquisition (not included by cosign.hpp).
 #include <cosign/oidc/oidc.hpp>

@@ -15,6 +15,11 @@
 /// signs with for the key: `signing_hash_of(s.describe())`). Blobs stream through a hasher and are
 /// signed with it, never held in memory.
 ///
+/// Optional (`has_certificate_v<S>`): `s.certificate()` -> `signer_certificate`, the certificate
+/// (and its chain) that vouches for the key, as a keyless signer carries Fulcio's; an empty
+/// `certificate_pem` means none. basic_signer stores it in the certificate and chain annotations
+/// and logs the certificate to Rekor instead of the key.
+///
 /// A **key source** `K` turns a `--key` reference into a signer:
 ///
 /// | expression | meaning |
@@ -40,6 +45,12 @@
 namespace cosign {
 inline namespace v0 {
 
+/// The certificate a signer carries for its key (keyless: the one Fulcio issued).
+struct signer_certificate {
+    std::string certificate_pem;  ///< the leaf, PEM (`dev.sigstore.cosign/certificate`); empty: none
+    std::string chain_pem;        ///< the issuing chain, parent first (`dev.sigstore.cosign/chain`)
+};
+
 /// Supplies the key password when (and only when) a key source needs it.
 using password_fn = std::function<result<secure_bytes>()>;
 
@@ -54,6 +65,8 @@ template <class S>
 using public_key_pem_t = decltype(std::declval<const S&>().public_key_pem());
 template <class S>
 using describe_t = decltype(std::declval<const S&>().describe());
+template <class S>
+using certificate_t = decltype(std::declval<const S&>().certificate());
 
 template <class K>
 using signer_type_t = typename K::signer_type;
@@ -82,6 +95,11 @@ inline constexpr bool is_signer_v = signer_traits<S>::value;
 /// True when the signer S signs a precomputed digest (the optional member above).
 template <class S>
 inline constexpr bool has_sign_digest_v = detail::is_detected_exact_v<result<bytes>, detail::key_ops::sign_digest_t, S>;
+
+/// True when the signer S carries a certificate (the optional member above).
+template <class S>
+inline constexpr bool has_certificate_v =
+    detail::is_detected_exact_v<signer_certificate, detail::key_ops::certificate_t, S>;
 
 /// Checks S against the signer requirements, one static_assert per member.
 template <class S>

@@ -67,6 +67,7 @@ struct signer_model_base {
     virtual bool can_sign_digest() const = 0;
     virtual std::string public_key_pem() const = 0;
     virtual key_info describe() const = 0;
+    virtual signer_certificate certificate() const = 0;
 };
 
 template <class S>
@@ -85,6 +86,10 @@ struct signer_model final : signer_model_base {
     bool can_sign_digest() const override { return has_sign_digest_v<S>; }
     std::string public_key_pem() const override { return signer.public_key_pem(); }
     key_info describe() const override { return signer.describe(); }
+    signer_certificate certificate() const override {
+        if constexpr (has_certificate_v<S>) return signer.certificate();
+        else return {};
+    }
     S signer;
 };
 }  // namespace detail
@@ -107,6 +112,8 @@ public:
     bool can_sign_digest() const { return impl_->can_sign_digest(); }
     std::string public_key_pem() const { return impl_->public_key_pem(); }
     key_info describe() const { return impl_->describe(); }
+    /// The held signer's certificate and chain (keyless); empty when it carries none.
+    signer_certificate certificate() const { return impl_->certificate(); }
 
 private:
     std::unique_ptr<detail::signer_model_base> impl_;
