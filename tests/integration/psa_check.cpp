@@ -37,7 +37,7 @@ int usage() {
     return 2;
 }
 
-int error(const cosign::error& e) {
+int report(const cosign::error& e) {
     std::fprintf(stderr, "Error: %s\n", e.message().c_str());
     return 2;
 }
@@ -61,69 +61,69 @@ int main(int argc, char** argv) {
     const std::string cmd = argv[1];
     if (cmd == "generate-key-pair" && argc == 3) {
         auto key = P::generate_p256();
-        if (!key) return error(key.error());
+        if (!key) return report(key.error());
         auto pw = password();
-        if (!pw) return error(pw.error());
+        if (!pw) return report(pw.error());
         auto pem = cosign_key_file<P>::encrypt(*key, *pw);
-        if (!pem) return error(pem.error());
+        if (!pem) return report(pem.error());
         auto pub = P::public_key_of(*key);
-        if (!pub) return error(pub.error());
+        if (!pub) return report(pub.error());
         const std::string prefix = argv[2];
         auto w1 = write_file_0600(prefix + ".key", *pem);
-        if (!w1) return error(w1.error());
+        if (!w1) return report(w1.error());
         auto w2 = write_file_0600(prefix + ".pub", P::public_key_pem(*pub));
-        if (!w2) return error(w2.error());
+        if (!w2) return report(w2.error());
         return 0;
     }
     if (cmd == "import-key" && argc == 4) {
         auto text = read_text(argv[2]);
-        if (!text) return error(text.error());
+        if (!text) return report(text.error());
         auto pw = password();
-        if (!pw) return error(pw.error());
+        if (!pw) return report(pw.error());
         auto key = cosign_key_file<P>::decrypt(*text, *pw);
-        if (!key) return error(key.error());
+        if (!key) return report(key.error());
         auto id = psa_key_source::parse_id(argv[3]);
-        if (!id) return error(id.error());
+        if (!id) return report(id.error());
         auto r = P::store_persistent_key(*id, *key);
-        if (!r) return error(r.error());
+        if (!r) return report(r.error());
         return 0;
     }
     if ((cmd == "generate" || cmd == "destroy") && argc == 3) {
         auto id = psa_key_source::parse_id(argv[2]);
-        if (!id) return error(id.error());
+        if (!id) return report(id.error());
         auto r = cmd == "generate" ? P::generate_persistent_p256(*id) : P::destroy_persistent_key(*id);
-        if (!r) return error(r.error());
+        if (!r) return report(r.error());
         return 0;
     }
     if (cmd == "public-key" && argc == 3) {
         auto s = keys::load(argv[2], password);
-        if (!s) return error(s.error());
+        if (!s) return report(s.error());
         std::fputs(s->public_key_pem().c_str(), stdout);
         return 0;
     }
     if (cmd == "sign-blob" && argc == 4) {
         auto s = keys::load(argv[2], password);
-        if (!s) return error(s.error());
+        if (!s) return report(s.error());
         auto blob = read_file<bytes>(argv[3], 1u << 26);
-        if (!blob) return error(blob.error());
+        if (!blob) return report(blob.error());
         auto sig = s->sign(*blob);
-        if (!sig) return error(sig.error());
+        if (!sig) return report(sig.error());
         std::printf("%s\n", base64::encode(*sig).c_str());
         return 0;
     }
     if (cmd == "verify-blob" && argc == 5) {
         auto pem = read_text(argv[2]);
-        if (!pem) return error(pem.error());
+        if (!pem) return report(pem.error());
         auto pub = P::parse_public_key(*pem);
-        if (!pub) return error(pub.error());
+        if (!pub) return report(pub.error());
         auto sig_text = read_text(argv[3]);
-        if (!sig_text) return error(sig_text.error());
+        if (!sig_text) return report(sig_text.error());
         std::string b64 = *sig_text;
         while (!b64.empty() && (b64.back() == '\n' || b64.back() == '\r')) b64.pop_back();
         auto sig = base64::decode(b64);
-        if (!sig) return error(sig.error());
+        if (!sig) return report(sig.error());
         auto blob = read_file<bytes>(argv[4], 1u << 26);
-        if (!blob) return error(blob.error());
+        if (!blob) return report(blob.error());
         auto ok = P::verify(*pub, *blob, *sig);
         if (!ok) {
             std::fprintf(stderr, "Error: %s\n", ok.error().message().c_str());
