@@ -40,6 +40,14 @@ check_eq "verify_on_device with another key exits 1 (rejected)" 1 "$RC"
 run_cmd notrust env SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt "$EX/verify_on_device" cosign.pub "$REG/demo:1.0"
 check_eq "verify_on_device without the registry's CA exits 2 (cannot check)" 2 "$RC"
 check_contains "and says the TLS certificate is not trusted" "$ERR" "not trusted"
+if [ -x "$EX/verify_on_device_psa" ]; then  # built against mbedTLS 3.6 only
+  say "== verify_on_device_psa (the signature checked through the PSA Crypto API)"
+  run_cmd verifypsa "$EX/verify_on_device_psa" cosign.pub "$REG/demo:1.0"
+  [ "$RC" -eq 0 ] || { show stderr "$ERR"; die "verify_on_device_psa exited $RC"; }
+  check_contains "verify_on_device_psa reports the image digest" "$OUT" "$DIGEST"
+  run_cmd rejectpsa "$EX/verify_on_device_psa" other.pub "$REG/demo:1.0"
+  check_eq "verify_on_device_psa with another key exits 1 (rejected)" 1 "$RC"
+fi
 
 say "== verify_on_device with a trusted root: the transparency log checked offline, no Rekor client"
 sigstore_mock_start
