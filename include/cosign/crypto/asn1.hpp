@@ -415,7 +415,7 @@ inline std::optional<bytes> der_to_p1363(byte_view sig, std::size_t half) {
     expect(outer.content, pos, tag_integer, r);
     expect(outer.content, pos, tag_integer, s);
     bytes out(2 * half, 0);
-    for (int i = 0; i < 2; ++i) {
+    for (std::size_t i = 0; i < 2; ++i) {
         byte_view v = i == 0 ? r.content : s.content;
         while (!v.empty() && v[0] == 0) v = v.subview(1);
         if (v.size() > half) return std::nullopt;
