@@ -100,10 +100,11 @@ if [ "$QUICK" = 0 ]; then
   t36=$(date +%s)
   if MBEDTLS36=$(scripts/mbedtls36.sh | tail -n1) && [ -n "$MBEDTLS36" ]; then
     cmake -S . -B build-36 -DCOSIGN_MBEDTLS_ROOT="$MBEDTLS36" >/dev/null
-    if cmake --build build-36 -j "$JOBS" --target cosign_unit_tests cosign-cpp sign_image verify_on_device \
-         verify_on_device_psa custom_key_source cosign_psa_check; then
+    if cmake --build build-36 -j "$JOBS" --target cosign_unit_tests cosign_two_tu cosign-cpp sign_image \
+         verify_on_device verify_on_device_psa custom_key_source cosign_psa_check; then
       (cd build-36 && ctest -L unit -j "$JOBS" --output-on-failure &&
-         ctest -R '^integration_test_(examples|sign_verify_interop|psa_interop)$' --output-on-failure) || status=1
+         ctest -R '^(two_translation_units_link|integration_test_(examples|sign_verify_interop|psa_interop))$' \
+           --output-on-failure) || status=1
     else
       status=1
     fi
