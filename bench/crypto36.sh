@@ -91,7 +91,8 @@ SZ=(-std=c++17 -Os -ffunction-sections -fdata-sections -I"$ROOT/include")
 "$CXX" "${SZ[@]}" -isystem "$MIN/include" -c "$ROOT/examples/verify_on_device.cpp" -o "$BUILD/vod36.o"
 "$CXX" "$BUILD/vod36.o" -Wl,--gc-sections "$MIN"/lib/libmbed{tls,x509,crypto}.a -o "$BUILD/verify_on_device-36"
 strip "$BUILD/verify_on_device-36"
-s228=$("$ROOT/bench/sizes-minimal.sh" "$BUILD/size-228" 2>/dev/null | head -n1 | awk '{print $(NF-3)}')
+sm=$("$ROOT/bench/sizes-minimal.sh" "$BUILD/size-228" 2>/dev/null)
+s228=$(printf '%s\n' "$sm" | sed -n 1p | awk '{print $(NF-3)}')
 s36=$(stat -c %s "$BUILD/verify_on_device-36")
 mb() { awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1e6 }'; }
 echo
