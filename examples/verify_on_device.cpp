@@ -9,14 +9,23 @@
 // Link cosign::mbedtls only; it links fully statically (cmake -DCOSIGN_STATIC=ON).
 // With a trusted_root.json, each signature must also carry a transparency-log bundle whose SET
 // verifies with the root's Rekor key (checked offline: no Rekor client is composed or linked).
+// Built with COSIGN_EXAMPLE_PSA_CRYPTO (verify_on_device_psa, against mbedTLS 3.6), the signature
+// is checked through the PSA Crypto API (crypto::psa) instead; TLS stays mbedTLS's.
 #include <cosign/cosign.hpp>
 #include <cosign/crypto/mbedtls.hpp>
 #include <cosign/transport/mbedtls.hpp>
 #include <cosign/trust/trusted_root_json.hpp>
+#if defined(COSIGN_EXAMPLE_PSA_CRYPTO)
+#include <cosign/crypto/psa.hpp>
+#endif
 
 #include <cstdio>
 
+#if defined(COSIGN_EXAMPLE_PSA_CRYPTO)
+using crypto = cosign::crypto::psa;
+#else
 using crypto = cosign::crypto::mbedtls;
+#endif
 using transport = cosign::transport::mbedtls_transport;
 using verifier = cosign::basic_verifier<crypto, transport>;
 

@@ -24,8 +24,9 @@ LIB_PKGS=(g++ cmake make pkg-config libmbedtls-dev libcpp-httplib-dev rapidjson-
 # The unit tests and the integration tests (a local registry, the tools they script, and the
 # keyring get-cosign.sh and get-skopeo.sh check Debian's newer suites with).
 TEST_PKGS=(catch2 python3 docker-registry skopeo openssl curl jq apache2-utils ca-certificates debian-archive-keyring softhsm2)
-# The full run only: sanitizers, libFuzzer and clang builds; Bazel.
-FULL_PKGS=(clang bazel-bootstrap)
+# The full run only: sanitizers, libFuzzer and clang builds; Bazel; building mbedTLS 3.6 from
+# Debian 13's source package (scripts/mbedtls36.sh: dpkg-source, its patches' tools, bzip2/xz).
+FULL_PKGS=(clang bazel-bootstrap dpkg-dev patch bzip2 xz-utils)
 case "$MODE" in
   full) want=("${LIB_PKGS[@]}" "${TEST_PKGS[@]}" "${FULL_PKGS[@]}") ;;
   quick) want=("${LIB_PKGS[@]}" "${TEST_PKGS[@]}") ;;

@@ -18,10 +18,14 @@
 #   7. the libFuzzer targets in fuzz/, a bounded smoke run each (scripts/fuzz.sh);
 #   8. the integration tests (fault injection and 16 racing signers included) against the CLI
 #      built with ASan+UBSan (build-asan-it/);
+#  8b. mbedTLS 3.6 LTS built from Debian 13's source (scripts/mbedtls36.sh, cached): the unit tests
+#      over crypto::mbedtls and crypto::psa, the examples (verify_on_device and verify_on_device_psa
+#      over TLS), and the interop tests with the real cosign (the CLI, and crypto::psa with
+#      persistent PSA keys) against it (build-36/);
 #   9. the full build with g++ (build/): unit, compile-fail, two-TU, single-header freshness and
 #      integration tests against a real registry, the real cosign and skopeo. Its ctest summary
 #      is the last thing printed.
-# --quick skips steps 2 to 8. Exit status: non-zero if any step failed.
+# --quick skips steps 2 to 8b. Exit status: non-zero if any step failed.
 # Environment: JOBS (parallel jobs, default nproc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -89,6 +93,25 @@ if [ "$QUICK" = 0 ]; then
   else
     status=1
   fi
+fi
+
+if [ "$QUICK" = 0 ]; then
+  echo "== mbedTLS 3.6 LTS (scripts/mbedtls36.sh): unit tests over crypto::mbedtls and crypto::psa, examples, interop =="
+  t36=$(date +%s)
+  if MBEDTLS36=$(scripts/mbedtls36.sh | tail -n1) && [ -n "$MBEDTLS36" ]; then
+    cmake -S . -B build-36 -DCOSIGN_MBEDTLS_ROOT="$MBEDTLS36" >/dev/null
+    if cmake --build build-36 -j "$JOBS" --target cosign_unit_tests cosign_two_tu cosign-cpp sign_image \
+         verify_on_device verify_on_device_psa custom_key_source cosign_psa_check; then
+      (cd build-36 && ctest -L unit -j "$JOBS" --output-on-failure &&
+         ctest -R '^(two_translation_units_link|integration_test_(examples|sign_verify_interop|psa_interop))$' \
+           --output-on-failure) || status=1
+    else
+      status=1
+    fi
+  else
+    echo "FAIL: scripts/mbedtls36.sh could not build mbedTLS 3.6"; status=1
+  fi
+  echo "mbedTLS 3.6 step: $(( $(date +%s) - t36 )) s"
 fi
 
 echo "== full build and every test (g++) =="

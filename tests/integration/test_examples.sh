@@ -40,6 +40,26 @@ check_eq "verify_on_device with another key exits 1 (rejected)" 1 "$RC"
 run_cmd notrust env SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt "$EX/verify_on_device" cosign.pub "$REG/demo:1.0"
 check_eq "verify_on_device without the registry's CA exits 2 (cannot check)" 2 "$RC"
 check_contains "and says the TLS certificate is not trusted" "$ERR" "not trusted"
+if [ -x "$EX/verify_on_device_psa" ]; then  # built against mbedTLS 3.6 only
+  say "== verify_on_device_psa (the signature checked through the PSA Crypto API)"
+  run_cmd verifypsa "$EX/verify_on_device_psa" cosign.pub "$REG/demo:1.0"
+  [ "$RC" -eq 0 ] || { show stderr "$ERR"; die "verify_on_device_psa exited $RC"; }
+  check_contains "verify_on_device_psa reports the image digest" "$OUT" "$DIGEST"
+  run_cmd rejectpsa "$EX/verify_on_device_psa" other.pub "$REG/demo:1.0"
+  check_eq "verify_on_device_psa with another key exits 1 (rejected)" 1 "$RC"
+
+  say "== the mbedTLS transport on 3.6 completes a TLS 1.3 handshake with a server that offers nothing else"
+  T13_PORT=$(pick_port)
+  openssl s_server -quiet -www -tls1_3 -accept "$T13_PORT" -cert "$REG_DIR/tls/server.crt" \
+    -key "$REG_DIR/tls/server.key" >"$WORK/s_server.log" 2>&1 </dev/null &
+  CLEANUP_PIDS+=("$!:s_server")
+  for _ in $(seq 1 50); do port_in_use "$T13_PORT" && break; sleep 0.1; done
+  run_cmd tls13 "$EX/verify_on_device_psa" cosign.pub "127.0.0.1:$T13_PORT/demo:1.0"
+  check_eq "verify_on_device_psa against openssl s_server -tls1_3 (a web page, not a registry) exits 2" 2 "$RC"
+  check_not_contains "... after the TLS 1.3 handshake: no TLS error" "$ERR" "TLS"
+  check_not_contains "... and no connection error" "$ERR" "connect"
+  check_contains "... it read the page and refused it as a manifest (2.28 stops in the handshake)" "$ERR" "invalid manifest"
+fi
 
 say "== verify_on_device with a trusted root: the transparency log checked offline, no Rekor client"
 sigstore_mock_start

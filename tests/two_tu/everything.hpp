@@ -2,6 +2,10 @@
 // The backend policies and the testing headers, which cosign.hpp leaves out.
 #pragma once
 #include <cosign/crypto/mbedtls.hpp>
+#if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C)  // against mbedTLS 3.6: the PSA policy too
+#include <cosign/crypto/psa.hpp>
+#include <cosign/keys/psa_key_source.hpp>
+#endif
 #include <cosign/keys/key_sources.hpp>
 #include <cosign/keys/pkcs11.hpp>
 #include <cosign/keys/kms/aws.hpp>

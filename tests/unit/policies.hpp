@@ -6,6 +6,11 @@
 #include <tuple>
 
 #include <cosign/crypto/mbedtls.hpp>
+// Built against mbedTLS 3.6 (scripts/mbedtls36.sh) with its PSA core: the PSA policy too.
+#if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C) && !defined(COSIGN_TEST_NO_PSA)
+#define COSIGN_TEST_PSA 1
+#include <cosign/crypto/psa.hpp>
+#endif
 #if defined(COSIGN_TEST_OPENSSL)  // set by CMake (when cosign::openssl exists) and Bazel
 #include <cosign/crypto/openssl_verify.hpp>
 #endif
@@ -17,6 +22,10 @@ using crypto_policies = std::tuple<cosign::crypto::mbedtls
 #if defined(COSIGN_TEST_OPENSSL)
                                    ,
                                    cosign::crypto::openssl_verify<cosign::crypto::mbedtls>
+#endif
+#if defined(COSIGN_TEST_PSA)
+                                   ,
+                                   cosign::crypto::psa
 #endif
                                    >;
 

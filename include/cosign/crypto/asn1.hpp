@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 /// A minimal strict DER reader and writer: enough to wrap SEC1/PKCS#1 keys in PKCS#8 the way Go
-/// does, to recognise key formats by shape, to handle ECDSA signature encodings, and to take a
+/// does, to recognise key formats by shape, to handle ECDSA signature encodings, to take keys
+/// apart (and put them together) for a backend with no key parser (PSA Crypto), and to take a
 /// constructed element apart and put it back together without one of its children (what RFC 6962
 /// does to a certificate to rebuild the precertificate an SCT signs).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "../core/bytes.hpp"
@@ -292,6 +295,177 @@ inline bool is_der_ecdsa_signature(byte_view sig) noexcept {
     return expect(outer.content, pos, tag_integer, r) && integer_is_minimal(r.content) &&
            expect(outer.content, pos, tag_integer, s) && integer_is_minimal(s.content) &&
            pos == outer.content.size();
+}
+
+/// A named elliptic curve: its OID content, its size, and the name Go (NIST curves) or mbedTLS
+/// (the others) gives it.
+struct named_curve {
+    byte_view oid;
+    unsigned bits;
+    std::string_view name;
+};
+
+inline constexpr std::uint8_t oid_secp192r1[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x01};
+inline constexpr std::uint8_t oid_secp224r1[] = {0x2b, 0x81, 0x04, 0x00, 0x21};
+inline constexpr std::uint8_t oid_secp256r1[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+inline constexpr std::uint8_t oid_secp384r1[] = {0x2b, 0x81, 0x04, 0x00, 0x22};
+inline constexpr std::uint8_t oid_secp521r1[] = {0x2b, 0x81, 0x04, 0x00, 0x23};
+inline constexpr std::uint8_t oid_secp256k1[] = {0x2b, 0x81, 0x04, 0x00, 0x0a};
+inline constexpr std::uint8_t oid_brainpool256r1[] = {0x2b, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x07};
+inline constexpr std::uint8_t oid_brainpool384r1[] = {0x2b, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x0b};
+inline constexpr std::uint8_t oid_brainpool512r1[] = {0x2b, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x0d};
+
+/// The curve whose OID content is `oid`, or nullopt.
+inline std::optional<named_curve> curve_of_oid(byte_view oid) noexcept {
+    const named_curve curves[] = {
+        {view_of(oid_secp192r1), 192, "P-192"},
+        {view_of(oid_secp224r1), 224, "P-224"},
+        {view_of(oid_secp256r1), 256, "P-256"},
+        {view_of(oid_secp384r1), 384, "P-384"},
+        {view_of(oid_secp521r1), 521, "P-521"},
+        {view_of(oid_secp256k1), 256, "secp256k1"},
+        {view_of(oid_brainpool256r1), 256, "brainpoolP256r1"},
+        {view_of(oid_brainpool384r1), 384, "brainpoolP384r1"},
+        {view_of(oid_brainpool512r1), 512, "brainpoolP512r1"},
+    };
+    for (const auto& c : curves)
+        if (c.oid == oid) return c;
+    return std::nullopt;
+}
+
+/// The parts of a SubjectPublicKeyInfo (RFC 5280).
+struct spki_parts {
+    byte_view algorithm;   ///< OID content of the AlgorithmIdentifier
+    byte_view parameters;  ///< the whole parameters element (empty when absent)
+    byte_view key;         ///< the subjectPublicKey BIT STRING's bits (no unused-bits byte)
+};
+
+/// Splits a SubjectPublicKeyInfo; nullopt when `in` does not have that shape (or the BIT STRING
+/// has unused bits).
+inline std::optional<spki_parts> parse_spki(byte_view in) noexcept {
+    tlv outer, alg, oid, key;
+    if (!read_single(in, tag_sequence, outer)) return std::nullopt;
+    std::size_t pos = 0, apos = 0;
+    if (!expect(outer.content, pos, tag_sequence, alg) || !expect(outer.content, pos, tag_bit_string, key) ||
+        pos != outer.content.size())
+        return std::nullopt;
+    if (!expect(alg.content, apos, tag_oid, oid)) return std::nullopt;
+    spki_parts parts;
+    parts.algorithm = oid.content;
+    if (apos < alg.content.size()) {
+        tlv params;
+        if (!read(alg.content, apos, params) || apos != alg.content.size()) return std::nullopt;
+        parts.parameters = params.whole;
+    }
+    if (key.content.empty() || key.content[0] != 0) return std::nullopt;
+    parts.key = key.content.subview(1);
+    return parts;
+}
+
+/// The parts of a SEC1 ECPrivateKey (RFC 5915).
+struct sec1_parts {
+    byte_view private_key;  ///< the big-endian scalar, as encoded
+    byte_view curve;        ///< OID content of the [0] named curve (empty when absent)
+    byte_view public_key;   ///< the [1] point's bits (empty when absent)
+};
+
+/// Splits a SEC1 ECPrivateKey; nullopt when `in` does not have that shape (explicit curve
+/// parameters included: neither Go nor cosign can use them).
+inline std::optional<sec1_parts> parse_sec1(byte_view in) noexcept {
+    tlv outer, version, key;
+    if (!read_single(in, tag_sequence, outer)) return std::nullopt;
+    byte_view body = outer.content;
+    std::size_t pos = 0;
+    if (!expect(body, pos, tag_integer, version) || !integer_equals(version.content, 1) ||
+        !expect(body, pos, tag_octet_string, key))
+        return std::nullopt;
+    sec1_parts parts;
+    parts.private_key = key.content;
+    while (pos < body.size()) {
+        tlv t, inner;
+        if (!read(body, pos, t)) return std::nullopt;
+        if (t.tag == tag_context_0 && parts.curve.empty()) {
+            if (!read_single(t.content, tag_oid, inner)) return std::nullopt;
+            parts.curve = inner.content;
+        } else if (t.tag == tag_context_1 && parts.public_key.empty()) {
+            if (!read_single(t.content, tag_bit_string, inner) || inner.content.empty() || inner.content[0] != 0)
+                return std::nullopt;
+            parts.public_key = inner.content.subview(1);
+        } else {
+            return std::nullopt;
+        }
+    }
+    return parts;
+}
+
+/// A SubjectPublicKeyInfo of an EC point (uncompressed, as Go and mbedTLS write it) on the
+/// named curve whose OID content is `curve`.
+inline bytes write_ec_spki(byte_view curve, byte_view point) {
+    bytes alg_body;
+    write(alg_body, tag_oid, view_of(oid_ec_public_key));
+    write(alg_body, tag_oid, curve);
+    bytes bits = {0};
+    bits.insert(bits.end(), point.begin(), point.end());
+    bytes body;
+    write(body, tag_sequence, alg_body);
+    write(body, tag_bit_string, bits);
+    bytes out;
+    write(out, tag_sequence, body);
+    return out;
+}
+
+/// A SubjectPublicKeyInfo of a PKCS#1 RSAPublicKey (rsaEncryption, NULL parameters).
+inline bytes write_rsa_spki(byte_view pkcs1) {
+    bytes alg_body;
+    write(alg_body, tag_oid, view_of(oid_rsa_encryption));
+    alg_body.push_back(tag_null);
+    alg_body.push_back(0);
+    bytes bits = {0};
+    bits.insert(bits.end(), pkcs1.begin(), pkcs1.end());
+    bytes body;
+    write(body, tag_sequence, alg_body);
+    write(body, tag_bit_string, bits);
+    bytes out;
+    write(out, tag_sequence, body);
+    return out;
+}
+
+/// A SEC1 ECPrivateKey with the named curve and the public point, as mbedTLS writes it:
+/// SEQUENCE { 1, OCTET STRING scalar, [0] curve, [1] BIT STRING point }.
+inline secure_bytes write_sec1(byte_view scalar, byte_view curve, byte_view point) {
+    secure_bytes body = {tag_integer, 1, 1};
+    write(body, tag_octet_string, scalar);
+    bytes curve_el;
+    write(curve_el, tag_oid, curve);
+    write(body, tag_context_0, curve_el);
+    bytes bits = {0};
+    bits.insert(bits.end(), point.begin(), point.end());
+    bytes point_el;
+    write(point_el, tag_bit_string, bits);
+    write(body, tag_context_1, point_el);
+    secure_bytes out;
+    write(out, tag_sequence, body);
+    return out;
+}
+
+/// A strict-DER ECDSA signature as IEEE P1363 r||s with `half` bytes each; nullopt when `sig` is
+/// not strict DER or r or s is longer than `half` (INTEGER contents are read as unsigned, as
+/// mbedTLS reads them).
+inline std::optional<bytes> der_to_p1363(byte_view sig, std::size_t half) {
+    if (!is_der_ecdsa_signature(sig)) return std::nullopt;
+    tlv outer, r, s;
+    read_single(sig, tag_sequence, outer);
+    std::size_t pos = 0;
+    expect(outer.content, pos, tag_integer, r);
+    expect(outer.content, pos, tag_integer, s);
+    bytes out(2 * half, 0);
+    for (std::size_t i = 0; i < 2; ++i) {
+        byte_view v = i == 0 ? r.content : s.content;
+        while (!v.empty() && v[0] == 0) v = v.subview(1);
+        if (v.size() > half) return std::nullopt;
+        std::copy(v.begin(), v.end(), out.begin() + static_cast<std::ptrdiff_t>(i * half + half - v.size()));
+    }
+    return out;
 }
 
 /// Converts an IEEE P1363 signature r||s (two equal halves) to DER.
