@@ -3578,13 +3578,16 @@ inline const char* to_string(key_type t) noexcept {
 // ---- cosign/crypto/asn1.hpp ----
 // SPDX-License-Identifier: Apache-2.0
 /// A minimal strict DER reader and writer: enough to wrap SEC1/PKCS#1 keys in PKCS#8 the way Go
-/// does, to recognise key formats by shape, to handle ECDSA signature encodings, and to take a
+/// does, to recognise key formats by shape, to handle ECDSA signature encodings, to take keys
+/// apart (and put them together) for a backend with no key parser (PSA Crypto), and to take a
 /// constructed element apart and put it back together without one of its children (what RFC 6962
 /// does to a certificate to rebuild the precertificate an SCT signs).
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 
@@ -3868,6 +3871,177 @@ inline bool is_der_ecdsa_signature(byte_view sig) noexcept {
     return expect(outer.content, pos, tag_integer, r) && integer_is_minimal(r.content) &&
            expect(outer.content, pos, tag_integer, s) && integer_is_minimal(s.content) &&
            pos == outer.content.size();
+}
+
+/// A named elliptic curve: its OID content, its size, and the name Go (NIST curves) or mbedTLS
+/// (the others) gives it.
+struct named_curve {
+    byte_view oid;
+    unsigned bits;
+    std::string_view name;
+};
+
+inline constexpr std::uint8_t oid_secp192r1[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x01};
+inline constexpr std::uint8_t oid_secp224r1[] = {0x2b, 0x81, 0x04, 0x00, 0x21};
+inline constexpr std::uint8_t oid_secp256r1[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+inline constexpr std::uint8_t oid_secp384r1[] = {0x2b, 0x81, 0x04, 0x00, 0x22};
+inline constexpr std::uint8_t oid_secp521r1[] = {0x2b, 0x81, 0x04, 0x00, 0x23};
+inline constexpr std::uint8_t oid_secp256k1[] = {0x2b, 0x81, 0x04, 0x00, 0x0a};
+inline constexpr std::uint8_t oid_brainpool256r1[] = {0x2b, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x07};
+inline constexpr std::uint8_t oid_brainpool384r1[] = {0x2b, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x0b};
+inline constexpr std::uint8_t oid_brainpool512r1[] = {0x2b, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x0d};
+
+/// The curve whose OID content is `oid`, or nullopt.
+inline std::optional<named_curve> curve_of_oid(byte_view oid) noexcept {
+    const named_curve curves[] = {
+        {view_of(oid_secp192r1), 192, "P-192"},
+        {view_of(oid_secp224r1), 224, "P-224"},
+        {view_of(oid_secp256r1), 256, "P-256"},
+        {view_of(oid_secp384r1), 384, "P-384"},
+        {view_of(oid_secp521r1), 521, "P-521"},
+        {view_of(oid_secp256k1), 256, "secp256k1"},
+        {view_of(oid_brainpool256r1), 256, "brainpoolP256r1"},
+        {view_of(oid_brainpool384r1), 384, "brainpoolP384r1"},
+        {view_of(oid_brainpool512r1), 512, "brainpoolP512r1"},
+    };
+    for (const auto& c : curves)
+        if (c.oid == oid) return c;
+    return std::nullopt;
+}
+
+/// The parts of a SubjectPublicKeyInfo (RFC 5280).
+struct spki_parts {
+    byte_view algorithm;   ///< OID content of the AlgorithmIdentifier
+    byte_view parameters;  ///< the whole parameters element (empty when absent)
+    byte_view key;         ///< the subjectPublicKey BIT STRING's bits (no unused-bits byte)
+};
+
+/// Splits a SubjectPublicKeyInfo; nullopt when `in` does not have that shape (or the BIT STRING
+/// has unused bits).
+inline std::optional<spki_parts> parse_spki(byte_view in) noexcept {
+    tlv outer, alg, oid, key;
+    if (!read_single(in, tag_sequence, outer)) return std::nullopt;
+    std::size_t pos = 0, apos = 0;
+    if (!expect(outer.content, pos, tag_sequence, alg) || !expect(outer.content, pos, tag_bit_string, key) ||
+        pos != outer.content.size())
+        return std::nullopt;
+    if (!expect(alg.content, apos, tag_oid, oid)) return std::nullopt;
+    spki_parts parts;
+    parts.algorithm = oid.content;
+    if (apos < alg.content.size()) {
+        tlv params;
+        if (!read(alg.content, apos, params) || apos != alg.content.size()) return std::nullopt;
+        parts.parameters = params.whole;
+    }
+    if (key.content.empty() || key.content[0] != 0) return std::nullopt;
+    parts.key = key.content.subview(1);
+    return parts;
+}
+
+/// The parts of a SEC1 ECPrivateKey (RFC 5915).
+struct sec1_parts {
+    byte_view private_key;  ///< the big-endian scalar, as encoded
+    byte_view curve;        ///< OID content of the [0] named curve (empty when absent)
+    byte_view public_key;   ///< the [1] point's bits (empty when absent)
+};
+
+/// Splits a SEC1 ECPrivateKey; nullopt when `in` does not have that shape (explicit curve
+/// parameters included: neither Go nor cosign can use them).
+inline std::optional<sec1_parts> parse_sec1(byte_view in) noexcept {
+    tlv outer, version, key;
+    if (!read_single(in, tag_sequence, outer)) return std::nullopt;
+    byte_view body = outer.content;
+    std::size_t pos = 0;
+    if (!expect(body, pos, tag_integer, version) || !integer_equals(version.content, 1) ||
+        !expect(body, pos, tag_octet_string, key))
+        return std::nullopt;
+    sec1_parts parts;
+    parts.private_key = key.content;
+    while (pos < body.size()) {
+        tlv t, inner;
+        if (!read(body, pos, t)) return std::nullopt;
+        if (t.tag == tag_context_0 && parts.curve.empty()) {
+            if (!read_single(t.content, tag_oid, inner)) return std::nullopt;
+            parts.curve = inner.content;
+        } else if (t.tag == tag_context_1 && parts.public_key.empty()) {
+            if (!read_single(t.content, tag_bit_string, inner) || inner.content.empty() || inner.content[0] != 0)
+                return std::nullopt;
+            parts.public_key = inner.content.subview(1);
+        } else {
+            return std::nullopt;
+        }
+    }
+    return parts;
+}
+
+/// A SubjectPublicKeyInfo of an EC point (uncompressed, as Go and mbedTLS write it) on the
+/// named curve whose OID content is `curve`.
+inline bytes write_ec_spki(byte_view curve, byte_view point) {
+    bytes alg_body;
+    write(alg_body, tag_oid, view_of(oid_ec_public_key));
+    write(alg_body, tag_oid, curve);
+    bytes bits = {0};
+    bits.insert(bits.end(), point.begin(), point.end());
+    bytes body;
+    write(body, tag_sequence, alg_body);
+    write(body, tag_bit_string, bits);
+    bytes out;
+    write(out, tag_sequence, body);
+    return out;
+}
+
+/// A SubjectPublicKeyInfo of a PKCS#1 RSAPublicKey (rsaEncryption, NULL parameters).
+inline bytes write_rsa_spki(byte_view pkcs1) {
+    bytes alg_body;
+    write(alg_body, tag_oid, view_of(oid_rsa_encryption));
+    alg_body.push_back(tag_null);
+    alg_body.push_back(0);
+    bytes bits = {0};
+    bits.insert(bits.end(), pkcs1.begin(), pkcs1.end());
+    bytes body;
+    write(body, tag_sequence, alg_body);
+    write(body, tag_bit_string, bits);
+    bytes out;
+    write(out, tag_sequence, body);
+    return out;
+}
+
+/// A SEC1 ECPrivateKey with the named curve and the public point, as mbedTLS writes it:
+/// SEQUENCE { 1, OCTET STRING scalar, [0] curve, [1] BIT STRING point }.
+inline secure_bytes write_sec1(byte_view scalar, byte_view curve, byte_view point) {
+    secure_bytes body = {tag_integer, 1, 1};
+    write(body, tag_octet_string, scalar);
+    bytes curve_el;
+    write(curve_el, tag_oid, curve);
+    write(body, tag_context_0, curve_el);
+    bytes bits = {0};
+    bits.insert(bits.end(), point.begin(), point.end());
+    bytes point_el;
+    write(point_el, tag_bit_string, bits);
+    write(body, tag_context_1, point_el);
+    secure_bytes out;
+    write(out, tag_sequence, body);
+    return out;
+}
+
+/// A strict-DER ECDSA signature as IEEE P1363 r||s with `half` bytes each; nullopt when `sig` is
+/// not strict DER or r or s is longer than `half` (INTEGER contents are read as unsigned, as
+/// mbedTLS reads them).
+inline std::optional<bytes> der_to_p1363(byte_view sig, std::size_t half) {
+    if (!is_der_ecdsa_signature(sig)) return std::nullopt;
+    tlv outer, r, s;
+    read_single(sig, tag_sequence, outer);
+    std::size_t pos = 0;
+    expect(outer.content, pos, tag_integer, r);
+    expect(outer.content, pos, tag_integer, s);
+    bytes out(2 * half, 0);
+    for (std::size_t i = 0; i < 2; ++i) {
+        byte_view v = i == 0 ? r.content : s.content;
+        while (!v.empty() && v[0] == 0) v = v.subview(1);
+        if (v.size() > half) return std::nullopt;
+        std::copy(v.begin(), v.end(), out.begin() + static_cast<std::ptrdiff_t>(i * half + half - v.size()));
+    }
+    return out;
 }
 
 /// Converts an IEEE P1363 signature r||s (two equal halves) to DER.
@@ -5823,6 +5997,11 @@ result<certificate_info> verify_keyless_certificate(const typename Crypto::certi
 /// signs with for the key: `signing_hash_of(s.describe())`). Blobs stream through a hasher and are
 /// signed with it, never held in memory.
 ///
+/// Optional (`has_certificate_v<S>`): `s.certificate()` -> `signer_certificate`, the certificate
+/// (and its chain) that vouches for the key, as a keyless signer carries Fulcio's; an empty
+/// `certificate_pem` means none. basic_signer stores it in the certificate and chain annotations
+/// and logs the certificate to Rekor instead of the key.
+///
 /// A **key source** `K` turns a `--key` reference into a signer:
 ///
 /// | expression | meaning |
@@ -5843,6 +6022,12 @@ result<certificate_info> verify_keyless_certificate(const typename Crypto::certi
 namespace cosign {
 inline namespace v0 {
 
+/// The certificate a signer carries for its key (keyless: the one Fulcio issued).
+struct signer_certificate {
+    std::string certificate_pem;  ///< the leaf, PEM (`dev.sigstore.cosign/certificate`); empty: none
+    std::string chain_pem;        ///< the issuing chain, parent first (`dev.sigstore.cosign/chain`)
+};
+
 /// Supplies the key password when (and only when) a key source needs it.
 using password_fn = std::function<result<secure_bytes>()>;
 
@@ -5857,6 +6042,8 @@ template <class S>
 using public_key_pem_t = decltype(std::declval<const S&>().public_key_pem());
 template <class S>
 using describe_t = decltype(std::declval<const S&>().describe());
+template <class S>
+using certificate_t = decltype(std::declval<const S&>().certificate());
 
 template <class K>
 using signer_type_t = typename K::signer_type;
@@ -5885,6 +6072,11 @@ inline constexpr bool is_signer_v = signer_traits<S>::value;
 /// True when the signer S signs a precomputed digest (the optional member above).
 template <class S>
 inline constexpr bool has_sign_digest_v = detail::is_detected_exact_v<result<bytes>, detail::key_ops::sign_digest_t, S>;
+
+/// True when the signer S carries a certificate (the optional member above).
+template <class S>
+inline constexpr bool has_certificate_v =
+    detail::is_detected_exact_v<signer_certificate, detail::key_ops::certificate_t, S>;
 
 /// Checks S against the signer requirements, one static_assert per member.
 template <class S>
@@ -6792,6 +6984,7 @@ struct signer_model_base {
     virtual bool can_sign_digest() const = 0;
     virtual std::string public_key_pem() const = 0;
     virtual key_info describe() const = 0;
+    virtual signer_certificate certificate() const = 0;
 };
 
 template <class S>
@@ -6810,6 +7003,10 @@ struct signer_model final : signer_model_base {
     bool can_sign_digest() const override { return has_sign_digest_v<S>; }
     std::string public_key_pem() const override { return signer.public_key_pem(); }
     key_info describe() const override { return signer.describe(); }
+    signer_certificate certificate() const override {
+        if constexpr (has_certificate_v<S>) return signer.certificate();
+        else return {};
+    }
     S signer;
 };
 }  // namespace detail
@@ -6832,6 +7029,8 @@ public:
     bool can_sign_digest() const { return impl_->can_sign_digest(); }
     std::string public_key_pem() const { return impl_->public_key_pem(); }
     key_info describe() const { return impl_->describe(); }
+    /// The held signer's certificate and chain (keyless); empty when it carries none.
+    signer_certificate certificate() const { return impl_->certificate(); }
 
 private:
     std::unique_ptr<detail::signer_model_base> impl_;
@@ -9864,7 +10063,8 @@ struct sign_options {
     bool upload = true;
     /// `-r`: on an index, sign the index and every platform manifest (parent first).
     bool recursive = false;
-    /// Extra layer annotations (certificate, chain, ...), added to every signature layer.
+    /// Extra layer annotations (certificate, chain, ...), added to every signature layer. A signer
+    /// that carries a certificate (keyless, has_certificate_v) adds its certificate and chain.
     std::map<std::string, std::string> layer_annotations;
 };
 
@@ -10001,12 +10201,27 @@ private:
         return layer;
     }
 
+    // The layer annotations of a signature by `key`: the caller's, plus the certificate and chain
+    // the signer carries (keyless), both always written, as cosign's static.WithCertChain does.
+    static std::map<std::string, std::string> annotations_for(const key_signer& key, const sign_options& opts) {
+        auto out = opts.layer_annotations;
+        if constexpr (has_certificate_v<key_signer>) {
+            signer_certificate c = key.certificate();
+            if (!c.certificate_pem.empty()) {
+                out[std::string(oci::annotation::certificate)] = std::move(c.certificate_pem);
+                out[std::string(oci::annotation::chain)] = std::move(c.chain_pem);
+            }
+        }
+        return out;
+    }
+
     // Logs one signature: the key's PEM, or the certificate's when the layer carries one (what
-    // cosign uploads with --certificate).
+    // cosign uploads keyless and with --certificate).
     result<void> log_one(signed_image& one, const key_signer& key, const sign_options& opts) {
-        auto cert = opts.layer_annotations.find(std::string(oci::annotation::certificate));
-        const std::string pem = cert != opts.layer_annotations.end() && !cert->second.empty() ? cert->second
-                                                                                               : key.public_key_pem();
+        const auto layer_annotations = annotations_for(key, opts);
+        auto cert = layer_annotations.find(std::string(oci::annotation::certificate));
+        const std::string pem = cert != layer_annotations.end() && !cert->second.empty() ? cert->second
+                                                                                          : key.public_key_pem();
         COSIGN_TRY(auto rec, log_.log(one.signature_b64, byte_view(one.payload), pem));
         if (rec) {
             one.tlog_entry = rec->bundle;
@@ -10020,7 +10235,7 @@ private:
     result<void> push(signed_image& one, const key_signer& key, const oci::repository_name& sig_repo,
                       const sign_options& opts) {
         COSIGN_TRY(auto pub, Crypto::parse_public_key(key.public_key_pem()));
-        auto annotations = opts.layer_annotations;
+        auto annotations = annotations_for(key, opts);
         if (!one.bundle_annotation.empty()) annotations[tlog::bundle_annotation_key] = one.bundle_annotation;
         const oci::signature_layer layer = layer_of(one, std::move(annotations));
         auto signed_by_key = [&](const oci::signature_image& image) {
@@ -10873,6 +11088,810 @@ result<void> verify_blob_file(const typename Crypto::public_key& key, const std:
 /// which come with their own includes: <cosign/crypto/mbedtls.hpp>, <cosign/transport/httplib.hpp>,
 /// and the in-memory registry for tests and examples: <cosign/testing/fake_registry.hpp>.
 
+// ---- cosign/crypto/poly1305.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// A portable Poly1305 one-time MAC (RFC 8439) for crypto policies whose backend has none: the PSA
+/// Crypto API offers Poly1305 only inside ChaCha20-Poly1305, and cosign's key files need the bare
+/// MAC (NaCl secretbox). 26-bit limbs and 64-bit products, in constant time; no allocation.
+
+#include <cstddef>
+#include <cstdint>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace detail {
+
+inline std::uint32_t poly1305_le32(const std::uint8_t* p) noexcept {
+    return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
+           static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
+}
+
+/// Poly1305 of `message` under the one-time 32-byte key `key32` (r || s): the 16-byte tag into
+/// `tag16`.
+inline void poly1305(const std::uint8_t* key32, byte_view message, std::uint8_t* tag16) noexcept {
+    constexpr std::uint32_t mask26 = 0x3ffffff;
+    // r, clamped, in five 26-bit limbs.
+    const std::uint32_t r0 = poly1305_le32(key32 + 0) & 0x3ffffff;
+    const std::uint32_t r1 = (poly1305_le32(key32 + 3) >> 2) & 0x3ffff03;
+    const std::uint32_t r2 = (poly1305_le32(key32 + 6) >> 4) & 0x3ffc0ff;
+    const std::uint32_t r3 = (poly1305_le32(key32 + 9) >> 6) & 0x3f03fff;
+    const std::uint32_t r4 = (poly1305_le32(key32 + 12) >> 8) & 0x00fffff;
+    const std::uint32_t s1 = r1 * 5, s2 = r2 * 5, s3 = r3 * 5, s4 = r4 * 5;
+    std::uint32_t h0 = 0, h1 = 0, h2 = 0, h3 = 0, h4 = 0;
+
+    auto block = [&](const std::uint8_t* m, std::uint32_t hibit) {
+        h0 += poly1305_le32(m + 0) & mask26;
+        h1 += (poly1305_le32(m + 3) >> 2) & mask26;
+        h2 += (poly1305_le32(m + 6) >> 4) & mask26;
+        h3 += (poly1305_le32(m + 9) >> 6) & mask26;
+        h4 += (poly1305_le32(m + 12) >> 8) | hibit;
+        using u64 = std::uint64_t;
+        u64 d0 = u64(h0) * r0 + u64(h1) * s4 + u64(h2) * s3 + u64(h3) * s2 + u64(h4) * s1;
+        u64 d1 = u64(h0) * r1 + u64(h1) * r0 + u64(h2) * s4 + u64(h3) * s3 + u64(h4) * s2;
+        u64 d2 = u64(h0) * r2 + u64(h1) * r1 + u64(h2) * r0 + u64(h3) * s4 + u64(h4) * s3;
+        u64 d3 = u64(h0) * r3 + u64(h1) * r2 + u64(h2) * r1 + u64(h3) * r0 + u64(h4) * s4;
+        u64 d4 = u64(h0) * r4 + u64(h1) * r3 + u64(h2) * r2 + u64(h3) * r1 + u64(h4) * r0;
+        std::uint32_t c = static_cast<std::uint32_t>(d0 >> 26);
+        h0 = static_cast<std::uint32_t>(d0) & mask26;
+        d1 += c;
+        c = static_cast<std::uint32_t>(d1 >> 26);
+        h1 = static_cast<std::uint32_t>(d1) & mask26;
+        d2 += c;
+        c = static_cast<std::uint32_t>(d2 >> 26);
+        h2 = static_cast<std::uint32_t>(d2) & mask26;
+        d3 += c;
+        c = static_cast<std::uint32_t>(d3 >> 26);
+        h3 = static_cast<std::uint32_t>(d3) & mask26;
+        d4 += c;
+        c = static_cast<std::uint32_t>(d4 >> 26);
+        h4 = static_cast<std::uint32_t>(d4) & mask26;
+        h0 += c * 5;
+        c = h0 >> 26;
+        h0 &= mask26;
+        h1 += c;
+    };
+
+    const std::uint8_t* m = message.data();
+    std::size_t n = message.size();
+    while (n >= 16) {
+        block(m, 1u << 24);
+        m += 16;
+        n -= 16;
+    }
+    if (n > 0) {  // the last partial block, padded with 1 then zeros, without the 2^128 bit
+        std::uint8_t last[16] = {0};
+        for (std::size_t i = 0; i < n; ++i) last[i] = m[i];
+        last[n] = 1;
+        block(last, 0);
+    }
+
+    // Carry fully, then reduce modulo 2^130 - 5 in constant time.
+    std::uint32_t c = h1 >> 26;
+    h1 &= mask26;
+    h2 += c;
+    c = h2 >> 26;
+    h2 &= mask26;
+    h3 += c;
+    c = h3 >> 26;
+    h3 &= mask26;
+    h4 += c;
+    c = h4 >> 26;
+    h4 &= mask26;
+    h0 += c * 5;
+    c = h0 >> 26;
+    h0 &= mask26;
+    h1 += c;
+
+    std::uint32_t g0 = h0 + 5;
+    c = g0 >> 26;
+    g0 &= mask26;
+    std::uint32_t g1 = h1 + c;
+    c = g1 >> 26;
+    g1 &= mask26;
+    std::uint32_t g2 = h2 + c;
+    c = g2 >> 26;
+    g2 &= mask26;
+    std::uint32_t g3 = h3 + c;
+    c = g3 >> 26;
+    g3 &= mask26;
+    std::uint32_t g4 = h4 + c - (1u << 26);
+
+    std::uint32_t select = (g4 >> 31) - 1;  // all ones when h >= p (take g), zero otherwise
+    g0 &= select;
+    g1 &= select;
+    g2 &= select;
+    g3 &= select;
+    g4 &= select;
+    select = ~select;
+    h0 = (h0 & select) | g0;
+    h1 = (h1 & select) | g1;
+    h2 = (h2 & select) | g2;
+    h3 = (h3 & select) | g3;
+    h4 = (h4 & select) | g4;
+
+    // h mod 2^128, plus s.
+    const std::uint32_t w0 = h0 | (h1 << 26);
+    const std::uint32_t w1 = (h1 >> 6) | (h2 << 20);
+    const std::uint32_t w2 = (h2 >> 12) | (h3 << 14);
+    const std::uint32_t w3 = (h3 >> 18) | (h4 << 8);
+    std::uint64_t f = std::uint64_t(w0) + poly1305_le32(key32 + 16);
+    const std::uint32_t t0 = static_cast<std::uint32_t>(f);
+    f = std::uint64_t(w1) + poly1305_le32(key32 + 20) + (f >> 32);
+    const std::uint32_t t1 = static_cast<std::uint32_t>(f);
+    f = std::uint64_t(w2) + poly1305_le32(key32 + 24) + (f >> 32);
+    const std::uint32_t t2 = static_cast<std::uint32_t>(f);
+    f = std::uint64_t(w3) + poly1305_le32(key32 + 28) + (f >> 32);
+    const std::uint32_t t3 = static_cast<std::uint32_t>(f);
+    const std::uint32_t t[4] = {t0, t1, t2, t3};
+    for (int i = 0; i < 4; ++i)
+        for (int b = 0; b < 4; ++b) tag16[4 * i + b] = static_cast<std::uint8_t>(t[i] >> (8 * b));
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/fulcio/formats.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Fulcio's certificate request and response formats, as values: the v2 `signingCert` body
+/// (what cosign 3 sends through sigstore-go), the legacy v1 body (cosign 2), and both answers
+/// parsed into the leaf and chain cosign stores. Pure: no transport, no crypto.
+///
+///     std::string body = fulcio::v2_request_json(pub_pem, "ECDSA", base64::encode(proof));
+///     COSIGN_TRY(fulcio::certificate_response r, fulcio::parse_v2_response(answer));
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace fulcio {
+
+/// A certificate Fulcio issued, as cosign keeps it.
+struct certificate_response {
+    /// The leaf, one PEM block re-encoded as Go's pem.EncodeToMemory writes it (64 columns,
+    /// trailing newline): cosign's `dev.sigstore.cosign/certificate` value and the PEM uploaded
+    /// to Rekor.
+    std::string leaf_pem;
+    /// The issuing chain after the leaf (intermediates, then the root): cosign's
+    /// `dev.sigstore.cosign/chain` value. From the v1 API, the bytes after the leaf's PEM block as
+    /// Fulcio sent them (cosign 2 stores them so); from v2, each certificate re-encoded.
+    std::string chain_pem;
+    /// The chain's certificates one by one (PEM), parent first.
+    std::vector<std::string> chain;
+    /// The detached SCT (v1: the `SCT` header, v2: `signedCertificateTimestamp`), base64; empty
+    /// when the SCT is embedded in the leaf (the usual case).
+    std::string detached_sct;
+};
+
+/// The algorithm name the v2 API takes for a key (`ECDSA`, `RSA_PSS`, `ED25519`; Fulcio ignores
+/// it and reads the key).
+inline const char* v2_algorithm(key_type t) noexcept {
+    switch (t) {
+        case key_type::rsa:
+            return "RSA_PSS";
+        case key_type::ed25519:
+            return "ED25519";
+        default:
+            return "ECDSA";
+    }
+}
+
+/// The body of `POST /api/v2/signingCert`, as sigstore-go sends it:
+/// `{"publicKeyRequest":{"publicKey":{"algorithm":"ECDSA","content":"<PEM>"},"proofOfPossession":"<b64>"}}`.
+/// The token goes in the Authorization header, not in the body.
+inline std::string v2_request_json(std::string_view public_key_pem, std::string_view algorithm,
+                                   std::string_view proof_b64) {
+    json::writer w;
+    w.begin_object().key("publicKeyRequest").begin_object();
+    w.key("publicKey").begin_object().key("algorithm").string(algorithm).key("content").string(public_key_pem).end_object();
+    w.key("proofOfPossession").string(proof_b64);
+    w.end_object().end_object();
+    return std::move(w).str();
+}
+
+/// The body of the legacy `POST /api/v1/signingCert`, byte for byte as cosign 2.5 sends it
+/// (fulcio's pkg/api client, Go's encoding/json; tests/data/keyless/certreq-v1-cosign2.json): the
+/// PEM as base64 (a []byte field), no algorithm, the proof, and a null CSR:
+/// `{"publicKey":{"content":"<b64 of PEM>"},"signedEmailAddress":"<b64>","certificateSigningRequest":null}`.
+inline std::string v1_request_json(std::string_view public_key_pem, std::string_view proof_b64) {
+    json::writer w;
+    w.begin_object().key("publicKey").begin_object();
+    w.key("content").string(base64::encode(public_key_pem));
+    w.end_object().key("signedEmailAddress").string(proof_b64);
+    w.key("certificateSigningRequest").null().end_object();
+    return std::move(w).str();
+}
+
+namespace detail {
+
+/// One PEM "CERTIFICATE" block, re-encoded; an error naming `what` otherwise.
+inline result<std::string> one_certificate_pem(std::string_view text, const std::string& what) {
+    auto blocks = pem::decode_all(text);
+    if (!blocks) return fail(errc::invalid_json, what + " is not PEM: " + blocks.error().message());
+    if (blocks->size() != 1)
+        return fail(errc::invalid_json, what + " holds " + std::to_string(blocks->size()) + " PEM blocks instead of one");
+    if (blocks->front().label != "CERTIFICATE")
+        return fail(errc::invalid_json, what + " is a PEM \"" + blocks->front().label + "\" block, not a CERTIFICATE");
+    if (blocks->front().der.empty()) return fail(errc::invalid_json, what + " is an empty certificate");
+    return pem::encode("CERTIFICATE", blocks->front().der);
+}
+
+}  // namespace detail
+
+/// Parses the v2 answer: `{"signedCertificateEmbeddedSct":{"chain":{"certificates":[PEM…]}}}` or
+/// `{"signedCertificateDetachedSct":{"chain":{…},"signedCertificateTimestamp":"<b64>"}}`, leaf
+/// first. Every certificate must be one PEM CERTIFICATE block.
+inline result<certificate_response> parse_v2_response(std::string_view body) {
+    auto doc = json::parse(body);
+    if (!doc) return std::move(doc).error().context("Fulcio's answer");
+    if (!doc->IsObject()) return fail(errc::invalid_json, "Fulcio's answer is not a JSON object");
+    const json::value* embedded = json::member(*doc, "signedCertificateEmbeddedSct");
+    const json::value* detached = json::member(*doc, "signedCertificateDetachedSct");
+    const json::value* which = embedded && !embedded->IsNull() ? embedded : detached;
+    if (!which || which->IsNull() || !which->IsObject())
+        return fail(errc::invalid_json,
+                    "Fulcio's answer has neither \"signedCertificateEmbeddedSct\" nor \"signedCertificateDetachedSct\"");
+    certificate_response out;
+    if (which == detached) {
+        auto sct = json::string_member(*which, "signedCertificateTimestamp");
+        if (!sct || sct->empty() || !base64::decode(*sct))
+            return fail(errc::invalid_json, "Fulcio's answer has a detached SCT that is missing or not base64");
+        out.detached_sct = std::string(*sct);
+    }
+    const json::value* chain = json::member(*which, "chain");
+    const json::value* certs = chain ? json::member(*chain, "certificates") : nullptr;
+    if (!certs || !certs->IsArray())
+        return fail(errc::invalid_json, "Fulcio's answer has no \"chain.certificates\" array");
+    if (certs->GetArray().Empty()) return fail(errc::invalid_json, "Fulcio's answer has an empty certificate chain");
+    std::size_t i = 0;
+    for (const auto& c : certs->GetArray()) {
+        auto s = json::as_string(c);
+        const std::string what = "certificate " + std::to_string(i) + " of Fulcio's chain";
+        if (!s) return fail(errc::invalid_json, what + " is not a string");
+        COSIGN_TRY(std::string one, detail::one_certificate_pem(*s, what));
+        if (i == 0) {
+            out.leaf_pem = std::move(one);
+        } else {
+            out.chain_pem += one;
+            out.chain.push_back(std::move(one));
+        }
+        ++i;
+    }
+    return out;
+}
+
+/// Parses the v1 answer: a PEM chain (`application/pem-certificate-chain`, leaf first) and the
+/// `SCT` header (base64 of a detached SCT, or empty). As cosign 2 does, the leaf is the first PEM
+/// block, re-encoded, and the chain is the rest of the text verbatim, from the line after the
+/// leaf's END line.
+inline result<certificate_response> parse_v1_response(std::string_view body, std::string_view sct_header) {
+    static constexpr std::string_view end = "-----END CERTIFICATE-----";
+    if (!sct_header.empty() && !base64::decode(sct_header))
+        return fail(errc::invalid_json, "Fulcio's SCT header is not base64");
+    const auto begin = body.find("-----BEGIN ");
+    const auto e = body.find(end);
+    if (begin == std::string_view::npos || e == std::string_view::npos || e < begin)
+        return fail(errc::invalid_json, "Fulcio's answer holds no PEM certificate");
+    std::size_t rest = e + end.size();
+    const auto nl = body.find('\n', rest);
+    rest = nl == std::string_view::npos ? body.size() : nl + 1;
+    certificate_response out;
+    COSIGN_TRY(out.leaf_pem, detail::one_certificate_pem(body.substr(begin, rest - begin), "Fulcio's leaf certificate"));
+    out.chain_pem = std::string(body.substr(rest));
+    auto blocks = pem::decode_all(out.chain_pem);
+    if (!blocks) return fail(errc::invalid_json, "Fulcio's certificate chain is not PEM: " + blocks.error().message());
+    for (const auto& b : *blocks) {
+        if (b.label != "CERTIFICATE")
+            return fail(errc::invalid_json, "Fulcio's certificate chain holds a PEM \"" + b.label + "\" block");
+        out.chain.push_back(pem::encode("CERTIFICATE", b.der));
+    }
+    out.detached_sct = std::string(sct_header);
+    return out;
+}
+
+}  // namespace fulcio
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/fulcio/client.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// basic_fulcio_client<Transport>: Fulcio's `signingCert` over any transport policy. The v2 API
+/// (`POST /api/v2/signingCert`, JSON answer, 200) is what cosign 3 uses; the legacy v1 API
+/// (`POST /api/v1/signingCert`, PEM answer, 201) is what cosign 2 uses. By default the client
+/// asks v2 and falls back to v1 when the server has no v2 route (404, 405 or 501), so a
+/// `--fulcio-url` deployment with only v1 works; fulcio_api::v1 or ::v2 pins one.
+///
+///     fulcio::basic_fulcio_client<transport::httplib_transport> fulcio(transport, {"http://127.0.0.1:5555"});
+///     COSIGN_TRY(auto cert, fulcio.signing_cert(token, pub_pem, key_type::ecdsa, proof_der));
+///
+/// Requests: one (two when v2 is missing). The token goes in `Authorization: Bearer` and never
+/// into a message. Every error names the Fulcio URL.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace fulcio {
+
+/// cosign's default `--fulcio-url`.
+inline constexpr const char* default_fulcio_url = "https://fulcio.sigstore.dev";
+
+/// Which signingCert API the client speaks.
+enum class fulcio_api {
+    automatic,  ///< v2, and v1 when the server has no v2 route
+    v2,         ///< only `/api/v2/signingCert` (cosign 3, sigstore-go)
+    v1,         ///< only the legacy `/api/v1/signingCert` (cosign 2)
+};
+
+/// Options of basic_fulcio_client.
+struct fulcio_options {
+    std::string url = default_fulcio_url;  ///< base URL, without /api/...
+    fulcio_api api = fulcio_api::automatic;
+    std::string user_agent;                ///< empty leaves it to the transport
+    std::size_t max_response_body = 1u << 20;
+};
+
+/// The Fulcio client over a transport policy (see transport/concepts.hpp).
+template <class Transport>
+class basic_fulcio_client {
+    static_assert(transport::check_transport<Transport>(),
+                  "basic_fulcio_client<Transport>: Transport is not a transport policy");
+
+public:
+    using transport_type = Transport;
+
+    explicit basic_fulcio_client(Transport t, fulcio_options o = {}) : transport_(std::move(t)), opts_(std::move(o)) {
+        while (!opts_.url.empty() && opts_.url.back() == '/') opts_.url.pop_back();
+    }
+
+    Transport& transport() noexcept { return transport_; }
+    const std::string& url() const noexcept { return opts_.url; }
+    /// Requests sent so far.
+    std::size_t request_count() const noexcept { return requests_; }
+    /// The API the last successful request used (automatic before any).
+    fulcio_api api_used() const noexcept { return used_; }
+
+    /// Asks for a code-signing certificate for `public_key_pem` (a "PUBLIC KEY" PEM), proving
+    /// possession of its private key with `proof` (the key's signature over the token's subject,
+    /// see token.hpp). A token Fulcio refuses is errc::unauthorized.
+    result<certificate_response> signing_cert(std::string_view token, std::string_view public_key_pem, key_type type,
+                                               byte_view proof) {
+        if (token.empty()) return fail(errc::invalid_argument, "no identity token for Fulcio at " + opts_.url);
+        const std::string proof_b64 = base64::encode(proof);
+        if (opts_.api != fulcio_api::v1) {
+            COSIGN_TRY(transport::response r,
+                       post("/api/v2/signingCert", token, v2_request_json(public_key_pem, v2_algorithm(type), proof_b64)));
+            const bool no_route = r.status == 404 || r.status == 405 || r.status == 501;
+            if (!(no_route && opts_.api == fulcio_api::automatic)) {
+                // Real Fulcio (grpc-gateway) answers 200; accept any 2xx, as the mock says 201.
+                if (r.status < 200 || r.status > 299) return status_error(r, "/api/v2/signingCert");
+                auto out = parse_v2_response(r.body);
+                if (!out) return std::move(out).error().context("Fulcio at " + opts_.url);
+                used_ = fulcio_api::v2;
+                return out;
+            }
+        }
+        COSIGN_TRY(transport::response r,
+                   post("/api/v1/signingCert", token, v1_request_json(public_key_pem, proof_b64)));
+        // fulcio's legacy client (cosign 2) accepts exactly 201 Created.
+        if (r.status != 201) return status_error(r, "/api/v1/signingCert");
+        auto out = parse_v1_response(r.body, r.header("SCT"));
+        if (!out) return std::move(out).error().context("Fulcio at " + opts_.url);
+        used_ = fulcio_api::v1;
+        return out;
+    }
+
+private:
+    result<transport::response> post(const std::string& path, std::string_view token, std::string body) {
+        transport::request req;
+        req.method = "POST";
+        req.url = opts_.url + path;
+        req.headers.emplace_back("Authorization", "Bearer " + std::string(token));
+        req.headers.emplace_back("Content-Type", "application/json");
+        req.headers.emplace_back("Accept", "application/json, application/pem-certificate-chain");
+        if (!opts_.user_agent.empty()) req.headers.emplace_back("User-Agent", opts_.user_agent);
+        req.body = std::move(body);
+        req.max_response_body = opts_.max_response_body;
+        ++requests_;
+        auto r = transport_.send(req);
+        secure_zero(req.headers[0].second.data(), req.headers[0].second.size());
+        if (!r) return std::move(r).error().context("Fulcio at " + opts_.url + " (POST " + path + ")");
+        return r;
+    }
+
+    error status_error(const transport::response& r, const std::string& path) const {
+        std::string msg = "Fulcio at " + opts_.url + " (POST " + path + ") ";
+        msg += r.status == 401 || r.status == 403 ? "refused the identity token" : "refused the certificate request";
+        msg += ": HTTP " + std::to_string(r.status);
+        if (!r.body.empty() && r.body.size() < (64u << 10)) {
+            if (auto doc = json::parse(r.body)) {
+                if (auto m = json::string_member(*doc, "message"); m && !m->empty()) msg += ": " + std::string(m->substr(0, 300));
+            } else if (r.body.size() < 300 && r.body.find("eyJ") == std::string::npos) {
+                msg += ": " + r.body;  // a short plain-text reason (never something that looks like a token)
+            }
+        }
+        return error(r.status == 401 || r.status == 403 ? errc::unauthorized : errc::registry, msg, r.status);
+    }
+
+    Transport transport_;
+    fulcio_options opts_;
+    std::size_t requests_ = 0;
+    fulcio_api used_ = fulcio_api::automatic;
+};
+
+}  // namespace fulcio
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/keys/certified_signer.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// certified_signer<S>: any signer together with the certificate (and chain) that vouches for its
+/// key, as a keyless signer carries the certificate Fulcio issued for its ephemeral key. Pure:
+/// no transport, no crypto backend.
+
+#include <string>
+#include <type_traits>
+#include <utility>
+
+
+namespace cosign {
+inline namespace v0 {
+
+/// A signer S with a certificate for its key. Signs exactly as S does; basic_signer stores the
+/// certificate and chain as layer annotations and logs the certificate to Rekor. Move-only when
+/// S is (a local_signer wipes its key when destroyed).
+template <class S>
+class certified_signer {
+    static_assert(check_signer<S>(), "certified_signer<S>: S is not a signer");
+
+public:
+    certified_signer(S inner_signer, signer_certificate cert) : signer_(std::move(inner_signer)), cert_(std::move(cert)) {}
+
+    result<bytes> sign(byte_view payload) const { return signer_.sign(payload); }
+    /// S's sign_digest, when it has one.
+    template <class T = S, std::enable_if_t<has_sign_digest_v<T>, int> = 0>
+    result<bytes> sign_digest(byte_view digest, hash_algorithm h) const {
+        return signer_.sign_digest(digest, h);
+    }
+    std::string public_key_pem() const { return signer_.public_key_pem(); }
+    key_info describe() const { return signer_.describe(); }
+    /// The leaf certificate (PEM) and its issuing chain.
+    signer_certificate certificate() const { return cert_; }
+
+    /// The signer underneath.
+    const S& inner() const noexcept { return signer_; }
+
+private:
+    S signer_;
+    signer_certificate cert_;
+};
+
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/oidc/token.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// OIDC identity tokens as values: the secret token itself (id_token, wiped when freed) and its
+/// claims decoded from the JWT payload, with the checks a signer makes before any request. Pure:
+/// no I/O, no crypto backend (the signature is Fulcio's to check, as in cosign).
+///
+///     auto claims = cosign::oidc::check_token(token.str(), std::time(nullptr));
+///     if (!claims) return claims.error();           // malformed, expired, e-mail not verified
+///     claims->principal;                            // what the proof of possession signs
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace oidc {
+
+/// An identity token (a compact JWS): a secret, held in memory that is wiped when freed. Never
+/// print it or put it in a message; str() is for the one place it goes (an Authorization header).
+class id_token {
+public:
+    id_token() = default;
+    explicit id_token(std::string_view raw) : raw_(raw.begin(), raw.end()) {}
+    /// The token text.
+    std::string_view str() const noexcept {
+        return raw_.empty() ? std::string_view() : std::string_view(reinterpret_cast<const char*>(raw_.data()), raw_.size());
+    }
+    bool empty() const noexcept { return raw_.empty(); }
+    /// Wipes the token now (it is wiped when destroyed anyway).
+    void clear() noexcept {
+        secure_zero(raw_.data(), raw_.size());
+        raw_.clear();
+    }
+
+private:
+    secure_bytes raw_;
+};
+
+/// The claims of an identity token that Sigstore uses (cosign's and Fulcio's view of it).
+struct token_claims {
+    std::string issuer;                  ///< `iss`
+    std::string subject;                 ///< `sub`
+    std::string email;                   ///< `email`, "" when absent
+    bool email_verified = false;         ///< `email_verified` (a boolean, or "true"/"false" as sigstore reads it)
+    std::vector<std::string> audience;   ///< `aud` (a string or an array of strings)
+    std::optional<std::int64_t> expiry;      ///< `exp`, Unix seconds
+    std::optional<std::int64_t> issued_at;   ///< `iat`
+    std::optional<std::int64_t> not_before;  ///< `nbf`
+    std::string nonce;                   ///< `nonce`, "" when absent
+    /// What Fulcio certifies and the proof of possession signs, as sigstore's subjectFromClaims:
+    /// the e-mail when there is one (it must be verified), else `sub`. "" until check_token()
+    /// or principal_of() filled it.
+    std::string principal;
+
+    /// True when `aud` holds this value.
+    bool has_audience(std::string_view a) const {
+        for (const auto& x : audience)
+            if (x == a) return true;
+        return false;
+    }
+};
+
+namespace detail {
+
+/// Decodes unpadded base64url (RFC 7515 section 2), trailing '=' tolerated, as go-jose reads JWS
+/// parts, into text (JSON, or the raw signature bytes).
+inline std::optional<std::string> base64url_decode(std::string_view in) {
+    auto b = base64::url_decode(in);
+    if (!b) return std::nullopt;
+    return byte_view(*b).to_string();
+}
+
+/// The three parts of a compact JWS, or nullopt when the text is not one.
+struct jws_parts {
+    std::string_view header, payload, signature;
+};
+inline std::optional<jws_parts> split_jws(std::string_view t) {
+    auto a = t.find('.');
+    if (a == std::string_view::npos) return std::nullopt;
+    auto b = t.find('.', a + 1);
+    if (b == std::string_view::npos || t.find('.', b + 1) != std::string_view::npos) return std::nullopt;
+    jws_parts p{t.substr(0, a), t.substr(a + 1, b - a - 1), t.substr(b + 1)};
+    if (p.header.empty() || p.payload.empty()) return std::nullopt;
+    return p;
+}
+
+/// A NumericDate (RFC 7519 §2): a JSON number, fraction dropped.
+inline std::optional<std::int64_t> numeric_date(const json::value& v) {
+    if (v.IsInt64()) return v.GetInt64();
+    if (v.IsUint64()) return std::nullopt;  // beyond int64: not a date
+    if (v.IsDouble()) {
+        double d = v.GetDouble();
+        if (!(d > -9.2e18 && d < 9.2e18)) return std::nullopt;
+        return static_cast<std::int64_t>(d);
+    }
+    return std::nullopt;
+}
+
+}  // namespace detail
+
+/// True when the text parses as a compact JWS: three base64url parts whose header is a JSON
+/// object with a string `alg`. This is how `--identity-token` tells a token from a file name.
+inline bool looks_like_jws(std::string_view text) {
+    auto p = detail::split_jws(text);
+    if (!p) return false;
+    auto header = detail::base64url_decode(p->header);
+    if (!header || !detail::base64url_decode(p->payload) || !detail::base64url_decode(p->signature)) return false;
+    auto doc = json::parse(*header);
+    if (!doc || !doc->IsObject()) return false;
+    auto alg = json::string_member(*doc, "alg");
+    return alg && !alg->empty();
+}
+
+/// The principal Fulcio certifies, as sigstore's subjectFromClaims: a verified e-mail, else `sub`.
+inline result<std::string> principal_of(const token_claims& c) {
+    if (!c.email.empty()) {
+        if (!c.email_verified)
+            return fail(errc::invalid_argument,
+                        "the identity token's email \"" + c.email + "\" is not verified by the identity provider "
+                        "(email_verified is not true)");
+        return c.email;
+    }
+    if (c.subject.empty()) return fail(errc::invalid_argument, "the identity token has no subject: no email and no sub claim");
+    return c.subject;
+}
+
+/// Decodes the claims of a compact JWS without checking its signature (Fulcio does). Errors say
+/// what is malformed and never quote the token.
+inline result<token_claims> parse_claims(std::string_view token) {
+    auto parts = detail::split_jws(token);
+    if (!parts)
+        return fail(errc::invalid_argument,
+                    "the identity token is not a JWT: expected three base64url parts separated by dots");
+    auto header = detail::base64url_decode(parts->header);
+    if (!header) return fail(errc::invalid_argument, "the identity token's header is not base64url");
+    auto hdoc = json::parse(*header);
+    if (!hdoc || !hdoc->IsObject()) return fail(errc::invalid_argument, "the identity token's header is not a JSON object");
+    auto alg = json::string_member(*hdoc, "alg");
+    if (!alg || alg->empty()) return fail(errc::invalid_argument, "the identity token's header has no \"alg\"");
+    if (!detail::base64url_decode(parts->signature))
+        return fail(errc::invalid_argument, "the identity token's signature is not base64url");
+    auto payload = detail::base64url_decode(parts->payload);
+    if (!payload) return fail(errc::invalid_argument, "the identity token's payload is not base64url");
+    auto doc = json::parse(*payload);
+    if (!doc) return fail(errc::invalid_argument, "the identity token's payload is not JSON: " + doc.error().message());
+    if (!doc->IsObject()) return fail(errc::invalid_argument, "the identity token's payload is not a JSON object");
+
+    token_claims c;
+    auto text = [&](const char* name, std::string& out) -> result<void> {
+        const json::value* m = json::member(*doc, name);
+        if (!m || m->IsNull()) return {};
+        auto s = json::as_string(*m);
+        if (!s) return fail(errc::invalid_argument, std::string("the identity token's \"") + name + "\" claim is not a string");
+        out = std::string(*s);
+        return {};
+    };
+    auto date = [&](const char* name, std::optional<std::int64_t>& out) -> result<void> {
+        const json::value* m = json::member(*doc, name);
+        if (!m || m->IsNull()) return {};
+        out = detail::numeric_date(*m);
+        if (!out) return fail(errc::invalid_argument, std::string("the identity token's \"") + name + "\" claim is not a number of seconds");
+        return {};
+    };
+    COSIGN_TRY_VOID(text("iss", c.issuer));
+    COSIGN_TRY_VOID(text("sub", c.subject));
+    COSIGN_TRY_VOID(text("email", c.email));
+    COSIGN_TRY_VOID(text("nonce", c.nonce));
+    COSIGN_TRY_VOID(date("exp", c.expiry));
+    COSIGN_TRY_VOID(date("iat", c.issued_at));
+    COSIGN_TRY_VOID(date("nbf", c.not_before));
+    if (const json::value* v = json::member(*doc, "email_verified")) {
+        // sigstore's stringAsBool: true, false, "true", "false" (and their capitalised forms).
+        if (v->IsBool()) {
+            c.email_verified = v->GetBool();
+        } else if (auto s = json::as_string(*v); s && (*s == "true" || *s == "True" || *s == "false" || *s == "False")) {
+            c.email_verified = *s == "true" || *s == "True";
+        } else if (!v->IsNull()) {
+            return fail(errc::invalid_argument, "the identity token's \"email_verified\" claim is not a boolean");
+        }
+    }
+    if (const json::value* v = json::member(*doc, "aud")) {
+        if (auto s = json::as_string(*v)) {
+            c.audience.emplace_back(*s);
+        } else if (v->IsArray()) {
+            for (const auto& e : v->GetArray()) {
+                auto es = json::as_string(e);
+                if (!es) return fail(errc::invalid_argument, "the identity token's \"aud\" claim holds a value that is not a string");
+                c.audience.emplace_back(*es);
+            }
+        } else if (!v->IsNull()) {
+            return fail(errc::invalid_argument, "the identity token's \"aud\" claim is neither a string nor an array");
+        }
+    }
+    return c;
+}
+
+/// What a signer checks before sending a token anywhere: it parses, it has an issuer and a
+/// principal (principal_of), and it is not expired at `now_unix` (`leeway_seconds` of clock skew
+/// allowed, as Fulcio allows none beyond its own). Fills token_claims::principal.
+inline result<token_claims> check_token(std::string_view token, std::int64_t now_unix, std::int64_t leeway_seconds = 0) {
+    COSIGN_TRY(auto c, parse_claims(token));
+    if (c.issuer.empty()) return fail(errc::invalid_argument, "the identity token has no issuer (\"iss\" claim)");
+    if (!c.expiry) return fail(errc::invalid_argument, "the identity token has no expiry (\"exp\" claim)");
+    if (*c.expiry + leeway_seconds <= now_unix)
+        return fail(errc::invalid_argument,
+                    "the identity token from " + c.issuer + " expired at " +
+                        trust::format_rfc3339(trust::instant::from_unix(*c.expiry)) + " (" +
+                        std::to_string(now_unix - *c.expiry) + " s ago): get a fresh token");
+    if (c.not_before && *c.not_before - leeway_seconds > now_unix)
+        return fail(errc::invalid_argument,
+                    "the identity token from " + c.issuer + " is not valid before " +
+                        trust::format_rfc3339(trust::instant::from_unix(*c.not_before)) + " (check the clock)");
+    COSIGN_TRY(c.principal, principal_of(c));
+    return c;
+}
+
+}  // namespace oidc
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/fulcio/issuer.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// fulcio_issuer<Crypto, Transport>: keyless signing as a composition. It turns an OIDC identity
+/// token into a signer carrying the certificate Fulcio issued for it: a fresh P-256 key from the
+/// crypto policy (held in memory only, wiped when the signer is destroyed, never written), a
+/// proof of possession over the token's principal (oidc::principal_of: a verified e-mail, else sub), Fulcio's certificate and chain. The signer is a
+/// certified_signer, so it goes wherever a key source's signer goes (basic_signer, any_signer,
+/// sign_blob_digest); basic_signer then writes cosign's certificate and chain annotations and logs
+/// the certificate to Rekor. Nothing here is included by cosign.hpp: a build that does not name
+/// it compiles and links none of it.
+///
+///     fulcio::basic_fulcio_client<Transport> fc(transport, {fulcio_url});
+///     fulcio::fulcio_issuer<crypto::mbedtls, Transport> issuer(std::move(fc));
+///     COSIGN_TRY(auto key, issuer.issue(token));                 // certified_signer<local_signer<...>>
+///     basic_signer<Crypto, Transport, Keys, Log>(registry, log).sign(ref, any_signer(std::move(key)), {});
+
+#include <string>
+#include <string_view>
+#include <utility>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace fulcio {
+
+/// The signer keyless signing yields: an ephemeral in-memory key with Fulcio's certificate.
+template <class Crypto>
+using keyless_signer = certified_signer<local_signer<Crypto>>;
+
+/// Turns identity tokens into certified signers through a Fulcio client.
+template <class Crypto, class Transport>
+class fulcio_issuer {
+    static_assert(check_crypto_policy<Crypto>(), "fulcio_issuer needs a full crypto policy (it generates a key)");
+
+public:
+    explicit fulcio_issuer(basic_fulcio_client<Transport> client) : client_(std::move(client)) {}
+
+    basic_fulcio_client<Transport>& client() noexcept { return client_; }
+    /// Fulcio's last answer (leaf, chain one by one, detached SCT), for the caller's SCT check.
+    const certificate_response& last_response() const noexcept { return last_; }
+
+    /// Keyless: a new ephemeral P-256 key and a certificate for it.
+    result<keyless_signer<Crypto>> issue(std::string_view token) {
+        // Read the token before generating anything: a malformed token costs no key.
+        COSIGN_TRY(oidc::token_claims claims, oidc::parse_claims(token));
+        COSIGN_TRY(std::string subject, oidc::principal_of(claims));
+        auto key = Crypto::generate_p256();
+        if (!key) return std::move(key).error().context("generating the ephemeral key");
+        COSIGN_TRY(auto ephemeral, local_signer<Crypto>::from_key(std::move(*key)));
+        return certify_for(std::move(ephemeral), token, subject);
+    }
+
+    /// `--issue-certificate`: a certificate from Fulcio for an existing signer's key.
+    template <class S>
+    result<certified_signer<S>> certify(S key, std::string_view token) {
+        static_assert(check_signer<S>(), "fulcio_issuer::certify: S is not a signer");
+        COSIGN_TRY(oidc::token_claims claims, oidc::parse_claims(token));
+        COSIGN_TRY(std::string subject, oidc::principal_of(claims));
+        return certify_for(std::move(key), token, subject);
+    }
+
+private:
+    template <class S>
+    result<certified_signer<S>> certify_for(S key, std::string_view token, const std::string& subject) {
+        auto proof = key.sign(byte_view(subject));
+        if (!proof) return std::move(proof).error().context("signing the proof of possession");
+        const std::string pub = key.public_key_pem();
+        COSIGN_TRY(last_, client_.signing_cert(token, pub, key.describe().type, *proof));
+        if constexpr (has_x509_v<Crypto>) COSIGN_TRY_VOID(check_leaf_key(last_.leaf_pem, pub));
+        signer_certificate cert{last_.leaf_pem, last_.chain_pem};
+        return certified_signer<S>(std::move(key), std::move(cert));
+    }
+
+    // The certificate must be for the key that asked for it (a confused or hostile Fulcio
+    // would otherwise make every signature unverifiable, or another key's).
+    result<void> check_leaf_key(const std::string& leaf_pem, const std::string& public_key_pem) const {
+        auto leaf = Crypto::parse_certificate(leaf_pem);
+        if (!leaf) return std::move(leaf).error().context("Fulcio at " + client_.url() + " issued a certificate that does not parse");
+        COSIGN_TRY(auto key, Crypto::certificate_public_key(*leaf));
+        if (Crypto::public_key_pem(key) != public_key_pem)
+            return fail(errc::verification_failed,
+                        "Fulcio at " + client_.url() + " issued a certificate for another public key than the one sent");
+        return {};
+    }
+
+    basic_fulcio_client<Transport> client_;
+    certificate_response last_;
+};
+
+}  // namespace fulcio
+}  // namespace v0
+}  // namespace cosign
 // ---- cosign/keys/pkcs11/uri.hpp ----
 // SPDX-License-Identifier: Apache-2.0
 /// `pkcs11:` key URIs (RFC 7512) as cosign accepts and writes them: a pure parser, no I/O.
@@ -11118,231 +12137,6 @@ inline std::string pkcs11_uri::to_string() const {
     return s;
 }
 
-}  // namespace v0
-}  // namespace cosign
-// ---- cosign/oidc/token.hpp ----
-// SPDX-License-Identifier: Apache-2.0
-/// OIDC identity tokens as values: the secret token itself (id_token, wiped when freed) and its
-/// claims decoded from the JWT payload, with the checks a signer makes before any request. Pure:
-/// no I/O, no crypto backend (the signature is Fulcio's to check, as in cosign).
-///
-///     auto claims = cosign::oidc::check_token(token.str(), std::time(nullptr));
-///     if (!claims) return claims.error();           // malformed, expired, e-mail not verified
-///     claims->principal;                            // what the proof of possession signs
-
-#include <cstddef>
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-
-namespace cosign {
-inline namespace v0 {
-namespace oidc {
-
-/// An identity token (a compact JWS): a secret, held in memory that is wiped when freed. Never
-/// print it or put it in a message; str() is for the one place it goes (an Authorization header).
-class id_token {
-public:
-    id_token() = default;
-    explicit id_token(std::string_view raw) : raw_(raw.begin(), raw.end()) {}
-    /// The token text.
-    std::string_view str() const noexcept {
-        return raw_.empty() ? std::string_view() : std::string_view(reinterpret_cast<const char*>(raw_.data()), raw_.size());
-    }
-    bool empty() const noexcept { return raw_.empty(); }
-    /// Wipes the token now (it is wiped when destroyed anyway).
-    void clear() noexcept {
-        secure_zero(raw_.data(), raw_.size());
-        raw_.clear();
-    }
-
-private:
-    secure_bytes raw_;
-};
-
-/// The claims of an identity token that Sigstore uses (cosign's and Fulcio's view of it).
-struct token_claims {
-    std::string issuer;                  ///< `iss`
-    std::string subject;                 ///< `sub`
-    std::string email;                   ///< `email`, "" when absent
-    bool email_verified = false;         ///< `email_verified` (a boolean, or "true"/"false" as sigstore reads it)
-    std::vector<std::string> audience;   ///< `aud` (a string or an array of strings)
-    std::optional<std::int64_t> expiry;      ///< `exp`, Unix seconds
-    std::optional<std::int64_t> issued_at;   ///< `iat`
-    std::optional<std::int64_t> not_before;  ///< `nbf`
-    std::string nonce;                   ///< `nonce`, "" when absent
-    /// What Fulcio certifies and the proof of possession signs, as sigstore's subjectFromClaims:
-    /// the e-mail when there is one (it must be verified), else `sub`. "" until check_token()
-    /// or principal_of() filled it.
-    std::string principal;
-
-    /// True when `aud` holds this value.
-    bool has_audience(std::string_view a) const {
-        for (const auto& x : audience)
-            if (x == a) return true;
-        return false;
-    }
-};
-
-namespace detail {
-
-/// Decodes unpadded base64url (RFC 7515 section 2), trailing '=' tolerated, as go-jose reads JWS
-/// parts, into text (JSON, or the raw signature bytes).
-inline std::optional<std::string> base64url_decode(std::string_view in) {
-    auto b = base64::url_decode(in);
-    if (!b) return std::nullopt;
-    return byte_view(*b).to_string();
-}
-
-/// The three parts of a compact JWS, or nullopt when the text is not one.
-struct jws_parts {
-    std::string_view header, payload, signature;
-};
-inline std::optional<jws_parts> split_jws(std::string_view t) {
-    auto a = t.find('.');
-    if (a == std::string_view::npos) return std::nullopt;
-    auto b = t.find('.', a + 1);
-    if (b == std::string_view::npos || t.find('.', b + 1) != std::string_view::npos) return std::nullopt;
-    jws_parts p{t.substr(0, a), t.substr(a + 1, b - a - 1), t.substr(b + 1)};
-    if (p.header.empty() || p.payload.empty()) return std::nullopt;
-    return p;
-}
-
-/// A NumericDate (RFC 7519 §2): a JSON number, fraction dropped.
-inline std::optional<std::int64_t> numeric_date(const json::value& v) {
-    if (v.IsInt64()) return v.GetInt64();
-    if (v.IsUint64()) return std::nullopt;  // beyond int64: not a date
-    if (v.IsDouble()) {
-        double d = v.GetDouble();
-        if (!(d > -9.2e18 && d < 9.2e18)) return std::nullopt;
-        return static_cast<std::int64_t>(d);
-    }
-    return std::nullopt;
-}
-
-}  // namespace detail
-
-/// True when the text parses as a compact JWS: three base64url parts whose header is a JSON
-/// object with a string `alg`. This is how `--identity-token` tells a token from a file name.
-inline bool looks_like_jws(std::string_view text) {
-    auto p = detail::split_jws(text);
-    if (!p) return false;
-    auto header = detail::base64url_decode(p->header);
-    if (!header || !detail::base64url_decode(p->payload) || !detail::base64url_decode(p->signature)) return false;
-    auto doc = json::parse(*header);
-    if (!doc || !doc->IsObject()) return false;
-    auto alg = json::string_member(*doc, "alg");
-    return alg && !alg->empty();
-}
-
-/// The principal Fulcio certifies, as sigstore's subjectFromClaims: a verified e-mail, else `sub`.
-inline result<std::string> principal_of(const token_claims& c) {
-    if (!c.email.empty()) {
-        if (!c.email_verified)
-            return fail(errc::invalid_argument,
-                        "the identity token's email \"" + c.email + "\" is not verified by the identity provider "
-                        "(email_verified is not true)");
-        return c.email;
-    }
-    if (c.subject.empty()) return fail(errc::invalid_argument, "the identity token has no subject: no email and no sub claim");
-    return c.subject;
-}
-
-/// Decodes the claims of a compact JWS without checking its signature (Fulcio does). Errors say
-/// what is malformed and never quote the token.
-inline result<token_claims> parse_claims(std::string_view token) {
-    auto parts = detail::split_jws(token);
-    if (!parts)
-        return fail(errc::invalid_argument,
-                    "the identity token is not a JWT: expected three base64url parts separated by dots");
-    auto header = detail::base64url_decode(parts->header);
-    if (!header) return fail(errc::invalid_argument, "the identity token's header is not base64url");
-    auto hdoc = json::parse(*header);
-    if (!hdoc || !hdoc->IsObject()) return fail(errc::invalid_argument, "the identity token's header is not a JSON object");
-    auto alg = json::string_member(*hdoc, "alg");
-    if (!alg || alg->empty()) return fail(errc::invalid_argument, "the identity token's header has no \"alg\"");
-    if (!detail::base64url_decode(parts->signature))
-        return fail(errc::invalid_argument, "the identity token's signature is not base64url");
-    auto payload = detail::base64url_decode(parts->payload);
-    if (!payload) return fail(errc::invalid_argument, "the identity token's payload is not base64url");
-    auto doc = json::parse(*payload);
-    if (!doc) return fail(errc::invalid_argument, "the identity token's payload is not JSON: " + doc.error().message());
-    if (!doc->IsObject()) return fail(errc::invalid_argument, "the identity token's payload is not a JSON object");
-
-    token_claims c;
-    auto text = [&](const char* name, std::string& out) -> result<void> {
-        const json::value* m = json::member(*doc, name);
-        if (!m || m->IsNull()) return {};
-        auto s = json::as_string(*m);
-        if (!s) return fail(errc::invalid_argument, std::string("the identity token's \"") + name + "\" claim is not a string");
-        out = std::string(*s);
-        return {};
-    };
-    auto date = [&](const char* name, std::optional<std::int64_t>& out) -> result<void> {
-        const json::value* m = json::member(*doc, name);
-        if (!m || m->IsNull()) return {};
-        out = detail::numeric_date(*m);
-        if (!out) return fail(errc::invalid_argument, std::string("the identity token's \"") + name + "\" claim is not a number of seconds");
-        return {};
-    };
-    COSIGN_TRY_VOID(text("iss", c.issuer));
-    COSIGN_TRY_VOID(text("sub", c.subject));
-    COSIGN_TRY_VOID(text("email", c.email));
-    COSIGN_TRY_VOID(text("nonce", c.nonce));
-    COSIGN_TRY_VOID(date("exp", c.expiry));
-    COSIGN_TRY_VOID(date("iat", c.issued_at));
-    COSIGN_TRY_VOID(date("nbf", c.not_before));
-    if (const json::value* v = json::member(*doc, "email_verified")) {
-        // sigstore's stringAsBool: true, false, "true", "false" (and their capitalised forms).
-        if (v->IsBool()) {
-            c.email_verified = v->GetBool();
-        } else if (auto s = json::as_string(*v); s && (*s == "true" || *s == "True" || *s == "false" || *s == "False")) {
-            c.email_verified = *s == "true" || *s == "True";
-        } else if (!v->IsNull()) {
-            return fail(errc::invalid_argument, "the identity token's \"email_verified\" claim is not a boolean");
-        }
-    }
-    if (const json::value* v = json::member(*doc, "aud")) {
-        if (auto s = json::as_string(*v)) {
-            c.audience.emplace_back(*s);
-        } else if (v->IsArray()) {
-            for (const auto& e : v->GetArray()) {
-                auto es = json::as_string(e);
-                if (!es) return fail(errc::invalid_argument, "the identity token's \"aud\" claim holds a value that is not a string");
-                c.audience.emplace_back(*es);
-            }
-        } else if (!v->IsNull()) {
-            return fail(errc::invalid_argument, "the identity token's \"aud\" claim is neither a string nor an array");
-        }
-    }
-    return c;
-}
-
-/// What a signer checks before sending a token anywhere: it parses, it has an issuer and a
-/// principal (principal_of), and it is not expired at `now_unix` (`leeway_seconds` of clock skew
-/// allowed, as Fulcio allows none beyond its own). Fills token_claims::principal.
-inline result<token_claims> check_token(std::string_view token, std::int64_t now_unix, std::int64_t leeway_seconds = 0) {
-    COSIGN_TRY(auto c, parse_claims(token));
-    if (c.issuer.empty()) return fail(errc::invalid_argument, "the identity token has no issuer (\"iss\" claim)");
-    if (!c.expiry) return fail(errc::invalid_argument, "the identity token has no expiry (\"exp\" claim)");
-    if (*c.expiry + leeway_seconds <= now_unix)
-        return fail(errc::invalid_argument,
-                    "the identity token from " + c.issuer + " expired at " +
-                        trust::format_rfc3339(trust::instant::from_unix(*c.expiry)) + " (" +
-                        std::to_string(now_unix - *c.expiry) + " s ago): get a fresh token");
-    if (c.not_before && *c.not_before - leeway_seconds > now_unix)
-        return fail(errc::invalid_argument,
-                    "the identity token from " + c.issuer + " is not valid before " +
-                        trust::format_rfc3339(trust::instant::from_unix(*c.not_before)) + " (check the clock)");
-    COSIGN_TRY(c.principal, principal_of(c));
-    return c;
-}
-
-}  // namespace oidc
 }  // namespace v0
 }  // namespace cosign
 // ---- cosign/oidc/pkce.hpp ----
