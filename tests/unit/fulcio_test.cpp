@@ -75,7 +75,11 @@ struct mini_ca {
         REQUIRE(k);
         auto der = crypto_t::private_key_der(*k);
         REQUIRE(der);
+#if MBEDTLS_VERSION_MAJOR >= 3
+        REQUIRE(mbedtls_pk_parse_key(&key, der->data(), der->size(), nullptr, 0, mbedtls_ctr_drbg_random, &drbg) == 0);
+#else
         REQUIRE(mbedtls_pk_parse_key(&key, der->data(), der->size(), nullptr, 0) == 0);
+#endif
         root_pem = issue_for(key, "CN=sigstore,O=fake", 1);
     }
     ~mini_ca() {
