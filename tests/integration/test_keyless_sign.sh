@@ -196,7 +196,7 @@ check_fails "no token at all" "$COSIGN_CPP" sign -y "${SVC[@]}" "$REG/refused@$D
 check_contains "... says how to pass one" "$ERR" "no identity token: pass --identity-token"
 check_fails "the default (public) Fulcio is refused under COSIGN_CPP_FORBID_PUBLIC_SIGSTORE" \
   "$COSIGN_CPP" sign -y --rekor-url "$U" --identity-token token.jwt "$REG/refused@$D5"
-check_contains "... naming it" "$ERR" "refusing to contact the public Sigstore service at https://fulcio.sigstore.dev/api/v2/signingCert"
+check_contains "... naming it" "$ERR" "refusing to contact the public Sigstore service at https://fulcio.$PUBLIC_SIGSTORE_DOMAIN/api/v2/signingCert"
 check_eq "... no request reached the local services" "" "$(sigstore_mock_requests "$M")"
 check_eq "... the registry is unchanged" "$BEFORE" "$(reg_snapshot "$REG_DIR")"
 

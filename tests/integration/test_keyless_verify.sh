@@ -3,7 +3,7 @@
 # Keyless verification (issue 12, the verify half), against a local registry, the local OIDC
 # issuer (tests/peers/oidc-server.mjs) and the local Fulcio/CT log/Rekor mock (tests/peers):
 #   the REAL cosign 2.5 and 3.1 sign keyless in the legacy .sig layout (the flags of
-#   ../shared/peers/keyless-cosign.sh: cosign 3 with --new-bundle-format=false); cosign-cpp
+#   cosign 3 with --new-bundle-format=false); cosign-cpp
 #   verifies without --key, with identity flags, exact and by RE2 regexp ((?i)), with the trust
 #   from --trusted-root, from the SIGSTORE_* variables and from `initialize`'s TUF cache, printing
 #   what cosign 2 prints byte for byte; rejected, each with the failing check named and exit 12

@@ -300,12 +300,12 @@ say "== the harness guard: nothing reaches a public Sigstore service"
 run_cmd guard "$COSIGN_CPP" sign -y --key cosign.key "$REG/dead@$D5"
 [ "$RC" -ne 0 ] || die "sign with the default --rekor-url succeeded under the guard"
 check_contains "sign with the default --rekor-url fails loudly under COSIGN_CPP_FORBID_PUBLIC_SIGSTORE" "$ERR" \
-  "refusing to contact the public Sigstore service at https://rekor.sigstore.dev/api/v1/log/entries"
+  "refusing to contact the public Sigstore service at https://rekor.$PUBLIC_SIGSTORE_DOMAIN/api/v1/log/entries"
 check_eq "... before any registry write" "$BEFORE" "$(reg_snapshot "$REG_DIR")"
 run_cmd guardv env HOME="$WORK/empty-home" "$COSIGN_CPP" verify --key cosign.pub "$REG/c2@$D2"
 [ "$RC" -ne 0 ] || die "verify with the public-good TUF repository succeeded under the guard"
 check_contains "verify with no trust given fails loudly instead of fetching the public-good TUF root" "$ERR" \
-  "refusing to contact the public Sigstore service at https://tuf-repo-cdn.sigstore.dev/"
+  "refusing to contact the public Sigstore service at https://tuf-repo-cdn.$PUBLIC_SIGSTORE_DOMAIN/"
 
 check_eq "no request to the mock failed with a 5xx" "" "$(awk '$4 ~ /^5/' "$SIGSTORE_MOCK_DIR/requests.log")"
 finish

