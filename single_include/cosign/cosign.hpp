@@ -9102,13 +9102,15 @@ private:
     std::string where() const { return host_ + "/" + repo_ + ":" + tag_; }
 
     // After our PUT, wait longer than a racer's stale window can last and HEAD the tag: true
-    // while it still names our manifest (`checks` times, a settle time apart). A racer like us
-    // confirms its base (its read, or a HEAD when the read is older than 15 ms) just before its
-    // PUT, so its stale window is the time from that confirmation to its PUT landing; `window`
-    // is ours, measured the same way under the same registry and load, and the wait is at least
-    // 20 ms, at least that window, plus jitter.
-    result<bool> still_ours(const std::string& written, long window, int checks) {
-        long settle = window < 20 ? 20 : (window > 1000 ? 1000 : window);
+    // while it still names our manifest (`checks` times, a settle time apart). A racer's stale
+    // window runs from its confirmation of its base to its PUT landing; a racer is slowed by the
+    // same registry and load as we are, but a loaded machine can stall it between the two, so
+    // the wait is our whole read-modify-write (`window`: from our read to our PUT's answer, which
+    // is several round trips longer than a racer's HEAD-to-PUT), at least `at_least` ms, plus jitter.
+    // (Waiting only our own HEAD-to-PUT time lost 1 of 16 racing signatures under ASan on a
+    // loaded 2-core machine.)
+    result<bool> still_ours(const std::string& written, long window, long at_least, int checks) {
+        long settle = window < at_least ? at_least : (window > 1000 ? 1000 : window);
         for (int check = 0; check < checks; ++check) {
             std::this_thread::sleep_for(jitter(settle, settle + (window < 1000 ? window / 2 : 500)));
             auto now = client_.head_manifest(host_, repo_, tag_);
@@ -9123,12 +9125,11 @@ private:
     // Writes `base` plus `layer` under the tag (config blob, then manifest: the registry never
     // holds a manifest whose blobs are missing). Three defences against racing signers:
     // - when our read is more than 15 ms old, HEAD the tag just before the PUT and start over
-    //   from the current image if it moved (our stale window shrinks to one round trip, and so
-    //   does the settle time still_ours waits);
+    //   from the current image if it moved (our stale window shrinks to one round trip);
     // - after the PUT, still_ours(); if not, read the current image: done if it holds our
     //   layer, else add our layer to it (what the racer wrote is kept) and write again, at most
     //   max_merge_rounds times with jittered backoff;
-    // - after a race, our manifest must be seen twice, a settle time apart.
+    // - after a race, our manifest must be seen twice, a settle time apart (at least 50 ms).
     // Without a race this costs one HEAD and a few tens of milliseconds.
     result<void> write_layer(oci::signature_image image, const oci::signature_layer& layer,
                              std::chrono::steady_clock::time_point read_start) {
@@ -9140,9 +9141,7 @@ private:
             std::string config = image.config_json();
             COSIGN_TRY_VOID(client_.put_blob(host_, repo_, oci::digest::of(config).str(), config));
             bool moved = false;
-            auto confirmed = read_start;  // when the tag was last seen to name `base`
             if (raced || since(read_start) > 15) {
-                confirmed = std::chrono::steady_clock::now();
                 auto cur = client_.head_manifest(host_, repo_, tag_);
                 if (!cur && cur.error().code() != errc::not_found) return std::move(cur).error();
                 moved = (cur ? cur->digest : std::string()) != base_digest;
@@ -9150,7 +9149,7 @@ private:
             if (!moved) {
                 auto written = client_.put_manifest(host_, repo_, tag_, image.manifest_json(), image.manifest_media_type());
                 if (written) {
-                    COSIGN_TRY(bool ours, still_ours(*written, since(confirmed), raced ? 2 : 1));
+                    COSIGN_TRY(bool ours, still_ours(*written, since(read_start), raced ? 50 : 20, raced ? 2 : 1));
                     if (ours) return {};
                 } else if (!is_racing_put_error(written.error()) || round >= max_merge_rounds) {
                     return std::move(written).error();
