@@ -549,7 +549,7 @@ TEST_CASE("awskms create: a new alias gets CreateKey and CreateAlias as sigstore
     g_kms = nullptr;
 }
 
-TEST_CASE("awskms create: only alias references; refusals stop before anything is created", "[kms][aws][create]") {
+TEST_CASE("awskms create: only alias references, and refusals stop before anything is created", "[kms][aws][create]") {
     using source = aws_kms_key_source<crypto_policy, fake_transport>;
     fake_kms k{*crypto_policy::generate_p256(), {}, 0, {}, "SIGN_VERIFY", false};
     g_kms = &k;
