@@ -256,8 +256,8 @@ m=$(kms_mark)
 run_cmd gk_gcp "$COSIGN_CPP" generate-key-pair --kms "gcpkms://$NEW_GCP_KEY"
 [ "$RC" -eq 0 ] || { show stderr "$ERR"; die "generate-key-pair --kms gcpkms://$NEW_GCP_KEY failed (exit $RC)"; }
 pass "cosign-cpp generate-key-pair --kms gcpkms://$NEW_GCP_KEY exits 0"
-check_eq "... with cosign's calls: keyRings.get, keyRings.create, cryptoKeys.get, cryptoKeys.create, then the key read" \
-  "POST /token|GET /v1/$NEW_RING|POST /v1/projects/test-project/locations/global/keyRings?keyRingId=cosign-cpp-ring|GET /v1/$NEW_GCP_KEY|POST /v1/$NEW_RING/cryptoKeys?cryptoKeyId=release|GET /v1/$NEW_GCP_KEY/cryptoKeyVersions?filter=state%3DENABLED&orderBy=name%20desc|GET /v1/$NEW_GCP_KEY/cryptoKeyVersions/1/publicKey" \
+check_eq "... with cosign's calls: keyRings.get, keyRings.create, cryptoKeys.get, cryptoKeys.create, then (once version 1 is no longer PENDING_GENERATION) the key read" \
+  "POST /token|GET /v1/$NEW_RING|POST /v1/projects/test-project/locations/global/keyRings?keyRingId=cosign-cpp-ring|GET /v1/$NEW_GCP_KEY|POST /v1/$NEW_RING/cryptoKeys?cryptoKeyId=release|GET /v1/$NEW_GCP_KEY/cryptoKeyVersions/1|GET /v1/$NEW_GCP_KEY/cryptoKeyVersions/1|GET /v1/$NEW_GCP_KEY/cryptoKeyVersions?filter=state%3DENABLED&orderBy=name%20desc|GET /v1/$NEW_GCP_KEY/cryptoKeyVersions/1/publicKey" \
   "$(kms_requests_since "$m" | awk '{print $2, $3}' | paste -sd'|')"
 check_eq "cryptoKeys.create asks for an ASYMMETRIC_SIGN EC_SIGN_P256_SHA256 key" \
   '{"purpose":"ASYMMETRIC_SIGN","versionTemplate":{"algorithm":"EC_SIGN_P256_SHA256"}}' \
@@ -282,7 +282,8 @@ cd "$WORK/gen-gcp2"
 m=$(kms_mark)
 run_cmd gk_gcp_ring "$COSIGN_CPP" generate-key-pair --kms "gcpkms://$GCP_KEY-2"
 check_eq "a new key in the existing key ring test-ring exits 0" 0 "$RC"
-check_eq "... creating only the key (keyRings.get, cryptoKeys.get, cryptoKeys.create, list, publicKey)" "GET GET POST GET GET" \
+check_eq "... creating only the key (keyRings.get, cryptoKeys.get, cryptoKeys.create, version 1 twice, list, publicKey)" \
+  "GET GET POST GET GET GET GET" \
   "$(kms_requests_since "$m" | awk '$3 != "/token" {print $2}' | paste -sd' ')"
 check_file_eq "... cosign.pub is that key" "$CREATED/gcp-${GCP_KEY//\//_}-2.pub.pem" cosign.pub
 run_cmd gk_gcp_old "$COSIGN_CPP" generate-key-pair --kms "$GCP_NOVER_REF" --output-key-prefix old

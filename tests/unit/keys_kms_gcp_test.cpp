@@ -6,6 +6,7 @@
 // tests/integration/test_kms_aws_gcp.sh runs it against the fake KMS server with cosign verifying.
 #include "catch.hpp"
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -94,6 +95,8 @@ struct fake_gcp {
     bool key_exists = true;        ///< cryptoKeys.get (and the versions) find key_name
     std::string purpose = "ASYMMETRIC_SIGN";
     std::vector<std::string> created_bodies = {};  ///< cryptoKeys.create bodies
+    int pending_polls = 0;                     ///< version 1 is PENDING_GENERATION for this many reads
+    std::string version1_state = "ENABLED";    ///< its state afterwards
 };
 fake_gcp* g_gcp = nullptr;
 
@@ -180,6 +183,12 @@ struct fake_transport {
             return res;
         }
         if (!g.key_exists) return err(404, "NOT_FOUND", path + " not found.");
+        if (req.method == "GET" && path == key_name + "/cryptoKeyVersions/1") {
+            const std::string state = g.pending_polls > 0 ? "PENDING_GENERATION" : g.version1_state;
+            if (g.pending_polls > 0) --g.pending_polls;
+            res.body = "{\"name\":\"" + key_name + "/cryptoKeyVersions/1\",\"state\":\"" + state + "\"}";
+            return res;
+        }
         if (req.method == "GET" && path == key_name + "/cryptoKeyVersions?filter=state%3DENABLED&orderBy=name%20desc") {
             res.body = "{\"cryptoKeyVersions\":[{\"name\":\"" + version_name + "\",\"state\":\"ENABLED\"}],\"totalSize\":1}";
             return res;
@@ -448,6 +457,7 @@ TEST_CASE("gcpkms create: the key ring and the key made as sigstore makes them, 
                           "POST projects/p/locations/global/keyRings?keyRingId=r",
                           "GET " + key_name,
                           "POST projects/p/locations/global/keyRings/r/cryptoKeys?cryptoKeyId=k",
+                          "GET " + key_name + "/cryptoKeyVersions/1",
                           "GET " + key_name + "/cryptoKeyVersions?filter=state%3DENABLED&orderBy=name%20desc",
                           "GET " + version_name + "/publicKey"});
     REQUIRE(g.created_bodies.size() == 1);
@@ -516,5 +526,48 @@ TEST_CASE("gcpkms create: a key that cannot sign, refused tokens and denied call
     CHECK(calls(g) == std::vector<std::string>{"POST https://oauth.test/token",
                                                "GET projects/p/locations/global/keyRings/r"});
     CHECK(denied.error().message().find("ya29") == std::string::npos);
+    g_gcp = nullptr;
+}
+
+TEST_CASE("gcpkms create: a new key's version is awaited while Cloud KMS generates it", "[kms][gcp][create]") {
+    using source = gcp_kms_key_source<crypto_policy, fake_transport>;
+    fake_gcp g{*crypto_policy::generate_p256(), {}, "ya29.unit-test-token", false, false, 0};
+    g_gcp = &g;
+    const std::string dir = temp_dir();
+    write(dir + "/sa.json", sa_json("https://oauth.test/token"));
+    const std::string ref = "gcpkms://" + key_name;
+    std::vector<long long> slept;
+    auto cfg = [&] {
+        auto c = test_config(ref, dir + "/sa.json");
+        c.sleep = [&slept](std::chrono::milliseconds ms) { slept.push_back(ms.count()); };
+        return c;
+    };
+
+    g.key_exists = false;
+    g.pending_polls = 2;
+    auto made = source::create(cfg(), fake_transport());
+    REQUIRE(made);
+    CHECK(made->created);
+    CHECK(slept == std::vector<long long>{1000, 1000});
+    int polls = 0;
+    for (const auto& c : calls(g)) polls += c == "GET " + key_name + "/cryptoKeyVersions/1";
+    CHECK(polls == 3);
+    CHECK(calls(g).back() == "GET " + version_name + "/publicKey");
+
+    // generation failed: an error naming the key and the state
+    g.key_exists = false;
+    g.version1_state = "GENERATION_FAILED";
+    auto failed = source::create(cfg(), fake_transport());
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().message() == "gcpkms key \"" + ref + "\": the new key's version 1 is GENERATION_FAILED, not ENABLED");
+
+    // still pending after a minute of polls: given up, saying so
+    g.key_exists = false;
+    g.pending_polls = 1000;
+    slept.clear();
+    auto slow = source::create(cfg(), fake_transport());
+    REQUIRE_FALSE(slow);
+    CHECK(slow.error().message().find("still PENDING_GENERATION after 60 s") != std::string::npos);
+    CHECK(slept.size() == 59);
     g_gcp = nullptr;
 }

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <ctime>
@@ -32,6 +33,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -103,6 +105,8 @@ struct gcp_kms_config {
     transport::options tls;
     /// Seconds since the epoch, for JWT times and token expiry (the system clock when empty).
     std::function<std::int64_t()> clock;
+    /// Waits between two polls of a key being generated (std::this_thread::sleep_for when empty).
+    std::function<void(std::chrono::milliseconds)> sleep;
 
     static result<gcp_kms_config> from_environment(std::string_view key_ref);
 };
@@ -604,12 +608,36 @@ struct gcp_kms_key_source {
                                                     transport::query_escape(key.substr(key.rfind('/') + 1)),
                                         std::move(w).str(), "cryptoKeys.create"));
             out.created = true;
+            COSIGN_TRY_VOID(await_generation(client, key));
         }
         auto pub = client.read_public_key();
         if (!pub) return std::move(pub).error();
         out.public_key_pem = Crypto::public_key_pem(*pub);
         if (out.public_key_pem.empty()) return fail(errc::internal, client.what() + ": could not encode the public key");
         return out;
+    }
+
+private:
+    /// Cloud KMS generates a new asymmetric key's first version asynchronously
+    /// (PENDING_GENERATION, when its public key cannot be read yet): polls it once a second,
+    /// for a minute at most, until it is ENABLED. (sigstore does not wait, and fails then.)
+    static result<void> await_generation(gcp_kms_client<Crypto, Transport>& client, const std::string& key) {
+        const auto& sleep = client.config().sleep;
+        for (int polls = 1;; ++polls) {
+            COSIGN_TRY(auto v, client.call("GET", "/v1/" + key + "/cryptoKeyVersions/1", "",
+                                           "waiting for the new key's version 1"));
+            const std::string state(json::string_member(v, "state").value_or(""));
+            if (state == "ENABLED") return {};
+            if (state != "PENDING_GENERATION")
+                return fail(errc::invalid_key, client.what() + ": the new key's version 1 is " +
+                                                   (state.empty() ? std::string("in no state") : state) +
+                                                   ", not ENABLED");
+            if (polls == 60)
+                return fail(errc::network, client.what() + ": the new key's version 1 is still PENDING_GENERATION "
+                                                           "after 60 s: run generate-key-pair again later");
+            if (sleep) sleep(std::chrono::milliseconds(1000));
+            else std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+        }
     }
 };
 
