@@ -17,6 +17,8 @@
 ///   AWS_TLS_INSECURE_SKIP_VERIFY=1 (which sigstore honours) is refused: give the CA instead.
 /// The public key is read once when the key is loaded (GetPublicKey); each signature is one
 /// `Sign` call with MessageType DIGEST, checked against that public key before it is returned.
+/// `generate-key-pair --kms` (aws_kms_key_source::create) makes an alias's key as sigstore does:
+/// CreateKey (ECC_NIST_P256, SIGN_VERIFY) and CreateAlias when the alias names no key yet.
 /// Errors name the provider and the key; no secret appears in any message. Not part of
 /// <cosign/cosign.hpp>: a program that does not include this header holds none of it.
 #pragma once

@@ -13,7 +13,9 @@
 ///   &orderBy=name desc`, the first one), as sigstore;
 /// - the public key (`.../publicKey`, its pemCrc32c checked) is read once, when the key is loaded;
 /// - each signature is one `:asymmetricSign` with `digestCrc32c`; `verifiedDigestCrc32c`, the
-///   version name and `signatureCrc32c` are checked, then the signature against the public key.
+///   version name and `signatureCrc32c` are checked, then the signature against the public key;
+/// - `generate-key-pair --kms` (gcp_kms_key_source::create) makes the key ring and the key
+///   (ASYMMETRIC_SIGN, EC_SIGN_P256_SHA256) when they do not exist, as sigstore does.
 /// OAuth2 access token, as Google's client libraries find one: GOOGLE_APPLICATION_CREDENTIALS (a
 /// service-account file: an RS256 JWT assertion exchanged at its token_uri; or an authorized_user
 /// file: its refresh token), else gcloud's application-default file
