@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <ctime>
 #include <iostream>
 #include <string>
 
@@ -45,7 +46,7 @@ inline std::vector<flag> generate_key_pair_flags() {
 #if defined(COSIGN_CLI_NO_KMS)
         {"kms", 0, kind::string, "", "create key pair in KMS service to use for signing (not supported in this build)", true},
 #else
-        {"kms", 0, kind::string, "", "create key pair in KMS service to use for signing (this build: hashivault://, openbao:// and azurekms://)"},
+        {"kms", 0, kind::string, "", "create key pair in KMS service to use for signing (this build: awskms:// aliases, gcpkms://, hashivault://, openbao:// and azurekms://)"},
 #endif
         {"yes", 'y', kind::boolean, "", "skip confirmation prompts for overwriting an existing key (a cosign-cpp addition)"},
     };
@@ -71,21 +72,38 @@ inline int generate_k8s_key_pair(const std::string& target) {
     return exit_code::ok;
 }
 
-/// `generate-key-pair --kms URI`: the key made in the service, its public key in <prefix>.pub.
+/// A line as Go's log package prints it (local time, "2006/01/02 15:04:05 "), for the lines
+/// cosign's gcp client logs while it creates a key.
+inline void go_log_line(const std::string& text) {
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    ::localtime_r(&now, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y/%m/%d %H:%M:%S ", &tm);
+    std::cerr << stamp << text << "\n";
+}
+
+/// `generate-key-pair --kms URI`: the key made in the service (or found there, for awskms:// and
+/// gcpkms://, as cosign), its public key in <prefix>.pub.
 inline int generate_kms_key(const std::string& uri, const std::string& prefix) {
     cosign::result<std::string> pem = cosign::fail(cosign::errc::unsupported, "");
-    if (cosign::hashivault_key_source<crypto, transport>::handles(uri))
+    if (cosign::hashivault_key_source<crypto, transport>::handles(uri)) {
         pem = cosign::hashivault_key_source<crypto, transport>::create(uri);
-    else if (cosign::azurekms_key_source<crypto, transport>::handles(uri))
+    } else if (cosign::azurekms_key_source<crypto, transport>::handles(uri)) {
         pem = cosign::azurekms_key_source<crypto, transport>::create(uri);
-    else {
-        const std::string scheme = uri.substr(0, uri.find("://"));
-        if (scheme == "awskms" || scheme == "gcpkms")
-            return report("--kms: creating " + scheme + " keys is not supported in this build: create the key with " +
-                          (scheme == "awskms" ? "`aws kms create-key --key-usage SIGN_VERIFY --key-spec ECC_NIST_P256`"
-                                              : "`gcloud kms keys create --purpose asymmetric-signing --default-algorithm ec-sign-p256-sha256`") +
-                          ", then sign with --key " + uri);
-        return report("--kms: " + scheme + " keys are not supported in this build");
+    } else if (cosign::aws_kms_key_source<crypto, transport>::handles(uri) ||
+               cosign::gcp_kms_key_source<crypto, transport>::handles(uri)) {
+        const bool gcp = cosign::gcp_kms_key_source<crypto, transport>::handles(uri);
+        auto made = gcp ? cosign::gcp_kms_key_source<crypto, transport>::create(uri)
+                        : cosign::aws_kms_key_source<crypto, transport>::create(uri);
+        if (!made) return report("creating key: " + made.error().message());
+        if (gcp)
+            go_log_line(made->key_ring_created
+                            ? "Created key ring " + made->key_ring + " in GCP KMS."
+                            : "Key ring " + made->key_ring + " already exists in GCP KMS, moving on to creating key.");
+        pem = std::move(made->public_key_pem);
+    } else {
+        return report("--kms: " + uri.substr(0, uri.find("://")) + " keys are not supported in this build");
     }
     if (!pem) return report("creating key: " + pem.error().message());
     const std::string path = prefix + ".pub";

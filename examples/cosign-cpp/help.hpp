@@ -37,9 +37,10 @@ inline constexpr command_help help_texts[] = {
     {"generate-key-pair", "Generates a key-pair.",
      R"(Generates a key-pair for signing.)",
      "Keys are written to files, or to a Kubernetes Secret (k8s://); --kms creates the key in\n"
-     "Vault/OpenBao transit (hashivault://) or Azure Key Vault (azurekms://); github://, gitlab://\n"
-     "and the other KMS are refused. -y/--yes overwrites an existing key without asking (a\n"
-     "cosign-cpp addition).",
+     "Vault/OpenBao transit (hashivault://), Azure Key Vault (azurekms://), AWS KMS behind an\n"
+     "alias (awskms://[ENDPOINT]/alias/NAME) or Cloud KMS (gcpkms://); an existing AWS or Cloud\n"
+     "KMS key is kept and its public key written, as cosign does. github:// and gitlab:// are\n"
+     "refused. -y/--yes overwrites an existing key without asking (a cosign-cpp addition).",
      R"(  cosign-cpp generate-key-pair [--kms KMSPATH]
 
   # generate key-pair and write to cosign.key and cosign.pub files
@@ -51,10 +52,10 @@ inline constexpr command_help help_texts[] = {
   # generate a key-pair in Azure Key Vault
   cosign-cpp generate-key-pair --kms azurekms://[VAULT_NAME][VAULT_URI]/[KEY]
 
-  # generate a key-pair in AWS KMS)" COSIGN_CLI_NOT_HERE R"(
+  # generate a key-pair in AWS KMS
   cosign-cpp generate-key-pair --kms awskms://[ENDPOINT]/[ID/ALIAS/ARN]
 
-  # generate a key-pair in Google Cloud KMS)" COSIGN_CLI_NOT_HERE R"(
+  # generate a key-pair in Google Cloud KMS
   cosign-cpp generate-key-pair --kms gcpkms://projects/[PROJECT]/locations/global/keyRings/[KEYRING]/cryptoKeys/[KEY]
 
   # generate a key-pair in Hashicorp Vault

@@ -338,6 +338,8 @@ struct fake_kms {
     std::string fail_body;
     std::string key_usage = "SIGN_VERIFY";
     bool corrupt = false;
+    bool exists = true;             ///< false: GetPublicKey is NotFoundException until CreateAlias
+    std::string alias_error = {};   ///< CreateAlias answers this __type (HTTP 400) when set
 };
 fake_kms* g_kms = nullptr;
 
@@ -356,7 +358,20 @@ struct fake_transport {
         REQUIRE(doc);
         const std::string op = req.header("X-Amz-Target");
         res.status = 200;
-        if (op == "TrentService.GetPublicKey") {
+        if (op == "TrentService.GetPublicKey" && !k.exists) {
+            res.status = 400;
+            res.body = "{\"__type\":\"NotFoundException\",\"message\":\"Alias arn:aws:kms:us-east-1:111122223333:" +
+                       std::string(*json::string_member(*doc, "KeyId")) + " is not found.\"}";
+        } else if (op == "TrentService.CreateKey") {
+            res.body = "{\"KeyMetadata\":{\"KeyId\":\"0b0c0d0e-1111-2222-3333-444455556666\",\"KeyUsage\":\"SIGN_VERIFY\"}}";
+        } else if (op == "TrentService.CreateAlias") {
+            if (!k.alias_error.empty()) {
+                res.status = 400;
+                res.body = "{\"__type\":\"" + k.alias_error + "\",\"message\":\"An alias with the name exists\"}";
+            } else {
+                k.exists = true;  // an empty answer, as KMS gives for operations without output
+            }
+        } else if (op == "TrentService.GetPublicKey") {
             auto pub = crypto_policy::public_key_of(k.key);
             auto der = crypto_policy::public_key_der(*pub);
             res.body = "{\"KeyId\":\"arn:aws:kms:us-east-1:111122223333:key/k\",\"PublicKey\":\"" + base64::encode(*der) +
@@ -495,4 +510,85 @@ TEST_CASE("awskms key source: takes awskms:// before the refusing source, and is
     auto r = keys::load("awskms:///alias/x", {});
     REQUIRE_FALSE(r);
     CHECK(r.error().code() == errc::unauthorized);  // not "not supported in this build"
+}
+
+namespace {
+std::vector<std::string> targets(const fake_kms& k) {
+    std::vector<std::string> out;
+    for (const auto& r : k.requests) out.push_back(r.header("X-Amz-Target"));
+    return out;
+}
+}  // namespace
+
+TEST_CASE("awskms create: a new alias gets CreateKey and CreateAlias as sigstore sends them, then its key",
+          "[kms][aws][create]") {
+    using source = aws_kms_key_source<crypto_policy, fake_transport>;
+    fake_kms k{*crypto_policy::generate_p256(), {}, 0, {}, "SIGN_VERIFY", false};
+    k.exists = false;
+    g_kms = &k;
+    auto made = source::create(test_config(), fake_transport());
+    REQUIRE(made);
+    CHECK(made->created);
+    CHECK(made->public_key_pem == crypto_policy::public_key_pem(*crypto_policy::public_key_of(k.key)));
+    CHECK(targets(k) == std::vector<std::string>{"TrentService.GetPublicKey", "TrentService.CreateKey",
+                                                 "TrentService.CreateAlias", "TrentService.GetPublicKey"});
+    CHECK(k.requests[1].body ==
+          "{\"CustomerMasterKeySpec\":\"ECC_NIST_P256\",\"Description\":\"Created by Sigstore\",\"KeyUsage\":\"SIGN_VERIFY\"}");
+    CHECK(k.requests[2].body ==
+          "{\"AliasName\":\"alias/cosign-test\",\"TargetKeyId\":\"0b0c0d0e-1111-2222-3333-444455556666\"}");
+    for (const auto& r : k.requests)  // every call SigV4-signed
+        CHECK(r.header("Authorization").rfind("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/", 0) == 0);
+
+    // a second run finds the key: one GetPublicKey, nothing created
+    k.requests.clear();
+    auto again = source::create(test_config(), fake_transport());
+    REQUIRE(again);
+    CHECK_FALSE(again->created);
+    CHECK(again->public_key_pem == made->public_key_pem);
+    CHECK(targets(k) == std::vector<std::string>{"TrentService.GetPublicKey"});
+    g_kms = nullptr;
+}
+
+TEST_CASE("awskms create: only alias references, and refusals stop before anything is created", "[kms][aws][create]") {
+    using source = aws_kms_key_source<crypto_policy, fake_transport>;
+    fake_kms k{*crypto_policy::generate_p256(), {}, 0, {}, "SIGN_VERIFY", false};
+    g_kms = &k;
+
+    auto cfg = test_config();
+    cfg.key_ref = "awskms://kms.test:8443/1234abcd-12ab-34cd-56ef-1234567890ab";
+    cfg.key_id = "1234abcd-12ab-34cd-56ef-1234567890ab";
+    auto by_id = source::create(cfg, fake_transport());
+    REQUIRE_FALSE(by_id);
+    CHECK(by_id.error().code() == errc::invalid_argument);
+    CHECK(by_id.error().message().find("awskms key \"" + cfg.key_ref + "\": must use alias key format") == 0);
+    CHECK(k.requests.empty());
+    // the same check comes before the environment is read
+    auto by_arn = source::create("awskms:///arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    REQUIRE_FALSE(by_arn);
+    CHECK(by_arn.error().message().find("must use alias key format") != std::string::npos);
+
+    // refused credentials: an error naming the key, and no CreateKey
+    k.fail_status = 403;
+    k.fail_body = "{\"__type\":\"InvalidSignatureException\",\"message\":\"The request signature we calculated does not match\"}";
+    auto denied = source::create(test_config(), fake_transport());
+    REQUIRE_FALSE(denied);
+    CHECK(denied.error().code() == errc::unauthorized);
+    CHECK(denied.error().message() ==
+          "looking up the key: awskms key \"awskms://kms.test:8443/alias/cosign-test\": GetPublicKey: "
+          "InvalidSignatureException (HTTP 403): The request signature we calculated does not match");
+    CHECK(targets(k) == std::vector<std::string>{"TrentService.GetPublicKey"});
+    CHECK(denied.error().message().find("wJalrXUtnFEMI") == std::string::npos);
+
+    // the alias is taken meanwhile: the error names the orphaned key
+    k.fail_status = 0;
+    k.exists = false;
+    k.alias_error = "AlreadyExistsException";
+    k.requests.clear();
+    auto raced = source::create(test_config(), fake_transport());
+    REQUIRE_FALSE(raced);
+    CHECK(raced.error().message().find("the key 0b0c0d0e-1111-2222-3333-444455556666 was created, but naming it "
+                                       "alias/cosign-test failed") == 0);
+    CHECK(raced.error().message().find("CreateAlias: AlreadyExistsException (HTTP 400)") != std::string::npos);
+    CHECK(targets(k).size() == 3);
+    g_kms = nullptr;
 }

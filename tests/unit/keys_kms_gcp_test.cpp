@@ -6,6 +6,7 @@
 // tests/integration/test_kms_aws_gcp.sh runs it against the fake KMS server with cosign verifying.
 #include "catch.hpp"
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -89,6 +90,13 @@ struct fake_gcp {
     bool corrupt_crc = false;
     bool bad_jwt = false;
     int sign_status = 0;
+    int ring_status = 0;           ///< keyRings.get answers this error status when set
+    bool ring_exists = true;       ///< keyRings.get finds projects/p/locations/global/keyRings/r
+    bool key_exists = true;        ///< cryptoKeys.get (and the versions) find key_name
+    std::string purpose = "ASYMMETRIC_SIGN";
+    std::vector<std::string> created_bodies = {};  ///< cryptoKeys.create bodies
+    int pending_polls = 0;                     ///< version 1 is PENDING_GENERATION for this many reads
+    std::string version1_state = "ENABLED";    ///< its state afterwards
 };
 fake_gcp* g_gcp = nullptr;
 
@@ -148,6 +156,39 @@ struct fake_transport {
         const std::string base = "https://kms.test/v1/";
         if (req.url.rfind(base, 0) != 0) return err(404, "NOT_FOUND", "no route");
         const std::string path = req.url.substr(base.size());
+        const std::string ring = "projects/p/locations/global/keyRings/r";
+        if (req.method == "GET" && path == ring) {
+            if (g.ring_status) return err(g.ring_status, "PERMISSION_DENIED", "Permission 'cloudkms.keyRings.get' denied");
+            if (!g.ring_exists) return err(404, "NOT_FOUND", "KeyRing " + ring + " not found.");
+            res.body = "{\"name\":\"" + ring + "\"}";
+            return res;
+        }
+        if (req.method == "POST" && path == "projects/p/locations/global/keyRings?keyRingId=r") {
+            if (g.ring_exists) return err(409, "ALREADY_EXISTS", "KeyRing exists");
+            g.ring_exists = true;
+            res.body = "{\"name\":\"" + ring + "\"}";
+            return res;
+        }
+        if (req.method == "GET" && path == key_name) {
+            if (!g.key_exists) return err(404, "NOT_FOUND", "CryptoKey " + key_name + " not found.");
+            res.body = "{\"name\":\"" + key_name + "\",\"purpose\":\"" + g.purpose + "\"}";
+            return res;
+        }
+        if (req.method == "POST" && path == ring + "/cryptoKeys?cryptoKeyId=k") {
+            if (!g.ring_exists) return err(404, "NOT_FOUND", "KeyRing " + ring + " not found.");
+            if (g.key_exists) return err(409, "ALREADY_EXISTS", "CryptoKey exists");
+            g.created_bodies.push_back(req.body);
+            g.key_exists = true;
+            res.body = "{\"name\":\"" + key_name + "\",\"purpose\":\"ASYMMETRIC_SIGN\"}";
+            return res;
+        }
+        if (!g.key_exists) return err(404, "NOT_FOUND", path + " not found.");
+        if (req.method == "GET" && path == key_name + "/cryptoKeyVersions/1") {
+            const std::string state = g.pending_polls > 0 ? "PENDING_GENERATION" : g.version1_state;
+            if (g.pending_polls > 0) --g.pending_polls;
+            res.body = "{\"name\":\"" + key_name + "/cryptoKeyVersions/1\",\"state\":\"" + state + "\"}";
+            return res;
+        }
         if (req.method == "GET" && path == key_name + "/cryptoKeyVersions?filter=state%3DENABLED&orderBy=name%20desc") {
             res.body = "{\"cryptoKeyVersions\":[{\"name\":\"" + version_name + "\",\"state\":\"ENABLED\"}],\"totalSize\":1}";
             return res;
@@ -384,4 +425,149 @@ TEST_CASE("gcpkms key source: takes gcpkms:// before the refusing source", "[kms
     auto r = keys::load("gcpkms://" + key_name, {});
     REQUIRE_FALSE(r);
     CHECK(r.error().code() == errc::unauthorized);
+}
+
+namespace {
+std::vector<std::string> calls(const fake_gcp& g) {
+    std::vector<std::string> out;
+    for (const auto& r : g.requests)
+        out.push_back(r.method + " " + (r.url.rfind("https://kms.test/v1/", 0) == 0 ? r.url.substr(20) : r.url));
+    return out;
+}
+}  // namespace
+
+TEST_CASE("gcpkms create: the key ring and the key made as sigstore makes them, then the key read",
+          "[kms][gcp][create]") {
+    using source = gcp_kms_key_source<crypto_policy, fake_transport>;
+    fake_gcp g{*crypto_policy::generate_p256(), {}, "ya29.unit-test-token", false, false, 0};
+    g.ring_exists = false;
+    g.key_exists = false;
+    g_gcp = &g;
+    const std::string dir = temp_dir();
+    write(dir + "/sa.json", sa_json("https://oauth.test/token"));
+    auto made = source::create(test_config("gcpkms://" + key_name, dir + "/sa.json"), fake_transport());
+    REQUIRE(made);
+    CHECK(made->created);
+    CHECK(made->key_ring_created);
+    CHECK(made->key_ring == "projects/p/locations/global/keyRings/r");
+    CHECK(made->public_key_pem == crypto_policy::public_key_pem(*crypto_policy::public_key_of(g.key)));
+    CHECK(calls(g) == std::vector<std::string>{
+                          "POST https://oauth.test/token",
+                          "GET projects/p/locations/global/keyRings/r",
+                          "POST projects/p/locations/global/keyRings?keyRingId=r",
+                          "GET " + key_name,
+                          "POST projects/p/locations/global/keyRings/r/cryptoKeys?cryptoKeyId=k",
+                          "GET " + key_name + "/cryptoKeyVersions/1",
+                          "GET " + key_name + "/cryptoKeyVersions?filter=state%3DENABLED&orderBy=name%20desc",
+                          "GET " + version_name + "/publicKey"});
+    REQUIRE(g.created_bodies.size() == 1);
+    CHECK(g.created_bodies[0] == "{\"purpose\":\"ASYMMETRIC_SIGN\",\"versionTemplate\":{\"algorithm\":\"EC_SIGN_P256_SHA256\"}}");
+
+    // a second run: the ring and the key exist, nothing is created
+    g.requests.clear();
+    auto again = source::create(test_config("gcpkms://" + version_name, dir + "/sa.json"), fake_transport());
+    REQUIRE(again);
+    CHECK_FALSE(again->created);
+    CHECK_FALSE(again->key_ring_created);
+    CHECK(again->public_key_pem == made->public_key_pem);
+    CHECK(calls(g) == std::vector<std::string>{"POST https://oauth.test/token",
+                                               "GET projects/p/locations/global/keyRings/r", "GET " + key_name,
+                                               "GET " + version_name + "/publicKey"});
+    CHECK(g.created_bodies.size() == 1);
+
+    // an existing ring and a new key: only the key is created
+    g.key_exists = false;
+    g.requests.clear();
+    auto key_only = source::create(test_config("gcpkms://" + key_name, dir + "/sa.json"), fake_transport());
+    REQUIRE(key_only);
+    CHECK(key_only->created);
+    CHECK_FALSE(key_only->key_ring_created);
+    CHECK(g.created_bodies.size() == 2);
+    g_gcp = nullptr;
+}
+
+TEST_CASE("gcpkms create: a key that cannot sign, refused tokens and denied calls are errors naming the key",
+          "[kms][gcp][create]") {
+    using source = gcp_kms_key_source<crypto_policy, fake_transport>;
+    fake_gcp g{*crypto_policy::generate_p256(), {}, "ya29.unit-test-token", false, false, 0};
+    g_gcp = &g;
+    const std::string dir = temp_dir();
+    write(dir + "/sa.json", sa_json("https://oauth.test/token"));
+    const std::string ref = "gcpkms://" + key_name;
+
+    g.purpose = "ENCRYPT_DECRYPT";
+    auto wrong = source::create(test_config(ref, dir + "/sa.json"), fake_transport());
+    REQUIRE_FALSE(wrong);
+    CHECK(wrong.error().code() == errc::invalid_key);
+    CHECK(wrong.error().message() == "gcpkms key \"" + ref +
+                                         "\": the key exists and its purpose is ENCRYPT_DECRYPT, not ASYMMETRIC_SIGN: "
+                                         "it cannot sign");
+    g.purpose = "ASYMMETRIC_SIGN";
+
+    g.bad_jwt = true;
+    g.requests.clear();
+    auto refused = source::create(test_config(ref, dir + "/sa.json"), fake_transport());
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code() == errc::unauthorized);
+    CHECK(refused.error().message().find("gcpkms key \"" + ref + "\": getting an access token") == 0);
+    CHECK(refused.error().message().find("PRIVATE KEY") == std::string::npos);
+    CHECK(g.requests.size() == 1);  // nothing but the token request
+    g.bad_jwt = false;
+
+    // keyRings.get denied: an error naming the key and the call; nothing is created
+    g.ring_status = 403;
+    g.requests.clear();
+    auto denied = source::create(test_config(ref, dir + "/sa.json"), fake_transport());
+    REQUIRE_FALSE(denied);
+    CHECK(denied.error().code() == errc::unauthorized);
+    CHECK(denied.error().message() == "gcpkms key \"" + ref +
+                                          "\": keyRings.get: HTTP 403: PERMISSION_DENIED: Permission "
+                                          "'cloudkms.keyRings.get' denied");
+    CHECK(calls(g) == std::vector<std::string>{"POST https://oauth.test/token",
+                                               "GET projects/p/locations/global/keyRings/r"});
+    CHECK(denied.error().message().find("ya29") == std::string::npos);
+    g_gcp = nullptr;
+}
+
+TEST_CASE("gcpkms create: a new key's version is awaited while Cloud KMS generates it", "[kms][gcp][create]") {
+    using source = gcp_kms_key_source<crypto_policy, fake_transport>;
+    fake_gcp g{*crypto_policy::generate_p256(), {}, "ya29.unit-test-token", false, false, 0};
+    g_gcp = &g;
+    const std::string dir = temp_dir();
+    write(dir + "/sa.json", sa_json("https://oauth.test/token"));
+    const std::string ref = "gcpkms://" + key_name;
+    std::vector<long long> slept;
+    auto cfg = [&] {
+        auto c = test_config(ref, dir + "/sa.json");
+        c.sleep = [&slept](std::chrono::milliseconds ms) { slept.push_back(ms.count()); };
+        return c;
+    };
+
+    g.key_exists = false;
+    g.pending_polls = 2;
+    auto made = source::create(cfg(), fake_transport());
+    REQUIRE(made);
+    CHECK(made->created);
+    CHECK(slept == std::vector<long long>{1000, 1000});
+    int polls = 0;
+    for (const auto& c : calls(g)) polls += c == "GET " + key_name + "/cryptoKeyVersions/1";
+    CHECK(polls == 3);
+    CHECK(calls(g).back() == "GET " + version_name + "/publicKey");
+
+    // generation failed: an error naming the key and the state
+    g.key_exists = false;
+    g.version1_state = "GENERATION_FAILED";
+    auto failed = source::create(cfg(), fake_transport());
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().message() == "gcpkms key \"" + ref + "\": the new key's version 1 is GENERATION_FAILED, not ENABLED");
+
+    // still pending after a minute of polls: given up, saying so
+    g.key_exists = false;
+    g.pending_polls = 1000;
+    slept.clear();
+    auto slow = source::create(cfg(), fake_transport());
+    REQUIRE_FALSE(slow);
+    CHECK(slow.error().message().find("still PENDING_GENERATION after 60 s") != std::string::npos);
+    CHECK(slept.size() == 59);
+    g_gcp = nullptr;
 }
