@@ -17,6 +17,8 @@
 ///   AWS_TLS_INSECURE_SKIP_VERIFY=1 (which sigstore honours) is refused: give the CA instead.
 /// The public key is read once when the key is loaded (GetPublicKey); each signature is one
 /// `Sign` call with MessageType DIGEST, checked against that public key before it is returned.
+/// `generate-key-pair --kms` (aws_kms_key_source::create) makes an alias's key as sigstore does:
+/// CreateKey (ECC_NIST_P256, SIGN_VERIFY) and CreateAlias when the alias names no key yet.
 /// Errors name the provider and the key; no secret appears in any message. Not part of
 /// <cosign/cosign.hpp>: a program that does not include this header holds none of it.
 #pragma once
@@ -27,7 +29,6 @@
 #include <ctime>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,6 +45,7 @@
 #include "../../cosign.hpp"  // was: ../../transport/url.hpp
 #include "../../cosign.hpp"  // was: ../concepts.hpp
 #include "../../cosign.hpp"  // was: ../file_io.hpp
+#include "remote_signer.hpp"
 #include "sigv4.hpp"
 
 namespace cosign {
@@ -328,22 +330,27 @@ inline result<aws_kms_config> aws_kms_config::from_environment(std::string_view 
     return c;
 }
 
-/// A signer whose private key stays in AWS KMS. Copies share one connection; sign() calls are
-/// serialised on it, so one signer may be used from several threads.
-template <class Crypto, class Transport>
-class aws_kms_signer {
-    static_assert(check_crypto_policy<Crypto>(), "aws_kms_signer needs a crypto policy");
-    static_assert(transport::check_transport<Transport>(), "aws_kms_signer needs a transport policy");
+/// An AWS KMS client for one key over a transport: SigV4-signed TrentService calls (the
+/// remote_signer backend of aws_kms_signer, and what `generate-key-pair --kms` creates keys with).
+template <class Transport>
+class aws_kms_client {
+    static_assert(transport::check_transport<Transport>(), "aws_kms_client needs a transport policy");
 
 public:
-    /// Reads the key's public half (GetPublicKey) and picks the signing algorithm cosign verifies
-    /// with for it: ECDSA_SHA_256/384/512 by curve, RSASSA_PKCS1_V1_5_SHA_256 for RSA.
-    static result<aws_kms_signer> open(Transport t, aws_kms_config cfg) {
-        auto st = std::make_shared<state>(std::move(t), std::move(cfg));
-        const std::string name = st->name();
+    aws_kms_client(aws_kms_config c, Transport t) : cfg_(std::move(c)), t_(std::move(t)) {}
+
+    /// "awskms key \"awskms://...\"", the prefix of every error.
+    std::string what() const { return "awskms key \"" + cfg_.key_ref + "\""; }
+    const aws_kms_config& config() const noexcept { return cfg_; }
+
+    /// GetPublicKey: the key's public half; picks the signing algorithm cosign verifies with for
+    /// it (ECDSA_SHA_256/384/512 by curve, RSASSA_PKCS1_V1_5_SHA_256 for RSA), which sign_digest uses.
+    template <class Crypto>
+    result<typename Crypto::public_key> read_public_key() {
+        const std::string name = what();
         json::writer w;
-        w.begin_object().key("KeyId").string(st->cfg.key_id).end_object();
-        COSIGN_TRY(auto doc, st->call("GetPublicKey", std::move(w).str()));
+        w.begin_object().key("KeyId").string(cfg_.key_id).end_object();
+        COSIGN_TRY(auto doc, call("GetPublicKey", std::move(w).str()));
         auto b64 = json::string_member(doc, "PublicKey");
         if (!b64) return fail(errc::invalid_key, name + ": GetPublicKey returned no PublicKey");
         auto der = base64::decode(*b64);
@@ -352,7 +359,7 @@ public:
         if (!pub) return std::move(pub).error().context(name + ": reading the public key from GetPublicKey");
         if (auto usage = json::string_member(doc, "KeyUsage"); usage && *usage != "SIGN_VERIFY")
             return fail(errc::invalid_key, name + ": the key's usage is " + std::string(*usage) + ", not SIGN_VERIFY");
-        key_info info = Crypto::describe(*pub);
+        const key_info info = Crypto::describe(*pub);
         const hash_algorithm h = signing_hash_of(info);
         std::string alg;
         if (info.type == key_type::ecdsa)
@@ -367,111 +374,138 @@ public:
                 if (auto s = json::as_string(a); s && *s == alg) listed = true;
             if (!listed) return fail(errc::unsupported, name + ": the key does not offer " + alg + ", which cosign verifies with");
         }
-        std::string pem = Crypto::public_key_pem(*pub);
-        if (pem.empty()) return fail(errc::internal, name + ": could not encode the public key");
-        return aws_kms_signer(std::move(st), std::move(*pub), std::move(pem), std::move(info), h, std::move(alg));
+        alg_ = std::move(alg);
+        hash_ = h;
+        return std::move(*pub);
     }
 
-    /// cosign's signature over `payload`: its digest signed by KMS.
-    result<bytes> sign(byte_view payload) const {
-        COSIGN_TRY(auto digest, Crypto::digest(hash_, payload));
-        return sign_digest(digest, hash_);
-    }
-
-    /// The signature over the message whose `h` digest is `digest` (one KMS Sign call, MessageType
-    /// DIGEST), checked against the public key when the crypto policy can.
-    result<bytes> sign_digest(byte_view digest, hash_algorithm h) const {
-        const std::string name = state_->name();
+    /// One Sign call (MessageType DIGEST) over the `h` digest `digest`: the DER signature.
+    result<bytes> sign_digest(byte_view digest, hash_algorithm h) {
+        const std::string name = what();
+        if (alg_.empty()) return fail(errc::internal, name + ": the public key was not read before signing");
         if (h != hash_ || digest.size() != digest_size(h))
             return fail(errc::invalid_argument, name + ": this key signs " + to_string(hash_) + " digests");
         json::writer w;
         w.begin_object()
-            .key("KeyId").string(state_->cfg.key_id)
+            .key("KeyId").string(cfg_.key_id)
             .key("Message").string(base64::encode(digest))
             .key("MessageType").string("DIGEST")
             .key("SigningAlgorithm").string(alg_)
             .end_object();
-        COSIGN_TRY(auto doc, state_->call("Sign", std::move(w).str()));
+        COSIGN_TRY(auto doc, call("Sign", std::move(w).str()));
         auto b64 = json::string_member(doc, "Signature");
         if (!b64) return fail(errc::invalid_key, name + ": Sign returned no Signature");
         auto sig = base64::decode(*b64);
         if (!sig || sig->empty()) return fail(errc::invalid_key, name + ": Sign returned a Signature that is not base64");
-        if constexpr (has_verify_prehashed_v<Crypto>) {
-            if (!Crypto::verify_prehashed(public_key_, digest, *sig, h))
-                return fail(errc::invalid_key, name + ": the signature KMS returned does not verify with the key's public key");
-        }
         return std::move(*sig);
     }
 
-    /// The "PUBLIC KEY" PEM of the key, as cosign's public-key writes it.
-    std::string public_key_pem() const { return pem_; }
-    key_info describe() const { return info_; }
+    /// CreateKey as sigstore calls it for `generate-key-pair --kms`: `spec` (ECC_NIST_P256, its
+    /// default) for SIGN_VERIFY, described "Created by Sigstore"; the new key's KeyId.
+    result<std::string> create_key(std::string_view spec = "ECC_NIST_P256") {
+        json::writer w;
+        w.begin_object()
+            .key("CustomerMasterKeySpec").string(spec)
+            .key("Description").string("Created by Sigstore")
+            .key("KeyUsage").string("SIGN_VERIFY")
+            .end_object();
+        COSIGN_TRY(auto doc, call("CreateKey", std::move(w).str()));
+        const json::value* meta = json::member(doc, "KeyMetadata");
+        auto id = meta ? json::string_member(*meta, "KeyId") : std::nullopt;
+        if (!id || id->empty()) return fail(errc::invalid_json, what() + ": CreateKey returned no KeyMetadata.KeyId");
+        return std::string(*id);
+    }
+
+    /// CreateAlias: `alias` (`alias/NAME`) names the key `target_key_id`.
+    result<void> create_alias(const std::string& alias, const std::string& target_key_id) {
+        json::writer w;
+        w.begin_object().key("AliasName").string(alias).key("TargetKeyId").string(target_key_id).end_object();
+        COSIGN_TRY_VOID(call("CreateAlias", std::move(w).str()));
+        return {};
+    }
+
+    /// The SigningAlgorithm sent with each Sign call ("" before read_public_key).
+    const std::string& signing_algorithm() const noexcept { return alg_; }
+
+    /// One SigV4-signed TrentService call; the parsed answer or an error naming the key and the call.
+    result<json::document> call(const std::string& op, std::string body) {
+        const std::string where = what() + ": " + op;
+        COSIGN_TRY(auto u, transport::parse_url(cfg_.endpoint + "/"));
+        const bool default_port = (u.scheme == "https" && u.port == 443) || (u.scheme == "http" && u.port == 80);
+        std::string host = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
+        if (!default_port) host += ":" + std::to_string(u.port);
+        sigv4::http_request sreq;
+        sreq.method = "POST";
+        sreq.path = "/";
+        sreq.headers = {{"Content-Type", "application/x-amz-json-1.1"},
+                        {"Host", host},
+                        {"X-Amz-Target", "TrentService." + op}};
+        sreq.body = body;
+        const std::int64_t now = cfg_.clock ? cfg_.clock() : static_cast<std::int64_t>(std::time(nullptr));
+        sigv4::signing_params p{cfg_.region, "kms", sigv4::amz_date(now)};
+        auto s = sigv4::sign(sreq, cfg_.credentials, p);
+        if (!s) return std::move(s).error().context(where);
+        transport::request req;
+        req.method = "POST";
+        req.url = cfg_.endpoint + "/";
+        req.headers = {{"Content-Type", "application/x-amz-json-1.1"}, {"X-Amz-Target", "TrentService." + op}};
+        for (auto& h : s->added_headers) req.headers.push_back(std::move(h));
+        req.body = std::move(body);
+        req.max_response_body = 1 << 20;
+        auto res = t_.send(req);
+        for (auto& h : req.headers)
+            if (transport::header_name_equal(h.first, "X-Amz-Security-Token")) secure_zero(&h.second[0], h.second.size());
+        if (!res) return std::move(res).error().context(where);
+        if (res->status != 200) {
+            auto [type, message] = detail::awskms::error_of(res->body, cfg_.credentials);
+            std::string msg = where + ": " + (type.empty() ? std::string("HTTP ") + std::to_string(res->status)
+                                                            : type + " (HTTP " + std::to_string(res->status) + ")");
+            if (!message.empty()) msg += ": " + message;
+            return fail(detail::awskms::errc_of(res->status, type), msg);
+        }
+        // operations without output (CreateAlias) may answer with an empty body
+        auto doc = json::parse(res->body.empty() ? std::string_view("{}") : std::string_view(res->body));
+        if (!doc) return std::move(doc).error().context(where + ": the answer");
+        if (!doc->IsObject()) return fail(errc::invalid_json, where + ": the answer is not a JSON object");
+        return doc;
+    }
+
+private:
+    aws_kms_config cfg_;
+    Transport t_;
+    std::string alg_;
+    hash_algorithm hash_ = hash_algorithm::sha256;
+};
+
+/// A signer whose private key stays in AWS KMS: a remote_signer over aws_kms_client (each
+/// signature is checked against the key's public key before it is returned). Copies share one
+/// connection; sign() calls are serialised on it, so one signer may be used from several threads.
+template <class Crypto, class Transport>
+class aws_kms_signer : public remote_signer<Crypto, aws_kms_client<Transport>> {
+    static_assert(check_crypto_policy<Crypto>(), "aws_kms_signer needs a crypto policy");
+    using base = remote_signer<Crypto, aws_kms_client<Transport>>;
+
+public:
+    /// Reads the key's public half (one GetPublicKey call) and the signing algorithm cosign
+    /// verifies with for it.
+    static result<aws_kms_signer> open(Transport t, aws_kms_config cfg) {
+        return open(aws_kms_client<Transport>(std::move(cfg), std::move(t)));
+    }
+
+    /// The same over a client (create() reuses its connection).
+    static result<aws_kms_signer> open(aws_kms_client<Transport> client) {
+        std::string name = client.what();
+        COSIGN_TRY(auto pub, client.template read_public_key<Crypto>());
+        std::string alg = client.signing_algorithm();
+        COSIGN_TRY(auto s, base::make(std::move(client), std::move(pub), std::move(name)));
+        return aws_kms_signer(std::move(s), std::move(alg));
+    }
+
     /// The SigningAlgorithm sent with each Sign call.
     const std::string& signing_algorithm() const noexcept { return alg_; }
 
 private:
-    struct state {
-        state(Transport t, aws_kms_config c) : transport(std::move(t)), cfg(std::move(c)) {}
-        Transport transport;
-        aws_kms_config cfg;
-        std::mutex lock;
-
-        std::string name() const { return "awskms key \"" + cfg.key_ref + "\""; }
-
-        /// One SigV4-signed TrentService call; the parsed answer or an error naming the key.
-        result<json::document> call(const std::string& op, std::string body) {
-            std::lock_guard<std::mutex> guard(lock);
-            const std::string where = name() + ": " + op;
-            COSIGN_TRY(auto u, transport::parse_url(cfg.endpoint + "/"));
-            const bool default_port = (u.scheme == "https" && u.port == 443) || (u.scheme == "http" && u.port == 80);
-            std::string host = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
-            if (!default_port) host += ":" + std::to_string(u.port);
-            sigv4::http_request sreq;
-            sreq.method = "POST";
-            sreq.path = "/";
-            sreq.headers = {{"Content-Type", "application/x-amz-json-1.1"},
-                            {"Host", host},
-                            {"X-Amz-Target", "TrentService." + op}};
-            sreq.body = body;
-            const std::int64_t now = cfg.clock ? cfg.clock() : static_cast<std::int64_t>(std::time(nullptr));
-            sigv4::signing_params p{cfg.region, "kms", sigv4::amz_date(now)};
-            auto s = sigv4::sign(sreq, cfg.credentials, p);
-            if (!s) return std::move(s).error().context(where);
-            transport::request req;
-            req.method = "POST";
-            req.url = cfg.endpoint + "/";
-            req.headers = {{"Content-Type", "application/x-amz-json-1.1"}, {"X-Amz-Target", "TrentService." + op}};
-            for (auto& h : s->added_headers) req.headers.push_back(std::move(h));
-            req.body = std::move(body);
-            req.max_response_body = 1 << 20;
-            auto res = transport.send(req);
-            for (auto& h : req.headers)
-                if (transport::header_name_equal(h.first, "X-Amz-Security-Token")) secure_zero(&h.second[0], h.second.size());
-            if (!res) return std::move(res).error().context(where);
-            if (res->status != 200) {
-                auto [type, message] = detail::awskms::error_of(res->body, cfg.credentials);
-                std::string msg = where + ": " + (type.empty() ? std::string("HTTP ") + std::to_string(res->status)
-                                                                : type + " (HTTP " + std::to_string(res->status) + ")");
-                if (!message.empty()) msg += ": " + message;
-                return fail(detail::awskms::errc_of(res->status, type), msg);
-            }
-            auto doc = json::parse(res->body);
-            if (!doc) return std::move(doc).error().context(where + ": the answer");
-            if (!doc->IsObject()) return fail(errc::invalid_json, where + ": the answer is not a JSON object");
-            return doc;
-        }
-    };
-
-    aws_kms_signer(std::shared_ptr<state> s, typename Crypto::public_key pub, std::string pem, key_info info,
-                   hash_algorithm h, std::string alg)
-        : state_(std::move(s)), public_key_(std::move(pub)), pem_(std::move(pem)), info_(std::move(info)), hash_(h),
-          alg_(std::move(alg)) {}
-
-    std::shared_ptr<state> state_;
-    typename Crypto::public_key public_key_;
-    std::string pem_;
-    key_info info_;
-    hash_algorithm hash_ = hash_algorithm::sha256;
+    aws_kms_signer(base b, std::string alg) : base(std::move(b)), alg_(std::move(alg)) {}
     std::string alg_;
 };
 
@@ -488,6 +522,51 @@ struct aws_kms_key_source {
         COSIGN_TRY(auto cfg, aws_kms_config::from_environment(key_ref));
         transport::options o = cfg.tls;
         return signer_type::open(Transport(std::move(o)), std::move(cfg));
+    }
+
+    /// `generate-key-pair --kms awskms://[ENDPOINT]/alias/NAME`, as sigstore's aws client does it:
+    /// the key the alias names when there is one (its public key, nothing created); else
+    /// CreateKey (ECC_NIST_P256, SIGN_VERIFY) and CreateAlias, then its public key. Only alias
+    /// references can be created (a new key's ID is not known beforehand).
+    static result<kms_created_key> create(std::string_view key_ref) {
+        COSIGN_TRY(auto ref, aws_kms_reference::parse(key_ref));
+        COSIGN_TRY_VOID(creatable(ref, key_ref));
+        COSIGN_TRY(auto cfg, aws_kms_config::from_environment(key_ref));
+        transport::options o = cfg.tls;
+        return create(std::move(cfg), Transport(std::move(o)));
+    }
+
+    /// The same over a configuration and a transport (tests use a fake).
+    static result<kms_created_key> create(aws_kms_config cfg, Transport t) {
+        COSIGN_TRY(auto ref, aws_kms_reference::parse(cfg.key_ref));
+        COSIGN_TRY_VOID(creatable(ref, cfg.key_ref));
+        aws_kms_client<Transport> client(std::move(cfg), std::move(t));
+        const std::string name = client.what();
+        kms_created_key out;
+        auto existing = client.template read_public_key<Crypto>();
+        if (!existing && existing.error().code() != errc::not_found)
+            return std::move(existing).error().context("looking up the key");
+        if (!existing) {
+            COSIGN_TRY(auto key_id, client.create_key());
+            if (auto a = client.create_alias(ref.alias, key_id); !a)
+                return std::move(a).error().context("the key " + key_id + " was created, but naming it " + ref.alias +
+                                                    " failed (delete it or alias it by hand)");
+            existing = client.template read_public_key<Crypto>();
+            if (!existing) return std::move(existing).error().context("reading the new key " + key_id);
+            out.created = true;
+        }
+        out.public_key_pem = Crypto::public_key_pem(*existing);
+        if (out.public_key_pem.empty()) return fail(errc::internal, name + ": could not encode the public key");
+        return out;
+    }
+
+private:
+    static result<void> creatable(const aws_kms_reference& ref, std::string_view key_ref) {
+        if (!ref.alias.empty()) return {};
+        return fail(errc::invalid_argument,
+                    "awskms key \"" + std::string(key_ref) +
+                        "\": must use alias key format to create a key (awskms://[ENDPOINT]/alias/NAME or an alias "
+                        "ARN): a new key's ID is only known once it exists");
     }
 };
 

@@ -13,7 +13,9 @@
 ///   &orderBy=name desc`, the first one), as sigstore;
 /// - the public key (`.../publicKey`, its pemCrc32c checked) is read once, when the key is loaded;
 /// - each signature is one `:asymmetricSign` with `digestCrc32c`; `verifiedDigestCrc32c`, the
-///   version name and `signatureCrc32c` are checked, then the signature against the public key.
+///   version name and `signatureCrc32c` are checked, then the signature against the public key;
+/// - `generate-key-pair --kms` (gcp_kms_key_source::create) makes the key ring and the key
+///   (ASYMMETRIC_SIGN, EC_SIGN_P256_SHA256) when they do not exist, as sigstore does.
 /// OAuth2 access token, as Google's client libraries find one: GOOGLE_APPLICATION_CREDENTIALS (a
 /// service-account file: an RS256 JWT assertion exchanged at its token_uri; or an authorized_user
 /// file: its refresh token), else gcloud's application-default file
@@ -26,14 +28,15 @@
 // Generated from include/cosign/keys/kms/gcp.hpp: a KMS key source, kept out of cosign.hpp.
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <ctime>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -48,6 +51,7 @@
 #include "../../cosign.hpp"  // was: ../../transport/url.hpp
 #include "../../cosign.hpp"  // was: ../concepts.hpp
 #include "../../cosign.hpp"  // was: ../file_io.hpp
+#include "remote_signer.hpp"
 
 namespace cosign {
 inline namespace v0 {
@@ -104,6 +108,8 @@ struct gcp_kms_config {
     transport::options tls;
     /// Seconds since the epoch, for JWT times and token expiry (the system clock when empty).
     std::function<std::int64_t()> clock;
+    /// Waits between two polls of a key being generated (std::this_thread::sleep_for when empty).
+    std::function<void(std::chrono::milliseconds)> sleep;
 
     static result<gcp_kms_config> from_environment(std::string_view key_ref);
 };
@@ -301,33 +307,41 @@ inline result<gcp_kms_config> gcp_kms_config::from_environment(std::string_view 
     return c;
 }
 
-/// A signer whose private key stays in Cloud KMS. Copies share one connection and one access
-/// token (fetched again when it expires); sign() calls are serialised, so one signer may be used
-/// from several threads.
+/// A Cloud KMS client for one key over a transport: the OAuth2 token (fetched again when it
+/// expires) and the REST calls (the remote_signer backend of gcp_kms_signer, and what
+/// `generate-key-pair --kms` creates key rings and keys with).
 template <class Crypto, class Transport>
-class gcp_kms_signer {
-    static_assert(check_crypto_policy<Crypto>(), "gcp_kms_signer needs a crypto policy");
-    static_assert(transport::check_transport<Transport>(), "gcp_kms_signer needs a transport policy");
+class gcp_kms_client {
+    static_assert(check_crypto_policy<Crypto>(), "gcp_kms_client needs a crypto policy (it signs JWT assertions)");
+    static_assert(transport::check_transport<Transport>(), "gcp_kms_client needs a transport policy");
 
 public:
-    /// Gets a token, picks the version (when the URI names none) and reads its public key.
-    static result<gcp_kms_signer> open(Transport t, gcp_kms_config cfg) {
-        auto st = std::make_shared<state>(std::move(t), std::move(cfg));
-        const std::string name = st->name();
-        std::string version = st->cfg.reference.version;
+    gcp_kms_client(gcp_kms_config c, Transport t) : cfg_(std::move(c)), t_(std::move(t)) {}
+
+    /// "gcpkms key \"gcpkms://...\"", the prefix of every error.
+    std::string what() const { return "gcpkms key \"" + cfg_.key_ref + "\""; }
+    const gcp_kms_config& config() const noexcept { return cfg_; }
+    /// The CryptoKeyVersion that signs ("" before read_public_key).
+    const std::string& key_version() const noexcept { return version_; }
+
+    /// Picks the version (the URI's, else the newest enabled one, as sigstore) and reads its
+    /// public key (pemCrc32c checked); the key's algorithm must be one cosign verifies.
+    result<typename Crypto::public_key> read_public_key() {
+        const std::string name = what();
+        std::string version = cfg_.reference.version;
         if (version.empty()) {
-            COSIGN_TRY(auto list, st->call("GET", "/v1/" + st->cfg.reference.key +
-                                                      "/cryptoKeyVersions?filter=state%3DENABLED&orderBy=name%20desc",
-                                           "", "listing the key's versions"));
+            COSIGN_TRY(auto list, call("GET", "/v1/" + cfg_.reference.key +
+                                                  "/cryptoKeyVersions?filter=state%3DENABLED&orderBy=name%20desc",
+                                       "", "listing the key's versions"));
             const json::value* vs = json::member(list, "cryptoKeyVersions");
             if (!vs || !vs->IsArray() || vs->GetArray().Empty())
                 return fail(errc::not_found, name + ": the key has no enabled version");
             auto n = json::string_member(vs->GetArray()[0], "name");
-            if (!n || n->substr(0, st->cfg.reference.key.size() + 19) != st->cfg.reference.key + "/cryptoKeyVersions/")
+            if (!n || n->substr(0, cfg_.reference.key.size() + 19) != cfg_.reference.key + "/cryptoKeyVersions/")
                 return fail(errc::invalid_json, name + ": listing the key's versions: a version without a valid name");
             version = std::string(*n);
         }
-        COSIGN_TRY(auto doc, st->call("GET", "/v1/" + version + "/publicKey", "", "getPublicKey"));
+        COSIGN_TRY(auto doc, call("GET", "/v1/" + version + "/publicKey", "", "getPublicKey"));
         auto pem = json::string_member(doc, "pem");
         if (!pem) return fail(errc::invalid_key, name + ": getPublicKey returned no pem");
         std::uint32_t crc = 0;
@@ -336,8 +350,7 @@ public:
         auto pub = Crypto::parse_public_key(*pem);
         if (!pub) return std::move(pub).error().context(name + ": reading the public key from getPublicKey");
         const std::string algorithm(json::string_member(doc, "algorithm").value_or(""));
-        key_info info = Crypto::describe(*pub);
-        const hash_algorithm h = signing_hash_of(info);
+        const key_info info = Crypto::describe(*pub);
         const bool ok = algorithm == "EC_SIGN_P256_SHA256" || algorithm == "EC_SIGN_P384_SHA384" ||
                         algorithm == "RSA_SIGN_PKCS1_2048_SHA256" || algorithm == "RSA_SIGN_PKCS1_3072_SHA256" ||
                         algorithm == "RSA_SIGN_PKCS1_4096_SHA256";
@@ -346,22 +359,16 @@ public:
                                                (algorithm.empty() ? std::string("(none given)") : algorithm) +
                                                " is not one cosign verifies (EC_SIGN_P256_SHA256, EC_SIGN_P384_SHA384, "
                                                "RSA_SIGN_PKCS1_*_SHA256)");
-        std::string out_pem = Crypto::public_key_pem(*pub);
-        if (out_pem.empty()) return fail(errc::internal, name + ": could not encode the public key");
-        st->version = version;
-        return gcp_kms_signer(std::move(st), std::move(*pub), std::move(out_pem), std::move(info), h);
+        version_ = std::move(version);
+        hash_ = signing_hash_of(info);
+        return std::move(*pub);
     }
 
-    /// cosign's signature over `payload`: its digest signed by Cloud KMS.
-    result<bytes> sign(byte_view payload) const {
-        COSIGN_TRY(auto digest, Crypto::digest(hash_, payload));
-        return sign_digest(digest, hash_);
-    }
-
-    /// The signature over the message whose `h` digest is `digest`: one asymmetricSign call, its
-    /// checksums checked, then the signature against the public key when the policy can.
-    result<bytes> sign_digest(byte_view digest, hash_algorithm h) const {
-        const std::string name = state_->name();
+    /// One asymmetricSign call over the `h` digest `digest`, its checksums checked both ways: the
+    /// DER signature.
+    result<bytes> sign_digest(byte_view digest, hash_algorithm h) {
+        const std::string name = what();
+        if (version_.empty()) return fail(errc::internal, name + ": the public key was not read before signing");
         if (h != hash_ || digest.size() != digest_size(h))
             return fail(errc::invalid_argument, name + ": this key signs " + to_string(hash_) + " digests");
         json::writer w;
@@ -370,12 +377,11 @@ public:
             .string(base64::encode(digest)).end_object()
             .key("digestCrc32c").string(std::to_string(crc32c(digest)))
             .end_object();
-        COSIGN_TRY(auto doc, state_->call("POST", "/v1/" + state_->version + ":asymmetricSign", std::move(w).str(),
-                                          "asymmetricSign"));
+        COSIGN_TRY(auto doc, call("POST", "/v1/" + version_ + ":asymmetricSign", std::move(w).str(), "asymmetricSign"));
         const json::value* verified = json::member(doc, "verifiedDigestCrc32c");
         if (!verified || !verified->IsBool() || !verified->GetBool())
             return fail(errc::io, name + ": asymmetricSign: the request was corrupted in transit (verifiedDigestCrc32c is not true)");
-        if (auto n = json::string_member(doc, "name"); n && *n != state_->version)
+        if (auto n = json::string_member(doc, "name"); n && *n != version_)
             return fail(errc::invalid_key, name + ": asymmetricSign answered for another key version, " + std::string(*n));
         auto b64 = json::string_member(doc, "signature");
         if (!b64) return fail(errc::invalid_key, name + ": asymmetricSign returned no signature");
@@ -384,159 +390,166 @@ public:
         std::uint32_t crc = 0;
         if (!detail::gcpkms::uint32_field(doc, "signatureCrc32c", crc) || crc != crc32c(*sig))
             return fail(errc::io, name + ": asymmetricSign: the answer was corrupted in transit (signatureCrc32c does not match)");
-        if constexpr (has_verify_prehashed_v<Crypto>) {
-            if (!Crypto::verify_prehashed(public_key_, digest, *sig, h))
-                return fail(errc::invalid_key, name + ": the signature Cloud KMS returned does not verify with the key's public key");
-        }
         return std::move(*sig);
     }
 
-    std::string public_key_pem() const { return pem_; }
-    key_info describe() const { return info_; }
-    /// The CryptoKeyVersion that signs (`projects/.../cryptoKeyVersions/V`).
-    const std::string& key_version() const noexcept { return state_->version; }
+    /// One authenticated call to the KMS API; the parsed answer or an error naming the key and `what`.
+    result<json::document> call(const std::string& method, const std::string& path, std::string body,
+                                const std::string& what_call) {
+        COSIGN_TRY_VOID(ensure_token());
+        const std::string where = what() + ": " + what_call;
+        transport::request req;
+        req.method = method;
+        req.url = cfg_.endpoint + path;
+        std::string auth = "Bearer ";
+        auth.append(reinterpret_cast<const char*>(token_.data()), token_.size());
+        req.headers = {{"Authorization", std::move(auth)}};
+        if (method == "POST") req.headers.emplace_back("Content-Type", "application/json");
+        req.body = std::move(body);
+        req.max_response_body = 1 << 20;
+        auto res = send(req);
+        if (!res) return std::move(res).error().context(where);
+        if (res->status == 401) token_.clear();  // fetched again next time
+        if (res->status != 200) {
+            std::string why = detail::gcpkms::error_of(res->body);
+            return fail(detail::gcpkms::errc_of(res->status),
+                        where + ": HTTP " + std::to_string(res->status) + (why.empty() ? "" : ": " + why));
+        }
+        auto doc = json::parse(res->body);
+        if (!doc) return std::move(doc).error().context(where + ": the answer");
+        if (!doc->IsObject()) return fail(errc::invalid_json, where + ": the answer is not a JSON object");
+        return doc;
+    }
 
 private:
-    struct state {
-        state(Transport t, gcp_kms_config c) : transport(std::move(t)), cfg(std::move(c)) {}
-        Transport transport;
-        gcp_kms_config cfg;
-        std::string version;
-        secure_bytes token;
-        std::int64_t token_expiry = 0;
-        std::mutex lock;
+    std::int64_t now() const { return cfg_.clock ? cfg_.clock() : static_cast<std::int64_t>(std::time(nullptr)); }
 
-        std::string name() const { return "gcpkms key \"" + cfg.key_ref + "\""; }
-        std::int64_t now() const { return cfg.clock ? cfg.clock() : static_cast<std::int64_t>(std::time(nullptr)); }
+    /// Sends req, wiping its Authorization header and body afterwards.
+    result<transport::response> send(transport::request& req) {
+        auto res = t_.send(req);
+        for (auto& h : req.headers)
+            if (transport::header_name_equal(h.first, "Authorization") && !h.second.empty())
+                secure_zero(&h.second[0], h.second.size());
+        secure_zero(req.body.empty() ? nullptr : &req.body[0], req.body.size());
+        return res;
+    }
 
-        /// Sends req, wiping its Authorization header afterwards.
-        result<transport::response> send(transport::request& req) {
-            auto res = transport.send(req);
-            for (auto& h : req.headers)
-                if (transport::header_name_equal(h.first, "Authorization") && !h.second.empty())
-                    secure_zero(&h.second[0], h.second.size());
-            secure_zero(req.body.empty() ? nullptr : &req.body[0], req.body.size());
-            return res;
-        }
-
-        /// An access token, fetched when there is none or it expires within a minute.
-        result<void> ensure_token() {
-            if (!token.empty() && now() + 60 < token_expiry) return {};
-            const gcp_credentials& cr = cfg.credentials;
-            const std::string where = name() + ": getting an access token from " + cr.token_uri +
-                                      " (credentials: " + cr.source + ")";
-            transport::request req;
-            req.url = cr.token_uri;
-            req.max_response_body = 1 << 20;
-            if (cr.type == gcp_credentials::kind::metadata_server) {
-                req.method = "GET";
-                req.headers = {{"Metadata-Flavor", "Google"}};
+    /// An access token, fetched when there is none or it expires within a minute.
+    result<void> ensure_token() {
+        if (!token_.empty() && now() + 60 < token_expiry_) return {};
+        const gcp_credentials& cr = cfg_.credentials;
+        const std::string where = what() + ": getting an access token from " + cr.token_uri +
+                                  " (credentials: " + cr.source + ")";
+        transport::request req;
+        req.url = cr.token_uri;
+        req.max_response_body = 1 << 20;
+        if (cr.type == gcp_credentials::kind::metadata_server) {
+            req.method = "GET";
+            req.headers = {{"Metadata-Flavor", "Google"}};
+        } else {
+            req.method = "POST";
+            req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+            if (cr.type == gcp_credentials::kind::service_account) {
+                COSIGN_TRY(auto assertion, jwt_assertion());
+                req.body = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=";
+                req.body.append(reinterpret_cast<const char*>(assertion.data()), assertion.size());
             } else {
-                req.method = "POST";
-                req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
-                if (cr.type == gcp_credentials::kind::service_account) {
-                    COSIGN_TRY(auto assertion, jwt_assertion());
-                    req.body = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=";
-                    req.body.append(reinterpret_cast<const char*>(assertion.data()), assertion.size());
-                } else {
-                    req.body = "grant_type=refresh_token&client_id=" + detail::gcpkms::form_escape(cr.client_id) +
-                               "&client_secret=" +
-                               detail::gcpkms::form_escape(std::string_view(
-                                   reinterpret_cast<const char*>(cr.client_secret.data()), cr.client_secret.size())) +
-                               "&refresh_token=" +
-                               detail::gcpkms::form_escape(std::string_view(
-                                   reinterpret_cast<const char*>(cr.refresh_token.data()), cr.refresh_token.size()));
-                }
+                req.body = "grant_type=refresh_token&client_id=" + detail::gcpkms::form_escape(cr.client_id) +
+                           "&client_secret=" +
+                           detail::gcpkms::form_escape(std::string_view(
+                               reinterpret_cast<const char*>(cr.client_secret.data()), cr.client_secret.size())) +
+                           "&refresh_token=" +
+                           detail::gcpkms::form_escape(std::string_view(
+                               reinterpret_cast<const char*>(cr.refresh_token.data()), cr.refresh_token.size()));
             }
-            auto res = send(req);
-            if (!res) return std::move(res).error().context(where);
-            if (res->status != 200) {
-                std::string why = detail::gcpkms::error_of(res->body);
-                return fail(res->status == 400 || res->status == 401 || res->status == 403 ? errc::unauthorized
-                                                                                           : errc::registry,
-                            where + ": HTTP " + std::to_string(res->status) + (why.empty() ? "" : ": " + why));
-            }
-            auto doc = json::parse(res->body);
-            secure_zero(res->body.empty() ? nullptr : &res->body[0], res->body.size());
-            if (!doc) return fail(errc::invalid_json, where + ": the answer is not JSON");
-            auto t = json::string_member(*doc, "access_token");
-            if (!t || t->empty()) return fail(errc::unauthorized, where + ": the answer holds no access_token");
-            token.assign(t->begin(), t->end());
-            secure_zero(const_cast<char*>(t->data()), t->size());
-            std::int64_t ttl = 3600;
-            if (const json::value* e = json::member(*doc, "expires_in"); e && e->IsInt64()) ttl = e->GetInt64();
-            token_expiry = now() + ttl;
-            return {};
         }
-
-        /// The RS256 JWT a service account presents (RFC 7523), signed with its private key.
-        result<secure_bytes> jwt_assertion() const {
-            const gcp_credentials& cr = cfg.credentials;
-            auto key = Crypto::parse_private_key_pem(
-                std::string_view(reinterpret_cast<const char*>(cr.private_key.data()), cr.private_key.size()));
-            if (!key) return fail(errc::invalid_key, "the service account's private_key in " + cr.source + " does not parse");
-            if (Crypto::describe(*key).type != key_type::rsa)
-                return fail(errc::invalid_key, "the service account's private_key in " + cr.source + " is not an RSA key");
-            const std::int64_t iat = now();
-            json::writer hw;
-            hw.begin_object().key("alg").string("RS256").key("typ").string("JWT");
-            if (!cr.private_key_id.empty()) hw.key("kid").string(cr.private_key_id);
-            hw.end_object();
-            json::writer cw;
-            cw.begin_object()
-                .key("iss").string(cr.client_email)
-                .key("scope").string("https://www.googleapis.com/auth/cloud-platform")
-                .key("aud").string(cr.token_uri)
-                .key("iat").integer(iat)
-                .key("exp").integer(iat + 3600)
-                .end_object();
-            std::string input = detail::gcpkms::base64url(hw.str()) + "." + detail::gcpkms::base64url(cw.str());
-            COSIGN_TRY(auto sig, Crypto::sign(*key, input));
-            input += "." + detail::gcpkms::base64url(sig);
-            secure_bytes out(input.begin(), input.end());
-            secure_zero(&input[0], input.size());
-            return out;
+        auto res = send(req);
+        if (!res) return std::move(res).error().context(where);
+        if (res->status != 200) {
+            std::string why = detail::gcpkms::error_of(res->body);
+            return fail(res->status == 400 || res->status == 401 || res->status == 403 ? errc::unauthorized
+                                                                                       : errc::registry,
+                        where + ": HTTP " + std::to_string(res->status) + (why.empty() ? "" : ": " + why));
         }
+        auto doc = json::parse(res->body);
+        secure_zero(res->body.empty() ? nullptr : &res->body[0], res->body.size());
+        if (!doc) return fail(errc::invalid_json, where + ": the answer is not JSON");
+        auto t = json::string_member(*doc, "access_token");
+        if (!t || t->empty()) return fail(errc::unauthorized, where + ": the answer holds no access_token");
+        token_.assign(t->begin(), t->end());
+        secure_zero(const_cast<char*>(t->data()), t->size());
+        std::int64_t ttl = 3600;
+        if (const json::value* e = json::member(*doc, "expires_in"); e && e->IsInt64()) ttl = e->GetInt64();
+        token_expiry_ = now() + ttl;
+        return {};
+    }
 
-        /// One authenticated call to the KMS API; the parsed answer or an error naming the key.
-        result<json::document> call(const std::string& method, const std::string& path, std::string body,
-                                    const std::string& what) {
-            std::lock_guard<std::mutex> guard(lock);
-            COSIGN_TRY_VOID(ensure_token());
-            const std::string where = name() + ": " + what;
-            transport::request req;
-            req.method = method;
-            req.url = cfg.endpoint + path;
-            std::string auth = "Bearer ";
-            auth.append(reinterpret_cast<const char*>(token.data()), token.size());
-            req.headers = {{"Authorization", std::move(auth)}};
-            if (method == "POST") req.headers.emplace_back("Content-Type", "application/json");
-            req.body = std::move(body);
-            req.max_response_body = 1 << 20;
-            auto res = send(req);
-            if (!res) return std::move(res).error().context(where);
-            if (res->status == 401) token.clear();  // fetched again next time
-            if (res->status != 200) {
-                std::string why = detail::gcpkms::error_of(res->body);
-                return fail(detail::gcpkms::errc_of(res->status),
-                            where + ": HTTP " + std::to_string(res->status) + (why.empty() ? "" : ": " + why));
-            }
-            auto doc = json::parse(res->body);
-            if (!doc) return std::move(doc).error().context(where + ": the answer");
-            if (!doc->IsObject()) return fail(errc::invalid_json, where + ": the answer is not a JSON object");
-            return doc;
-        }
-    };
+    /// The RS256 JWT a service account presents (RFC 7523), signed with its private key.
+    result<secure_bytes> jwt_assertion() const {
+        const gcp_credentials& cr = cfg_.credentials;
+        auto key = Crypto::parse_private_key_pem(
+            std::string_view(reinterpret_cast<const char*>(cr.private_key.data()), cr.private_key.size()));
+        if (!key) return fail(errc::invalid_key, "the service account's private_key in " + cr.source + " does not parse");
+        if (Crypto::describe(*key).type != key_type::rsa)
+            return fail(errc::invalid_key, "the service account's private_key in " + cr.source + " is not an RSA key");
+        const std::int64_t iat = now();
+        json::writer hw;
+        hw.begin_object().key("alg").string("RS256").key("typ").string("JWT");
+        if (!cr.private_key_id.empty()) hw.key("kid").string(cr.private_key_id);
+        hw.end_object();
+        json::writer cw;
+        cw.begin_object()
+            .key("iss").string(cr.client_email)
+            .key("scope").string("https://www.googleapis.com/auth/cloud-platform")
+            .key("aud").string(cr.token_uri)
+            .key("iat").integer(iat)
+            .key("exp").integer(iat + 3600)
+            .end_object();
+        std::string input = detail::gcpkms::base64url(hw.str()) + "." + detail::gcpkms::base64url(cw.str());
+        COSIGN_TRY(auto sig, Crypto::sign(*key, input));
+        input += "." + detail::gcpkms::base64url(sig);
+        secure_bytes out(input.begin(), input.end());
+        secure_zero(&input[0], input.size());
+        return out;
+    }
 
-    gcp_kms_signer(std::shared_ptr<state> s, typename Crypto::public_key pub, std::string pem, key_info info,
-                   hash_algorithm h)
-        : state_(std::move(s)), public_key_(std::move(pub)), pem_(std::move(pem)), info_(std::move(info)), hash_(h) {}
-
-    std::shared_ptr<state> state_;
-    typename Crypto::public_key public_key_;
-    std::string pem_;
-    key_info info_;
+    gcp_kms_config cfg_;
+    Transport t_;
+    std::string version_;
     hash_algorithm hash_ = hash_algorithm::sha256;
+    secure_bytes token_;
+    std::int64_t token_expiry_ = 0;
+};
+
+/// A signer whose private key stays in Cloud KMS: a remote_signer over gcp_kms_client (each
+/// signature is checked against the key's public key before it is returned). Copies share one
+/// connection and one access token; sign() calls are serialised, so one signer may be used from
+/// several threads.
+template <class Crypto, class Transport>
+class gcp_kms_signer : public remote_signer<Crypto, gcp_kms_client<Crypto, Transport>> {
+    using base = remote_signer<Crypto, gcp_kms_client<Crypto, Transport>>;
+
+public:
+    /// Gets a token, picks the version (when the URI names none) and reads its public key.
+    static result<gcp_kms_signer> open(Transport t, gcp_kms_config cfg) {
+        return open(gcp_kms_client<Crypto, Transport>(std::move(cfg), std::move(t)));
+    }
+
+    /// The same over a client (create() reuses its connection and token).
+    static result<gcp_kms_signer> open(gcp_kms_client<Crypto, Transport> client) {
+        std::string name = client.what();
+        COSIGN_TRY(auto pub, client.read_public_key());
+        std::string version = client.key_version();
+        COSIGN_TRY(auto s, base::make(std::move(client), std::move(pub), std::move(name)));
+        return gcp_kms_signer(std::move(s), std::move(version));
+    }
+
+    /// The CryptoKeyVersion that signs (`projects/.../cryptoKeyVersions/V`).
+    const std::string& key_version() const noexcept { return version_; }
+
+private:
+    gcp_kms_signer(base b, std::string version) : base(std::move(b)), version_(std::move(version)) {}
+    std::string version_;
 };
 
 /// Loads a signer for a `gcpkms://` reference, configured from the environment
@@ -552,6 +565,82 @@ struct gcp_kms_key_source {
         COSIGN_TRY(auto cfg, gcp_kms_config::from_environment(key_ref));
         transport::options o = cfg.tls;
         return signer_type::open(Transport(std::move(o)), std::move(cfg));
+    }
+
+    /// `generate-key-pair --kms gcpkms://...`, as sigstore's gcp client does it: the key ring is
+    /// created when it does not exist (`keyRings.get`, then `keyRings.create`); an existing
+    /// crypto key is kept (it must be ASYMMETRIC_SIGN), else it is created with purpose
+    /// ASYMMETRIC_SIGN and algorithm EC_SIGN_P256_SHA256 (`cryptoKeys.create`); then its public
+    /// key is read as load() reads it.
+    static result<kms_created_key> create(std::string_view key_ref) {
+        COSIGN_TRY(auto cfg, gcp_kms_config::from_environment(key_ref));
+        transport::options o = cfg.tls;
+        return create(std::move(cfg), Transport(std::move(o)));
+    }
+
+    /// The same over a configuration and a transport (tests use a fake).
+    static result<kms_created_key> create(gcp_kms_config cfg, Transport t) {
+        const std::string key = cfg.reference.key;
+        const std::string ring = key.substr(0, key.rfind("/cryptoKeys/"));
+        const std::string location = ring.substr(0, ring.rfind("/keyRings/"));
+        gcp_kms_client<Crypto, Transport> client(std::move(cfg), std::move(t));
+        kms_created_key out;
+        out.key_ring = ring;
+        auto got_ring = client.call("GET", "/v1/" + ring, "", "keyRings.get");
+        if (!got_ring && got_ring.error().code() != errc::not_found) return std::move(got_ring).error();
+        if (!got_ring) {
+            COSIGN_TRY_VOID(client.call("POST", "/v1/" + location + "/keyRings?keyRingId=" +
+                                                    transport::query_escape(ring.substr(ring.rfind('/') + 1)),
+                                        "{}", "keyRings.create"));
+            out.key_ring_created = true;
+        }
+        auto got_key = client.call("GET", "/v1/" + key, "", "cryptoKeys.get");
+        if (!got_key && got_key.error().code() != errc::not_found) return std::move(got_key).error();
+        if (got_key) {
+            if (auto purpose = json::string_member(*got_key, "purpose"); !purpose || *purpose != "ASYMMETRIC_SIGN")
+                return fail(errc::invalid_key, client.what() + ": the key exists and its purpose is " +
+                                                   std::string(purpose.value_or("(none given)")) +
+                                                   ", not ASYMMETRIC_SIGN: it cannot sign");
+        } else {
+            json::writer w;
+            w.begin_object()
+                .key("purpose").string("ASYMMETRIC_SIGN")
+                .key("versionTemplate").begin_object().key("algorithm").string("EC_SIGN_P256_SHA256").end_object()
+                .end_object();
+            COSIGN_TRY_VOID(client.call("POST", "/v1/" + ring + "/cryptoKeys?cryptoKeyId=" +
+                                                    transport::query_escape(key.substr(key.rfind('/') + 1)),
+                                        std::move(w).str(), "cryptoKeys.create"));
+            out.created = true;
+            COSIGN_TRY_VOID(await_generation(client, key));
+        }
+        auto pub = client.read_public_key();
+        if (!pub) return std::move(pub).error();
+        out.public_key_pem = Crypto::public_key_pem(*pub);
+        if (out.public_key_pem.empty()) return fail(errc::internal, client.what() + ": could not encode the public key");
+        return out;
+    }
+
+private:
+    /// Cloud KMS generates a new asymmetric key's first version asynchronously
+    /// (PENDING_GENERATION, when its public key cannot be read yet): polls it once a second,
+    /// for a minute at most, until it is ENABLED. (sigstore does not wait, and fails then.)
+    static result<void> await_generation(gcp_kms_client<Crypto, Transport>& client, const std::string& key) {
+        const auto& sleep = client.config().sleep;
+        for (int polls = 1;; ++polls) {
+            COSIGN_TRY(auto v, client.call("GET", "/v1/" + key + "/cryptoKeyVersions/1", "",
+                                           "waiting for the new key's version 1"));
+            const std::string state(json::string_member(v, "state").value_or(""));
+            if (state == "ENABLED") return {};
+            if (state != "PENDING_GENERATION")
+                return fail(errc::invalid_key, client.what() + ": the new key's version 1 is " +
+                                                   (state.empty() ? std::string("in no state") : state) +
+                                                   ", not ENABLED");
+            if (polls == 60)
+                return fail(errc::network, client.what() + ": the new key's version 1 is still PENDING_GENERATION "
+                                                           "after 60 s: run generate-key-pair again later");
+            if (sleep) sleep(std::chrono::milliseconds(1000));
+            else std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+        }
     }
 };
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-/// remote_signer: a signer whose key stays in a remote service (Vault transit, Azure Key Vault),
-/// and the small HTTP/JSON helpers those providers' clients share.
+/// remote_signer: a signer whose key stays in a remote service (Vault transit, Azure Key Vault,
+/// AWS KMS, Cloud KMS), and the small HTTP/JSON helpers those providers' clients share.
 ///
 /// A provider client (a `Backend`) is a movable type with
 ///
@@ -93,6 +93,15 @@ inline errc errc_of_status(int status) {
 
 }  // namespace kms
 }  // namespace detail
+
+/// What `generate-key-pair --kms` found or made in a service that creates keys on demand
+/// (awskms://, gcpkms://): the public key cosign writes to cosign.pub, and what was created.
+struct kms_created_key {
+    std::string public_key_pem;      ///< the key's "PUBLIC KEY" PEM
+    bool created = false;            ///< false: the key existed and was left as it was (as cosign does)
+    std::string key_ring;            ///< gcpkms: the key ring's resource name
+    bool key_ring_created = false;   ///< gcpkms: the key ring did not exist and was created
+};
 
 /// A signer whose key lives in a remote service reached through `Backend` (see above).
 /// Copies share the backend; sign() may be called from several threads.
