@@ -89,22 +89,35 @@ inline cosign::github_workflow_policy github_workflow_flags(const args& a) {
             a.get("certificate-github-workflow-ref")};
 }
 
-/// `verify --certificate C --certificate-chain CH` (no --key): the flags cosign requires in
-/// keyless mode, then the key from the certificate once the library has checked its chain and
-/// identity (verifier::key_from_certificate).
-inline cosign::result<crypto::public_key> key_from_certificate(const args& a) {
-    COSIGN_TRY(auto id, identity_flags(a));
-    if (a.get("certificate-chain").empty())
-        return cosign::fail(cosign::errc::unsupported,
-                            "--certificate without --certificate-chain would use Fulcio's roots, which this build does not "
-                            "have: pass --certificate-chain with the issuing chain (parent first, root last)");
-    if (!a.get_bool("insecure-ignore-sct"))
-        return cosign::fail(cosign::errc::unsupported,
-                            "this build cannot check certificate transparency (SCT) yet: pass --insecure-ignore-sct");
+/// `verify --certificate C [--certificate-chain CH]` (no --key): the identity flags cosign
+/// requires in keyless mode, then the key of the certificate once the library has checked it
+/// (cosign::verify_supplied_certificate): its chain (to CH's last certificate, or without CH to a
+/// Fulcio CA of the trust root), its SCT with the trust root's CT log keys (unless
+/// --insecure-ignore-sct), its identity and GitHub workflow claims. The trust root is resolved
+/// as verify resolves it (--trusted-root, SIGSTORE_*, TUF), only when one of those needs it, and
+/// kept in `root` for the Rekor keys.
+inline cosign::result<crypto::public_key> key_from_certificate(const args& a,
+                                                              std::optional<cosign::trust::trust_root>& root) {
+    cosign::keyless_policy policy;
+    COSIGN_TRY(policy.identity, identity_flags(a));
+    policy.github_workflow = github_workflow_flags(a);
+    policy.ignore_sct = a.get_bool("insecure-ignore-sct");
     COSIGN_TRY(auto text, read_text_file(a.get("certificate")));
     COSIGN_TRY(auto cert, crypto::parse_certificate(text));
-    COSIGN_TRY(auto chain_text, read_text_file(a.get("certificate-chain")));
-    return verifier::key_from_certificate(cert, chain_text, id);
+    std::optional<std::string> chain_text;
+    if (!a.get("certificate-chain").empty()) {
+        COSIGN_TRY(chain_text, read_text_file(a.get("certificate-chain")));
+    }
+    if (!chain_text || !policy.ignore_sct) {
+        auto r = verify_trust_root(a);
+        if (!r) return cosign::error(r.error()).context("getting trusted root");
+        root = std::move(*r);
+        policy.root = *root;
+    }
+    std::optional<std::string_view> chain;
+    if (chain_text) chain = *chain_text;
+    COSIGN_TRY_VOID(cosign::verify_supplied_certificate<crypto>(cert, chain, policy));
+    return crypto::certificate_public_key(cert);
 }
 
 /// sign's work once the key, the flags and the composition are settled: signs each reference,
@@ -307,7 +320,7 @@ inline std::vector<flag> verify_flags() {
         rekor_url_flag(),
         {"trusted-root", 0, kind::string, "", "Path to a Sigstore TrustedRoot JSON file"},
         {"max-workers", 0, kind::number, "10", "the amount of maximum workers for parallel executions"},
-        {"certificate", 0, kind::string, "", "path to the public certificate. The certificate will be verified against the Fulcio roots if the --certificate-chain option is not passed. (This build has no Fulcio roots: --certificate-chain is required.)"},
+        {"certificate", 0, kind::string, "", "path to the public certificate. The certificate will be verified against the Fulcio roots if the --certificate-chain option is not passed."},
         {"certificate-chain", 0, kind::string, "", "path to a list of CA certificates in PEM format which will be needed when building the certificate chain for the signing certificate. Must start with the parent intermediate CA certificate of the signing certificate and end with the root certificate. Conflicts with --ca-roots and --ca-intermediates."},
         {"certificate-identity", 0, kind::string, "", "The identity expected in a valid Fulcio certificate. Valid values include email address, DNS names, IP addresses, and URIs. Either --certificate-identity or --certificate-identity-regexp must be set for keyless flows."},
         {"certificate-identity-regexp", 0, kind::string, "", "A regular expression alternative to --certificate-identity. Accepts the Go regular expression syntax described at https://golang.org/s/re2syntax. Either --certificate-identity or --certificate-identity-regexp must be set for keyless flows."},
@@ -318,7 +331,7 @@ inline std::vector<flag> verify_flags() {
         {"certificate-github-workflow-name", 0, kind::string, "", "contains the workflow claim from the GitHub OIDC Identity token that contains the name of the executed workflow."},
         {"certificate-github-workflow-repository", 0, kind::string, "", "contains the repository claim from the GitHub OIDC Identity token that contains the repository that the workflow run was based upon"},
         {"certificate-github-workflow-ref", 0, kind::string, "", "contains the ref claim from the GitHub OIDC Identity token that contains the git ref that the workflow run was based upon."},
-        {"insecure-ignore-sct", 0, kind::boolean, "", "when set, verification will not check that a certificate contains an embedded SCT, a proof of inclusion in a certificate transparency log (keyless: checked against the trust root's CT log keys; still required with --certificate in this build)"},
+        {"insecure-ignore-sct", 0, kind::boolean, "", "when set, verification will not check that a certificate contains an embedded SCT, a proof of inclusion in a certificate transparency log (checked against the trust root's CT log keys)"},
     } + registry_flags();
 }
 
@@ -363,12 +376,13 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
     opts.signature_repository = *repo;
 
     // --key wins over --certificate, as in cosign.
+    std::optional<cosign::trust::trust_root> certificate_root;  // resolved for --certificate, reused for Rekor
     cosign::result<crypto::public_key> key = cosign::fail(cosign::errc::internal, "no key");
     if (!a.get("key").empty()) {
         key = verification_key(a.get("key"));
         if (!key) return report("loading public key: " + key.error().message());
     } else if (!keyless_mode) {
-        key = key_from_certificate(a);
+        key = key_from_certificate(a, certificate_root);
         if (!key) return report(key.error().message());
     }
 
@@ -392,6 +406,11 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
             opts.tlog_keys = std::move(*k);
             opts.offline = a.get_bool("offline");
         }
+    } else if (!ignore_tlog && certificate_root) {
+        auto k = rekor_keys_of(*certificate_root);
+        if (!k) return report(k.error().message());
+        opts.tlog_keys = std::move(*k);
+        opts.offline = a.get_bool("offline");
     } else if (!ignore_tlog) {
         auto k = verify_rekor_keys(a);
         if (!k) return report(k.error().message());
