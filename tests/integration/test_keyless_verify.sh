@@ -159,6 +159,9 @@ check "cosign-cpp verify $NOTLOG --certificate (the local Fulcio's certificate, 
   "$COSIGN_CPP" verify $NOTLOG --certificate c2.crt --trusted-root "$TR" "${ID[@]}" "$REG/c2@$D2"
 check_file_eq "... stdout is cosign 2's" cert-c2.out "$OUT"
 check_file_eq "... stderr is cosign 2's" cert-c2.err "$ERR"
+check "... and with the log (the SET, offline), which cosign 2.5 fails on" \
+  "$COSIGN_CPP" verify --certificate c2.crt --trusted-root "$TR" "${ID[@]}" "$REG/c2@$D2"
+check_contains "... saying so" "$ERR" "Existence of the claims in the transparency log was verified offline"
 check "... the same with the SIGSTORE_* variables" \
   env SIGSTORE_ROOT_FILE="$T/fulcio_root.pem" SIGSTORE_REKOR_PUBLIC_KEY="$T/rekor.pub" \
       SIGSTORE_CT_LOG_PUBLIC_KEY_FILE="$T/ctfe.pub" "$COSIGN_CPP" verify $NOTLOG --certificate c2.crt "${ID[@]}" "$REG/c2@$D2"
