@@ -7,7 +7,10 @@
 #   (--trusted-root, legacy layout) verify it with --certificate-identity/--certificate-oidc-issuer,
 #   and refuse another identity; the token given as a file and through SIGSTORE_ID_TOKEN;
 #   --issue-certificate with --key; sign-blob --output-certificate/--output-signature, verified by
-#   cosign 2 and 3 (verify-blob --certificate --signature, the entry looked up in Rekor).
+#   cosign 2 and 3 (verify-blob --certificate --signature, the entry looked up in Rekor) and by
+#   cosign-cpp verify-blob --certificate (the trust root's Fulcio CA or --certificate-chain, the
+#   SCT, the identity, the entry looked up or from --bundle; refused naming the check: another
+#   identity, no CT log, another CA, a tampered blob).
 #   Fulcio's SCT is checked before the certificate is used, as cosign 2 checks it: with the CT log
 #   key of SIGSTORE_CT_LOG_PUBLIC_KEY_FILE or of --trusted-root ("Successfully verified SCT...").
 #   Rejected, non-zero exit: a token Fulcio refuses (401) -> the registry unchanged (crane
@@ -161,12 +164,51 @@ pass "cosign 3 verify-blob --certificate --signature"
 run_cmd c2vbt c2env verify-blob --rekor-url "$U" --certificate blob.crt --signature blob.sig "${ID[@]}" blob-tampered.txt
 [ "$RC" -ne 0 ] || die "cosign 2 verified a tampered blob"
 pass "cosign 2 refuses the tampered blob"
+# cosign-cpp's own verify-blob --certificate: the chain to the trust root's Fulcio CA, the SCT, the
+# identity, the Rekor entry (looked up, or the bundle's) and the certificate valid at its time.
+M=$(sigstore_mock_mark)
+run_cmd cppvb "$COSIGN_CPP" verify-blob --trusted-root "$TR" --rekor-url "$U" --certificate blob.crt --signature blob.sig "${ID[@]}" blob.txt
+[ "$RC" -eq 0 ] && grep -q "Verified OK" "$ERR" || { show stderr "$ERR"; die "cosign-cpp verify-blob --certificate failed"; }
+pass "cosign-cpp verify-blob --certificate --signature (the entry found in Rekor)"
+check_eq "... one Rekor lookup" "POST /api/v1/log/entries/retrieve 200" "$(sigstore_mock_requests "$M" | awk '{print $2, $3, $4}')"
+check "... with --certificate-chain (the chain file as the trust)" "$COSIGN_CPP" verify-blob --trusted-root "$TR" --rekor-url "$U" \
+  --certificate blob.crt --certificate-chain "$T/fulcio_root.pem" --signature blob.sig "${ID[@]}" blob.txt
+check "... with the SIGSTORE_* variables and --insecure-ignore-tlog (the certificate valid now)" \
+  env SIGSTORE_ROOT_FILE="$T/fulcio_root.pem" SIGSTORE_CT_LOG_PUBLIC_KEY_FILE="$T/ctfe.pub" \
+  "$COSIGN_CPP" verify-blob --insecure-ignore-tlog --certificate blob.crt --signature blob.sig "${ID[@]}" blob.txt
+check_fails "... a tampered blob is refused" "$COSIGN_CPP" verify-blob --trusted-root "$TR" --rekor-url "$U" \
+  --certificate blob.crt --signature blob.sig "${ID[@]}" blob-tampered.txt
+check_fails "... another identity is refused" "$COSIGN_CPP" verify-blob --trusted-root "$TR" --rekor-url "$U" \
+  --certificate blob.crt --signature blob.sig --certificate-identity bob@example.com --certificate-oidc-issuer "$ISS" blob.txt
+check_contains "... naming the identity check" "$ERR" "none of the expected identities matched what was in the certificate"
+jq '.ctlogs = []' "$TR" > no-ctlog-root.json
+check_fails "... a trust root without the CT log is refused" "$COSIGN_CPP" verify-blob --trusted-root no-ctlog-root.json \
+  --rekor-url "$U" --certificate blob.crt --signature blob.sig "${ID[@]}" blob.txt
+check_contains "... naming the SCT check" "$ERR" "SCT: no trusted CT log has log id"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/O=sigstore.mock/CN=sigstore" \
+  -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+  -keyout other-ca.key -out other-ca.pem >/dev/null 2>&1 || die "openssl could not make another CA"
+jq --arg c "$(openssl x509 -in other-ca.pem -outform DER | base64 -w0)" \
+  '.certificateAuthorities[0].certChain.certificates = [{rawBytes: $c}]' "$TR" > other-ca-root.json
+M=$(sigstore_mock_mark)
+check_fails "... a trust root whose Fulcio CA is another is refused" "$COSIGN_CPP" verify-blob --trusted-root other-ca-root.json \
+  --rekor-url "$U" --certificate blob.crt --signature blob.sig "${ID[@]}" blob.txt
+check_contains "... naming the chain check" "$ERR" "certificate chain: the certificate does not chain to a Fulcio certificate authority of the trust root"
+check_eq "... before any Rekor request" "" "$(sigstore_mock_requests "$M")"
 check "sign-blob keyless --bundle (cosign's legacy bundle, with the certificate)" \
   "$COSIGN_CPP" sign-blob -y "${SVC[@]}" --identity-token token.jwt --bundle blob.bundle blob.txt
 check_eq "... its fields are cosign's" '["base64Signature","cert","rekorBundle"]' "$(jq -c keys_unsorted blob.bundle)"
 check "... and cosign 2 verifies the blob with it (offline, no Rekor lookup)" \
   c2env verify-blob --bundle blob.bundle "${ID[@]}" blob.txt
 check "... cosign 3 too" c3env verify-blob --new-bundle-format=false --bundle blob.bundle "${ID[@]}" blob.txt
+jq -r .cert blob.bundle | base64 -d > bundle.crt
+M=$(sigstore_mock_mark)
+check "... and cosign-cpp verify-blob --bundle --certificate (offline: the bundle's entry dates the certificate)" \
+  "$COSIGN_CPP" verify-blob --trusted-root "$TR" --offline --bundle blob.bundle --certificate bundle.crt "${ID[@]}" blob.txt
+check_eq "... no request to the Sigstore mock" "" "$(sigstore_mock_requests "$M")"
+check_fails "... another keyless certificate (the earlier sign-blob's) is refused" \
+  "$COSIGN_CPP" verify-blob --trusted-root "$TR" --offline --bundle blob.bundle --certificate blob.crt "${ID[@]}" blob.txt
+check_contains "... naming the log check" "$ERR" "the Rekor entry was made with another public key or certificate"
 M=$(sigstore_mock_mark)
 check "sign-blob with SIGSTORE_ID_TOKEN, signature on stdout" env SIGSTORE_ID_TOKEN="$TOKEN" "$COSIGN_CPP" sign-blob -y "${SVC[@]}" blob.txt
 base64 -d "$OUT" > /dev/null 2>&1 || die "sign-blob printed no base64 signature"

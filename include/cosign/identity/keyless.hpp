@@ -224,6 +224,17 @@ result<bytes> verify_fulcio_chain(byte_view leaf_der, std::string_view chain_pem
         (reason.empty() ? std::string() : "; " + reason) + ")");
 }
 
+/// The certificate was valid at `t` (Unix seconds: when the log dated the signature; cosign
+/// takes now only without a log): errc::verification_failed, "certificate validity: ...".
+inline result<void> check_certificate_validity(const certificate_info& info, std::int64_t t) {
+    if (t < info.not_before || t > info.not_after)
+        return fail(errc::verification_failed,
+                    "certificate validity: the certificate was not valid when the signature was logged (" +
+                        detail::keyless::when(t) + "; valid from " + detail::keyless::when(info.not_before) +
+                        " to " + detail::keyless::when(info.not_after) + ")");
+    return {};
+}
+
 /// Every certificate check of keyless verification, in cosign's order, each error naming its
 /// check: the chain to a Fulcio CA trusted at `t` (verify_fulcio_chain), the embedded SCT
 /// (verify_embedded_sct; unless policy.ignore_sct), the identity ("none of the expected
@@ -250,11 +261,7 @@ result<certificate_info> verify_keyless_certificate(const typename Crypto::certi
     COSIGN_TRY(auto info, Crypto::describe_certificate(leaf));
     COSIGN_TRY_VOID(policy.identity.check(info));
     COSIGN_TRY_VOID(policy.github_workflow.check(info));
-    if (t < info.not_before || t > info.not_after)
-        return fail(errc::verification_failed,
-                    "certificate validity: the certificate was not valid when the signature was logged (" +
-                        detail::keyless::when(t) + "; valid from " + detail::keyless::when(info.not_before) +
-                        " to " + detail::keyless::when(info.not_after) + ")");
+    COSIGN_TRY_VOID(check_certificate_validity(info, t));
     return info;
 }
 
