@@ -258,7 +258,7 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
 
 /// verify-blob's flags: cosign's, with cosign's descriptions and what this build does differently.
 inline std::vector<flag> verify_blob_flags() {
-    return {
+    return std::vector<flag>{
         {"key", 0, kind::string, "", "path to the public key file, KMS URI or Kubernetes Secret (this build: a key file, env://VAR, pkcs11:, awskms:// or gcpkms://)"},
         {"signature", 0, kind::string, "", "signature content or path or remote URL (this build: content or path)"},
         {"insecure-ignore-tlog", 0, kind::boolean, "", "ignore transparency log verification, to be used when an artifact signature has not been uploaded to the transparency log. Artifacts cannot be publicly verified when not included in a log"},
@@ -266,7 +266,7 @@ inline std::vector<flag> verify_blob_flags() {
         {"bundle", 0, kind::string, "", "path to bundle FILE"},
         rekor_url_flag(),
         {"trusted-root", 0, kind::string, "", "Path to a Sigstore TrustedRoot JSON file"},
-    };
+    } + certificate_verify_flags();
 }
 
 inline int cmd_verify_blob(const std::vector<std::string>& argv) {
@@ -274,7 +274,10 @@ inline int cmd_verify_blob(const std::vector<std::string>& argv) {
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.size() != 1) return report("verify-blob requires exactly one file (or - for standard input)");
-    if (a.get("key").empty()) return report("keyless verification is not supported in this build: pass --key");
+    // --key wins over --certificate, as in cosign (commands_image.hpp: key_from_certificate).
+    const bool by_certificate = a.get("key").empty() && !a.get("certificate").empty();
+    if (a.get("key").empty() && !by_certificate)
+        return report("keyless verification without --certificate is not supported in this build: pass --key or --certificate");
     std::optional<legacy_bundle> bundle;
     if (!a.get("bundle").empty()) {
         auto b = read_legacy_bundle(a.get("bundle"));
@@ -287,8 +290,10 @@ inline int cmd_verify_blob(const std::vector<std::string>& argv) {
     if (ignore_tlog)
         std::cerr << "WARNING: Skipping tlog verification is an insecure practice that lacks transparency and "
                      "auditability verification for the blob.\n";
-    auto key = verification_key(a.get("key"));
-    if (!key) return report("loading public key: " + key.error().message());
+    std::optional<cosign::trust::trust_root> cert_root;
+    std::string cert_pem;
+    auto key = by_certificate ? key_from_certificate(a, cert_root, &cert_pem) : verification_key(a.get("key"));
+    if (!key) return report(by_certificate ? key.error().message() : "loading public key: " + key.error().message());
     std::string sig_text = a.get("signature").empty() ? bundle->signature_b64 : a.get("signature");
     if (auto f = cosign::read_file<cosign::bytes>(sig_text, 1 << 20)) sig_text = cosign::byte_view(*f).to_string();
     while (!sig_text.empty() && (sig_text.back() == '\n' || sig_text.back() == '\r')) sig_text.pop_back();
@@ -299,9 +304,16 @@ inline int cmd_verify_blob(const std::vector<std::string>& argv) {
         if (digest->algorithm != cosign::hash_algorithm::sha256)
             return report("error verifying bundle: the Rekor entry logs a sha256 hash; the blob was given as " +
                           digest->to_string());
-        auto logged = check_blob_tlog(a, bundle, sig_text, cosign::hex::encode(digest->value),
-                                      crypto::public_key_pem(*key));
-        if (!logged) return report(logged.error().message());
+        if (!by_certificate) {
+            auto logged = check_blob_tlog(a, bundle, sig_text, cosign::hex::encode(digest->value),
+                                          crypto::public_key_pem(*key));
+            if (!logged) return report(logged.error().message());
+        }
+    }
+    if (by_certificate) {
+        auto checked = check_blob_certificate(a, bundle ? bundle->rekor : std::nullopt, !ignore_tlog, sig_text,
+                                              cosign::hex::encode(digest->value), cert_pem, cert_root);
+        if (!checked) return report(checked.error().message());
     }
     auto ok = cosign::verify_blob_digest<crypto>(*key, *digest, sig_text);
     if (!ok) {

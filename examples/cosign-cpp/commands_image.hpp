@@ -89,22 +89,71 @@ inline cosign::github_workflow_policy github_workflow_flags(const args& a) {
             a.get("certificate-github-workflow-ref")};
 }
 
-/// `verify --certificate C --certificate-chain CH` (no --key): the flags cosign requires in
-/// keyless mode, then the key from the certificate once the library has checked its chain and
-/// identity (verifier::key_from_certificate).
-inline cosign::result<crypto::public_key> key_from_certificate(const args& a) {
-    COSIGN_TRY(auto id, identity_flags(a));
-    if (a.get("certificate-chain").empty())
-        return cosign::fail(cosign::errc::unsupported,
-                            "--certificate without --certificate-chain would use Fulcio's roots, which this build does not "
-                            "have: pass --certificate-chain with the issuing chain (parent first, root last)");
-    if (!a.get_bool("insecure-ignore-sct"))
-        return cosign::fail(cosign::errc::unsupported,
-                            "this build cannot check certificate transparency (SCT) yet: pass --insecure-ignore-sct");
+/// `verify --certificate C [--certificate-chain CH]` (no --key): the identity flags cosign
+/// requires in keyless mode, then the key of the certificate once the library has checked it
+/// (cosign::verify_supplied_certificate): its chain (to CH's last certificate, or without CH to a
+/// Fulcio CA of the trust root), its SCT with the trust root's CT log keys (unless
+/// --insecure-ignore-sct), its identity and GitHub workflow claims. The trust root is resolved
+/// as verify resolves it (--trusted-root, SIGSTORE_*, TUF), only when one of those needs it, and
+/// kept in `root` for the Rekor keys.
+inline cosign::result<crypto::public_key> key_from_certificate(const args& a,
+                                                              std::optional<cosign::trust::trust_root>& root,
+                                                              std::string* cert_pem = nullptr) {
+    cosign::keyless_policy policy;
+    COSIGN_TRY(policy.identity, identity_flags(a));
+    policy.github_workflow = github_workflow_flags(a);
+    policy.ignore_sct = a.get_bool("insecure-ignore-sct");
     COSIGN_TRY(auto text, read_text_file(a.get("certificate")));
     COSIGN_TRY(auto cert, crypto::parse_certificate(text));
-    COSIGN_TRY(auto chain_text, read_text_file(a.get("certificate-chain")));
-    return verifier::key_from_certificate(cert, chain_text, id);
+    std::optional<std::string> chain_text;
+    if (!a.get("certificate-chain").empty()) {
+        COSIGN_TRY(chain_text, read_text_file(a.get("certificate-chain")));
+    }
+    if (!chain_text || !policy.ignore_sct) {
+        auto r = verify_trust_root(a);
+        if (!r) return cosign::error(r.error()).context("getting trusted root");
+        root = std::move(*r);
+        policy.root = *root;
+    }
+    std::optional<std::string_view> chain;
+    if (chain_text) chain = *chain_text;
+    COSIGN_TRY_VOID(cosign::verify_supplied_certificate<crypto>(cert, chain, policy));
+    if (cert_pem) *cert_pem = crypto::certificate_pem(cert);
+    return crypto::certificate_public_key(cert);
+}
+
+/// `verify-blob --certificate`: the transparency-log check of the blob's signature when a
+/// certificate signed it (the entry carries `cert_pem`: checked offline from the bundle's
+/// `rekorBundle`, else looked up in Rekor), then the certificate's validity at the entry's
+/// integratedTime, as cosign dates a certificate; with --insecure-ignore-tlog (`rekor_checked`
+/// false), at the present time, as cosign does without a log.
+inline cosign::result<void> check_blob_certificate(const args& a, const std::optional<cosign::tlog::rekor_bundle>& rekor,
+                                                   bool rekor_checked, const std::string& signature_b64,
+                                                   const std::string& blob_sha256_hex, const std::string& cert_pem,
+                                                   const std::optional<cosign::trust::trust_root>& root) {
+    std::int64_t t = cosign::tlog::unix_now();
+    if (rekor_checked) {
+        if (!rekor && a.get_bool("offline"))
+            return cosign::fail(cosign::errc::verification_failed,
+                                "the blob's signature comes with no Rekor bundle and --offline forbids looking it up: "
+                                "pass --bundle with a \"rekorBundle\" (sign-blob --bundle), or --insecure-ignore-tlog");
+        cosign::result<cosign::tlog::log_keys> rekor_keys = root ? rekor_keys_of(*root) : verify_rekor_keys(a);
+        if (!rekor_keys) return std::move(rekor_keys).error();
+        const cosign::tlog::signed_digest signed_{signature_b64, blob_sha256_hex, cert_pem};
+        if (rekor) {
+            auto ok = cosign::tlog::verify_bundle<crypto>(*rekor, signed_, *rekor_keys, cosign::tlog::unix_now());
+            if (!ok) return cosign::error(ok.error()).context("error verifying bundle");
+            t = rekor->integrated_time;
+        } else {
+            COSIGN_TRY(auto lookup, make_rekor_client(a));
+            auto found = cosign::tlog::find_verified_entry<crypto>(lookup, signed_, *rekor_keys, cosign::tlog::unix_now());
+            if (!found) return cosign::error(found.error()).context("searching the transparency log");
+            t = found->integrated_time;
+        }
+    }
+    COSIGN_TRY(auto cert, crypto::parse_certificate(cert_pem));
+    COSIGN_TRY(auto info, crypto::describe_certificate(cert));
+    return cosign::check_certificate_validity(info, t);
 }
 
 /// sign's work once the key, the flags and the composition are settled: signs each reference,
@@ -294,6 +343,25 @@ int verify_all(Verifier& v, const std::vector<cosign::oci::reference>& refs, con
     return exit_code::ok;
 }
 
+/// The flags of verify and verify-blob for a certificate: --certificate, --certificate-chain, the
+/// identity and GitHub workflow flags and --insecure-ignore-sct, with cosign's descriptions.
+inline std::vector<flag> certificate_verify_flags() {
+    return std::vector<flag>{
+        {"certificate", 0, kind::string, "", "path to the public certificate. The certificate will be verified against the Fulcio roots if the --certificate-chain option is not passed."},
+        {"certificate-chain", 0, kind::string, "", "path to a list of CA certificates in PEM format which will be needed when building the certificate chain for the signing certificate. Must start with the parent intermediate CA certificate of the signing certificate and end with the root certificate. Conflicts with --ca-roots and --ca-intermediates."},
+        {"certificate-identity", 0, kind::string, "", "The identity expected in a valid Fulcio certificate. Valid values include email address, DNS names, IP addresses, and URIs. Either --certificate-identity or --certificate-identity-regexp must be set for keyless flows."},
+        {"certificate-identity-regexp", 0, kind::string, "", "A regular expression alternative to --certificate-identity. Accepts the Go regular expression syntax described at https://golang.org/s/re2syntax. Either --certificate-identity or --certificate-identity-regexp must be set for keyless flows."},
+        {"certificate-oidc-issuer", 0, kind::string, "", "The OIDC issuer expected in a valid Fulcio certificate, e.g. https://token.actions.githubusercontent.com or https://oauth2.sigstore.dev/auth. Either --certificate-oidc-issuer or --certificate-oidc-issuer-regexp must be set for keyless flows."},
+        {"certificate-oidc-issuer-regexp", 0, kind::string, "", "A regular expression alternative to --certificate-oidc-issuer. Accepts the Go regular expression syntax described at https://golang.org/s/re2syntax. Either --certificate-oidc-issuer or --certificate-oidc-issuer-regexp must be set for keyless flows."},
+        {"certificate-github-workflow-trigger", 0, kind::string, "", "contains the event_name claim from the GitHub OIDC Identity token that contains the name of the event that triggered the workflow run"},
+        {"certificate-github-workflow-sha", 0, kind::string, "", "contains the sha claim from the GitHub OIDC Identity token that contains the commit SHA that the workflow run was based upon."},
+        {"certificate-github-workflow-name", 0, kind::string, "", "contains the workflow claim from the GitHub OIDC Identity token that contains the name of the executed workflow."},
+        {"certificate-github-workflow-repository", 0, kind::string, "", "contains the repository claim from the GitHub OIDC Identity token that contains the repository that the workflow run was based upon"},
+        {"certificate-github-workflow-ref", 0, kind::string, "", "contains the ref claim from the GitHub OIDC Identity token that contains the git ref that the workflow run was based upon."},
+        {"insecure-ignore-sct", 0, kind::boolean, "", "when set, verification will not check that a certificate contains an embedded SCT, a proof of inclusion in a certificate transparency log (checked against the trust root's CT log keys)"},
+    };
+}
+
 /// verify's flags: cosign's, with cosign's descriptions and what this build does differently.
 inline std::vector<flag> verify_flags() {
     return std::vector<flag>{
@@ -307,19 +375,7 @@ inline std::vector<flag> verify_flags() {
         rekor_url_flag(),
         {"trusted-root", 0, kind::string, "", "Path to a Sigstore TrustedRoot JSON file"},
         {"max-workers", 0, kind::number, "10", "the amount of maximum workers for parallel executions"},
-        {"certificate", 0, kind::string, "", "path to the public certificate. The certificate will be verified against the Fulcio roots if the --certificate-chain option is not passed. (This build has no Fulcio roots: --certificate-chain is required.)"},
-        {"certificate-chain", 0, kind::string, "", "path to a list of CA certificates in PEM format which will be needed when building the certificate chain for the signing certificate. Must start with the parent intermediate CA certificate of the signing certificate and end with the root certificate. Conflicts with --ca-roots and --ca-intermediates."},
-        {"certificate-identity", 0, kind::string, "", "The identity expected in a valid Fulcio certificate. Valid values include email address, DNS names, IP addresses, and URIs. Either --certificate-identity or --certificate-identity-regexp must be set for keyless flows."},
-        {"certificate-identity-regexp", 0, kind::string, "", "A regular expression alternative to --certificate-identity. Accepts the Go regular expression syntax described at https://golang.org/s/re2syntax. Either --certificate-identity or --certificate-identity-regexp must be set for keyless flows."},
-        {"certificate-oidc-issuer", 0, kind::string, "", "The OIDC issuer expected in a valid Fulcio certificate, e.g. https://token.actions.githubusercontent.com or https://oauth2.sigstore.dev/auth. Either --certificate-oidc-issuer or --certificate-oidc-issuer-regexp must be set for keyless flows."},
-        {"certificate-oidc-issuer-regexp", 0, kind::string, "", "A regular expression alternative to --certificate-oidc-issuer. Accepts the Go regular expression syntax described at https://golang.org/s/re2syntax. Either --certificate-oidc-issuer or --certificate-oidc-issuer-regexp must be set for keyless flows."},
-        {"certificate-github-workflow-trigger", 0, kind::string, "", "contains the event_name claim from the GitHub OIDC Identity token that contains the name of the event that triggered the workflow run"},
-        {"certificate-github-workflow-sha", 0, kind::string, "", "contains the sha claim from the GitHub OIDC Identity token that contains the commit SHA that the workflow run was based upon."},
-        {"certificate-github-workflow-name", 0, kind::string, "", "contains the workflow claim from the GitHub OIDC Identity token that contains the name of the executed workflow."},
-        {"certificate-github-workflow-repository", 0, kind::string, "", "contains the repository claim from the GitHub OIDC Identity token that contains the repository that the workflow run was based upon"},
-        {"certificate-github-workflow-ref", 0, kind::string, "", "contains the ref claim from the GitHub OIDC Identity token that contains the git ref that the workflow run was based upon."},
-        {"insecure-ignore-sct", 0, kind::boolean, "", "when set, verification will not check that a certificate contains an embedded SCT, a proof of inclusion in a certificate transparency log (keyless: checked against the trust root's CT log keys; still required with --certificate in this build)"},
-    } + registry_flags();
+    } + certificate_verify_flags() + registry_flags();
 }
 
 inline int cmd_verify(const std::vector<std::string>& argv) {
@@ -363,12 +419,13 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
     opts.signature_repository = *repo;
 
     // --key wins over --certificate, as in cosign.
+    std::optional<cosign::trust::trust_root> certificate_root;  // resolved for --certificate, reused for Rekor
     cosign::result<crypto::public_key> key = cosign::fail(cosign::errc::internal, "no key");
     if (!a.get("key").empty()) {
         key = verification_key(a.get("key"));
         if (!key) return report("loading public key: " + key.error().message());
     } else if (!keyless_mode) {
-        key = key_from_certificate(a);
+        key = key_from_certificate(a, certificate_root);
         if (!key) return report(key.error().message());
     }
 
@@ -392,6 +449,11 @@ inline int cmd_verify(const std::vector<std::string>& argv) {
             opts.tlog_keys = std::move(*k);
             opts.offline = a.get_bool("offline");
         }
+    } else if (!ignore_tlog && certificate_root) {
+        auto k = rekor_keys_of(*certificate_root);
+        if (!k) return report(k.error().message());
+        opts.tlog_keys = std::move(*k);
+        opts.offline = a.get_bool("offline");
     } else if (!ignore_tlog) {
         auto k = verify_rekor_keys(a);
         if (!k) return report(k.error().message());

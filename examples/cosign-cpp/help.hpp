@@ -377,16 +377,16 @@ You may specify either a key, a certificate or a kms reference to verify against
 
 The signature may be specified as a path to a file or a base64 encoded string.
 The blob may be specified as a path to a file or - for stdin.)",
-     "Verify with a public key (--key FILE or env://VAR). The transparency-log entry comes from\n"
-     "cosign's legacy --bundle (base64Signature, rekorBundle) and is checked offline; without one,\n"
-     "pass --insecure-ignore-tlog. Certificates, new-format bundles, URLs, awskms:// and gcpkms:// keys are not\n"
-     "built yet.",
+     "Verify with a public key (--key) or a certificate (--certificate: chained to the trust root's\n"
+     "Fulcio CAs, or to --certificate-chain; its SCT and the identity flags checked). The\n"
+     "transparency-log entry comes from cosign's legacy --bundle (base64Signature, rekorBundle) and is\n"
+     "checked offline, or is looked up in Rekor. New-format bundles and URLs are not built yet.",
      R"( cosign-cpp verify-blob (--key <key path>|<key url>|<kms uri>)|(--certificate <cert>) --signature <sig> <blob>
 
   # Verify a simple blob and message
   cosign-cpp verify-blob --key cosign.pub --insecure-ignore-tlog (--signature <sig path>|<sig url> msg)
 
-  # Verify a signature with certificate and CA certificate chain)" COSIGN_CLI_NOT_HERE R"(
+  # Verify a signature with certificate and CA certificate chain
   cosign-cpp verify-blob --certificate cert.pem --certificate-chain certchain.pem --signature $sig <blob>
 
   # Verify a signature with CA roots and optional intermediate certificates)" COSIGN_CLI_NOT_HERE R"(
@@ -419,7 +419,7 @@ The blob may be specified as a path to a file or - for stdin.)",
   # Verify a signature against GitLab with project id)" COSIGN_CLI_NOT_HERE R"(
   cosign-cpp verify-blob --key gitlab://[PROJECT_ID]  --signature $sig <blob>
 
-  # Verify a signature against a certificate)" COSIGN_CLI_NOT_HERE R"(
+  # Verify a signature against a certificate
   cosign-cpp verify-blob --certificate <cert> --signature $sig <blob>)",
      "bundle ca-intermediates ca-roots certificate certificate-chain certificate-github-workflow-name "
      "certificate-github-workflow-ref certificate-github-workflow-repository certificate-github-workflow-sha "

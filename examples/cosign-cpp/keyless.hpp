@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /// The CLI's keyless signing (issue 12): the Fulcio flags of sign and sign-blob and the signer
-/// Fulcio certifies for the identity token (oidc_flags.hpp: cli::identity_token), printed as
-/// cosign 2 prints it.
+/// Fulcio certifies for the identity token (oidc_flags.hpp: cli::identity_token), its SCT checked
+/// against the CT log keys of the trust root as cosign 2 checks it, printed as cosign 2 prints it.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <cosign/fulcio/issuer.hpp>
+#include <cosign/trust/default_trust_root.hpp>
 
 #include "cli.hpp"
 #include "compose.hpp"
@@ -32,8 +33,22 @@ inline std::vector<flag> keyless_flags() {
          "address of sigstore PKI server (this build asks Fulcio's v2 API, and the legacy v1 API when the server has no v2)"},
         {"insecure-skip-verify", 0, kind::boolean, "",
          "skip verifying fulcio published to the SCT (this should only be used for testing)."},
+        {"trusted-root", 0, kind::string, "",
+         "optional path to a TrustedRoot JSON file to verify a signature after signing (a cosign 3 flag; here its CT log keys check Fulcio's SCT, before SIGSTORE_CT_LOG_PUBLIC_KEY_FILE and TUF)"},
         {"issue-certificate", 0, kind::boolean, "", "issue a code signing certificate from Fulcio, even if a key is provided"},
     };
+}
+
+/// The trust root whose CT log keys check Fulcio's SCT at signing time, in cosign's order:
+/// --trusted-root FILE (cosign 3), else SIGSTORE_CT_LOG_PUBLIC_KEY_FILE (cosign 2's variable; the
+/// other SIGSTORE_* variables come along), else the TUF repository `initialize` recorded (the
+/// public-good one otherwise), as cosign 2 falls back to TUF when that variable is not set.
+inline cosign::result<cosign::trust::trust_root> sign_ct_trust_root(const args& a) {
+    if (!a.get("trusted-root").empty()) return cosign::trust::load_trusted_root_file(a.get("trusted-root"));
+    COSIGN_TRY(auto from_env, cosign::trust::trust_root_from_env());
+    if (from_env && !from_env->ctlogs.empty()) return std::move(*from_env);
+    COSIGN_TRY(auto t, make_sigstore_transport(a));
+    return cosign::trust::trust_root_from_tuf<crypto>(std::move(t));
 }
 
 /// The Fulcio issuer --fulcio-url names, over the Sigstore transport (which refuses
@@ -76,13 +91,14 @@ inline cosign::result<cosign::any_signer> keyless_signer(const args& a, std::opt
     cosign::secure_zero(token.data(), token.size());
     if (!out) return out;
     if (!a.get_bool("insecure-skip-verify")) {
-        // TODO(lead, kverify): verify Fulcio's SCT here once identity/sct.hpp is on main, with the
-        // CT log keys of the trust root (SIGSTORE_CT_LOG_PUBLIC_KEY_FILE, --trusted-root, TUF):
-        //   auto leaf = crypto::parse_certificate(issuer.last_response().leaf_pem);
-        //   auto parent = crypto::parse_certificate(issuer.last_response().chain.at(0));
-        //   COSIGN_TRY_VOID(cosign::verify_embedded_sct<crypto>(*leaf, *parent, root));
-        //   std::cerr << "Successfully verified SCT...\n";
-        std::cerr << "Note: this build does not verify Fulcio's SCT yet (pass --insecure-skip-verify to silence this).\n";
+        // cosign's fulcioverifier: the SCT checked with the CT log keys before the certificate is
+        // used, so a certificate no trusted CT log vouches for signs nothing (no Rekor entry, no
+        // registry write).
+        auto root = sign_ct_trust_root(a);
+        if (!root) return cosign::error(root.error()).context("getting key from Fulcio: getting CTFE public keys");
+        auto ok = issuer.verify_sct(*root);
+        if (!ok) return cosign::error(ok.error()).context("getting key from Fulcio: verifying SCT");
+        std::cerr << "Successfully verified SCT...\n";
     }
     return out;
 }

@@ -5494,7 +5494,8 @@ inline bytes log_id_of(byte_view spki_der) {
 // SPDX-License-Identifier: Apache-2.0
 /// Certificate transparency for Fulcio certificates: the SCTs embedded in a leaf (RFC 6962
 /// section 3.3), each checked with the CT log key of the trust root whose log id it names, over
-/// the precertificate rebuilt from the leaf. Backend-neutral: DER work here, the signature check
+/// the precertificate rebuilt from the leaf; and a detached SCT (Fulcio's add-chain response),
+/// over the certificate itself. Backend-neutral: DER work here, the signature check
 /// through the crypto policy (parse_public_key, verify), so a verify-only build checks SCTs too.
 ///
 ///     auto ok = cosign::verify_embedded_sct<crypto::mbedtls>(leaf, issuer, root);
@@ -5502,6 +5503,7 @@ inline bytes log_id_of(byte_view spki_der) {
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 
@@ -5641,6 +5643,71 @@ inline bytes signed_data(const signed_certificate_timestamp& sct, byte_view issu
     return out;
 }
 
+// The digitally-signed struct of RFC 6962 section 3.2 for an x509_entry: a detached SCT signs
+// the certificate itself (ASN.1Cert, a 3-byte length and the DER).
+inline bytes signed_data_x509(const signed_certificate_timestamp& sct, byte_view cert_der) {
+    bytes out;
+    out.reserve(cert_der.size() + 32);
+    put(out, 0, 1);  // sct_version v1
+    put(out, 0, 1);  // signature_type certificate_timestamp
+    put(out, sct.timestamp, 8);
+    put(out, 0, 2);  // entry_type x509_entry
+    put(out, cert_der.size(), 3);
+    out.insert(out.end(), cert_der.begin(), cert_der.end());
+    put(out, sct.extensions.size(), 2);
+    out.insert(out.end(), sct.extensions.begin(), sct.extensions.end());
+    return out;
+}
+
+// Checks one SCT's signature over `msg` with the CT log of `root` its log id names, trusted at
+// the SCT's time. `kind` ("embedded", "detached") goes into the messages.
+template <class Crypto>
+result<void> check_signature(const signed_certificate_timestamp& sct, byte_view msg, const trust_root& root,
+                             const char* kind) {
+    const auto when = trust::instant{static_cast<std::int64_t>(sct.timestamp / 1000),
+                                     static_cast<std::int32_t>((sct.timestamp % 1000) * 1000000)};
+    const trust::transparency_log* log = root.find_ctlog(sct.log_id, when);
+    if (!log) {
+        bool known = false;
+        for (const auto& l : root.ctlogs) known = known || byte_view(l.log_id) == byte_view(sct.log_id);
+        if (known)
+            return fail(errc::verification_failed, "SCT: the CT log " + hex::encode(sct.log_id) +
+                                                       " was not trusted at the SCT's time (" +
+                                                       std::to_string(sct.timestamp) + " ms)");
+        return fail(errc::verification_failed,
+                    "SCT: no trusted CT log has log id " + hex::encode(sct.log_id) +
+                        " (set the CT log key: SIGSTORE_CT_LOG_PUBLIC_KEY_FILE or a trusted root)");
+    }
+    hash_algorithm h = hash_algorithm::sha256;
+    switch (sct.hash_algorithm) {
+        case 4:
+            h = hash_algorithm::sha256;
+            break;
+        case 5:
+            h = hash_algorithm::sha384;
+            break;
+        case 6:
+            h = hash_algorithm::sha512;
+            break;
+        default:
+            return fail(errc::verification_failed,
+                        "SCT: unsupported hash algorithm " + std::to_string(sct.hash_algorithm));
+    }
+    if (sct.signature_algorithm != 1 && sct.signature_algorithm != 3)
+        return fail(errc::verification_failed,
+                    "SCT: unsupported signature algorithm " + std::to_string(sct.signature_algorithm));
+    auto key = Crypto::parse_public_key(byte_view(log->public_key.der).as_chars());
+    if (!key) return std::move(key).error().context("SCT: the CT log key " + hex::encode(sct.log_id));
+    auto ok = Crypto::verify(*key, msg, sct.signature, h);
+    if (!ok) {
+        if (ok.error().code() != errc::verification_failed) return std::move(ok).error().context("SCT");
+        return fail(errc::verification_failed, std::string("SCT: the ") + kind +
+                                                   " SCT's signature does not verify with the key of CT log " +
+                                                   hex::encode(sct.log_id));
+    }
+    return {};
+}
+
 }  // namespace sct
 }  // namespace detail
 
@@ -5679,51 +5746,91 @@ result<void> verify_embedded_sct(const typename Crypto::certificate& leaf,
     COSIGN_TRY(bytes tbs, detail::sct::precertificate_tbs(leaf_parts.tbs));
     const auto key_hash = sha256(issuer_parts.spki);
     for (const auto& sct : scts) {
-        const auto when = trust::instant{static_cast<std::int64_t>(sct.timestamp / 1000),
-                                         static_cast<std::int32_t>((sct.timestamp % 1000) * 1000000)};
-        const trust::transparency_log* log = root.find_ctlog(sct.log_id, when);
-        if (!log) {
-            bool known = false;
-            for (const auto& l : root.ctlogs) known = known || byte_view(l.log_id) == byte_view(sct.log_id);
-            if (known)
-                return fail(errc::verification_failed, "SCT: the CT log " + hex::encode(sct.log_id) +
-                                                           " was not trusted at the SCT's time (" +
-                                                           std::to_string(sct.timestamp) + " ms)");
-            return fail(errc::verification_failed,
-                        "SCT: no trusted CT log has log id " + hex::encode(sct.log_id) +
-                            " (set the CT log key: SIGSTORE_CT_LOG_PUBLIC_KEY_FILE or a trusted root)");
-        }
-        hash_algorithm h = hash_algorithm::sha256;
-        switch (sct.hash_algorithm) {
-            case 4:
-                h = hash_algorithm::sha256;
-                break;
-            case 5:
-                h = hash_algorithm::sha384;
-                break;
-            case 6:
-                h = hash_algorithm::sha512;
-                break;
-            default:
-                return fail(errc::verification_failed,
-                            "SCT: unsupported hash algorithm " + std::to_string(sct.hash_algorithm));
-        }
-        if (sct.signature_algorithm != 1 && sct.signature_algorithm != 3)
-            return fail(errc::verification_failed,
-                        "SCT: unsupported signature algorithm " + std::to_string(sct.signature_algorithm));
-        auto key = Crypto::parse_public_key(byte_view(log->public_key.der).as_chars());
-        if (!key) return std::move(key).error().context("SCT: the CT log key " + hex::encode(sct.log_id));
-        const bytes msg =
-            detail::sct::signed_data(sct, byte_view(key_hash.bytes.data(), key_hash.bytes.size()), tbs);
-        auto ok = Crypto::verify(*key, msg, sct.signature, h);
-        if (!ok) {
-            if (ok.error().code() != errc::verification_failed) return std::move(ok).error().context("SCT");
-            return fail(errc::verification_failed,
-                        "SCT: the embedded SCT's signature does not verify with the key of CT log " +
-                            hex::encode(sct.log_id));
-        }
+        const bytes msg = detail::sct::signed_data(sct, byte_view(key_hash.bytes.data(), key_hash.bytes.size()), tbs);
+        COSIGN_TRY_VOID(detail::sct::check_signature<Crypto>(sct, msg, root, "embedded"));
     }
     return {};
+}
+
+/// A detached SCT as Fulcio hands it out (its v1 `SCT` header and v2
+/// `signedCertificateDetachedSct`, once base64-decoded): RFC 6962's add-chain response,
+/// `{"sct_version":0,"id":"<b64 log id>","timestamp":<ms>,"extensions":"<b64>","signature":"<b64
+/// of the TLS DigitallySigned>"}`. errc::verification_failed naming the field that is wrong.
+inline result<signed_certificate_timestamp> parse_detached_sct(std::string_view json_text) {
+    auto bad = [](const std::string& what) {
+        return fail(errc::verification_failed, "SCT: malformed detached SCT (" + what + ")");
+    };
+    auto doc = json::parse(json_text);
+    if (!doc) return bad("not JSON: " + doc.error().message());
+    if (!doc->IsObject()) return bad("not a JSON object");
+    signed_certificate_timestamp sct;
+    const json::value* v = json::member(*doc, "sct_version");
+    if (!v || !v->IsUint64()) return bad("\"sct_version\" is missing or not a number");
+    if (v->GetUint64() != 0)
+        return fail(errc::verification_failed, "SCT: version " + std::to_string(v->GetUint64()) + " is not v1");
+    const json::value* ts = json::member(*doc, "timestamp");
+    if (!ts || !ts->IsUint64()) return bad("\"timestamp\" is missing or not a whole number");
+    sct.timestamp = ts->GetUint64();
+    auto field = [&](const char* name, bool required) -> result<bytes> {
+        auto text = json::string_member(*doc, name);
+        if (!text) {
+            if (!required && !json::member(*doc, name)) return bytes{};
+            return bad(std::string("\"") + name + "\" is missing or not a string");
+        }
+        auto b = base64::decode(*text);
+        if (!b) return bad(std::string("\"") + name + "\" is not base64");
+        return std::move(*b);
+    };
+    COSIGN_TRY(sct.log_id, field("id", true));
+    if (sct.log_id.size() != 32) return bad("\"id\" is not 32 bytes");
+    COSIGN_TRY(sct.extensions, field("extensions", false));
+    COSIGN_TRY(bytes sig, field("signature", true));
+    detail::sct::reader r{byte_view(sig)};
+    std::uint64_t h = 0, a = 0;
+    byte_view raw;
+    if (!r.number(1, h) || !r.number(1, a) || !r.vector(2, raw) || r.pos != sig.size())
+        return bad("\"signature\" is not a TLS DigitallySigned struct");
+    sct.hash_algorithm = static_cast<std::uint8_t>(h);
+    sct.signature_algorithm = static_cast<std::uint8_t>(a);
+    sct.signature = raw.to_bytes();
+    return sct;
+}
+
+/// Checks a detached SCT (parse_detached_sct) for `leaf`: signed by the CT log of `root` whose
+/// log id it names, trusted at its time, over the certificate itself (an x509_entry).
+/// errc::verification_failed naming the failed check.
+template <class Crypto>
+result<void> verify_detached_sct(const typename Crypto::certificate& leaf, const signed_certificate_timestamp& sct,
+                                 const trust_root& root) {
+    static_assert(has_x509_v<Crypto>, "verify_detached_sct: the crypto policy has no X.509 members (has_x509_v)");
+    const bytes leaf_der = Crypto::certificate_der(leaf);
+    return detail::sct::check_signature<Crypto>(sct, detail::sct::signed_data_x509(sct, leaf_der), root, "detached");
+}
+
+/// The SCT check cosign makes on the certificate Fulcio just issued, before using it
+/// (cosign's ctl.VerifySCT): the SCTs embedded in `leaf` when it has any (`issuer`: the
+/// certificate that issued it, the first of Fulcio's chain; nullptr when the chain is empty),
+/// else the detached SCT (`detached_json`: Fulcio's add-chain response, base64-decoded; empty
+/// when Fulcio sent none). Neither is errc::verification_failed; so is any SCT that does not
+/// verify with the CT log keys of `root`. Messages start with "SCT:".
+template <class Crypto>
+result<void> verify_certificate_sct(const typename Crypto::certificate& leaf, const typename Crypto::certificate* issuer,
+                                    std::string_view detached_json, const trust_root& root) {
+    static_assert(has_x509_v<Crypto>, "verify_certificate_sct: the crypto policy has no X.509 members (has_x509_v)");
+    COSIGN_TRY(auto embedded, embedded_scts(Crypto::certificate_der(leaf)));
+    if (!embedded.empty()) {
+        if (!issuer)
+            return fail(errc::verification_failed,
+                        "SCT: the certificate's issuer is needed to check its embedded SCT, and the certificate "
+                        "chain is empty");
+        return verify_embedded_sct<Crypto>(leaf, *issuer, root);
+    }
+    if (detached_json.empty())
+        return fail(errc::verification_failed,
+                    "SCT: the certificate has no embedded SCT and no detached SCT was given (no proof of inclusion "
+                    "in a certificate transparency log)");
+    COSIGN_TRY(auto sct, parse_detached_sct(detached_json));
+    return verify_detached_sct<Crypto>(leaf, sct, root);
 }
 
 }  // namespace v0
@@ -5740,6 +5847,7 @@ result<void> verify_embedded_sct(const typename Crypto::certificate& leaf,
 ///     auto info = cosign::verify_keyless_certificate<crypto::mbedtls>(leaf, chain_pem, p, integrated_time);
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -5943,6 +6051,17 @@ result<bytes> verify_fulcio_chain(byte_view leaf_der, std::string_view chain_pem
         (reason.empty() ? std::string() : "; " + reason) + ")");
 }
 
+/// The certificate was valid at `t` (Unix seconds: when the log dated the signature; cosign
+/// takes now only without a log): errc::verification_failed, "certificate validity: ...".
+inline result<void> check_certificate_validity(const certificate_info& info, std::int64_t t) {
+    if (t < info.not_before || t > info.not_after)
+        return fail(errc::verification_failed,
+                    "certificate validity: the certificate was not valid when the signature was logged (" +
+                        detail::keyless::when(t) + "; valid from " + detail::keyless::when(info.not_before) +
+                        " to " + detail::keyless::when(info.not_after) + ")");
+    return {};
+}
+
 /// Every certificate check of keyless verification, in cosign's order, each error naming its
 /// check: the chain to a Fulcio CA trusted at `t` (verify_fulcio_chain), the embedded SCT
 /// (verify_embedded_sct; unless policy.ignore_sct), the identity ("none of the expected
@@ -5969,11 +6088,48 @@ result<certificate_info> verify_keyless_certificate(const typename Crypto::certi
     COSIGN_TRY(auto info, Crypto::describe_certificate(leaf));
     COSIGN_TRY_VOID(policy.identity.check(info));
     COSIGN_TRY_VOID(policy.github_workflow.check(info));
-    if (t < info.not_before || t > info.not_after)
-        return fail(errc::verification_failed,
-                    "certificate validity: the certificate was not valid when the signature was logged (" +
-                        detail::keyless::when(t) + "; valid from " + detail::keyless::when(info.not_before) +
-                        " to " + detail::keyless::when(info.not_after) + ")");
+    COSIGN_TRY_VOID(check_certificate_validity(info, t));
+    return info;
+}
+
+/// `verify --certificate` (cosign's ValidateAndUnpackCert, and ...WithChain when the user gives
+/// `--certificate-chain`): the checks on a certificate given beside the image instead of read
+/// from its layers. With `chain_pem` (parent first, root last) the chain leads from `leaf` to its
+/// last certificate (Crypto::verify_chain: code signing, times at the leaf's NotBefore); without
+/// it, the leaf chains to a Fulcio CA of policy.root trusted at its NotBefore (verify_fulcio_chain,
+/// as cosign takes Fulcio's roots then). Then, unless policy.ignore_sct, its embedded SCT with the
+/// CT log keys of policy.root (the issuer: the chain's first certificate); then the identity and
+/// the GitHub workflow claims. Returns the certificate described; its key is what signatures are
+/// checked with.
+template <class Crypto>
+result<certificate_info> verify_supplied_certificate(const typename Crypto::certificate& leaf,
+                                                     std::optional<std::string_view> chain_pem,
+                                                     const keyless_policy& policy) {
+    static_assert(has_x509_v<Crypto>,
+                  "verify_supplied_certificate: the crypto policy has no X.509 members (has_x509_v)");
+    if (!policy.identity.has_subject() || !policy.identity.has_issuer())
+        return fail(
+            errc::invalid_argument,
+            "keyless verification needs an identity and an issuer (--certificate-identity[-regexp] and "
+            "--certificate-oidc-issuer[-regexp])");
+    COSIGN_TRY(auto info, Crypto::describe_certificate(leaf));
+    std::optional<typename Crypto::certificate> issuer;
+    if (chain_pem) {
+        COSIGN_TRY(auto chain, Crypto::parse_certificate_chain(*chain_pem));
+        COSIGN_TRY_VOID(Crypto::verify_chain(leaf, chain));
+        if (!chain.empty()) issuer.emplace(std::move(chain.front()));
+    } else {
+        const bytes der = Crypto::certificate_der(leaf);
+        COSIGN_TRY(bytes issuer_der, verify_fulcio_chain<Crypto>(der, std::string_view(), policy.root, info.not_before));
+        COSIGN_TRY(auto parent, Crypto::parse_certificate(byte_view(issuer_der).as_chars()));
+        issuer.emplace(std::move(parent));
+    }
+    if (!policy.ignore_sct) {
+        if (!issuer) return fail(errc::verification_failed, "SCT: no issuing certificate to check the SCT with");
+        COSIGN_TRY_VOID(verify_embedded_sct<Crypto>(leaf, *issuer, policy.root));
+    }
+    COSIGN_TRY_VOID(policy.identity.check(info));
+    COSIGN_TRY_VOID(policy.github_workflow.check(info));
     return info;
 }
 
@@ -11815,6 +11971,7 @@ inline result<token_claims> check_token(std::string_view token, std::int64_t now
 ///     COSIGN_TRY(auto key, issuer.issue(token));                 // certified_signer<local_signer<...>>
 ///     basic_signer<Crypto, Transport, Keys, Log>(registry, log).sign(ref, any_signer(std::move(key)), {});
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -11858,6 +12015,31 @@ public:
         COSIGN_TRY(oidc::token_claims claims, oidc::parse_claims(token));
         COSIGN_TRY(std::string subject, oidc::principal_of(claims));
         return certify_for(std::move(key), token, subject);
+    }
+
+    /// cosign's check before it uses a certificate (its fulcioverifier): the SCT of Fulcio's last
+    /// answer, embedded in the leaf (the chain's first certificate as its issuer) or detached,
+    /// verified with the CT log keys of `root` (verify_certificate_sct). Call it after issue() or
+    /// certify() and before the signer signs anything; `--insecure-skip-verify` is not calling it.
+    /// errc::verification_failed, the message starting "SCT:".
+    result<void> verify_sct(const trust::trust_root& root) const {
+        static_assert(has_x509_v<Crypto>, "fulcio_issuer::verify_sct: the crypto policy has no X.509 members (has_x509_v)");
+        if (last_.leaf_pem.empty()) return fail(errc::invalid_argument, "SCT: no certificate has been issued yet");
+        auto leaf = Crypto::parse_certificate(last_.leaf_pem);
+        if (!leaf) return std::move(leaf).error().context("SCT: Fulcio's certificate");
+        std::optional<typename Crypto::certificate> issuer;
+        if (!last_.chain.empty()) {
+            auto parent = Crypto::parse_certificate(last_.chain.front());
+            if (!parent) return std::move(parent).error().context("SCT: the first certificate of Fulcio's chain");
+            issuer.emplace(std::move(*parent));
+        }
+        std::string detached;
+        if (!last_.detached_sct.empty()) {
+            auto d = base64::decode(last_.detached_sct);
+            if (!d) return fail(errc::verification_failed, "SCT: Fulcio's detached SCT is not base64");
+            detached = byte_view(*d).to_string();
+        }
+        return verify_certificate_sct<Crypto>(*leaf, issuer ? &*issuer : nullptr, detached, root);
     }
 
 private:

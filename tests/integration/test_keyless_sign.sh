@@ -7,10 +7,19 @@
 #   (--trusted-root, legacy layout) verify it with --certificate-identity/--certificate-oidc-issuer,
 #   and refuse another identity; the token given as a file and through SIGSTORE_ID_TOKEN;
 #   --issue-certificate with --key; sign-blob --output-certificate/--output-signature, verified by
-#   cosign 2 and 3 (verify-blob --certificate --signature, the entry looked up in Rekor).
+#   cosign 2 and 3 (verify-blob --certificate --signature, the entry looked up in Rekor) and by
+#   cosign-cpp verify-blob --certificate (the trust root's Fulcio CA or --certificate-chain, the
+#   SCT, the identity, the entry looked up or from --bundle; refused naming the check: another
+#   identity, no CT log, another CA, a tampered blob).
+#   Fulcio's SCT is checked before the certificate is used, as cosign 2 checks it: with the CT log
+#   key of SIGSTORE_CT_LOG_PUBLIC_KEY_FILE or of --trusted-root ("Successfully verified SCT...").
 #   Rejected, non-zero exit: a token Fulcio refuses (401) -> the registry unchanged (crane
-#   snapshot before/after), no Rekor request, no files written; no terminal and no -y -> declined,
-#   nothing logged or written; no token; the public Fulcio under COSIGN_CPP_FORBID_PUBLIC_SIGSTORE.
+#   snapshot before/after), no Rekor request, no files written; an SCT that another CT log key
+#   (SIGSTORE_CT_LOG_PUBLIC_KEY_FILE, as cosign 2 refuses it too) or a trusted_root.json whose CT
+#   log has another key does not verify -> the SCT check named, Fulcio asked, Rekor never, the
+#   registry unchanged, no files (--insecure-skip-verify skips the check, as cosign's); no terminal
+#   and no -y -> declined, nothing logged or written; no token; the public Fulcio under
+#   COSIGN_CPP_FORBID_PUBLIC_SIGSTORE.
 . "$(dirname "$0")/lib.sh"
 
 setup_interop
@@ -36,7 +45,9 @@ c3env() {
     SIGSTORE_CT_LOG_PUBLIC_KEY_FILE="$T/ctfe.pub" "$COSIGN3" "$@"
 }
 ID=(--certificate-identity "$EMAIL" --certificate-oidc-issuer "$ISS")
-SVC=(--fulcio-url "$U" --rekor-url "$U")
+TR=$T/trusted_root.json
+# cosign-cpp's services, and the trust (the CT log key) that checks Fulcio's SCT: cosign 3's flag.
+SVC=(--fulcio-url "$U" --rekor-url "$U" --trusted-root "$TR")
 # layer_annotation REPO DIGEST KEY: one annotation of the first layer of the image's .sig manifest.
 layer_annotation() { get_manifest "$REG_DIR" "$1" "$(sig_tag "$2")" | jq -j --arg k "$3" '.layers[0].annotations[$k] // empty'; }
 fingerprint() { openssl x509 -noout -fingerprint -sha256 -in "$1" | cut -d= -f2; }
@@ -44,13 +55,16 @@ fingerprint() { openssl x509 -noout -fingerprint -sha256 -in "$1" | cut -d= -f2;
 say "== cosign-cpp signs an image keyless; cosign 2 and 3 verify it with identity flags"
 D=$(push_image "$REG_DIR" cpp:v1)
 M=$(sigstore_mock_mark)
-run_cmd sign "$COSIGN_CPP" sign -y "${SVC[@]}" --identity-token "$TOKEN" --output-certificate out.crt "$REG/cpp@$D"
+# The CT log key as cosign 2 takes it: SIGSTORE_CT_LOG_PUBLIC_KEY_FILE.
+run_cmd sign env SIGSTORE_CT_LOG_PUBLIC_KEY_FILE="$T/ctfe.pub" "$COSIGN_CPP" sign -y --fulcio-url "$U" --rekor-url "$U" \
+  --identity-token "$TOKEN" --output-certificate out.crt "$REG/cpp@$D"
 [ "$RC" -eq 0 ] || { show stderr "$ERR"; die "cosign-cpp keyless sign failed"; }
 pass "cosign-cpp sign (keyless, token inline)"
 check_eq "one Fulcio request (v2), then one Rekor request" "POST /api/v2/signingCert 200|POST /api/v1/log/entries 201" \
   "$(sigstore_mock_requests "$M" | awk '{print $2, $3, $4}' | paste -sd'|')"
 check_contains "cosign's first line" "$ERR" "Generating ephemeral keys..."
 check_contains "cosign's Fulcio line" "$ERR" "Retrieving signed certificate..."
+check_contains "cosign's SCT line (the SCT verified with SIGSTORE_CT_LOG_PUBLIC_KEY_FILE's key)" "$ERR" "Successfully verified SCT..."
 check_contains "cosign's statement before the upload" "$ERR" "By typing 'y', you attest that"
 check_contains "cosign's tlog line" "$ERR" "tlog entry created with index: "
 check_not_contains "the token is never printed" "$ERR" "$TOKEN"
@@ -103,7 +117,8 @@ faults '[{"fault": "status", "status": 404, "method": "POST", "path": "^/api/v2/
 D6=$(push_image "$REG_DIR" cppv1:v1)
 M=$(sigstore_mock_mark)
 check "cosign-cpp sign against a v1-only Fulcio" "$COSIGN_CPP" sign -y --fulcio-url "http://$PROXY" --rekor-url "$U" \
-  --identity-token token.jwt "$REG/cppv1@$D6"
+  --trusted-root "$TR" --identity-token token.jwt "$REG/cppv1@$D6"
+check_contains "... its SCT verified (--trusted-root's CT log)" "$ERR" "Successfully verified SCT..."
 check_eq "... v2 refused by the proxy, then v1 (201) and Rekor" "POST /api/v1/signingCert 201|POST /api/v1/log/entries 201" \
   "$(sigstore_mock_requests "$M" | awk '{print $2, $3, $4}' | paste -sd'|')"
 check_eq "... one v2 attempt" "1" "$(proxy_count 'POST /api/v2/signingCert -> status 404')"
@@ -149,12 +164,51 @@ pass "cosign 3 verify-blob --certificate --signature"
 run_cmd c2vbt c2env verify-blob --rekor-url "$U" --certificate blob.crt --signature blob.sig "${ID[@]}" blob-tampered.txt
 [ "$RC" -ne 0 ] || die "cosign 2 verified a tampered blob"
 pass "cosign 2 refuses the tampered blob"
+# cosign-cpp's own verify-blob --certificate: the chain to the trust root's Fulcio CA, the SCT, the
+# identity, the Rekor entry (looked up, or the bundle's) and the certificate valid at its time.
+M=$(sigstore_mock_mark)
+run_cmd cppvb "$COSIGN_CPP" verify-blob --trusted-root "$TR" --rekor-url "$U" --certificate blob.crt --signature blob.sig "${ID[@]}" blob.txt
+[ "$RC" -eq 0 ] && grep -q "Verified OK" "$ERR" || { show stderr "$ERR"; die "cosign-cpp verify-blob --certificate failed"; }
+pass "cosign-cpp verify-blob --certificate --signature (the entry found in Rekor)"
+check_eq "... one Rekor lookup" "POST /api/v1/log/entries/retrieve 200" "$(sigstore_mock_requests "$M" | awk '{print $2, $3, $4}')"
+check "... with --certificate-chain (the chain file as the trust)" "$COSIGN_CPP" verify-blob --trusted-root "$TR" --rekor-url "$U" \
+  --certificate blob.crt --certificate-chain "$T/fulcio_root.pem" --signature blob.sig "${ID[@]}" blob.txt
+check "... with the SIGSTORE_* variables and --insecure-ignore-tlog (the certificate valid now)" \
+  env SIGSTORE_ROOT_FILE="$T/fulcio_root.pem" SIGSTORE_CT_LOG_PUBLIC_KEY_FILE="$T/ctfe.pub" \
+  "$COSIGN_CPP" verify-blob --insecure-ignore-tlog --certificate blob.crt --signature blob.sig "${ID[@]}" blob.txt
+check_fails "... a tampered blob is refused" "$COSIGN_CPP" verify-blob --trusted-root "$TR" --rekor-url "$U" \
+  --certificate blob.crt --signature blob.sig "${ID[@]}" blob-tampered.txt
+check_fails "... another identity is refused" "$COSIGN_CPP" verify-blob --trusted-root "$TR" --rekor-url "$U" \
+  --certificate blob.crt --signature blob.sig --certificate-identity bob@example.com --certificate-oidc-issuer "$ISS" blob.txt
+check_contains "... naming the identity check" "$ERR" "none of the expected identities matched what was in the certificate"
+jq '.ctlogs = []' "$TR" > no-ctlog-root.json
+check_fails "... a trust root without the CT log is refused" "$COSIGN_CPP" verify-blob --trusted-root no-ctlog-root.json \
+  --rekor-url "$U" --certificate blob.crt --signature blob.sig "${ID[@]}" blob.txt
+check_contains "... naming the SCT check" "$ERR" "SCT: no trusted CT log has log id"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/O=sigstore.mock/CN=sigstore" \
+  -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+  -keyout other-ca.key -out other-ca.pem >/dev/null 2>&1 || die "openssl could not make another CA"
+jq --arg c "$(openssl x509 -in other-ca.pem -outform DER | base64 -w0)" \
+  '.certificateAuthorities[0].certChain.certificates = [{rawBytes: $c}]' "$TR" > other-ca-root.json
+M=$(sigstore_mock_mark)
+check_fails "... a trust root whose Fulcio CA is another is refused" "$COSIGN_CPP" verify-blob --trusted-root other-ca-root.json \
+  --rekor-url "$U" --certificate blob.crt --signature blob.sig "${ID[@]}" blob.txt
+check_contains "... naming the chain check" "$ERR" "certificate chain: the certificate does not chain to a Fulcio certificate authority of the trust root"
+check_eq "... before any Rekor request" "" "$(sigstore_mock_requests "$M")"
 check "sign-blob keyless --bundle (cosign's legacy bundle, with the certificate)" \
   "$COSIGN_CPP" sign-blob -y "${SVC[@]}" --identity-token token.jwt --bundle blob.bundle blob.txt
 check_eq "... its fields are cosign's" '["base64Signature","cert","rekorBundle"]' "$(jq -c keys_unsorted blob.bundle)"
 check "... and cosign 2 verifies the blob with it (offline, no Rekor lookup)" \
   c2env verify-blob --bundle blob.bundle "${ID[@]}" blob.txt
 check "... cosign 3 too" c3env verify-blob --new-bundle-format=false --bundle blob.bundle "${ID[@]}" blob.txt
+jq -r .cert blob.bundle | base64 -d > bundle.crt
+M=$(sigstore_mock_mark)
+check "... and cosign-cpp verify-blob --bundle --certificate (offline: the bundle's entry dates the certificate)" \
+  "$COSIGN_CPP" verify-blob --trusted-root "$TR" --offline --bundle blob.bundle --certificate bundle.crt "${ID[@]}" blob.txt
+check_eq "... no request to the Sigstore mock" "" "$(sigstore_mock_requests "$M")"
+check_fails "... another keyless certificate (the earlier sign-blob's) is refused" \
+  "$COSIGN_CPP" verify-blob --trusted-root "$TR" --offline --bundle blob.bundle --certificate blob.crt "${ID[@]}" blob.txt
+check_contains "... naming the log check" "$ERR" "the Rekor entry was made with another public key or certificate"
 M=$(sigstore_mock_mark)
 check "sign-blob with SIGSTORE_ID_TOKEN, signature on stdout" env SIGSTORE_ID_TOKEN="$TOKEN" "$COSIGN_CPP" sign-blob -y "${SVC[@]}" blob.txt
 base64 -d "$OUT" > /dev/null 2>&1 || die "sign-blob printed no base64 signature"
@@ -199,6 +253,59 @@ check_fails "the default (public) Fulcio is refused under COSIGN_CPP_FORBID_PUBL
 check_contains "... naming it" "$ERR" "refusing to contact the public Sigstore service at https://fulcio.$PUBLIC_SIGSTORE_DOMAIN/api/v2/signingCert"
 check_eq "... no request reached the local services" "" "$(sigstore_mock_requests "$M")"
 check_eq "... the registry is unchanged" "$BEFORE" "$(reg_snapshot "$REG_DIR")"
+
+say "== an SCT that does not verify: refused before Rekor and the registry"
+# Another P-256 key as the CT log's: its log id is not the one Fulcio's SCT names.
+openssl ecparam -name prime256v1 -genkey -noout -out other-ct.key 2>/dev/null && openssl ec -in other-ct.key -pubout -out other-ct.pub 2>/dev/null \
+  || die "openssl could not make another CT log key"
+# A trusted root whose CT log keeps the log id but has another key: the SCT's signature fails.
+jq --arg k "$(openssl pkey -pubin -in other-ct.pub -outform DER | base64 -w0)" '.ctlogs[0].publicKey.rawBytes = $k' "$TR" > other-ct-root.json
+D7=$(push_image "$REG_DIR" sct:v1)
+BEFORE=$(reg_snapshot "$REG_DIR")
+M=$(sigstore_mock_mark)
+RM=$(reg_mark "$REG_DIR")
+run_cmd sctenv env SIGSTORE_CT_LOG_PUBLIC_KEY_FILE="$WORK/other-ct.pub" "$COSIGN_CPP" sign -y --fulcio-url "$U" --rekor-url "$U" \
+  --identity-token token.jwt "$REG/sct@$D7"
+[ "$RC" -ne 0 ] || die "cosign-cpp signed with a certificate whose SCT no trusted CT log key verifies"
+pass "SIGSTORE_CT_LOG_PUBLIC_KEY_FILE with another key: exit $RC"
+check_contains "... the error names the SCT check" "$ERR" "getting signer: getting key from Fulcio: verifying SCT: SCT: no trusted CT log has log id"
+check_not_contains "... no success line" "$ERR" "Successfully verified SCT"
+check_eq "... Fulcio was asked, Rekor never" "POST /api/v2/signingCert 200" "$(sigstore_mock_requests "$M" | awk '{print $2, $3, $4}')"
+check_eq "... no registry request at all" "0" "$(reg_count_since "$REG_DIR" "$RM")"
+check_eq "... the registry is unchanged" "$BEFORE" "$(reg_snapshot "$REG_DIR")"
+M=$(sigstore_mock_mark)
+run_cmd c2sct env SIGSTORE_CT_LOG_PUBLIC_KEY_FILE="$WORK/other-ct.pub" "$COSIGN2" sign -y --fulcio-url "$U" --rekor-url "$U" \
+  --identity-token "$TOKEN" "$REG/sct@$D7"
+[ "$RC" -ne 0 ] && grep -q "verifying SCT" "$ERR" || { show stderr "$ERR"; die "cosign 2 did not refuse the SCT with another CT log key"; }
+pass "... as cosign 2 refuses it (verifying SCT)"
+check_eq "... the registry is unchanged by cosign 2 either" "$BEFORE" "$(reg_snapshot "$REG_DIR")"
+M=$(sigstore_mock_mark)
+RM=$(reg_mark "$REG_DIR")
+run_cmd sctroot "$COSIGN_CPP" sign -y --fulcio-url "$U" --rekor-url "$U" --trusted-root other-ct-root.json \
+  --identity-token token.jwt "$REG/sct@$D7"
+[ "$RC" -ne 0 ] || die "cosign-cpp signed with a certificate whose SCT the trusted root's CT log key does not verify"
+pass "a trusted_root.json whose CT log has another key: exit $RC"
+check_contains "... the error names the SCT signature check" "$ERR" \
+  "getting key from Fulcio: verifying SCT: SCT: the embedded SCT's signature does not verify with the key of CT log"
+check_eq "... Fulcio was asked, Rekor never" "POST /api/v2/signingCert 200" "$(sigstore_mock_requests "$M" | awk '{print $2, $3, $4}')"
+check_eq "... no registry request at all" "0" "$(reg_count_since "$REG_DIR" "$RM")"
+check_eq "... the registry is unchanged" "$BEFORE" "$(reg_snapshot "$REG_DIR")"
+M=$(sigstore_mock_mark)
+run_cmd sctblob "$COSIGN_CPP" sign-blob -y --fulcio-url "$U" --rekor-url "$U" --trusted-root other-ct-root.json \
+  --identity-token token.jwt --output-signature sct.sig --output-certificate sct.crt --bundle sct.bundle blob.txt
+[ "$RC" -ne 0 ] && [ ! -e sct.sig ] && [ ! -e sct.crt ] && [ ! -e sct.bundle ] || die "sign-blob with an SCT that does not verify wrote files or exited 0"
+pass "sign-blob with an SCT that does not verify: exit $RC, no files"
+check_contains "... naming the SCT check" "$ERR" "verifying SCT: SCT: the embedded SCT's signature does not verify"
+check_eq "... no Rekor request" "POST /api/v2/signingCert 200" "$(sigstore_mock_requests "$M" | awk '{print $2, $3, $4}')"
+M=$(sigstore_mock_mark)
+run_cmd sctskip env SIGSTORE_CT_LOG_PUBLIC_KEY_FILE="$WORK/other-ct.pub" "$COSIGN_CPP" sign -y --insecure-skip-verify \
+  --fulcio-url "$U" --rekor-url "$U" --identity-token token.jwt "$REG/sct@$D7"
+[ "$RC" -eq 0 ] || { show stderr "$ERR"; die "--insecure-skip-verify did not skip the SCT check"; }
+pass "--insecure-skip-verify skips the SCT check (as cosign's)"
+check_not_contains "... without the success line" "$ERR" "Successfully verified SCT"
+check_eq "... Fulcio, then Rekor" "POST /api/v2/signingCert 200|POST /api/v1/log/entries 201" \
+  "$(sigstore_mock_requests "$M" | awk '{print $2, $3, $4}' | paste -sd'|')"
+check "... and cosign 2 verifies that signature (the SCT is good: only the key given was wrong)" c2env verify "${ID[@]}" "$REG/sct@$D7"
 
 check_eq "no 5xx from the local Sigstore services" "" "$(grep -E ' 5[0-9][0-9]$' "$T/requests.log" || true)"
 finish

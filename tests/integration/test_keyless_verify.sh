@@ -11,7 +11,11 @@
 #   root whose Fulcio CA is another (made with openssl), one without the CT log (the SCT; passes
 #   with --insecure-ignore-sct), a key-signed layer (no certificate), RE2 syntax ECMAScript would
 #   misread, a missing identity flag; a layer without a bundle is looked up in Rekor (and fails
-#   with --offline). (A certificate expired at integratedTime and a missing or
+#   with --offline). verify --certificate FILE: the local Fulcio's certificate verifies against the
+#   trust root's Fulcio CA (no --certificate-chain; output as cosign 2's) or a --certificate-chain,
+#   its SCT checked; refused, exit 1, naming the check: a certificate of another CA (made with
+#   openssl; cosign 2 refuses it too), a trust root or chain of another CA, no CT log, another
+#   identity, issuer or workflow claim. (A certificate expired at integratedTime and a missing or
 #   forged SCT cannot be made with a valid SET here: tests/unit/keyless_verify_test.cpp.)
 #   No request leaves 127.0.0.1, and verifying with a bundle makes none to the mock.
 . "$(dirname "$0")/lib.sh"
@@ -140,6 +144,71 @@ check "... --insecure-ignore-sct skips the SCT" "$COSIGN_CPP" verify --insecure-
 jq '.certificateAuthorities[0].validFor.end = .certificateAuthorities[0].validFor.start' "$TR" > ca-window-root.json
 expect_reject ca-window 12 "certificate chain: no Fulcio certificate authority of the trust root was valid at" \
   --trusted-root ca-window-root.json "${ID[@]}" "$REG/c2@$D2"
+
+say "== verify --certificate: the certificate given checked against the trust root's Fulcio CAs (or --certificate-chain)"
+# The log is left out (--insecure-ignore-tlog), as the --certificate tests of the sign page do:
+# cosign 2.5 compares the Rekor entry's certificate with the certificate's public key PEM and
+# fails ("comparing public key PEMs") on every keyless signature given with --certificate.
+NOTLOG=--insecure-ignore-tlog
+get_manifest "$REG_DIR" c2 "$(sig_tag "$D2")" | jq -j '.layers[0].annotations["dev.sigstore.cosign/certificate"]' > c2.crt
+get_manifest "$REG_DIR" c3 "$(sig_tag "$D3")" | jq -j '.layers[0].annotations["dev.sigstore.cosign/certificate"]' > c3.crt
+run_cmd c2cert c2env verify $NOTLOG --certificate c2.crt "${ID[@]}" "$REG/c2@$D2"
+[ "$RC" -eq 0 ] || { show stderr "$ERR"; die "cosign 2 verify $NOTLOG --certificate (no chain) failed"; }
+cp "$OUT" cert-c2.out; cp "$ERR" cert-c2.err
+check "cosign-cpp verify $NOTLOG --certificate (the local Fulcio's certificate, no chain: the trust root's Fulcio CA, and the SCT)" \
+  "$COSIGN_CPP" verify $NOTLOG --certificate c2.crt --trusted-root "$TR" "${ID[@]}" "$REG/c2@$D2"
+check_file_eq "... stdout is cosign 2's" cert-c2.out "$OUT"
+check_file_eq "... stderr is cosign 2's" cert-c2.err "$ERR"
+check "... and with the log (the SET, offline), which cosign 2.5 fails on" \
+  "$COSIGN_CPP" verify --certificate c2.crt --trusted-root "$TR" "${ID[@]}" "$REG/c2@$D2"
+check_contains "... saying so" "$ERR" "Existence of the claims in the transparency log was verified offline"
+check "... the same with the SIGSTORE_* variables" \
+  env SIGSTORE_ROOT_FILE="$T/fulcio_root.pem" SIGSTORE_REKOR_PUBLIC_KEY="$T/rekor.pub" \
+      SIGSTORE_CT_LOG_PUBLIC_KEY_FILE="$T/ctfe.pub" "$COSIGN_CPP" verify $NOTLOG --certificate c2.crt "${ID[@]}" "$REG/c2@$D2"
+check "... cosign 3's certificate (its layer's chain annotation is empty)" \
+  "$COSIGN_CPP" verify $NOTLOG --certificate c3.crt --trusted-root "$TR" "${ID[@]}" "$REG/c3@$D3"
+check "--certificate-chain as cosign takes it (the chain file is the trust), the SCT checked without --insecure-ignore-sct" \
+  "$COSIGN_CPP" verify $NOTLOG --certificate c2.crt --certificate-chain "$T/fulcio_root.pem" --trusted-root "$TR" "${ID[@]}" "$REG/c2@$D2"
+# expect_cert_reject NAME MESSAGE ARGS...: cosign-cpp verify $NOTLOG ARGS fails (exit 1, as
+# cosign 2 exits when the certificate it was given fails) and says MESSAGE; nothing is fetched.
+expect_cert_reject() {
+  local name=$1 msg=$2; shift 2
+  local m rm
+  m=$(sigstore_mock_mark); rm=$(reg_mark "$REG_DIR")
+  run_cmd "$name" "$COSIGN_CPP" verify $NOTLOG "$@"
+  if [ "$RC" -ne 1 ]; then show stderr "$ERR"; die "$name: exit $RC, expected 1"; fi
+  check_contains "$name: exit 1, naming the check" "$ERR" "$msg"
+  check_eq "... before any registry or Rekor request" "0 " "$(reg_count_since "$REG_DIR" "$rm") $(sigstore_mock_requests "$m")"
+}
+# A certificate from another CA (openssl, the CA above): the identity of the local one, code signing.
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/O=sigstore.mock" -keyout other-leaf.key \
+  -out other-leaf.csr >/dev/null 2>&1 || die "openssl could not make a CSR"
+printf '%s\n' "subjectAltName=email:alice@example.com" "extendedKeyUsage=codeSigning" "keyUsage=critical,digitalSignature" \
+  "1.3.6.1.4.1.57264.1.1=ASN1:UTF8String:$ISS" > other-leaf.ext
+openssl x509 -req -in other-leaf.csr -CA other-ca.pem -CAkey other-ca.key -CAcreateserial -days 1 -extfile other-leaf.ext \
+  -out other-leaf.crt >/dev/null 2>&1 || die "openssl could not issue the other CA's leaf"
+expect_cert_reject cert-other-ca "certificate chain: the certificate does not chain to a Fulcio certificate authority of the trust root (x509: certificate signed by unknown authority)" \
+  --certificate other-leaf.crt --trusted-root "$TR" "${ID[@]}" "$REG/c2@$D2"
+run_cmd c2otherca c2env verify $NOTLOG --certificate other-leaf.crt "${ID[@]}" "$REG/c2@$D2"
+[ "$RC" -ne 0 ] && grep -q "certificate signed by unknown authority" "$ERR" || { show stderr "$ERR"; die "cosign 2 accepted the other CA's certificate"; }
+pass "... as cosign 2 refuses it (exit $RC, unknown authority)"
+expect_cert_reject cert-other-root "certificate chain: the certificate does not chain to a Fulcio certificate authority" \
+  --certificate c2.crt --trusted-root other-ca-root.json "${ID[@]}" "$REG/c2@$D2"
+expect_cert_reject cert-other-chain "certificate signed by unknown authority" \
+  --certificate c2.crt --certificate-chain other-ca.pem --trusted-root "$TR" "${ID[@]}" "$REG/c2@$D2"
+expect_cert_reject cert-no-ct-log "SCT: no trusted CT log has log id" \
+  --certificate c2.crt --trusted-root no-ctlog-root.json "${ID[@]}" "$REG/c2@$D2"
+check "... --insecure-ignore-sct skips the SCT" \
+  "$COSIGN_CPP" verify $NOTLOG --certificate c2.crt --insecure-ignore-sct --trusted-root no-ctlog-root.json "${ID[@]}" "$REG/c2@$D2"
+expect_cert_reject cert-wrong-identity "none of the expected identities matched what was in the certificate, got subjects [alice@example.com]" \
+  --certificate c2.crt --trusted-root "$TR" --certificate-identity bob@example.com --certificate-oidc-issuer "$ISS" "$REG/c2@$D2"
+expect_cert_reject cert-wrong-issuer "none of the expected identities matched" \
+  --certificate c2.crt --trusted-root "$TR" --certificate-identity alice@example.com --certificate-oidc-issuer http://127.0.0.1:1 "$REG/c2@$D2"
+expect_cert_reject cert-workflow "expected GitHub Workflow Repository not found in certificate" \
+  --certificate c2.crt --trusted-root "$TR" "${ID[@]}" --certificate-github-workflow-repository octo/repo "$REG/c2@$D2"
+run_cmd cert-other-sig "$COSIGN_CPP" verify $NOTLOG --certificate c3.crt --trusted-root "$TR" "${ID[@]}" "$REG/c2@$D2"
+[ "$RC" -eq 12 ] || { show stderr "$ERR"; die "cosign-cpp verified cosign 2's signature with cosign 3's certificate (exit $RC)"; }
+pass "a good certificate of another key does not verify the signature (exit 12)"
 
 # A layer signed with a key (no certificate), verified keyless.
 export COSIGN_PASSWORD=keyless-test-pw

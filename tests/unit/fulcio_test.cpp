@@ -8,6 +8,7 @@
 #include "catch.hpp"
 
 #include <cstring>
+#include <functional>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -25,6 +26,7 @@
 #include <cosign/fulcio/issuer.hpp>
 #include <cosign/testing/fake_registry.hpp>
 #include <cosign/tlog/log_step.hpp>
+#include <cosign/trust/sigstore_env.hpp>
 
 #include "fake_rekor.hpp"
 
@@ -131,6 +133,9 @@ struct fake_fulcio {
     bool v2 = true;
     bool refuse_token = false;
     bool wrong_key = false;  // issue the certificate for another key
+    // When set (v2 only): the answer is signedCertificateDetachedSct, with this SCT (the
+    // add-chain response JSON) for the leaf's DER.
+    std::function<std::string(const bytes&)> detached_sct;
     std::string expected_subject = "alice@example.com";
     std::vector<transport::request> log;
 
@@ -176,9 +181,15 @@ struct fake_fulcio {
         std::string leaf = ca.leaf_for(for_key);
         if (is_v2) {
             json::writer w;
-            w.begin_object().key("signedCertificateEmbeddedSct").begin_object().key("chain").begin_object();
+            w.begin_object().key(detached_sct ? "signedCertificateDetachedSct" : "signedCertificateEmbeddedSct").begin_object();
+            w.key("chain").begin_object();
             w.key("certificates").begin_array().string(leaf).string(ca.root_pem).end_array();
-            w.end_object().end_object().end_object();
+            w.end_object();
+            if (detached_sct) {
+                auto der = crypto_t::parse_certificate(leaf);
+                w.key("signedCertificateTimestamp").string(base64::encode(detached_sct(crypto_t::certificate_der(*der))));
+            }
+            w.end_object().end_object();
             return answer(200, std::move(w).str());
         }
         std::string root = ca.root_pem;
@@ -489,5 +500,65 @@ TEST_CASE("basic_signer with a keyless signer: certificate and chain annotations
         CHECK(key.error().code() == errc::unauthorized);
         CHECK(rk.rekor->log.empty());
         CHECK(f.request_count() == 0);
+    }
+}
+
+TEST_CASE("fulcio_issuer::verify_sct: Fulcio's SCT checked with the trust root's CT log keys before use",
+          "[fulcio][issuer][sct]") {
+    fake_fulcio_transport t;
+    issuer_t issuer(client_t(t, at_fake()));
+    trust::trust_root root;
+    auto before = issuer.verify_sct(root);
+    REQUIRE_FALSE(before);
+    CHECK_THAT(before.error().message(), Catch::Contains("no certificate has been issued yet"));
+
+    // A CT log of the test's own, signing a detached SCT (an x509_entry) for each leaf.
+    auto ct_key = crypto_t::generate_p256();
+    REQUIRE(ct_key);
+    auto ct_spki = crypto_t::public_key_der(*crypto_t::public_key_of(*ct_key));
+    REQUIRE(ct_spki);
+    REQUIRE(trust::add_log_key(root.ctlogs, byte_view(*ct_spki).as_chars(), "test CT log"));
+    bool forge = false;
+    t.fulcio->detached_sct = [&](const bytes& leaf_der) {
+        signed_certificate_timestamp sct;
+        sct.timestamp = 1700000000000;
+        auto sig = crypto_t::sign(*ct_key, detail::sct::signed_data_x509(sct, leaf_der));
+        REQUIRE(sig);
+        if (forge) sig->back() ^= 1;
+        bytes ds{4, 3, static_cast<std::uint8_t>(sig->size() >> 8), static_cast<std::uint8_t>(sig->size() & 0xff)};
+        ds.insert(ds.end(), sig->begin(), sig->end());
+        return "{\"sct_version\":0,\"id\":\"" + base64::encode(trust::log_id_of(*ct_spki)) +
+               "\",\"timestamp\":1700000000000,\"extensions\":\"\",\"signature\":\"" + base64::encode(ds) + "\"}";
+    };
+    auto s = issuer.issue(alice_token);
+    REQUIRE(s);
+    CHECK_FALSE(issuer.last_response().detached_sct.empty());
+    CHECK(issuer.verify_sct(root));
+
+    SECTION("another CT log key: refused naming the SCT check") {
+        trust::trust_root other;
+        auto other_key = crypto_t::generate_p256();
+        REQUIRE(other_key);
+        auto other_spki = crypto_t::public_key_der(*crypto_t::public_key_of(*other_key));
+        REQUIRE(trust::add_log_key(other.ctlogs, byte_view(*other_spki).as_chars(), "other CT log"));
+        auto r = issuer.verify_sct(other);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code() == errc::verification_failed);
+        CHECK_THAT(r.error().message(), Catch::StartsWith("SCT: no trusted CT log has log id"));
+    }
+    SECTION("a forged detached SCT") {
+        forge = true;
+        REQUIRE(issuer.issue(alice_token));
+        auto r = issuer.verify_sct(root);
+        REQUIRE_FALSE(r);
+        CHECK_THAT(r.error().message(), Catch::Contains("the detached SCT's signature does not verify"));
+    }
+    SECTION("no SCT at all (this fake embeds none): refused") {
+        t.fulcio->detached_sct = nullptr;
+        REQUIRE(issuer.issue(alice_token));
+        CHECK(issuer.last_response().detached_sct.empty());
+        auto r = issuer.verify_sct(root);
+        REQUIRE_FALSE(r);
+        CHECK_THAT(r.error().message(), Catch::StartsWith("SCT: the certificate has no embedded SCT and no detached SCT"));
     }
 }

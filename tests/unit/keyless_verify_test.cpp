@@ -9,11 +9,13 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 
 #include <cosign/cosign.hpp>
 #include <cosign/crypto/mbedtls.hpp>
 #include <cosign/testing/fake_registry.hpp>
+#include <cosign/trust/sigstore_env.hpp>
 #include <cosign/trust/trusted_root_json.hpp>
 
 using namespace cosign;
@@ -441,5 +443,221 @@ TEST_CASE("keyless: a chain through an intermediate (openssl-made PKI), from the
         auto r = verify_keyless_certificate<crypto_t>(*leaf, "", p, t);
         REQUIRE_FALSE(r);
         CHECK_THAT(r.error().message(), Catch::StartsWith("SCT: the certificate has no embedded SCT"));
+    }
+}
+
+namespace {
+// A CT log of our own (a fresh P-256 key) and a detached SCT it signs for a certificate, as
+// Fulcio's add-chain response: what a Fulcio without embedded SCTs hands out.
+struct own_ct_log {
+    crypto_t::private_key key;
+    bytes spki;
+    trust::trust_root root;
+
+    static own_ct_log make() {
+        auto k = crypto_t::generate_p256();
+        REQUIRE(k);
+        auto pub = crypto_t::public_key_of(*k);
+        REQUIRE(pub);
+        auto der = crypto_t::public_key_der(*pub);
+        REQUIRE(der);
+        own_ct_log out{std::move(*k), *der, {}};
+        REQUIRE(trust::add_log_key(out.root.ctlogs, byte_view(out.spki).as_chars(), "test CT log"));
+        return out;
+    }
+    bytes log_id() const { return trust::log_id_of(spki); }
+
+    // The add-chain response JSON for `cert_der`, signed at `ms`; `tamper` flips a bit of the
+    // signed message's timestamp, so that the signature no longer matches.
+    std::string detached_for(const bytes& cert_der, std::uint64_t ms, bool tamper = false) const {
+        signed_certificate_timestamp s;
+        s.timestamp = ms;
+        auto msg = detail::sct::signed_data_x509(s, cert_der);
+        auto sig = crypto_t::sign(key, msg);
+        REQUIRE(sig);
+        bytes ds{4, 3, static_cast<std::uint8_t>(sig->size() >> 8), static_cast<std::uint8_t>(sig->size() & 0xff)};
+        ds.insert(ds.end(), sig->begin(), sig->end());
+        return "{\"sct_version\":0,\"id\":\"" + base64::encode(log_id()) + "\",\"timestamp\":" +
+               std::to_string(tamper ? ms ^ 1 : ms) + ",\"extensions\":\"\",\"signature\":\"" + base64::encode(ds) +
+               "\"}";
+    }
+};
+}  // namespace
+
+TEST_CASE("keyless: a detached SCT (Fulcio's add-chain response) parses and verifies over the certificate",
+          "[keyless][sct]") {
+    const layer l = sig_layer("c2");
+    auto leaf = crypto_t::parse_certificate(l.cert());
+    REQUIRE(leaf);
+    const bytes der = crypto_t::certificate_der(*leaf);
+    const auto ct = own_ct_log::make();
+    const std::uint64_t ms = static_cast<std::uint64_t>(l.integrated_time()) * 1000 + 123;
+
+    // RFC 6962 section 3.2's digitally-signed struct for an x509_entry, byte by byte: version 0,
+    // certificate_timestamp 0, the timestamp (8 bytes), x509_entry (0, 2 bytes), the certificate
+    // (3-byte length), the extensions (2-byte length).
+    {
+        signed_certificate_timestamp s;
+        s.timestamp = 0x0102030405060708ULL;
+        s.extensions = bytes{0xee};
+        const bytes cert{0xaa, 0xbb};
+        CHECK(detail::sct::signed_data_x509(s, cert) ==
+              bytes{0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 2, 0xaa, 0xbb, 0, 1, 0xee});
+    }
+    auto sct = parse_detached_sct(ct.detached_for(der, ms));
+    REQUIRE(sct);
+    CHECK(sct->version == 0);
+    CHECK(sct->timestamp == ms);
+    CHECK(sct->log_id == ct.log_id());
+    CHECK(sct->hash_algorithm == 4);
+    CHECK(sct->signature_algorithm == 3);
+    CHECK(sct->extensions.empty());
+    CHECK(verify_detached_sct<crypto_t>(*leaf, *sct, ct.root));
+
+    SECTION("another certificate: the SCT signs this one only") {
+        auto other = crypto_t::parse_certificate(sig_layer("c3").cert());
+        REQUIRE(other);
+        auto r = verify_detached_sct<crypto_t>(*other, *sct, ct.root);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code() == errc::verification_failed);
+        CHECK_THAT(r.error().message(), Catch::StartsWith("SCT: the detached SCT's signature does not verify"));
+    }
+    SECTION("a timestamp the log did not sign") {
+        auto forged = parse_detached_sct(ct.detached_for(der, ms, true));
+        REQUIRE(forged);
+        auto r = verify_detached_sct<crypto_t>(*leaf, *forged, ct.root);
+        REQUIRE_FALSE(r);
+        CHECK_THAT(r.error().message(), Catch::Contains("detached SCT's signature does not verify"));
+    }
+    SECTION("a log the trust root does not have (the mock's CT log only)") {
+        auto r = verify_detached_sct<crypto_t>(*leaf, *sct, mock_root());
+        REQUIRE_FALSE(r);
+        CHECK_THAT(r.error().message(), Catch::StartsWith("SCT: no trusted CT log has log id " + hex::encode(ct.log_id())));
+    }
+    SECTION("malformed responses are refused naming the field") {
+        const std::string good = ct.detached_for(der, ms);
+        auto with = [&](const std::string& from, const std::string& to) {
+            std::string s = good;
+            auto at = s.find(from);
+            REQUIRE(at != std::string::npos);
+            return s.replace(at, from.size(), to);
+        };
+        const struct {
+            std::string text;
+            const char* message;
+        } cases[] = {
+            {"not json", "SCT: malformed detached SCT (not JSON"},
+            {"[]", "not a JSON object"},
+            {with("\"sct_version\":0", "\"sct_version\":1"), "SCT: version 1 is not v1"},
+            {with("\"sct_version\":0,", ""), "\"sct_version\" is missing"},
+            {with("\"timestamp\":", "\"timestamp\":-"), "\"timestamp\" is missing or not a whole number"},
+            {with("\"id\":\"", "\"id\":\"!"), "\"id\" is not base64"},
+            {with("\"id\":\"", "\"id\":\"AAAA"), "\"id\" is not 32 bytes"},
+            {with("\"signature\":\"", "\"signature\":\"AAAA"), "\"signature\" is not a TLS DigitallySigned struct"},
+            {with("\"extensions\":\"\"", "\"extensions\":7"), "\"extensions\" is missing or not a string"},
+        };
+        for (const auto& c : cases) {
+            INFO(c.text);
+            auto r = parse_detached_sct(c.text);
+            REQUIRE_FALSE(r);
+            CHECK(r.error().code() == errc::verification_failed);
+            CHECK_THAT(r.error().message(), Catch::Contains(c.message));
+        }
+        // No "extensions" member at all is an empty one (Go's zero value).
+        CHECK(parse_detached_sct(with(",\"extensions\":\"\"", "")));
+    }
+}
+
+TEST_CASE("keyless: at signing time the embedded SCT is checked first, else the detached one (cosign's VerifySCT)",
+          "[keyless][sct]") {
+    const auto root = mock_root();
+    const layer l = sig_layer("c2");
+    auto leaf = crypto_t::parse_certificate(l.cert());
+    REQUIRE(leaf);
+    const auto issuer = fulcio_root_cert();
+    CHECK(verify_certificate_sct<crypto_t>(*leaf, &issuer, "", root));
+    // Embedded SCTs win: a detached one beside them is not read (even a malformed one).
+    CHECK(verify_certificate_sct<crypto_t>(*leaf, &issuer, "not json", root));
+    auto no_issuer = verify_certificate_sct<crypto_t>(*leaf, nullptr, "", root);
+    REQUIRE_FALSE(no_issuer);
+    CHECK_THAT(no_issuer.error().message(), Catch::Contains("the certificate chain is empty"));
+    auto other_ct = root;
+    other_ct.ctlogs.clear();
+    auto r = verify_certificate_sct<crypto_t>(*leaf, &issuer, "", other_ct);
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.error().message(), Catch::StartsWith("SCT: no trusted CT log has log id"));
+
+    // A certificate without embedded SCTs (openssl-made): the detached SCT, or an error.
+    auto plain = crypto_t::parse_certificate(data("pki/leaf.pem"));
+    REQUIRE(plain);
+    auto none = verify_certificate_sct<crypto_t>(*plain, &issuer, "", root);
+    REQUIRE_FALSE(none);
+    CHECK(none.error().code() == errc::verification_failed);
+    CHECK_THAT(none.error().message(), Catch::StartsWith("SCT: the certificate has no embedded SCT and no detached SCT"));
+    const auto ct = own_ct_log::make();
+    const std::string detached = ct.detached_for(crypto_t::certificate_der(*plain), 1700000000000);
+    CHECK(verify_certificate_sct<crypto_t>(*plain, nullptr, detached, ct.root));
+    auto wrong_log = verify_certificate_sct<crypto_t>(*plain, nullptr, detached, root);
+    REQUIRE_FALSE(wrong_log);
+    CHECK_THAT(wrong_log.error().message(), Catch::StartsWith("SCT: no trusted CT log"));
+}
+
+TEST_CASE("keyless: verify --certificate checks the certificate against the trust root or the given chain",
+          "[keyless]") {
+    const auto root = mock_root();
+    const layer l = sig_layer("c2");
+    auto leaf = crypto_t::parse_certificate(l.cert());
+    REQUIRE(leaf);
+    auto p = alice(root);
+    const std::string fulcio_root_pem = data("fulcio_root.pem");
+
+    // No chain: a Fulcio CA of the trust root at the certificate's NotBefore, and the SCT.
+    auto info = verify_supplied_certificate<crypto_t>(*leaf, std::nullopt, p);
+    REQUIRE(info);
+    CHECK(info->emails == std::vector<std::string>{"alice@example.com"});
+    // A chain file: trusted as given (its last certificate the root), the SCT still checked.
+    CHECK(verify_supplied_certificate<crypto_t>(*leaf, std::string_view(fulcio_root_pem), p));
+
+    SECTION("another CA in the trust root: the chain check fails by name") {
+        const bytes other_root = der_of(pki("root.pem"));
+        p.root.certificate_authorities = root_with({other_root}).certificate_authorities;
+        auto r = verify_supplied_certificate<crypto_t>(*leaf, std::nullopt, p);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code() == errc::verification_failed);
+        CHECK_THAT(r.error().message(),
+                   Catch::StartsWith("certificate chain: the certificate does not chain to a Fulcio certificate authority"));
+        // The chain file is the trust then: the trust root's CAs do not matter.
+        CHECK(verify_supplied_certificate<crypto_t>(*leaf, std::string_view(fulcio_root_pem), p));
+    }
+    SECTION("a chain file from another CA") {
+        auto r = verify_supplied_certificate<crypto_t>(*leaf, std::string_view(pki("root.pem")), p);
+        REQUIRE_FALSE(r);
+        CHECK_THAT(r.error().message(), Catch::Contains("certificate signed by unknown authority"));
+    }
+    SECTION("the SCT with the trust root's CT log keys, unless ignored") {
+        p.root.ctlogs.clear();
+        for (auto chain : {std::optional<std::string_view>(), std::optional<std::string_view>(fulcio_root_pem)}) {
+            auto r = verify_supplied_certificate<crypto_t>(*leaf, chain, p);
+            REQUIRE_FALSE(r);
+            CHECK_THAT(r.error().message(), Catch::StartsWith("SCT: no trusted CT log has log id"));
+        }
+        p.ignore_sct = true;
+        CHECK(verify_supplied_certificate<crypto_t>(*leaf, std::nullopt, p));
+    }
+    SECTION("the identity and the GitHub workflow claims apply to it") {
+        p.identity = identity_policy{"bob@example.com", "", trimmed(data("issuer")), ""};
+        auto r = verify_supplied_certificate<crypto_t>(*leaf, std::nullopt, p);
+        REQUIRE_FALSE(r);
+        CHECK_THAT(r.error().message(), Catch::Contains("none of the expected identities matched"));
+        p = alice(root);
+        p.github_workflow.repository = "octo/repo";
+        auto w = verify_supplied_certificate<crypto_t>(*leaf, std::nullopt, p);
+        REQUIRE_FALSE(w);
+        CHECK_THAT(w.error().message(), Catch::Contains("expected GitHub Workflow Repository not found"));
+        p = alice(root);
+        p.identity = identity_policy{"alice@example.com", "", "", ""};
+        auto no_issuer = verify_supplied_certificate<crypto_t>(*leaf, std::nullopt, p);
+        REQUIRE_FALSE(no_issuer);
+        CHECK(no_issuer.error().code() == errc::invalid_argument);
     }
 }

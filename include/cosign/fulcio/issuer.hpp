@@ -14,13 +14,16 @@
 ///     basic_signer<Crypto, Transport, Keys, Log>(registry, log).sign(ref, any_signer(std::move(key)), {});
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "../core/base64.hpp"
 #include "../core/bytes.hpp"
 #include "../core/result.hpp"
 #include "../crypto/concepts.hpp"
+#include "../identity/sct.hpp"
 #include "../keys/certified_signer.hpp"
 #include "../keys/concepts.hpp"
 #include "../keys/signer.hpp"
@@ -66,6 +69,31 @@ public:
         COSIGN_TRY(oidc::token_claims claims, oidc::parse_claims(token));
         COSIGN_TRY(std::string subject, oidc::principal_of(claims));
         return certify_for(std::move(key), token, subject);
+    }
+
+    /// cosign's check before it uses a certificate (its fulcioverifier): the SCT of Fulcio's last
+    /// answer, embedded in the leaf (the chain's first certificate as its issuer) or detached,
+    /// verified with the CT log keys of `root` (verify_certificate_sct). Call it after issue() or
+    /// certify() and before the signer signs anything; `--insecure-skip-verify` is not calling it.
+    /// errc::verification_failed, the message starting "SCT:".
+    result<void> verify_sct(const trust::trust_root& root) const {
+        static_assert(has_x509_v<Crypto>, "fulcio_issuer::verify_sct: the crypto policy has no X.509 members (has_x509_v)");
+        if (last_.leaf_pem.empty()) return fail(errc::invalid_argument, "SCT: no certificate has been issued yet");
+        auto leaf = Crypto::parse_certificate(last_.leaf_pem);
+        if (!leaf) return std::move(leaf).error().context("SCT: Fulcio's certificate");
+        std::optional<typename Crypto::certificate> issuer;
+        if (!last_.chain.empty()) {
+            auto parent = Crypto::parse_certificate(last_.chain.front());
+            if (!parent) return std::move(parent).error().context("SCT: the first certificate of Fulcio's chain");
+            issuer.emplace(std::move(*parent));
+        }
+        std::string detached;
+        if (!last_.detached_sct.empty()) {
+            auto d = base64::decode(last_.detached_sct);
+            if (!d) return fail(errc::verification_failed, "SCT: Fulcio's detached SCT is not base64");
+            detached = byte_view(*d).to_string();
+        }
+        return verify_certificate_sct<Crypto>(*leaf, issuer ? &*issuer : nullptr, detached, root);
     }
 
 private:

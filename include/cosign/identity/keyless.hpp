@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -223,6 +224,17 @@ result<bytes> verify_fulcio_chain(byte_view leaf_der, std::string_view chain_pem
         (reason.empty() ? std::string() : "; " + reason) + ")");
 }
 
+/// The certificate was valid at `t` (Unix seconds: when the log dated the signature; cosign
+/// takes now only without a log): errc::verification_failed, "certificate validity: ...".
+inline result<void> check_certificate_validity(const certificate_info& info, std::int64_t t) {
+    if (t < info.not_before || t > info.not_after)
+        return fail(errc::verification_failed,
+                    "certificate validity: the certificate was not valid when the signature was logged (" +
+                        detail::keyless::when(t) + "; valid from " + detail::keyless::when(info.not_before) +
+                        " to " + detail::keyless::when(info.not_after) + ")");
+    return {};
+}
+
 /// Every certificate check of keyless verification, in cosign's order, each error naming its
 /// check: the chain to a Fulcio CA trusted at `t` (verify_fulcio_chain), the embedded SCT
 /// (verify_embedded_sct; unless policy.ignore_sct), the identity ("none of the expected
@@ -249,11 +261,48 @@ result<certificate_info> verify_keyless_certificate(const typename Crypto::certi
     COSIGN_TRY(auto info, Crypto::describe_certificate(leaf));
     COSIGN_TRY_VOID(policy.identity.check(info));
     COSIGN_TRY_VOID(policy.github_workflow.check(info));
-    if (t < info.not_before || t > info.not_after)
-        return fail(errc::verification_failed,
-                    "certificate validity: the certificate was not valid when the signature was logged (" +
-                        detail::keyless::when(t) + "; valid from " + detail::keyless::when(info.not_before) +
-                        " to " + detail::keyless::when(info.not_after) + ")");
+    COSIGN_TRY_VOID(check_certificate_validity(info, t));
+    return info;
+}
+
+/// `verify --certificate` (cosign's ValidateAndUnpackCert, and ...WithChain when the user gives
+/// `--certificate-chain`): the checks on a certificate given beside the image instead of read
+/// from its layers. With `chain_pem` (parent first, root last) the chain leads from `leaf` to its
+/// last certificate (Crypto::verify_chain: code signing, times at the leaf's NotBefore); without
+/// it, the leaf chains to a Fulcio CA of policy.root trusted at its NotBefore (verify_fulcio_chain,
+/// as cosign takes Fulcio's roots then). Then, unless policy.ignore_sct, its embedded SCT with the
+/// CT log keys of policy.root (the issuer: the chain's first certificate); then the identity and
+/// the GitHub workflow claims. Returns the certificate described; its key is what signatures are
+/// checked with.
+template <class Crypto>
+result<certificate_info> verify_supplied_certificate(const typename Crypto::certificate& leaf,
+                                                     std::optional<std::string_view> chain_pem,
+                                                     const keyless_policy& policy) {
+    static_assert(has_x509_v<Crypto>,
+                  "verify_supplied_certificate: the crypto policy has no X.509 members (has_x509_v)");
+    if (!policy.identity.has_subject() || !policy.identity.has_issuer())
+        return fail(
+            errc::invalid_argument,
+            "keyless verification needs an identity and an issuer (--certificate-identity[-regexp] and "
+            "--certificate-oidc-issuer[-regexp])");
+    COSIGN_TRY(auto info, Crypto::describe_certificate(leaf));
+    std::optional<typename Crypto::certificate> issuer;
+    if (chain_pem) {
+        COSIGN_TRY(auto chain, Crypto::parse_certificate_chain(*chain_pem));
+        COSIGN_TRY_VOID(Crypto::verify_chain(leaf, chain));
+        if (!chain.empty()) issuer.emplace(std::move(chain.front()));
+    } else {
+        const bytes der = Crypto::certificate_der(leaf);
+        COSIGN_TRY(bytes issuer_der, verify_fulcio_chain<Crypto>(der, std::string_view(), policy.root, info.not_before));
+        COSIGN_TRY(auto parent, Crypto::parse_certificate(byte_view(issuer_der).as_chars()));
+        issuer.emplace(std::move(parent));
+    }
+    if (!policy.ignore_sct) {
+        if (!issuer) return fail(errc::verification_failed, "SCT: no issuing certificate to check the SCT with");
+        COSIGN_TRY_VOID(verify_embedded_sct<Crypto>(leaf, *issuer, policy.root));
+    }
+    COSIGN_TRY_VOID(policy.identity.check(info));
+    COSIGN_TRY_VOID(policy.github_workflow.check(info));
     return info;
 }
 

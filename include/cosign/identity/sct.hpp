@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /// Certificate transparency for Fulcio certificates: the SCTs embedded in a leaf (RFC 6962
 /// section 3.3), each checked with the CT log key of the trust root whose log id it names, over
-/// the precertificate rebuilt from the leaf. Backend-neutral: DER work here, the signature check
+/// the precertificate rebuilt from the leaf; and a detached SCT (Fulcio's add-chain response),
+/// over the certificate itself. Backend-neutral: DER work here, the signature check
 /// through the crypto policy (parse_public_key, verify), so a verify-only build checks SCTs too.
 ///
 ///     auto ok = cosign::verify_embedded_sct<crypto::mbedtls>(leaf, issuer, root);
@@ -10,10 +11,13 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "../core/base64.hpp"
 #include "../core/bytes.hpp"
 #include "../core/hex.hpp"
+#include "../core/json_reader.hpp"
 #include "../core/result.hpp"
 #include "../core/sha256.hpp"
 #include "../crypto/asn1.hpp"
@@ -158,6 +162,71 @@ inline bytes signed_data(const signed_certificate_timestamp& sct, byte_view issu
     return out;
 }
 
+// The digitally-signed struct of RFC 6962 section 3.2 for an x509_entry: a detached SCT signs
+// the certificate itself (ASN.1Cert, a 3-byte length and the DER).
+inline bytes signed_data_x509(const signed_certificate_timestamp& sct, byte_view cert_der) {
+    bytes out;
+    out.reserve(cert_der.size() + 32);
+    put(out, 0, 1);  // sct_version v1
+    put(out, 0, 1);  // signature_type certificate_timestamp
+    put(out, sct.timestamp, 8);
+    put(out, 0, 2);  // entry_type x509_entry
+    put(out, cert_der.size(), 3);
+    out.insert(out.end(), cert_der.begin(), cert_der.end());
+    put(out, sct.extensions.size(), 2);
+    out.insert(out.end(), sct.extensions.begin(), sct.extensions.end());
+    return out;
+}
+
+// Checks one SCT's signature over `msg` with the CT log of `root` its log id names, trusted at
+// the SCT's time. `kind` ("embedded", "detached") goes into the messages.
+template <class Crypto>
+result<void> check_signature(const signed_certificate_timestamp& sct, byte_view msg, const trust_root& root,
+                             const char* kind) {
+    const auto when = trust::instant{static_cast<std::int64_t>(sct.timestamp / 1000),
+                                     static_cast<std::int32_t>((sct.timestamp % 1000) * 1000000)};
+    const trust::transparency_log* log = root.find_ctlog(sct.log_id, when);
+    if (!log) {
+        bool known = false;
+        for (const auto& l : root.ctlogs) known = known || byte_view(l.log_id) == byte_view(sct.log_id);
+        if (known)
+            return fail(errc::verification_failed, "SCT: the CT log " + hex::encode(sct.log_id) +
+                                                       " was not trusted at the SCT's time (" +
+                                                       std::to_string(sct.timestamp) + " ms)");
+        return fail(errc::verification_failed,
+                    "SCT: no trusted CT log has log id " + hex::encode(sct.log_id) +
+                        " (set the CT log key: SIGSTORE_CT_LOG_PUBLIC_KEY_FILE or a trusted root)");
+    }
+    hash_algorithm h = hash_algorithm::sha256;
+    switch (sct.hash_algorithm) {
+        case 4:
+            h = hash_algorithm::sha256;
+            break;
+        case 5:
+            h = hash_algorithm::sha384;
+            break;
+        case 6:
+            h = hash_algorithm::sha512;
+            break;
+        default:
+            return fail(errc::verification_failed,
+                        "SCT: unsupported hash algorithm " + std::to_string(sct.hash_algorithm));
+    }
+    if (sct.signature_algorithm != 1 && sct.signature_algorithm != 3)
+        return fail(errc::verification_failed,
+                    "SCT: unsupported signature algorithm " + std::to_string(sct.signature_algorithm));
+    auto key = Crypto::parse_public_key(byte_view(log->public_key.der).as_chars());
+    if (!key) return std::move(key).error().context("SCT: the CT log key " + hex::encode(sct.log_id));
+    auto ok = Crypto::verify(*key, msg, sct.signature, h);
+    if (!ok) {
+        if (ok.error().code() != errc::verification_failed) return std::move(ok).error().context("SCT");
+        return fail(errc::verification_failed, std::string("SCT: the ") + kind +
+                                                   " SCT's signature does not verify with the key of CT log " +
+                                                   hex::encode(sct.log_id));
+    }
+    return {};
+}
+
 }  // namespace sct
 }  // namespace detail
 
@@ -196,51 +265,91 @@ result<void> verify_embedded_sct(const typename Crypto::certificate& leaf,
     COSIGN_TRY(bytes tbs, detail::sct::precertificate_tbs(leaf_parts.tbs));
     const auto key_hash = sha256(issuer_parts.spki);
     for (const auto& sct : scts) {
-        const auto when = trust::instant{static_cast<std::int64_t>(sct.timestamp / 1000),
-                                         static_cast<std::int32_t>((sct.timestamp % 1000) * 1000000)};
-        const trust::transparency_log* log = root.find_ctlog(sct.log_id, when);
-        if (!log) {
-            bool known = false;
-            for (const auto& l : root.ctlogs) known = known || byte_view(l.log_id) == byte_view(sct.log_id);
-            if (known)
-                return fail(errc::verification_failed, "SCT: the CT log " + hex::encode(sct.log_id) +
-                                                           " was not trusted at the SCT's time (" +
-                                                           std::to_string(sct.timestamp) + " ms)");
-            return fail(errc::verification_failed,
-                        "SCT: no trusted CT log has log id " + hex::encode(sct.log_id) +
-                            " (set the CT log key: SIGSTORE_CT_LOG_PUBLIC_KEY_FILE or a trusted root)");
-        }
-        hash_algorithm h = hash_algorithm::sha256;
-        switch (sct.hash_algorithm) {
-            case 4:
-                h = hash_algorithm::sha256;
-                break;
-            case 5:
-                h = hash_algorithm::sha384;
-                break;
-            case 6:
-                h = hash_algorithm::sha512;
-                break;
-            default:
-                return fail(errc::verification_failed,
-                            "SCT: unsupported hash algorithm " + std::to_string(sct.hash_algorithm));
-        }
-        if (sct.signature_algorithm != 1 && sct.signature_algorithm != 3)
-            return fail(errc::verification_failed,
-                        "SCT: unsupported signature algorithm " + std::to_string(sct.signature_algorithm));
-        auto key = Crypto::parse_public_key(byte_view(log->public_key.der).as_chars());
-        if (!key) return std::move(key).error().context("SCT: the CT log key " + hex::encode(sct.log_id));
-        const bytes msg =
-            detail::sct::signed_data(sct, byte_view(key_hash.bytes.data(), key_hash.bytes.size()), tbs);
-        auto ok = Crypto::verify(*key, msg, sct.signature, h);
-        if (!ok) {
-            if (ok.error().code() != errc::verification_failed) return std::move(ok).error().context("SCT");
-            return fail(errc::verification_failed,
-                        "SCT: the embedded SCT's signature does not verify with the key of CT log " +
-                            hex::encode(sct.log_id));
-        }
+        const bytes msg = detail::sct::signed_data(sct, byte_view(key_hash.bytes.data(), key_hash.bytes.size()), tbs);
+        COSIGN_TRY_VOID(detail::sct::check_signature<Crypto>(sct, msg, root, "embedded"));
     }
     return {};
+}
+
+/// A detached SCT as Fulcio hands it out (its v1 `SCT` header and v2
+/// `signedCertificateDetachedSct`, once base64-decoded): RFC 6962's add-chain response,
+/// `{"sct_version":0,"id":"<b64 log id>","timestamp":<ms>,"extensions":"<b64>","signature":"<b64
+/// of the TLS DigitallySigned>"}`. errc::verification_failed naming the field that is wrong.
+inline result<signed_certificate_timestamp> parse_detached_sct(std::string_view json_text) {
+    auto bad = [](const std::string& what) {
+        return fail(errc::verification_failed, "SCT: malformed detached SCT (" + what + ")");
+    };
+    auto doc = json::parse(json_text);
+    if (!doc) return bad("not JSON: " + doc.error().message());
+    if (!doc->IsObject()) return bad("not a JSON object");
+    signed_certificate_timestamp sct;
+    const json::value* v = json::member(*doc, "sct_version");
+    if (!v || !v->IsUint64()) return bad("\"sct_version\" is missing or not a number");
+    if (v->GetUint64() != 0)
+        return fail(errc::verification_failed, "SCT: version " + std::to_string(v->GetUint64()) + " is not v1");
+    const json::value* ts = json::member(*doc, "timestamp");
+    if (!ts || !ts->IsUint64()) return bad("\"timestamp\" is missing or not a whole number");
+    sct.timestamp = ts->GetUint64();
+    auto field = [&](const char* name, bool required) -> result<bytes> {
+        auto text = json::string_member(*doc, name);
+        if (!text) {
+            if (!required && !json::member(*doc, name)) return bytes{};
+            return bad(std::string("\"") + name + "\" is missing or not a string");
+        }
+        auto b = base64::decode(*text);
+        if (!b) return bad(std::string("\"") + name + "\" is not base64");
+        return std::move(*b);
+    };
+    COSIGN_TRY(sct.log_id, field("id", true));
+    if (sct.log_id.size() != 32) return bad("\"id\" is not 32 bytes");
+    COSIGN_TRY(sct.extensions, field("extensions", false));
+    COSIGN_TRY(bytes sig, field("signature", true));
+    detail::sct::reader r{byte_view(sig)};
+    std::uint64_t h = 0, a = 0;
+    byte_view raw;
+    if (!r.number(1, h) || !r.number(1, a) || !r.vector(2, raw) || r.pos != sig.size())
+        return bad("\"signature\" is not a TLS DigitallySigned struct");
+    sct.hash_algorithm = static_cast<std::uint8_t>(h);
+    sct.signature_algorithm = static_cast<std::uint8_t>(a);
+    sct.signature = raw.to_bytes();
+    return sct;
+}
+
+/// Checks a detached SCT (parse_detached_sct) for `leaf`: signed by the CT log of `root` whose
+/// log id it names, trusted at its time, over the certificate itself (an x509_entry).
+/// errc::verification_failed naming the failed check.
+template <class Crypto>
+result<void> verify_detached_sct(const typename Crypto::certificate& leaf, const signed_certificate_timestamp& sct,
+                                 const trust_root& root) {
+    static_assert(has_x509_v<Crypto>, "verify_detached_sct: the crypto policy has no X.509 members (has_x509_v)");
+    const bytes leaf_der = Crypto::certificate_der(leaf);
+    return detail::sct::check_signature<Crypto>(sct, detail::sct::signed_data_x509(sct, leaf_der), root, "detached");
+}
+
+/// The SCT check cosign makes on the certificate Fulcio just issued, before using it
+/// (cosign's ctl.VerifySCT): the SCTs embedded in `leaf` when it has any (`issuer`: the
+/// certificate that issued it, the first of Fulcio's chain; nullptr when the chain is empty),
+/// else the detached SCT (`detached_json`: Fulcio's add-chain response, base64-decoded; empty
+/// when Fulcio sent none). Neither is errc::verification_failed; so is any SCT that does not
+/// verify with the CT log keys of `root`. Messages start with "SCT:".
+template <class Crypto>
+result<void> verify_certificate_sct(const typename Crypto::certificate& leaf, const typename Crypto::certificate* issuer,
+                                    std::string_view detached_json, const trust_root& root) {
+    static_assert(has_x509_v<Crypto>, "verify_certificate_sct: the crypto policy has no X.509 members (has_x509_v)");
+    COSIGN_TRY(auto embedded, embedded_scts(Crypto::certificate_der(leaf)));
+    if (!embedded.empty()) {
+        if (!issuer)
+            return fail(errc::verification_failed,
+                        "SCT: the certificate's issuer is needed to check its embedded SCT, and the certificate "
+                        "chain is empty");
+        return verify_embedded_sct<Crypto>(leaf, *issuer, root);
+    }
+    if (detached_json.empty())
+        return fail(errc::verification_failed,
+                    "SCT: the certificate has no embedded SCT and no detached SCT was given (no proof of inclusion "
+                    "in a certificate transparency log)");
+    COSIGN_TRY(auto sct, parse_detached_sct(detached_json));
+    return verify_detached_sct<Crypto>(leaf, sct, root);
 }
 
 }  // namespace v0
