@@ -421,3 +421,73 @@ TEST_CASE("A DSSE blob bundle altered in one field is refused naming the check",
                         "exactly one");
     }
 }
+
+namespace {
+// The public-good attestation's subject (an image digest) stands for the artifact.
+const char* pg_subject = "sha256:732112270d7e59418a8c080b134b24cabd67d250d0d0147a97ed95ba5c280aa4";
+
+keyless_policy public_good_policy() {
+    auto root = trust::parse_trusted_root(data("cosign/trust/sigstore-trusted_root.json"));
+    REQUIRE(root);
+    keyless_policy p;
+    p.root = *root;
+    p.identity = {"cody@soyland.com", "", "https://github.com/login/oauth", ""};
+    return p;
+}
+
+bundle::key_verify_options public_good_options() {
+    bundle::key_verify_options o;
+    o.log_keys = tlog::log_keys_from(public_good_policy().root);
+    o.now = 1740770291 + 3600;
+    return o;
+}
+
+result<bundle::keyless_bundle_verification> verify_keyless_text(const std::string& text,
+                                                                const keyless_policy& p = public_good_policy(),
+                                                                const char* artifact = pg_subject) {
+    COSIGN_TRY(auto b, bundle::parse_bundle(text));
+    return bundle::verify_blob_bundle_keyless<crypto_policy>(b, *parse_blob_digest(artifact), p, public_good_options());
+}
+}  // namespace
+
+TEST_CASE("The public-good keyless bundle verifies keyless: chain, SCT, identity, log at its time", "[bundle]") {
+    const std::string text = data("bundles/oci-attestation.sigstore.json");
+    auto r = verify_keyless_text(text);
+    if (!r) FAIL(r.error().message());
+    CHECK(r->log.tlog_entries_verified == 1);
+    CHECK(*r->log.integrated_time == 1740770291);
+    CHECK(r->certificate.emails == std::vector<std::string>{"cody@soyland.com"});
+    // As a v0.2 bundle with the leaf as a one-certificate chain.
+    const std::string raw = string_after(text, "rawBytes");
+    std::string v02 = replace_once(text, "bundle.v0.3+json", "bundle+json;version=0.2");
+    v02 = replace_once(v02, "\"certificate\":{\"rawBytes\":\"" + raw + "\"}",
+                       "\"x509CertificateChain\":{\"certificates\":[{\"rawBytes\":\"" + raw + "\"}]}");
+    REQUIRE(verify_keyless_text(v02));
+
+    auto refused = [](const result<bundle::keyless_bundle_verification>& v, const std::string& what) {
+        REQUIRE_FALSE(v);
+        INFO(v.error().message());
+        CHECK(v.error().message().find(what) != std::string::npos);
+    };
+    auto other_identity = public_good_policy();
+    other_identity.identity.subject = "someone@example.com";
+    refused(verify_keyless_text(text, other_identity), "none of the expected identities matched");
+    auto no_ca = public_good_policy();
+    no_ca.root.certificate_authorities.clear();
+    refused(verify_keyless_text(text, no_ca), "certificate chain:");
+    refused(verify_keyless_text(text, public_good_policy(), "sha256:" "1111111111111111111111111111111111111111111111111111111111111111"),
+            "artifact: no subject");
+    const std::string set = string_after(text, "signedEntryTimestamp");
+    std::string bad_set = set;
+    bad_set[10] = bad_set[10] == 'A' ? 'B' : 'A';
+    refused(verify_keyless_text(replace_once(text, set, bad_set)), "tlog entry 0: SET:");
+    const std::string h0 = "p7adBuLwiHyxFA7sjjx9Jt+YJ9NJ6pPRsqrlFv/Prl4=";
+    refused(verify_keyless_text(replace_once(text, h0, "q7adBuLwiHyxFA7sjjx9Jt+YJ9NJ6pPRsqrlFv/Prl4=")),
+            "tlog entry 0: inclusion proof:");
+    // The key's bundle with the key hint: not keyless.
+    auto key_bundle = bundle::parse_bundle(data("bundles/cosign3-blob.sigstore.json"));
+    REQUIRE(key_bundle);
+    refused(bundle::verify_blob_bundle_keyless<crypto_policy>(*key_bundle, blob_txt_digest(), public_good_policy(),
+                                                              public_good_options()),
+            "verification material:");
+}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-/// Verification of a Sigstore bundle for a blob with a public key (`verify-blob --bundle --key`):
+/// Verification of a Sigstore bundle for a blob, with a public key (`verify-blob --bundle --key`)
+/// or keyless (the bundle's certificate checked as keyless verify checks it, at the log's time):
 /// the artifact against the message digest or the in-toto subject, the signature with the key,
 /// and each transparency-log entry (its body against the bundle's signature, key and artifact;
 /// its SET; its inclusion proof and checkpoint) with the trusted log keys. Pure: the crypto
@@ -28,6 +29,7 @@
 #include "../core/result.hpp"
 #include "../core/sha256.hpp"
 #include "../crypto/concepts.hpp"
+#include "../identity/keyless.hpp"
 #include "../tlog/bundle_annotation.hpp"
 #include "../tlog/checkpoint.hpp"
 #include "../tlog/inclusion_proof.hpp"
@@ -253,6 +255,75 @@ result<void> verify_tlog_entry(const sigstore_bundle& b, const tlog_entry& e, st
 
 }  // namespace detail
 
+namespace detail {
+
+/// The signature checks: the artifact against the message digest or the in-toto subject, and
+/// the signature with `key` over the digest or the envelope's PAE.
+template <class Crypto>
+result<void> verify_content(const sigstore_bundle& b, const blob_digest& artifact, const typename Crypto::public_key& key) {
+    if (b.message) {
+        const message_signature& m = *b.message;
+        if (m.digest_algorithm) {
+            if (*m.digest_algorithm != artifact.algorithm)
+                return check_failed("artifact", std::string("the bundle's messageDigest is ") +
+                                                    hash_algorithm_name(*m.digest_algorithm) +
+                                                    ", the artifact is given as " + cosign::to_string(artifact.algorithm));
+            if (byte_view(m.digest) != byte_view(artifact.value))
+                return check_failed("artifact", "the artifact's digest " + artifact.to_string() +
+                                                    " is not the bundle's messageDigest " +
+                                                    std::string(cosign::to_string(artifact.algorithm)) + ":" +
+                                                    hex::encode(m.digest));
+        }
+        if constexpr (has_verify_prehashed_v<Crypto>) {
+            auto ok = Crypto::verify_prehashed(key, artifact.value, m.signature, artifact.algorithm);
+            if (!ok) {
+                if (ok.error().code() != errc::verification_failed) return std::move(ok).error().context("bundle signature");
+                return check_failed("bundle signature",
+                                    "the message signature does not verify with the key over " + artifact.to_string());
+            }
+        } else {
+            (void)key;
+            return fail(errc::unsupported, "bundle signature: this crypto policy cannot verify a signature over a digest "
+                                           "(no verify_prehashed)");
+        }
+        return {};
+    }
+    if (!b.dsse) return fail(errc::invalid_json, "bundle: neither messageSignature nor dsseEnvelope");
+    const dsse_envelope& env = *b.dsse;
+    if (env.signatures.size() != 1)
+        return check_failed("bundle signature", "the DSSE envelope has " + std::to_string(env.signatures.size()) +
+                                                    " signatures, a bundle's has exactly one");
+    const std::string signed_bytes = pae(env.payload_type, env.payload);
+    auto ok = Crypto::verify(key, byte_view(signed_bytes), env.signatures.front().sig);
+    if (!ok) {
+        if (ok.error().code() != errc::verification_failed) return std::move(ok).error().context("bundle signature");
+        return check_failed("bundle signature", "the DSSE signature does not verify with the key");
+    }
+    return check_in_toto_subject(env, artifact);
+}
+
+/// The log checks of every entry (at least one unless o.ignore_tlog); `signer_der` is the DER
+/// of the key or certificate the entries must have logged.
+template <class Crypto>
+result<bundle_verification> verify_entries(const sigstore_bundle& b, const blob_digest& artifact, byte_view signer_der,
+                                           const key_verify_options& o) {
+    bundle_verification out;
+    if (o.ignore_tlog) return out;
+    if (b.material.tlog_entries.empty())
+        return check_failed("transparency log",
+                            "the bundle has no tlog entry (pass --insecure-ignore-tlog to verify without one)");
+    const std::int64_t now = o.now != 0 ? o.now : tlog::unix_now();
+    for (std::size_t i = 0; i < b.material.tlog_entries.size(); ++i) {
+        const tlog_entry& e = b.material.tlog_entries[i];
+        COSIGN_TRY_VOID(verify_tlog_entry<Crypto>(b, e, i, artifact, signer_der, o, now));
+        ++out.tlog_entries_verified;
+        if (!out.integrated_time || e.integrated_time < *out.integrated_time) out.integrated_time = e.integrated_time;
+    }
+    return out;
+}
+
+}  // namespace detail
+
 /// Verifies a blob's bundle with a public key (cosign's `verify-blob --bundle --key`). `artifact`
 /// is the blob's digest (streamed, or given as sha256:<hex>). Checks, each error naming its check:
 /// the verification material is a public key; the artifact matches the message digest (or a
@@ -270,57 +341,43 @@ result<bundle_verification> verify_blob_bundle(const sigstore_bundle& b, const b
                                     "(certificate identity flags) instead of with a key");
     const std::string pem_text = Crypto::public_key_pem(key);
     COSIGN_TRY(bytes key_der, detail::pem_der(pem_text, "verification material", "the verifying key"));
-    if (b.message) {
-        const message_signature& m = *b.message;
-        if (m.digest_algorithm) {
-            if (*m.digest_algorithm != artifact.algorithm)
-                return detail::check_failed("artifact", std::string("the bundle's messageDigest is ") +
-                                                            hash_algorithm_name(*m.digest_algorithm) +
-                                                            ", the artifact is given as " + cosign::to_string(artifact.algorithm));
-            if (byte_view(m.digest) != byte_view(artifact.value))
-                return detail::check_failed("artifact", "the artifact's digest " + artifact.to_string() +
-                                                            " is not the bundle's messageDigest " +
-                                                            std::string(cosign::to_string(artifact.algorithm)) + ":" +
-                                                            hex::encode(m.digest));
-        }
-        if constexpr (has_verify_prehashed_v<Crypto>) {
-            auto ok = Crypto::verify_prehashed(key, artifact.value, m.signature, artifact.algorithm);
-            if (!ok) {
-                if (ok.error().code() != errc::verification_failed) return std::move(ok).error().context("bundle signature");
-                return detail::check_failed("bundle signature", "the message signature does not verify with the key over " +
-                                                                    artifact.to_string());
-            }
-        } else {
-            return fail(errc::unsupported, "bundle signature: this crypto policy cannot verify a signature over a digest "
-                                           "(no verify_prehashed)");
-        }
-    } else if (b.dsse) {
-        const dsse_envelope& env = *b.dsse;
-        if (env.signatures.size() != 1)
-            return detail::check_failed("bundle signature", "the DSSE envelope has " + std::to_string(env.signatures.size()) +
-                                                                " signatures, a bundle's has exactly one");
-        const std::string signed_bytes = pae(env.payload_type, env.payload);
-        auto ok = Crypto::verify(key, byte_view(signed_bytes), env.signatures.front().sig);
-        if (!ok) {
-            if (ok.error().code() != errc::verification_failed) return std::move(ok).error().context("bundle signature");
-            return detail::check_failed("bundle signature", "the DSSE signature does not verify with the key");
-        }
-        COSIGN_TRY_VOID(detail::check_in_toto_subject(env, artifact));
-    } else {
-        return fail(errc::invalid_json, "bundle: neither messageSignature nor dsseEnvelope");
-    }
-    bundle_verification out;
-    if (o.ignore_tlog) return out;
-    if (b.material.tlog_entries.empty())
-        return detail::check_failed("transparency log",
-                                    "the bundle has no tlog entry (pass --insecure-ignore-tlog to verify without one)");
-    const std::int64_t now = o.now != 0 ? o.now : tlog::unix_now();
-    for (std::size_t i = 0; i < b.material.tlog_entries.size(); ++i) {
-        const tlog_entry& e = b.material.tlog_entries[i];
-        COSIGN_TRY_VOID(detail::verify_tlog_entry<Crypto>(b, e, i, artifact, key_der, o, now));
-        ++out.tlog_entries_verified;
-        if (!out.integrated_time || e.integrated_time < *out.integrated_time) out.integrated_time = e.integrated_time;
-    }
+    COSIGN_TRY_VOID(detail::verify_content<Crypto>(b, artifact, key));
+    return detail::verify_entries<Crypto>(b, artifact, key_der, o);
+}
+
+/// What a keyless verification found: the log evidence and the certificate it checked.
+struct keyless_bundle_verification {
+    bundle_verification log;
+    certificate_info certificate;
+};
+
+/// Verifies a blob's bundle keyless (cosign's `verify-blob --bundle --certificate-identity ...`):
+/// the bundle's certificate (v0.3) or chain (v0.1/v0.2, its leaf first) is the signer; the
+/// content and log checks are verify_blob_bundle's, with the certificate as what the entries
+/// logged; then the certificate checks of keyless verification (verify_keyless_certificate:
+/// chain to a Fulcio CA of policy.root, SCT, identity, validity) at the earliest verified
+/// integratedTime (now, with o.ignore_tlog).
+template <class Crypto>
+result<keyless_bundle_verification> verify_blob_bundle_keyless(const sigstore_bundle& b, const blob_digest& artifact,
+                                                               const keyless_policy& policy,
+                                                               const key_verify_options& o) {
+    static_assert(has_x509_v<Crypto>, "verify_blob_bundle_keyless: the crypto policy has no X.509 members (has_x509_v)");
+    if (b.material.material == verification_material::kind::public_key || b.material.certificates.empty())
+        return detail::check_failed("verification material",
+                                    "the bundle carries a public key hint, no certificate: verify it with --key");
+    const bytes& leaf_der = b.material.certificates.front();
+    auto leaf = Crypto::parse_certificate(byte_view(leaf_der).as_chars());
+    if (!leaf) return detail::check_failed("verification material", "the certificate does not parse: " + leaf.error().message());
+    std::string chain_pem;
+    for (std::size_t i = 1; i < b.material.certificates.size(); ++i)
+        chain_pem += pem::encode("CERTIFICATE", b.material.certificates[i]);
+    auto pub = Crypto::certificate_public_key(*leaf);
+    if (!pub) return std::move(pub).error().context("verification material: the certificate's key");
+    COSIGN_TRY_VOID(detail::verify_content<Crypto>(b, artifact, *pub));
+    keyless_bundle_verification out;
+    COSIGN_TRY(out.log, detail::verify_entries<Crypto>(b, artifact, leaf_der, o));
+    const std::int64_t t = out.log.integrated_time ? *out.log.integrated_time : (o.now != 0 ? o.now : tlog::unix_now());
+    COSIGN_TRY(out.certificate, verify_keyless_certificate<Crypto>(*leaf, chain_pem, policy, t));
     return out;
 }
 
