@@ -268,7 +268,7 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
 
 /// verify-blob's flags: cosign's, with cosign's descriptions and what this build does differently.
 inline std::vector<flag> verify_blob_flags() {
-    return {
+    return std::vector<flag>{
         {"key", 0, kind::string, "", "path to the public key file, KMS URI or Kubernetes Secret (this build: a key file, env://VAR, pkcs11:, awskms:// or gcpkms://)"},
         {"signature", 0, kind::string, "", "signature content or path or remote URL (this build: content or path)"},
         {"insecure-ignore-tlog", 0, kind::boolean, "", "ignore transparency log verification, to be used when an artifact signature has not been uploaded to the transparency log. Artifacts cannot be publicly verified when not included in a log"},
@@ -277,7 +277,7 @@ inline std::vector<flag> verify_blob_flags() {
         {"new-bundle-format", 0, kind::boolean, "false", "expect the signature/attestation to be packaged in a Sigstore bundle (this build: also when the --bundle file is one, as cosign 3, whose default this is)"},
         rekor_url_flag(),
         {"trusted-root", 0, kind::string, "", "Path to a Sigstore TrustedRoot JSON file"},
-    };
+    } + keyless_bundle_flags();
 }
 
 inline int cmd_verify_blob(const std::vector<std::string>& argv) {
@@ -285,7 +285,6 @@ inline int cmd_verify_blob(const std::vector<std::string>& argv) {
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.size() != 1) return report("verify-blob requires exactly one file (or - for standard input)");
-    if (a.get("key").empty()) return report("keyless verification is not supported in this build: pass --key");
     if (a.get_bool("new-bundle-format") && a.get("bundle").empty())
         return report("--new-bundle-format requires --bundle (the Sigstore bundle to verify)");
     if (!a.get("bundle").empty()) {
@@ -297,6 +296,9 @@ inline int cmd_verify_blob(const std::vector<std::string>& argv) {
                 return verify_blob_artifact(a.positional[0], h);
             });
     }
+    if (a.get("key").empty())
+        return report("keyless verification is supported for Sigstore bundles only in this build (--bundle FILE "
+                      "--new-bundle-format with the identity flags): pass --key");
     std::optional<legacy_bundle> bundle;
     if (!a.get("bundle").empty()) {
         auto b = read_legacy_bundle(a.get("bundle"));

@@ -340,7 +340,7 @@ to sign payloads with your own tooling or algorithms.)",
      "Sign with a key (--key FILE, env://VAR, pkcs11: or a KMS URI), or keyless (no --key: a Fulcio\n"
      "certificate for the identity token; --issue-certificate certifies a --key). The signature is\n"
      "logged in Rekor (--rekor-url) unless --tlog-upload=false; --bundle writes cosign's legacy\n"
-     "bundle. The new bundle format is not built yet.",
+     "bundle, or with --new-bundle-format (--key only) the Sigstore bundle v0.3 cosign 3 writes.",
      R"(  cosign-cpp sign-blob --key <key path>|<kms uri> <blob>
 
   # sign a blob with Google sign-in (experimental))" COSIGN_CLI_NOT_HERE R"(
@@ -378,8 +378,10 @@ The signature may be specified as a path to a file or a base64 encoded string.
 The blob may be specified as a path to a file or - for stdin.)",
      "Verify with a public key (--key FILE or env://VAR). The transparency-log entry comes from\n"
      "cosign's legacy --bundle (base64Signature, rekorBundle) and is checked offline; without one,\n"
-     "pass --insecure-ignore-tlog. Certificates, new-format bundles, URLs, awskms:// and gcpkms:// keys are not\n"
-     "built yet.",
+     "pass --insecure-ignore-tlog. A Sigstore bundle (--new-bundle-format, implied when the --bundle\n"
+     "file is one, as cosign 3) is verified with --key, or keyless with the identity flags (its\n"
+     "certificate against the trust root's Fulcio CAs and CT logs); the blob may be sha256:<hex>.\n"
+     "--certificate, URLs and timestamps are not built yet.",
      R"( cosign-cpp verify-blob (--key <key path>|<key url>|<kms uri>)|(--certificate <cert>) --signature <sig> <blob>
 
   # Verify a simple blob and message

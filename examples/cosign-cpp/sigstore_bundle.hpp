@@ -18,10 +18,22 @@
 #include <cosign/tlog/steps.hpp>
 
 #include "cli.hpp"
+#include "commands_image.hpp"
 #include "compose.hpp"
 #include "tlog_flags.hpp"
 
 namespace cli {
+
+/// The keyless flags verify-blob takes for a Sigstore bundle: verify's identity, GitHub workflow
+/// and --insecure-ignore-sct flags, with their descriptions.
+inline std::vector<flag> keyless_bundle_flags() {
+    std::vector<flag> out;
+    for (const flag& f : verify_flags())
+        if (f.name.rfind("certificate-identity", 0) == 0 || f.name.rfind("certificate-oidc-issuer", 0) == 0 ||
+            f.name.rfind("certificate-github-workflow-", 0) == 0 || f.name == "insecure-ignore-sct")
+            out.push_back(f);
+    return out;
+}
 
 /// Writes the v0.3 bundle of a key-signed blob to `path` (0600, as cosign's bundle files):
 /// the signature over `digest`, the key's hint, and the Rekor entry when the signature was logged.
@@ -44,9 +56,10 @@ inline cosign::result<std::string> read_bundle_text(const std::string& path) {
     return cosign::byte_view(*f).to_string();
 }
 
-/// verify-blob with a Sigstore bundle and --key: the bundle parsed, the artifact (a file or
-/// sha256:<hex>) and the key checked against it, the log entries with the trust root's Rekor
-/// keys (none needed with --insecure-ignore-tlog). `artifact_digest(hash_algorithm)` digests the
+/// verify-blob with a Sigstore bundle, with --key or keyless (the identity flags: the bundle's
+/// certificate against the trust root's Fulcio CAs and CT logs): the bundle parsed, the artifact
+/// (a file or sha256:<hex>) and the signature checked against it, the log entries with the trust
+/// root's Rekor keys (none needed with --insecure-ignore-tlog). `artifact_digest(hash_algorithm)` digests the
 /// positional argument (verify_blob_artifact). Prints cosign's "Verified OK".
 template <class ArtifactDigest>
 int verify_blob_sigstore_bundle(const args& a, const std::string& bundle_text, ArtifactDigest artifact_digest) {
@@ -58,21 +71,39 @@ int verify_blob_sigstore_bundle(const args& a, const std::string& bundle_text, A
     if (ignore_tlog)
         std::cerr << "WARNING: Skipping tlog verification is an insecure practice that lacks transparency and "
                      "auditability verification for the blob.\n";
-    auto key = verification_key(a.get("key"));
-    if (!key) return report("loading public key: " + key.error().message());
+    std::optional<cosign::keyless_policy> keyless;
+    std::optional<crypto::public_key> key;
+    if (a.get("key").empty()) {
+        auto id = identity_flags(a);
+        if (!id) return report(id.error().message());
+        keyless.emplace();
+        keyless->identity = std::move(*id);
+        keyless->github_workflow = github_workflow_flags(a);
+        keyless->ignore_sct = a.get_bool("insecure-ignore-sct");
+    } else {
+        auto k = verification_key(a.get("key"));
+        if (!k) return report("loading public key: " + k.error().message());
+        key = std::move(*k);
+    }
     cosign::hash_algorithm h = cosign::hash_algorithm::sha256;
     if (b->message && b->message->digest_algorithm) h = *b->message->digest_algorithm;
     auto digest = artifact_digest(h);
     if (!digest) return report(digest.error().message());
     cosign::bundle::key_verify_options o;
     o.ignore_tlog = ignore_tlog;
-    if (!ignore_tlog) {
+    if (!ignore_tlog || keyless) {
         auto root = verify_trust_root(a);
         if (!root) return report("error verifying bundle: getting the trust root: " + root.error().message());
         o.log_keys = cosign::tlog::log_keys_from(*root);
+        if (keyless) keyless->root = std::move(*root);
     }
-    auto ok = cosign::bundle::verify_blob_bundle<crypto>(*b, *digest, *key, o);
-    if (!ok) return report("error verifying bundle: " + ok.error().message());
+    if (keyless) {
+        auto ok = cosign::bundle::verify_blob_bundle_keyless<crypto>(*b, *digest, *keyless, o);
+        if (!ok) return report("error verifying bundle: " + ok.error().message());
+    } else {
+        auto ok = cosign::bundle::verify_blob_bundle<crypto>(*b, *digest, *key, o);
+        if (!ok) return report("error verifying bundle: " + ok.error().message());
+    }
     std::cerr << "Verified OK\n";
     return exit_code::ok;
 }

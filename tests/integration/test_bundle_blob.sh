@@ -10,12 +10,15 @@
 #   verify-blob --bundle accepts them (with the flag, and without it as cosign 3's default);
 #   refused, each naming the failed check, exit 1, as cosign 3 refuses them too: another blob, an
 #   altered signature, SET, logIndex, root hash, checkpoint, entry body, the wrong key or trust
-#   root; a bundle without a log entry passes only with --insecure-ignore-tlog.
+#   root; a bundle without a log entry passes only with --insecure-ignore-tlog;
+#   keyless: cosign 3 signs a blob with a Fulcio certificate -> cosign-cpp verify-blob with the
+#   identity flags accepts it, and refuses another identity, issuer or blob.
 #   The legacy bundle (no flag) is unchanged. No request leaves 127.0.0.1.
 . "$(dirname "$0")/lib.sh"
 
 setup_interop
-sigstore_mock_start
+oidc_issuer_start
+sigstore_mock_start sigstore --oidc-issuer "$OIDC_ISSUER" --oidc-jwks "$OIDC_ISSUER/jwks"
 URL=$SIGSTORE_MOCK_URL
 TR=$SIGSTORE_MOCK_DIR/trusted_root.json
 [ -s "$TR" ] || die "the mock wrote no trusted_root.json"
@@ -147,5 +150,35 @@ check "cosign 2 verify-blob accepts the legacy bundle" \
 run_cmd flagnobundle "$COSIGN_CPP" verify-blob --key cosign.pub --new-bundle-format --trusted-root "$TR" blob.bin
 check_eq "verify-blob --new-bundle-format without --bundle: exit 1" 1 "$RC"
 check_contains "... saying so" "$ERR" "--new-bundle-format requires --bundle"
+
+say "== keyless: cosign 3 signs with a Fulcio certificate; cosign-cpp verifies with the identity flags"
+oidc_token alice@example.com token.jwt
+run_cmd c3keyless "$COSIGN3" sign-blob -y --use-signing-config=false --fulcio-url "$URL" --rekor-url "$URL" \
+  --identity-token token.jwt --trusted-root "$TR" --bundle keyless.sigstore.json blob.bin
+[ "$RC" -eq 0 ] || { show stderr "$ERR"; die "cosign 3 sign-blob keyless failed"; }
+check_eq "cosign 3's keyless bundle carries a certificate" true "$(jq '.verificationMaterial.certificate.rawBytes != null' keyless.sigstore.json)"
+ID=(--certificate-identity alice@example.com --certificate-oidc-issuer "$OIDC_ISSUER")
+check "cosign 3 verifies its keyless bundle" "$COSIGN3" verify-blob "${ID[@]}" --bundle keyless.sigstore.json --trusted-root "$TR" blob.bin
+check "cosign-cpp verify-blob --bundle with the identity flags accepts it" \
+  "$COSIGN_CPP" verify-blob "${ID[@]}" --bundle keyless.sigstore.json --trusted-root "$TR" blob.bin
+check_contains "... Verified OK" "$ERR" "Verified OK"
+check "... for the digest too" "$COSIGN_CPP" verify-blob "${ID[@]}" --bundle keyless.sigstore.json --trusted-root "$TR" "$DIGEST"
+run_cmd klwho "$COSIGN_CPP" verify-blob --certificate-identity mallory@example.com --certificate-oidc-issuer "$OIDC_ISSUER" \
+  --bundle keyless.sigstore.json --trusted-root "$TR" blob.bin
+check_eq "another identity: exit 1" 1 "$RC"
+check_contains "... naming the check" "$ERR" "none of the expected identities matched"
+run_cmd kliss "$COSIGN_CPP" verify-blob --certificate-identity alice@example.com --certificate-oidc-issuer https://issuer.example \
+  --bundle keyless.sigstore.json --trusted-root "$TR" blob.bin
+check_eq "another issuer: exit 1" 1 "$RC"
+check_contains "... naming the check" "$ERR" "none of the expected identities matched"
+run_cmd klblob "$COSIGN_CPP" verify-blob "${ID[@]}" --bundle keyless.sigstore.json --trusted-root "$TR" other.bin
+check_eq "another blob: exit 1" 1 "$RC"
+check_contains "... naming the check" "$ERR" "artifact: the artifact's digest"
+run_cmd klnoid "$COSIGN_CPP" verify-blob --bundle keyless.sigstore.json --trusted-root "$TR" blob.bin
+check_eq "no identity flags: exit 1" 1 "$RC"
+check_contains "... saying which flag" "$ERR" "--certificate-identity or --certificate-identity-regexp is required"
+run_cmd klkey "$COSIGN_CPP" verify-blob --key cosign.pub --bundle keyless.sigstore.json --trusted-root "$TR" blob.bin
+check_eq "--key for a certificate bundle: exit 1" 1 "$RC"
+check_contains "... naming the check" "$ERR" "verification material: the bundle carries a certificate"
 
 finish
