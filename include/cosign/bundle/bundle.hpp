@@ -474,7 +474,8 @@ namespace detail {
 inline void append_proto_string(std::string& out, std::string_view s) {
     static constexpr char hexd[] = "0123456789abcdef";
     out += '"';
-    for (unsigned char c : s) {
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;

@@ -69,8 +69,8 @@ inline result<checkpoint> parse_checkpoint(std::string_view text) {
     cp.note = std::string(text.substr(0, split + 1));
     std::string_view sigs = text.substr(split + 2);
     if (sigs.empty() || sigs.back() != '\n') return detail::bad_checkpoint("the signature block does not end in a newline");
-    for (unsigned char c : cp.note)
-        if (c < 0x20 && c != '\n') return detail::bad_checkpoint("the note holds a control character");
+    for (char c : cp.note)
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n') return detail::bad_checkpoint("the note holds a control character");
     // Signature lines.
     while (!sigs.empty()) {
         const std::size_t nl = sigs.find('\n');
