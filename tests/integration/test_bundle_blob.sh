@@ -5,7 +5,7 @@
 # (--new-bundle-format):
 #   cosign-cpp sign-blob --bundle F --new-bundle-format writes cosign 3's v0.3 bundle (the same
 #   fields in the same order, the Rekor entry with SET, inclusion proof and checkpoint) -> cosign 3
-#   and cosign 2 verify-blob accept it, with the file and with its sha256 digest;
+#   and cosign 2 verify-blob accept it, with the file and with its sha256 digest, and sigstore-js;
 #   cosign 3 sign-blob and attest-blob (DSSE) and cosign 2 --new-bundle-format -> cosign-cpp
 #   verify-blob --bundle accepts them (with the flag, and without it as cosign 3's default);
 #   refused, each naming the failed check, exit 1, as cosign 3 refuses them too: another blob, an
@@ -59,6 +59,28 @@ check "cosign 3 accepts it for the digest" "$COSIGN3" verify-blob --key cosign.p
 check "cosign 2 verify-blob --new-bundle-format accepts it" \
   "$COSIGN2" verify-blob --key cosign.pub --bundle cpp.sigstore.json --new-bundle-format --trusted-root "$TR" blob.bin
 check_fails "cosign 3 refuses it for another blob" "$COSIGN3" verify-blob --key cosign.pub --bundle cpp.sigstore.json --trusted-root "$TR" other.bin
+# sigstore-js (@sigstore/verify of tests/peers' pinned sigstore 4.1.1), the key given for the bundle's hint.
+cat > sigstore-js-verify.js <<'JS'
+'use strict';
+const fs = require('fs');
+const crypto = require('crypto');
+const { TrustedRoot } = require('@sigstore/protobuf-specs');
+const { bundleFromJSON } = require('@sigstore/bundle');
+const { Verifier, toSignedEntity, toTrustMaterial } = require('@sigstore/verify');
+const [bundlePath, artifactPath, rootPath, keyPath] = process.argv.slice(2);
+const key = crypto.createPublicKey(fs.readFileSync(keyPath));
+const tm = toTrustMaterial(TrustedRoot.fromJSON(JSON.parse(fs.readFileSync(rootPath, 'utf8'))),
+  () => ({ publicKey: key, validFor: () => true }));
+const verifier = new Verifier(tm, { tlogThreshold: 1, ctlogThreshold: 0, tsaThreshold: 0 });
+try {
+  verifier.verify(toSignedEntity(bundleFromJSON(JSON.parse(fs.readFileSync(bundlePath, 'utf8'))), fs.readFileSync(artifactPath)));
+  console.log('VERIFIED');
+} catch (e) { console.error('FAILED', e.code || '', e.message); process.exit(1); }
+JS
+check "sigstore-js verifies cosign-cpp's bundle" \
+  env NODE_PATH="$PEERS_CACHE/node_modules" node sigstore-js-verify.js cpp.sigstore.json blob.bin "$TR" cosign.pub
+check_fails "sigstore-js refuses it for another blob" \
+  env NODE_PATH="$PEERS_CACHE/node_modules" node sigstore-js-verify.js cpp.sigstore.json other.bin "$TR" cosign.pub
 
 say "== cosign 3 and cosign 2 sign; cosign-cpp verifies"
 M=$(sigstore_mock_mark)
