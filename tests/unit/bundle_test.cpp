@@ -214,6 +214,15 @@ TEST_CASE("Bundle JSON: protojson's spellings are read, anything else refused na
         CHECK(bundle::to_json(*b) == text);
         REQUIRE(verify_text(t));
     }
+    SECTION("zeros are left out by protojson: read as 0, written back the same (a fuzzer's find)") {
+        const std::string t = replace_once(replace_once(text, "\"logIndex\":\"6899776\",", ""), "\"treeSize\":\"1\",", "");
+        auto b = bundle::parse_bundle(t);
+        REQUIRE(b);
+        CHECK(b->material.tlog_entries.at(0).log_index == 0);
+        CHECK(b->material.tlog_entries.at(0).proof->tree_size == 0);
+        CHECK(bundle::to_json(*b) == t);
+        require_refused(t, "tlog entry 0: SET:");
+    }
     auto refused = [](const std::string& t, const std::string& what) {
         auto b = bundle::parse_bundle(t);
         REQUIRE_FALSE(b);
@@ -358,6 +367,8 @@ TEST_CASE("A blob bundle altered in any one field is refused naming the check", 
     }
     SECTION("the proof's tree size") {
         require_refused(replace_once(text, "\"treeSize\":\"1\"", "\"treeSize\":\"2\""), "tlog entry 0: inclusion proof:");
+        require_refused(replace_once(text, "\"treeSize\":\"1\"", "\"treeSize\":\"0\""), "tlog entry 0: inclusion proof:");
+        require_refused(replace_once(text, "\"rootHash\":\"" + root + "\",", ""), "tlog entry 0: inclusion proof:");
     }
     SECTION("the checkpoint's signature") {
         const std::string cps = text.substr(text.find("vyeqNTBGAiEA"), 30);

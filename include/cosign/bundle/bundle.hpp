@@ -224,7 +224,7 @@ inline result<tlog_entry> parse_tlog_entry(const json::value& v, const std::stri
     COSIGN_TRY_VOID(r.check({"logIndex", "logId", "kindVersion", "integratedTime", "inclusionPromise",
                              "inclusionProof", "canonicalizedBody"}));
     tlog_entry e;
-    COSIGN_TRY(e.log_index, r.int64("logIndex", true));
+    COSIGN_TRY(e.log_index, r.int64("logIndex", false));  // protojson leaves zeros out
     COSIGN_TRY_VOID(non_negative(e.log_index, r.at("logIndex")));
     const json::value* id = r.get("logId");
     if (!id) return bad(r.at("logId"), "missing");
@@ -253,8 +253,8 @@ inline result<tlog_entry> parse_tlog_entry(const json::value& v, const std::stri
         inclusion_proof proof;
         COSIGN_TRY(proof.log_index, pr.int64("logIndex", false));
         COSIGN_TRY_VOID(non_negative(proof.log_index, pr.at("logIndex")));
-        COSIGN_TRY(proof.root_hash, pr.bytes_field("rootHash", true));
-        COSIGN_TRY(proof.tree_size, pr.int64("treeSize", true));
+        COSIGN_TRY(proof.root_hash, pr.bytes_field("rootHash", false));  // checked when verified
+        COSIGN_TRY(proof.tree_size, pr.int64("treeSize", false));
         COSIGN_TRY_VOID(non_negative(proof.tree_size, pr.at("treeSize")));
         if (const json::value* hs = pr.get("hashes")) {
             if (!hs->IsArray()) return bad(pr.at("hashes"), "not an array");
