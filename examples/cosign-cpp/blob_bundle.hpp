@@ -64,9 +64,10 @@ inline std::string legacy_bundle_json(const std::string& signature_b64,
 
 /// sign-blob's transparency-log step: cosign's privacy statement and prompt (-y skips it), then a
 /// hashedrekord entry for the blob's SHA-256 uploaded to --rekor-url; the answer is checked
-/// (body, and the SET when SIGSTORE_REKOR_PUBLIC_KEY is set) before anything is written.
+/// (body, and the SET when SIGSTORE_REKOR_PUBLIC_KEY is set) before anything is written. The
+/// record holds Rekor's entry (with its inclusion proof and checkpoint) and cosign's bundle of it.
 template <class Signer>
-cosign::result<cosign::tlog::rekor_bundle> log_blob_signature(const args& a, const Signer& key,
+cosign::result<cosign::tlog::log_record> log_blob_signature(const args& a, const Signer& key,
                                                               const cosign::blob_digest& digest,
                                                               const std::string& signature_b64) {
     if (digest.algorithm != cosign::hash_algorithm::sha256)
@@ -86,7 +87,7 @@ cosign::result<cosign::tlog::rekor_bundle> log_blob_signature(const args& a, con
         if (auto c = key.certificate(); !c.certificate_pem.empty()) pem = c.certificate_pem;
     COSIGN_TRY(auto rec, step.log_digest(signature_b64, cosign::hex::encode(digest.value), pem));
     if (!rec) return cosign::fail(cosign::errc::internal, "upload to tlog: Rekor gave no entry");
-    return std::move(rec->bundle);
+    return std::move(*rec);
 }
 
 /// verify-blob's transparency-log check of a key-signed blob, as cosign 2 does it: with a

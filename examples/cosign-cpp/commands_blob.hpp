@@ -26,6 +26,7 @@
 #include "keyless.hpp"
 #include "oidc_flags.hpp"
 #include "password.hpp"
+#include "sigstore_bundle.hpp"
 #include "tlog_flags.hpp"
 
 namespace cli {
@@ -142,13 +143,14 @@ inline cosign::result<cosign::blob_digest> digest_blob_arg(const std::string& pa
 
 /// verify-blob's artifact: a file (or "-"), or, when no such file exists, a digest
 /// "sha256:<hex>" that is checked without reading anything (cosign takes it with a bundle only).
-inline cosign::result<cosign::blob_digest> verify_blob_artifact(const std::string& ref) {
+inline cosign::result<cosign::blob_digest> verify_blob_artifact(const std::string& ref,
+                                                                cosign::hash_algorithm h = cosign::hash_algorithm::sha256) {
     struct stat st {};
     if (ref != "-" && ref.find(':') != std::string::npos && ::stat(ref.c_str(), &st) != 0 && errno == ENOENT) {
         const std::string_view alg = std::string_view(ref).substr(0, ref.find(':'));
         if (alg == "sha256" || alg == "sha384" || alg == "sha512") return cosign::parse_blob_digest(ref);
     }
-    return digest_blob_arg(ref, cosign::hash_algorithm::sha256);
+    return digest_blob_arg(ref, h);
 }
 
 /// sign-blob's flags: cosign's, with cosign's descriptions and what this build does differently.
@@ -161,7 +163,7 @@ inline std::vector<flag> sign_blob_flags() {
         {"tlog-upload", 0, kind::boolean, "true", "whether or not to upload to the tlog"},
         rekor_url_flag(),
         {"bundle", 0, kind::string, "", "write everything required to verify the blob to a FILE"},
-        {"new-bundle-format", 0, kind::boolean, "false", "output bundle in new format that contains all verification material (this build writes cosign's legacy bundle; true is refused)"},
+        {"new-bundle-format", 0, kind::boolean, "false", "output bundle in new format that contains all verification material (this build: with --key; keyless signing writes the legacy bundle only)"},
         {"use-signing-config", 0, kind::boolean, "false", "whether to use a TUF-provided signing config for the service URLs (a cosign 3 flag; this build takes the service URLs from --fulcio-url and --rekor-url, so it has no effect)"},
     } + keyless_flags() + oidc_flags();
 }
@@ -173,8 +175,10 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
     if (a.positional.size() != 1) return report("sign-blob requires exactly one file (or - for standard input)");
     const bool keyless = a.get("key").empty();
     const bool certified = keyless || a.get_bool("issue-certificate");
-    if (a.get_bool("new-bundle-format"))
-        return report("--new-bundle-format: this build writes cosign's legacy bundle only (drop the flag)");
+    const bool new_bundle = a.get_bool("new-bundle-format");
+    if (new_bundle && certified)
+        return report("--new-bundle-format: this build writes a Sigstore bundle for --key signatures only (keyless and "
+                      "--issue-certificate: drop the flag for cosign's legacy bundle)");
     const std::string& path = a.positional[0];
     const std::string prefix = "signing " + path + ": ";
     const bool tlog = a.get_bool("tlog-upload");
@@ -229,13 +233,19 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
     const std::string& b64 = *signed_;
     const std::string cert_pem = key->certificate().certificate_pem;
     std::optional<cosign::tlog::rekor_bundle> logged;
+    std::optional<cosign::tlog::log_entry> logged_entry;
     if (tlog) {
         auto entry = log_blob_signature(a, *key, early, b64);
         if (!entry) return report(prefix + entry.error().message());
-        logged = std::move(*entry);
+        logged = std::move(entry->bundle);
+        logged_entry = std::move(entry->entry);
         std::cerr << "tlog entry created with index: " << logged->log_index << "\n";
     }
-    if (!a.get("bundle").empty()) {
+    if (!a.get("bundle").empty() && new_bundle) {
+        auto w = write_sigstore_blob_bundle(a.get("bundle"), early, b64, key->public_key_pem(), logged_entry);
+        if (!w) return report(prefix + "create bundle file: " + w.error().message());
+        std::cerr << "Wrote bundle to file " << a.get("bundle") << "\n";
+    } else if (!a.get("bundle").empty()) {
         auto w = cosign::write_file_0600(a.get("bundle"), legacy_bundle_json(b64, logged, cert_pem));
         if (!w) return report(prefix + "create bundle file: " + w.error().message());
         std::cerr << "Wrote bundle to file " << a.get("bundle") << "\n";
@@ -264,6 +274,7 @@ inline std::vector<flag> verify_blob_flags() {
         {"insecure-ignore-tlog", 0, kind::boolean, "", "ignore transparency log verification, to be used when an artifact signature has not been uploaded to the transparency log. Artifacts cannot be publicly verified when not included in a log"},
         {"offline", 0, kind::boolean, "", "only allow offline verification"},
         {"bundle", 0, kind::string, "", "path to bundle FILE"},
+        {"new-bundle-format", 0, kind::boolean, "false", "expect the signature/attestation to be packaged in a Sigstore bundle (this build: also when the --bundle file is one, as cosign 3, whose default this is)"},
         rekor_url_flag(),
         {"trusted-root", 0, kind::string, "", "Path to a Sigstore TrustedRoot JSON file"},
     } + certificate_verify_flags();
@@ -274,10 +285,22 @@ inline int cmd_verify_blob(const std::vector<std::string>& argv) {
     args a;
     if (auto e = parse(spec, argv, a); !e.empty()) return report(e);
     if (a.positional.size() != 1) return report("verify-blob requires exactly one file (or - for standard input)");
+    if (a.get_bool("new-bundle-format") && a.get("bundle").empty())
+        return report("--new-bundle-format requires --bundle (the Sigstore bundle to verify)");
+    if (!a.get("bundle").empty()) {
+        // A Sigstore bundle (--new-bundle-format, or cosign 3's default: the file says so).
+        auto text = read_bundle_text(a.get("bundle"));
+        if (!text) return report(text.error().message());
+        if (a.get_bool("new-bundle-format") || cosign::bundle::looks_like_sigstore_bundle(*text))
+            return verify_blob_sigstore_bundle(a, *text, [&](cosign::hash_algorithm h) {
+                return verify_blob_artifact(a.positional[0], h);
+            });
+    }
     // --key wins over --certificate, as in cosign (commands_image.hpp: key_from_certificate).
     const bool by_certificate = a.get("key").empty() && !a.get("certificate").empty();
     if (a.get("key").empty() && !by_certificate)
-        return report("keyless verification without --certificate is not supported in this build: pass --key or --certificate");
+        return report("keyless verification needs --certificate, or a Sigstore bundle (--bundle FILE "
+                      "--new-bundle-format with the identity flags), in this build: pass --key, --certificate or a bundle");
     std::optional<legacy_bundle> bundle;
     if (!a.get("bundle").empty()) {
         auto b = read_legacy_bundle(a.get("bundle"));

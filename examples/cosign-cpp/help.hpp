@@ -341,7 +341,7 @@ to sign payloads with your own tooling or algorithms.)",
      "Sign with a key (--key FILE, env://VAR, pkcs11: or a KMS URI), or keyless (no --key: a Fulcio\n"
      "certificate for the identity token; --issue-certificate certifies a --key). The signature is\n"
      "logged in Rekor (--rekor-url) unless --tlog-upload=false; --bundle writes cosign's legacy\n"
-     "bundle. The new bundle format is not built yet.",
+     "bundle, or with --new-bundle-format (--key only) the Sigstore bundle v0.3 cosign 3 writes.",
      R"(  cosign-cpp sign-blob --key <key path>|<kms uri> <blob>
 
   # sign a blob with Google sign-in (experimental))" COSIGN_CLI_NOT_HERE R"(
@@ -380,7 +380,10 @@ The blob may be specified as a path to a file or - for stdin.)",
      "Verify with a public key (--key) or a certificate (--certificate: chained to the trust root's\n"
      "Fulcio CAs, or to --certificate-chain; its SCT and the identity flags checked). The\n"
      "transparency-log entry comes from cosign's legacy --bundle (base64Signature, rekorBundle) and is\n"
-     "checked offline, or is looked up in Rekor. New-format bundles and URLs are not built yet.",
+     "checked offline, or is looked up in Rekor. A Sigstore bundle (--new-bundle-format, implied when\n"
+     "the --bundle file is one, as cosign 3) is verified with --key, or keyless with the identity\n"
+     "flags (its certificate against the trust root's Fulcio CAs and CT logs); the blob may be\n"
+     "sha256:<hex>. URLs and timestamps are not built yet.",
      R"( cosign-cpp verify-blob (--key <key path>|<key url>|<kms uri>)|(--certificate <cert>) --signature <sig> <blob>
 
   # Verify a simple blob and message

@@ -47,3 +47,8 @@
 #include "signer.hpp"
 #include "verifier.hpp"
 #include "blob.hpp"
+#include "tlog/checkpoint.hpp"
+#include "bundle/dsse.hpp"
+#include "bundle/bundle.hpp"
+#include "bundle/blob_bundle.hpp"
+#include "bundle/verify.hpp"
