@@ -11237,6 +11237,1376 @@ result<void> verify_blob_file(const typename Crypto::public_key& key, const std:
 
 }  // namespace v0
 }  // namespace cosign
+// ---- cosign/tlog/checkpoint.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Rekor checkpoints: the signed note (golang.org/x/mod/sumdb/note format) in which a log
+/// commits to a tree size and root hash, read and verified as rekor's util.SignedNote and
+/// util.Checkpoint do. Pure: the crypto policy's verify, nothing of transport/.
+///
+///     <origin>\n<tree size>\n<base64 root hash>\n[other lines\n]\n
+///     — <name> <base64(4-byte key hint || signature)>\n
+///
+/// For Rekor v1 (ECDSA, RSA) the key hint is the first 4 bytes of SHA-256 of the log key's DER
+/// SubjectPublicKeyInfo, big-endian; the signature is over the note text (everything before the
+/// blank line, its last newline included).
+///
+///     auto cp = tlog::parse_checkpoint(envelope);
+///     auto ok = tlog::verify_checkpoint<crypto::mbedtls>(*cp, rekor_key);
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace tlog {
+
+/// One signature line of a note: "— <name> <base64(key hint || signature)>".
+struct note_signature {
+    std::string name;
+    std::uint32_t key_hint = 0;  ///< the first 4 bytes of the decoded base64, big-endian
+    bytes signature;             ///< the rest
+};
+
+/// A parsed checkpoint: the note's fields and its signatures.
+struct checkpoint {
+    std::string origin;
+    std::uint64_t size = 0;
+    bytes root_hash;
+    std::vector<std::string> other_content;  ///< lines after the root hash ("Timestamp: ...")
+    std::string note;                        ///< the signed text, final newline included
+    std::vector<note_signature> signatures;
+};
+
+namespace detail {
+inline error bad_checkpoint(const std::string& why) {
+    return error(errc::verification_failed, "checkpoint: " + why);
+}
+}  // namespace detail
+
+/// The key hint of a Rekor v1 key: the first 4 bytes of SHA-256 of its DER SubjectPublicKeyInfo.
+inline std::uint32_t checkpoint_key_hint(byte_view spki_der) {
+    const sha256_hash h = sha256(spki_der);
+    return (std::uint32_t(h.bytes[0]) << 24) | (std::uint32_t(h.bytes[1]) << 16) | (std::uint32_t(h.bytes[2]) << 8) |
+           std::uint32_t(h.bytes[3]);
+}
+
+/// Parses a signed checkpoint. Errors (errc::verification_failed) start with "checkpoint:" and
+/// say which part is malformed.
+inline result<checkpoint> parse_checkpoint(std::string_view text) {
+    const std::size_t split = text.rfind("\n\n");
+    if (split == std::string_view::npos) return detail::bad_checkpoint("no blank line before the signatures");
+    checkpoint cp;
+    cp.note = std::string(text.substr(0, split + 1));
+    std::string_view sigs = text.substr(split + 2);
+    if (sigs.empty() || sigs.back() != '\n') return detail::bad_checkpoint("the signature block does not end in a newline");
+    for (char c : cp.note)
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n') return detail::bad_checkpoint("the note holds a control character");
+    // Signature lines.
+    while (!sigs.empty()) {
+        const std::size_t nl = sigs.find('\n');
+        std::string_view line = sigs.substr(0, nl);
+        sigs.remove_prefix(nl + 1);
+        static constexpr std::string_view dash = "\xe2\x80\x94 ";  // U+2014 EM DASH, then a space
+        if (line.substr(0, dash.size()) != dash)
+            return detail::bad_checkpoint("a signature line does not start with \"\xe2\x80\x94 \"");
+        line.remove_prefix(dash.size());
+        const std::size_t sp = line.find(' ');
+        if (sp == std::string_view::npos || sp == 0)
+            return detail::bad_checkpoint("a signature line lacks its signer name or signature");
+        note_signature s;
+        s.name = std::string(line.substr(0, sp));
+        auto raw = base64::decode(line.substr(sp + 1));
+        if (!raw || raw->size() < 5) return detail::bad_checkpoint("the signature of \"" + s.name + "\" is not base64 of a key hint and a signature");
+        s.key_hint = (std::uint32_t((*raw)[0]) << 24) | (std::uint32_t((*raw)[1]) << 16) |
+                     (std::uint32_t((*raw)[2]) << 8) | std::uint32_t((*raw)[3]);
+        s.signature.assign(raw->begin() + 4, raw->end());
+        cp.signatures.push_back(std::move(s));
+    }
+    if (cp.signatures.empty()) return detail::bad_checkpoint("no signature");
+    // The note: origin, size, root hash, then other lines.
+    std::vector<std::string_view> lines;
+    std::string_view rest(cp.note);
+    while (!rest.empty()) {
+        const std::size_t nl = rest.find('\n');
+        lines.push_back(rest.substr(0, nl));
+        rest.remove_prefix(nl + 1);
+    }
+    if (lines.size() < 3) return detail::bad_checkpoint("the note has fewer than 3 lines (origin, size, root hash)");
+    if (lines[0].empty()) return detail::bad_checkpoint("empty origin");
+    cp.origin = std::string(lines[0]);
+    if (lines[1].empty() || lines[1].size() > 19 || (lines[1].size() > 1 && lines[1][0] == '0'))
+        return detail::bad_checkpoint("tree size \"" + std::string(lines[1].substr(0, 40)) + "\" is not a decimal number");
+    for (char c : lines[1]) {
+        if (c < '0' || c > '9')
+            return detail::bad_checkpoint("tree size \"" + std::string(lines[1].substr(0, 40)) + "\" is not a decimal number");
+        cp.size = cp.size * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    auto root = base64::decode(lines[2]);
+    if (!root || root->empty()) return detail::bad_checkpoint("the root hash is not base64");
+    cp.root_hash = std::move(*root);
+    for (std::size_t i = 3; i < lines.size(); ++i) {
+        if (lines[i].empty()) return detail::bad_checkpoint("an empty line inside the note");
+        cp.other_content.emplace_back(lines[i]);
+    }
+    return cp;
+}
+
+/// Verifies a checkpoint's signatures with a Rekor v1 log key (ECDSA or RSA over SHA-256 of the
+/// note), as rekor's SignedNote.Verify: every signature line must carry the key's hint and verify.
+template <class Crypto>
+result<void> verify_checkpoint(const checkpoint& cp, const log_key& key) {
+    const std::uint32_t hint = checkpoint_key_hint(key.public_key_der);
+    auto pub = Crypto::parse_public_key(byte_view(key.public_key_der).as_chars());
+    if (!pub) return std::move(pub).error().context("checkpoint: the log key with log ID " + key.log_id);
+    for (const note_signature& s : cp.signatures) {
+        if (s.key_hint != hint)
+            return detail::bad_checkpoint("the signature of \"" + s.name +
+                                          "\" names another key (its key hint is not the trusted log key's)");
+        auto ok = Crypto::verify(*pub, byte_view(cp.note), s.signature);
+        if (!ok) {
+            if (ok.error().code() != errc::verification_failed) return std::move(ok).error().context("checkpoint");
+            return detail::bad_checkpoint("the signature of \"" + s.name +
+                                          "\" does not verify with the trusted log key for log ID " + key.log_id);
+        }
+    }
+    return {};
+}
+
+/// The whole check of a bundle entry's checkpoint: parsed, signed by the trusted key of the
+/// entry's log (log ID `log_id_hex`, valid at `integrated_time`), and committing to the same
+/// tree size and root hash as the inclusion proof.
+template <class Crypto>
+result<checkpoint> verify_checkpoint_for_proof(std::string_view envelope, std::string_view log_id_hex,
+                                               std::int64_t integrated_time, const log_keys& keys,
+                                               std::uint64_t proof_tree_size, byte_view proof_root_hash) {
+    COSIGN_TRY(checkpoint cp, parse_checkpoint(envelope));
+    auto key = find_log_key(keys, log_id_hex, integrated_time);
+    if (!key) return std::move(key).error().context("checkpoint");
+    COSIGN_TRY_VOID(verify_checkpoint<Crypto>(cp, **key));
+    if (cp.size != proof_tree_size)
+        return detail::bad_checkpoint("tree size " + std::to_string(cp.size) + " is not the inclusion proof's " +
+                                      std::to_string(proof_tree_size));
+    if (byte_view(cp.root_hash) != proof_root_hash)
+        return detail::bad_checkpoint("root hash " + base64::encode(cp.root_hash) +
+                                      " is not the inclusion proof's " + base64::encode(proof_root_hash));
+    return cp;
+}
+
+}  // namespace tlog
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/bundle/dsse.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// DSSE envelopes (Dead Simple Signing Envelope, v1.0.0) as Sigstore bundles carry them, and the
+/// pre-authentication encoding (PAE) that their signatures cover. Pure: no crypto backend.
+///
+///     std::string signed_bytes = bundle::pae(env.payload_type, env.payload);
+///     // "DSSEv1 <len(type)> <type> <len(payload)> <payload>"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace bundle {
+
+/// The in-toto statement media type (the payloadType of cosign's attestations).
+inline constexpr const char* in_toto_payload_type = "application/vnd.in-toto+json";
+
+/// One signature of an envelope.
+struct dsse_signature {
+    bytes sig;          ///< the raw signature (base64 in JSON)
+    std::string keyid;  ///< optional, usually empty
+};
+
+/// A DSSE envelope: the payload, its type, and the signatures over PAE(type, payload).
+struct dsse_envelope {
+    bytes payload;  ///< raw payload bytes (base64 in JSON)
+    std::string payload_type;
+    std::vector<dsse_signature> signatures;
+};
+
+/// The DSSE v1 pre-authentication encoding of (type, body): the bytes a DSSE signature covers,
+/// "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body, lengths in ASCII decimal.
+inline std::string pae(std::string_view payload_type, byte_view payload) {
+    std::string out = "DSSEv1 ";
+    out += std::to_string(payload_type.size());
+    out += ' ';
+    out.append(payload_type.data(), payload_type.size());
+    out += ' ';
+    out += std::to_string(payload.size());
+    out += ' ';
+    out.append(payload.as_chars().data(), payload.size());
+    return out;
+}
+
+}  // namespace bundle
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/bundle/bundle.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Sigstore bundles (protobuf-specs `dev.sigstore.bundle.v1.Bundle`) v0.1, v0.2 and v0.3 as
+/// values: read from their protobuf JSON form (camelCase or proto field names, int64 as string
+/// or number, bytes as standard or URL-safe base64, unknown fields refused as protojson does),
+/// and written as v0.3 in the shape cosign 3's `sign-blob --bundle` writes. Pure: no crypto.
+///
+///     auto b = bundle::parse_bundle(text);           // errors name the JSON path: "bundle:
+///                                                    //  verificationMaterial.tlogEntries[0].logIndex: ..."
+///     std::string out = bundle::to_json(*b);         // v0.3, field order as protojson emits
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace bundle {
+
+/// The media types of the bundle versions read here.
+inline constexpr const char* media_type_v0_1 = "application/vnd.dev.sigstore.bundle+json;version=0.1";
+inline constexpr const char* media_type_v0_2 = "application/vnd.dev.sigstore.bundle+json;version=0.2";
+inline constexpr const char* media_type_v0_3 = "application/vnd.dev.sigstore.bundle.v0.3+json";
+/// The v0.3 spelling of the older versions' media type scheme, also accepted by sigstore-go.
+inline constexpr const char* media_type_v0_3_alt = "application/vnd.dev.sigstore.bundle+json;version=0.3";
+
+/// An RFC 6962 inclusion proof with the log's checkpoint, as a bundle carries it.
+struct inclusion_proof {
+    std::int64_t log_index = 0;  ///< index in the tree the proof is for (not the entry's global logIndex)
+    bytes root_hash;
+    std::int64_t tree_size = 0;
+    std::vector<bytes> hashes;   ///< leaf to root
+    std::string checkpoint;      ///< the signed note (checkpoint.envelope)
+};
+
+/// One transparency-log entry (`TransparencyLogEntry`).
+struct tlog_entry {
+    std::int64_t log_index = 0;
+    bytes log_id;                 ///< logId.keyId: SHA-256 of the log key's DER for Rekor v1
+    std::string kind;             ///< kindVersion.kind: "hashedrekord", "dsse", ...
+    std::string version;          ///< kindVersion.version: "0.0.1"
+    std::int64_t integrated_time = 0;
+    std::optional<bytes> signed_entry_timestamp;  ///< inclusionPromise.signedEntryTimestamp (the SET)
+    std::optional<inclusion_proof> proof;
+    bytes canonicalized_body;     ///< the entry body exactly as the log hashed it
+};
+
+/// What verifies the signature: a public key named by a hint (`--key`), a certificate (v0.3) or a
+/// certificate chain (v0.1, v0.2).
+struct verification_material {
+    enum class kind { public_key, certificate, x509_chain };
+    kind material = kind::public_key;
+    std::string public_key_hint;     ///< publicKey.hint (may be empty)
+    std::vector<bytes> certificates; ///< DER: the leaf first
+    std::vector<tlog_entry> tlog_entries;
+    std::vector<bytes> rfc3161_timestamps;  ///< timestampVerificationData.rfc3161Timestamps[].signedTimestamp
+};
+
+/// A signature over a message (a blob) and, optionally, the message's digest.
+struct message_signature {
+    std::optional<hash_algorithm> digest_algorithm;  ///< messageDigest.algorithm (SHA2_256 ...)
+    bytes digest;                                    ///< messageDigest.digest
+    bytes signature;
+};
+
+/// A Sigstore bundle: media type, verification material, and a message signature or a DSSE
+/// envelope (exactly one).
+struct sigstore_bundle {
+    std::string media_type;
+    int minor_version = 3;  ///< 1, 2 or 3
+    verification_material material;
+    std::optional<message_signature> message;
+    std::optional<dsse_envelope> dsse;
+};
+
+/// protobuf-specs' HashAlgorithm name for a digest algorithm ("SHA2_256").
+inline const char* hash_algorithm_name(hash_algorithm h) noexcept {
+    switch (h) {
+        case hash_algorithm::sha224: return "SHA2_224";
+        case hash_algorithm::sha256: return "SHA2_256";
+        case hash_algorithm::sha384: return "SHA2_384";
+        case hash_algorithm::sha512: return "SHA2_512";
+    }
+    return "HASH_ALGORITHM_UNSPECIFIED";
+}
+
+namespace detail {
+
+/// The proto field name of a camelCase JSON name ("logIndex" -> "log_index", "x509CertificateChain"
+/// -> "x509_certificate_chain", "rfc3161Timestamps" -> "rfc3161_timestamps").
+inline std::string proto_name(std::string_view camel) {
+    std::string out;
+    for (char c : camel) {
+        if (c >= 'A' && c <= 'Z') {
+            out += '_';
+            out += static_cast<char>(c - 'A' + 'a');
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+inline error bad(const std::string& path, const std::string& what) {
+    return error(errc::invalid_json, "bundle: " + path + ": " + what);
+}
+
+/// An object's fields, read by camelCase name (or its proto name), unknown names refused.
+class object_reader {
+public:
+    object_reader(const json::value& v, std::string path) : v_(v), path_(std::move(path)) {}
+
+    /// Checks that v is an object whose every key is one of `names` (either spelling), no field twice.
+    result<void> check(std::initializer_list<const char*> names) const {
+        if (!v_.IsObject()) return bad(path_.empty() ? "(top level)" : path_, "not a JSON object");
+        for (const auto& m : v_.GetObject()) {
+            const std::string_view k = json::key_of(m.name);
+            bool known = false;
+            for (const char* n : names) {
+                if (k == n || k == proto_name(n)) {
+                    if (k != n && json::member(v_, n))
+                        return bad(at(n), "given twice (as \"" + std::string(n) + "\" and \"" + std::string(k) + "\")");
+                    known = true;
+                    break;
+                }
+            }
+            if (!known) return bad(at(std::string(k)), "unknown field");
+        }
+        return {};
+    }
+    /// The field `name` (camelCase) or its proto spelling; null counts as absent, as in protojson.
+    const json::value* get(const char* name) const {
+        const json::value* m = json::member(v_, name);
+        if (!m) m = json::member(v_, proto_name(name));
+        return (m && !m->IsNull()) ? m : nullptr;
+    }
+    std::string at(const std::string& name) const { return path_.empty() ? name : path_ + "." + name; }
+    const std::string& path() const noexcept { return path_; }
+
+    result<std::string> string(const char* name, bool required) const {
+        const json::value* m = get(name);
+        if (!m) {
+            if (required) return bad(at(name), "missing");
+            return std::string();
+        }
+        auto s = json::as_string(*m);
+        if (!s) return bad(at(name), "not a string");
+        return std::string(*s);
+    }
+    result<bytes> bytes_field(const char* name, bool required) const {
+        const json::value* m = get(name);
+        if (!m) {
+            if (required) return bad(at(name), "missing");
+            return bytes();
+        }
+        return decode_bytes(*m, at(name));
+    }
+    result<std::int64_t> int64(const char* name, bool required) const {
+        const json::value* m = get(name);
+        if (!m) {
+            if (required) return bad(at(name), "missing");
+            return std::int64_t(0);
+        }
+        return decode_int64(*m, at(name));
+    }
+
+    static result<bytes> decode_bytes(const json::value& v, const std::string& path) {
+        auto s = json::as_string(v);
+        if (!s) return bad(path, "not a base64 string");
+        // protojson takes standard or URL-safe base64, padded or not.
+        std::string t(*s);
+        for (char& c : t) {
+            if (c == '-') c = '+';
+            else if (c == '_') c = '/';
+        }
+        if (t.size() % 4 == 1) return bad(path, "not base64");
+        if (t.find('=') == std::string::npos)
+            while (t.size() % 4 != 0) t += '=';
+        auto raw = base64::decode(t);
+        if (!raw) return bad(path, "not base64");
+        return std::move(*raw);
+    }
+    static result<std::int64_t> decode_int64(const json::value& v, const std::string& path) {
+        if (v.IsInt64()) return v.GetInt64();
+        auto s = json::as_string(v);
+        if (!s || s->empty() || s->size() > 19) return bad(path, "not an int64 (a decimal string or an integer)");
+        std::string_view d = *s;
+        bool neg = d.front() == '-';
+        if (neg) d.remove_prefix(1);
+        if (d.empty()) return bad(path, "not an int64");
+        std::uint64_t acc = 0;
+        for (char c : d) {
+            if (c < '0' || c > '9') return bad(path, "not an int64 (\"" + std::string(*s) + "\")");
+            acc = acc * 10 + static_cast<std::uint64_t>(c - '0');
+        }
+        if (acc > static_cast<std::uint64_t>(INT64_MAX)) return bad(path, "out of int64 range");
+        const auto n = static_cast<std::int64_t>(acc);
+        return neg ? -n : n;
+    }
+
+private:
+    const json::value& v_;
+    std::string path_;
+};
+
+inline result<void> non_negative(std::int64_t v, const std::string& path) {
+    if (v < 0) return bad(path, "negative");
+    return {};
+}
+
+inline result<tlog_entry> parse_tlog_entry(const json::value& v, const std::string& path) {
+    object_reader r(v, path);
+    COSIGN_TRY_VOID(r.check({"logIndex", "logId", "kindVersion", "integratedTime", "inclusionPromise",
+                             "inclusionProof", "canonicalizedBody"}));
+    tlog_entry e;
+    COSIGN_TRY(e.log_index, r.int64("logIndex", false));  // protojson leaves zeros out
+    COSIGN_TRY_VOID(non_negative(e.log_index, r.at("logIndex")));
+    const json::value* id = r.get("logId");
+    if (!id) return bad(r.at("logId"), "missing");
+    object_reader idr(*id, r.at("logId"));
+    COSIGN_TRY_VOID(idr.check({"keyId"}));
+    COSIGN_TRY(e.log_id, idr.bytes_field("keyId", true));
+    if (e.log_id.empty()) return bad(idr.at("keyId"), "empty");
+    const json::value* kv = r.get("kindVersion");
+    if (!kv) return bad(r.at("kindVersion"), "missing");
+    object_reader kvr(*kv, r.at("kindVersion"));
+    COSIGN_TRY_VOID(kvr.check({"kind", "version"}));
+    COSIGN_TRY(e.kind, kvr.string("kind", true));
+    COSIGN_TRY(e.version, kvr.string("version", true));
+    COSIGN_TRY(e.integrated_time, r.int64("integratedTime", false));
+    COSIGN_TRY_VOID(non_negative(e.integrated_time, r.at("integratedTime")));
+    if (const json::value* p = r.get("inclusionPromise")) {
+        object_reader pr(*p, r.at("inclusionPromise"));
+        COSIGN_TRY_VOID(pr.check({"signedEntryTimestamp"}));
+        COSIGN_TRY(bytes set, pr.bytes_field("signedEntryTimestamp", true));
+        if (set.empty()) return bad(pr.at("signedEntryTimestamp"), "empty");
+        e.signed_entry_timestamp = std::move(set);
+    }
+    if (const json::value* p = r.get("inclusionProof")) {
+        object_reader pr(*p, r.at("inclusionProof"));
+        COSIGN_TRY_VOID(pr.check({"logIndex", "rootHash", "treeSize", "hashes", "checkpoint"}));
+        inclusion_proof proof;
+        COSIGN_TRY(proof.log_index, pr.int64("logIndex", false));
+        COSIGN_TRY_VOID(non_negative(proof.log_index, pr.at("logIndex")));
+        COSIGN_TRY(proof.root_hash, pr.bytes_field("rootHash", false));  // checked when verified
+        COSIGN_TRY(proof.tree_size, pr.int64("treeSize", false));
+        COSIGN_TRY_VOID(non_negative(proof.tree_size, pr.at("treeSize")));
+        if (const json::value* hs = pr.get("hashes")) {
+            if (!hs->IsArray()) return bad(pr.at("hashes"), "not an array");
+            std::size_t i = 0;
+            for (const auto& h : hs->GetArray()) {
+                COSIGN_TRY(bytes hb, object_reader::decode_bytes(h, pr.at("hashes") + "[" + std::to_string(i++) + "]"));
+                proof.hashes.push_back(std::move(hb));
+            }
+        }
+        if (const json::value* cp = pr.get("checkpoint")) {
+            object_reader cr(*cp, pr.at("checkpoint"));
+            COSIGN_TRY_VOID(cr.check({"envelope"}));
+            COSIGN_TRY(proof.checkpoint, cr.string("envelope", true));
+        }
+        e.proof = std::move(proof);
+    }
+    COSIGN_TRY(e.canonicalized_body, r.bytes_field("canonicalizedBody", false));
+    return e;
+}
+
+inline result<std::vector<bytes>> parse_certificate_list(const json::value& v, const std::string& path) {
+    object_reader r(v, path);
+    COSIGN_TRY_VOID(r.check({"certificates"}));
+    const json::value* list = r.get("certificates");
+    if (!list || !list->IsArray() || list->Empty()) return bad(r.at("certificates"), "missing or empty");
+    std::vector<bytes> out;
+    std::size_t i = 0;
+    for (const auto& c : list->GetArray()) {
+        object_reader cr(c, r.at("certificates") + "[" + std::to_string(i++) + "]");
+        COSIGN_TRY_VOID(cr.check({"rawBytes"}));
+        COSIGN_TRY(bytes der, cr.bytes_field("rawBytes", true));
+        if (der.empty()) return bad(cr.at("rawBytes"), "empty");
+        out.push_back(std::move(der));
+    }
+    return out;
+}
+
+inline result<verification_material> parse_material(const json::value& v, const std::string& path, int minor) {
+    object_reader r(v, path);
+    COSIGN_TRY_VOID(r.check({"publicKey", "x509CertificateChain", "certificate", "tlogEntries",
+                             "timestampVerificationData"}));
+    verification_material m;
+    const json::value* pk = r.get("publicKey");
+    const json::value* chain = r.get("x509CertificateChain");
+    const json::value* cert = r.get("certificate");
+    const int given = (pk ? 1 : 0) + (chain ? 1 : 0) + (cert ? 1 : 0);
+    if (given != 1)
+        return bad(path, given == 0 ? "none of publicKey, x509CertificateChain, certificate"
+                                    : "more than one of publicKey, x509CertificateChain, certificate");
+    if (pk) {
+        object_reader pr(*pk, r.at("publicKey"));
+        COSIGN_TRY_VOID(pr.check({"hint"}));
+        m.material = verification_material::kind::public_key;
+        COSIGN_TRY(m.public_key_hint, pr.string("hint", false));
+    } else if (chain) {
+        m.material = verification_material::kind::x509_chain;
+        COSIGN_TRY(m.certificates, parse_certificate_list(*chain, r.at("x509CertificateChain")));
+    } else {
+        if (minor < 3) return bad(r.at("certificate"), "a single certificate needs bundle v0.3");
+        object_reader cr(*cert, r.at("certificate"));
+        COSIGN_TRY_VOID(cr.check({"rawBytes"}));
+        m.material = verification_material::kind::certificate;
+        COSIGN_TRY(bytes der, cr.bytes_field("rawBytes", true));
+        if (der.empty()) return bad(cr.at("rawBytes"), "empty");
+        m.certificates.push_back(std::move(der));
+    }
+    if (const json::value* tl = r.get("tlogEntries")) {
+        if (!tl->IsArray()) return bad(r.at("tlogEntries"), "not an array");
+        std::size_t i = 0;
+        for (const auto& e : tl->GetArray()) {
+            COSIGN_TRY(tlog_entry te, parse_tlog_entry(e, r.at("tlogEntries") + "[" + std::to_string(i++) + "]"));
+            m.tlog_entries.push_back(std::move(te));
+        }
+    }
+    if (const json::value* tv = r.get("timestampVerificationData")) {
+        object_reader tr(*tv, r.at("timestampVerificationData"));
+        COSIGN_TRY_VOID(tr.check({"rfc3161Timestamps"}));
+        if (const json::value* ts = tr.get("rfc3161Timestamps")) {
+            if (!ts->IsArray()) return bad(tr.at("rfc3161Timestamps"), "not an array");
+            std::size_t i = 0;
+            for (const auto& t : ts->GetArray()) {
+                object_reader sr(t, tr.at("rfc3161Timestamps") + "[" + std::to_string(i++) + "]");
+                COSIGN_TRY_VOID(sr.check({"signedTimestamp"}));
+                COSIGN_TRY(bytes token, sr.bytes_field("signedTimestamp", true));
+                m.rfc3161_timestamps.push_back(std::move(token));
+            }
+        }
+    }
+    return m;
+}
+
+inline result<hash_algorithm> parse_hash_algorithm(const json::value& v, const std::string& path) {
+    auto s = json::as_string(v);
+    if (!s) {
+        // protojson also takes an enum by number.
+        if (v.IsInt()) {
+            switch (v.GetInt()) {
+                case 1: return hash_algorithm::sha256;
+                case 2: return hash_algorithm::sha384;
+                case 3: return hash_algorithm::sha512;
+                default: break;
+            }
+        }
+        return bad(path, "not a hash algorithm");
+    }
+    if (*s == "SHA2_256") return hash_algorithm::sha256;
+    if (*s == "SHA2_384") return hash_algorithm::sha384;
+    if (*s == "SHA2_512") return hash_algorithm::sha512;
+    return bad(path, "unsupported hash algorithm \"" + std::string(*s) + "\" (SHA2_256, SHA2_384, SHA2_512)");
+}
+
+inline result<message_signature> parse_message_signature(const json::value& v, const std::string& path) {
+    object_reader r(v, path);
+    COSIGN_TRY_VOID(r.check({"messageDigest", "signature"}));
+    message_signature m;
+    if (const json::value* d = r.get("messageDigest")) {
+        object_reader dr(*d, r.at("messageDigest"));
+        COSIGN_TRY_VOID(dr.check({"algorithm", "digest"}));
+        const json::value* alg = dr.get("algorithm");
+        if (!alg) return bad(dr.at("algorithm"), "missing");
+        COSIGN_TRY(hash_algorithm h, parse_hash_algorithm(*alg, dr.at("algorithm")));
+        m.digest_algorithm = h;
+        COSIGN_TRY(m.digest, dr.bytes_field("digest", true));
+        if (m.digest.size() != digest_size(h))
+            return bad(dr.at("digest"), std::to_string(m.digest.size()) + " bytes, not the " +
+                                            std::to_string(digest_size(h)) + " of " + hash_algorithm_name(h));
+    }
+    COSIGN_TRY(m.signature, r.bytes_field("signature", true));
+    if (m.signature.empty()) return bad(r.at("signature"), "empty");
+    return m;
+}
+
+inline result<dsse_envelope> parse_dsse(const json::value& v, const std::string& path) {
+    object_reader r(v, path);
+    COSIGN_TRY_VOID(r.check({"payload", "payloadType", "signatures"}));
+    dsse_envelope e;
+    COSIGN_TRY(e.payload, r.bytes_field("payload", true));
+    COSIGN_TRY(e.payload_type, r.string("payloadType", true));
+    const json::value* sigs = r.get("signatures");
+    if (!sigs || !sigs->IsArray() || sigs->Empty()) return bad(r.at("signatures"), "missing or empty");
+    std::size_t i = 0;
+    for (const auto& s : sigs->GetArray()) {
+        object_reader sr(s, r.at("signatures") + "[" + std::to_string(i++) + "]");
+        COSIGN_TRY_VOID(sr.check({"sig", "keyid"}));
+        dsse_signature ds;
+        COSIGN_TRY(ds.sig, sr.bytes_field("sig", true));
+        if (ds.sig.empty()) return bad(sr.at("sig"), "empty");
+        COSIGN_TRY(ds.keyid, sr.string("keyid", false));
+        e.signatures.push_back(std::move(ds));
+    }
+    return e;
+}
+
+}  // namespace detail
+
+/// The minor version (1, 2, 3) a bundle media type names, or an error naming the media type.
+inline result<int> bundle_minor_version(std::string_view media_type) {
+    if (media_type == media_type_v0_1) return 1;
+    if (media_type == media_type_v0_2) return 2;
+    if (media_type == media_type_v0_3 || media_type == media_type_v0_3_alt) return 3;
+    return fail(errc::unsupported, "bundle: mediaType: \"" + std::string(media_type.substr(0, 200)) +
+                                       "\" is not a Sigstore bundle version read here (0.1, 0.2, 0.3)");
+}
+
+/// True when text looks like a Sigstore bundle (a JSON object with a bundle mediaType) rather
+/// than cosign's legacy blob bundle: what `verify-blob --bundle` uses to pick the reader.
+inline bool looks_like_sigstore_bundle(std::string_view text) {
+    auto doc = json::parse(text);
+    if (!doc || !doc->IsObject()) return false;
+    auto mt = json::string_member(*doc, "mediaType");
+    if (!mt) mt = json::string_member(*doc, "media_type");
+    return mt && mt->rfind("application/vnd.dev.sigstore.bundle", 0) == 0;
+}
+
+/// Parses a bundle from its protobuf JSON. Structural rules of protobuf-specs are checked here
+/// (one kind of verification material, one of messageSignature and dsseEnvelope, a v0.1 entry
+/// carries an inclusion promise, a v0.2+ entry an inclusion proof with its checkpoint); errors
+/// are errc::invalid_json (errc::unsupported for a media type not read here) and name the path.
+inline result<sigstore_bundle> parse_bundle(std::string_view text) {
+    auto doc = json::parse(text);
+    if (!doc) return std::move(doc).error().context("bundle");
+    detail::object_reader r(*doc, "");
+    COSIGN_TRY_VOID(r.check({"mediaType", "verificationMaterial", "messageSignature", "dsseEnvelope"}));
+    sigstore_bundle b;
+    COSIGN_TRY(b.media_type, r.string("mediaType", true));
+    COSIGN_TRY(b.minor_version, bundle_minor_version(b.media_type));
+    const json::value* vm = r.get("verificationMaterial");
+    if (!vm) return detail::bad("verificationMaterial", "missing");
+    COSIGN_TRY(b.material, detail::parse_material(*vm, "verificationMaterial", b.minor_version));
+    const json::value* ms = r.get("messageSignature");
+    const json::value* de = r.get("dsseEnvelope");
+    if ((ms != nullptr) == (de != nullptr))
+        return detail::bad("(top level)", ms ? "both messageSignature and dsseEnvelope" : "neither messageSignature nor dsseEnvelope");
+    if (ms) {
+        COSIGN_TRY(message_signature m, detail::parse_message_signature(*ms, "messageSignature"));
+        b.message = std::move(m);
+    } else {
+        COSIGN_TRY(dsse_envelope e, detail::parse_dsse(*de, "dsseEnvelope"));
+        b.dsse = std::move(e);
+    }
+    for (std::size_t i = 0; i < b.material.tlog_entries.size(); ++i) {
+        const tlog_entry& e = b.material.tlog_entries[i];
+        const std::string at = "verificationMaterial.tlogEntries[" + std::to_string(i) + "]";
+        if (b.minor_version == 1 && !e.signed_entry_timestamp)
+            return detail::bad(at + ".inclusionPromise", "missing (a v0.1 bundle's entries carry the SET)");
+        if (b.minor_version >= 2 && !e.proof)
+            return detail::bad(at + ".inclusionProof", "missing (a v0.2+ bundle's entries carry an inclusion proof)");
+        if (b.minor_version >= 2 && e.proof->checkpoint.empty())
+            return detail::bad(at + ".inclusionProof.checkpoint", "missing");
+        if (e.canonicalized_body.empty()) return detail::bad(at + ".canonicalizedBody", "missing");
+    }
+    return b;
+}
+
+namespace detail {
+/// Appends a JSON string as Go's protojson writes it: UTF-8 as is, no HTML escaping.
+inline void append_proto_string(std::string& out, std::string_view s) {
+    static constexpr char hexd[] = "0123456789abcdef";
+    out += '"';
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (c < 0x20) {
+                    out += "\\u00";
+                    out += hexd[c >> 4];
+                    out += hexd[c & 15];
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    out += '"';
+}
+
+/// A small writer of protojson's compact output: fields in the order written, zero values left
+/// out by the caller, int64 as strings.
+class proto_writer {
+public:
+    proto_writer& open(std::string_view key) { field(key); out_ += '{'; first_.push_back(true); return *this; }
+    proto_writer& open() { item(); out_ += '{'; first_.push_back(true); return *this; }
+    proto_writer& close() { out_ += '}'; first_.pop_back(); return *this; }
+    proto_writer& open_array(std::string_view key) { field(key); out_ += '['; first_.push_back(true); return *this; }
+    proto_writer& close_array() { out_ += ']'; first_.pop_back(); return *this; }
+    proto_writer& str(std::string_view key, std::string_view v) { field(key); append_proto_string(out_, v); return *this; }
+    proto_writer& str_item(std::string_view v) { item(); append_proto_string(out_, v); return *this; }
+    proto_writer& b64(std::string_view key, byte_view v) { return str(key, base64::encode(v)); }
+    proto_writer& int64(std::string_view key, std::int64_t v) { return str(key, std::to_string(v)); }
+    std::string take() && { return std::move(out_); }
+
+private:
+    void item() {
+        if (!first_.empty()) {
+            if (!first_.back()) out_ += ',';
+            first_.back() = false;
+        }
+    }
+    void field(std::string_view key) {
+        item();
+        append_proto_string(out_, key);
+        out_ += ':';
+    }
+    std::string out_;
+    std::vector<bool> first_;
+};
+}  // namespace detail
+
+/// The bundle as v0.3 protobuf JSON, in the shape cosign 3 writes (`sign-blob --bundle`): protojson's
+/// field order, zero values and empty lists left out, int64 as strings, bytes as standard base64.
+/// The media type written is v0.3's; a v0.1/v0.2 chain is written as its leaf `certificate`.
+inline std::string to_json(const sigstore_bundle& b) {
+    detail::proto_writer w;
+    w.open();
+    w.str("mediaType", media_type_v0_3);
+    w.open("verificationMaterial");
+    const verification_material& m = b.material;
+    if (m.material == verification_material::kind::public_key) {
+        w.open("publicKey");
+        if (!m.public_key_hint.empty()) w.str("hint", m.public_key_hint);
+        w.close();
+    } else if (!m.certificates.empty()) {
+        w.open("certificate").b64("rawBytes", m.certificates.front()).close();
+    }
+    if (!m.tlog_entries.empty()) {
+        w.open_array("tlogEntries");
+        for (const tlog_entry& e : m.tlog_entries) {
+            w.open();
+            if (e.log_index != 0) w.int64("logIndex", e.log_index);
+            w.open("logId").b64("keyId", e.log_id).close();
+            w.open("kindVersion").str("kind", e.kind).str("version", e.version).close();
+            if (e.integrated_time != 0) w.int64("integratedTime", e.integrated_time);
+            if (e.signed_entry_timestamp)
+                w.open("inclusionPromise").b64("signedEntryTimestamp", *e.signed_entry_timestamp).close();
+            if (e.proof) {
+                const inclusion_proof& p = *e.proof;
+                w.open("inclusionProof");
+                if (p.log_index != 0) w.int64("logIndex", p.log_index);
+                if (!p.root_hash.empty()) w.b64("rootHash", p.root_hash);
+                if (p.tree_size != 0) w.int64("treeSize", p.tree_size);
+                if (!p.hashes.empty()) {
+                    w.open_array("hashes");
+                    for (const bytes& h : p.hashes) w.str_item(base64::encode(h));
+                    w.close_array();
+                }
+                if (!p.checkpoint.empty()) w.open("checkpoint").str("envelope", p.checkpoint).close();
+                w.close();
+            }
+            if (!e.canonicalized_body.empty()) w.b64("canonicalizedBody", e.canonicalized_body);
+            w.close();
+        }
+        w.close_array();
+    }
+    if (!m.rfc3161_timestamps.empty()) {
+        w.open("timestampVerificationData").open_array("rfc3161Timestamps");
+        for (const bytes& t : m.rfc3161_timestamps) w.open().b64("signedTimestamp", t).close();
+        w.close_array().close();
+    }
+    w.close();
+    if (b.message) {
+        w.open("messageSignature");
+        if (b.message->digest_algorithm) {
+            w.open("messageDigest")
+                .str("algorithm", hash_algorithm_name(*b.message->digest_algorithm))
+                .b64("digest", b.message->digest)
+                .close();
+        }
+        w.b64("signature", b.message->signature);
+        w.close();
+    } else if (b.dsse) {
+        w.open("dsseEnvelope");
+        w.b64("payload", b.dsse->payload).str("payloadType", b.dsse->payload_type);
+        w.open_array("signatures");
+        for (const dsse_signature& s : b.dsse->signatures) {
+            w.open().b64("sig", s.sig);
+            if (!s.keyid.empty()) w.str("keyid", s.keyid);
+            w.close();
+        }
+        w.close_array();
+        w.close();
+    }
+    w.close();
+    return std::move(w).take();
+}
+
+}  // namespace bundle
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/bundle/blob_bundle.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Making the v0.3 bundle `sign-blob --bundle --new-bundle-format --key` writes: the message
+/// signature over the blob's digest, the key's hint, and the Rekor v1 entry the signature was
+/// logged as (SET, inclusion proof, checkpoint, body). Pure: no crypto backend.
+///
+///     auto b = bundle::make_blob_bundle(digest, signature_der, public_key_der, rekor_entry);
+///     write_file(path, bundle::to_json(*b));
+
+#include <optional>
+#include <string>
+#include <utility>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace bundle {
+
+/// The hint cosign writes for a public key: standard base64 of SHA-256 of its DER
+/// SubjectPublicKeyInfo.
+inline std::string public_key_hint(byte_view spki_der) { return base64::encode(sha256(spki_der).bytes); }
+
+/// A bundle entry from a Rekor v1 entry (cosign's and sigstore-go's conversion): the body
+/// decoded, kind and version read from it, the log ID and root hash as bytes.
+inline result<tlog_entry> from_rekor_entry(const tlog::log_entry& e) {
+    tlog_entry out;
+    out.log_index = e.log_index;
+    auto id = hex::decode(e.log_id);
+    if (!id) return fail(errc::invalid_json, "Rekor entry: logID is not hex");
+    out.log_id = std::move(*id);
+    auto body = base64::decode(e.body);
+    if (!body) return fail(errc::invalid_json, "Rekor entry: body is not base64");
+    out.canonicalized_body = std::move(*body);
+    auto doc = json::parse(byte_view(out.canonicalized_body).as_chars());
+    if (!doc) return std::move(doc).error().context("Rekor entry body");
+    auto kind = json::string_member(*doc, "kind");
+    auto api = json::string_member(*doc, "apiVersion");
+    if (!kind || !api) return fail(errc::invalid_json, "Rekor entry body lacks \"kind\" or \"apiVersion\"");
+    out.kind = std::string(*kind);
+    out.version = std::string(*api);
+    out.integrated_time = e.integrated_time;
+    auto set = base64::decode(e.signed_entry_timestamp);
+    if (!set) return fail(errc::invalid_json, "Rekor entry: signedEntryTimestamp is not base64");
+    out.signed_entry_timestamp = std::move(*set);
+    if (e.proof) {
+        inclusion_proof p;
+        p.log_index = e.proof->log_index;
+        p.tree_size = e.proof->tree_size;
+        auto root = hex::decode(e.proof->root_hash);
+        if (!root) return fail(errc::invalid_json, "Rekor entry: inclusionProof.rootHash is not hex");
+        p.root_hash = std::move(*root);
+        for (const auto& h : e.proof->hashes) {
+            auto hb = hex::decode(h);
+            if (!hb) return fail(errc::invalid_json, "Rekor entry: inclusionProof.hashes holds a non-hex value");
+            p.hashes.push_back(std::move(*hb));
+        }
+        p.checkpoint = e.proof->checkpoint;
+        out.proof = std::move(p);
+    }
+    return out;
+}
+
+/// The v0.3 bundle of a key-signed blob: `digest` the blob's, `signature` the raw (DER)
+/// signature over it, `public_key_der` the signing key's SubjectPublicKeyInfo (for the hint),
+/// `entry` the Rekor entry it was logged as (none with --tlog-upload=false).
+inline result<sigstore_bundle> make_blob_bundle(const blob_digest& digest, byte_view signature,
+                                                byte_view public_key_der,
+                                                const std::optional<tlog::log_entry>& entry) {
+    sigstore_bundle b;
+    b.media_type = media_type_v0_3;
+    b.minor_version = 3;
+    b.material.material = verification_material::kind::public_key;
+    b.material.public_key_hint = public_key_hint(public_key_der);
+    if (entry) {
+        COSIGN_TRY(tlog_entry e, from_rekor_entry(*entry));
+        b.material.tlog_entries.push_back(std::move(e));
+    }
+    message_signature m;
+    m.digest_algorithm = digest.algorithm;
+    m.digest = digest.value;
+    m.signature = signature.to_bytes();
+    b.message = std::move(m);
+    return b;
+}
+
+}  // namespace bundle
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/tlog/inclusion_proof.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// RFC 6962 Merkle inclusion proofs, checked as transparency-dev/merkle's VerifyInclusion does
+/// (cosign checks one on every entry it fetches from Rekor). Pure: SHA-256 from core/.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace tlog {
+
+namespace detail {
+inline sha256_hash hash_children(const sha256_hash& l, const sha256_hash& r) {
+    sha256_hasher h;
+    const std::uint8_t one = 1;
+    h.update(byte_view(&one, 1));
+    h.update(byte_view(l.bytes.data(), l.bytes.size()));
+    h.update(byte_view(r.bytes.data(), r.bytes.size()));
+    return h.finish();
+}
+inline int bit_length(std::uint64_t v) noexcept {
+    int n = 0;
+    while (v) {
+        ++n;
+        v >>= 1;
+    }
+    return n;
+}
+inline int ones(std::uint64_t v) noexcept {
+    int n = 0;
+    for (; v; v &= v - 1) ++n;
+    return n;
+}
+inline result<sha256_hash> hash_from_hex(const std::string& h, const char* what) {
+    auto raw = hex::decode(h);
+    if (!raw || raw->size() != 32)
+        return fail(errc::verification_failed, std::string("inclusion proof: ") + what + " is not a SHA-256 hash");
+    sha256_hash out;
+    for (std::size_t i = 0; i < 32; ++i) out.bytes[i] = (*raw)[i];
+    return out;
+}
+}  // namespace detail
+
+/// The root an inclusion proof leads to from a leaf hash, or an error when the proof has the
+/// wrong shape for (index, size).
+inline result<sha256_hash> root_from_inclusion_proof(std::uint64_t index, std::uint64_t size, const sha256_hash& leaf,
+                                                     const std::vector<sha256_hash>& proof) {
+    if (size == 0 || index >= size)
+        return fail(errc::verification_failed, "inclusion proof: index " + std::to_string(index) +
+                                                   " is outside a tree of size " + std::to_string(size));
+    const int inner = detail::bit_length(index ^ (size - 1));
+    const int border = detail::ones(index >> inner);
+    if (proof.size() != static_cast<std::size_t>(inner + border))
+        return fail(errc::verification_failed, "inclusion proof: " + std::to_string(proof.size()) +
+                                                   " hashes given, " + std::to_string(inner + border) +
+                                                   " expected for index " + std::to_string(index) +
+                                                   " in a tree of size " + std::to_string(size));
+    sha256_hash seed = leaf;
+    for (int i = 0; i < inner; ++i) {
+        const auto& h = proof[static_cast<std::size_t>(i)];
+        seed = ((index >> i) & 1) == 0 ? detail::hash_children(seed, h) : detail::hash_children(h, seed);
+    }
+    for (std::size_t i = static_cast<std::size_t>(inner); i < proof.size(); ++i)
+        seed = detail::hash_children(proof[i], seed);
+    return seed;
+}
+
+/// Checks an entry's inclusion proof: the leaf hash of its body, through the proof's hashes,
+/// must give the proof's root hash. An entry without a proof is an error.
+inline result<void> verify_inclusion(const log_entry& e) {
+    if (!e.proof) return fail(errc::verification_failed, "Rekor entry " + e.uuid + " has no inclusion proof");
+    const inclusion_proof& p = *e.proof;
+    if (p.log_index < 0 || p.tree_size < 0)
+        return fail(errc::verification_failed, "inclusion proof: negative index or tree size");
+    COSIGN_TRY(sha256_hash leaf, leaf_hash(e.body));
+    std::vector<sha256_hash> hashes;
+    for (const auto& h : p.hashes) {
+        COSIGN_TRY(sha256_hash v, detail::hash_from_hex(h, "a path hash"));
+        hashes.push_back(v);
+    }
+    COSIGN_TRY(sha256_hash root, detail::hash_from_hex(p.root_hash, "the root hash"));
+    COSIGN_TRY(sha256_hash got, root_from_inclusion_proof(static_cast<std::uint64_t>(p.log_index),
+                                                          static_cast<std::uint64_t>(p.tree_size), leaf, hashes));
+    if (got != root)
+        return fail(errc::verification_failed, "inclusion proof of Rekor entry " + e.uuid + " leads to root " +
+                                                   got.hex() + ", not " + p.root_hash);
+    return {};
+}
+
+}  // namespace tlog
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/bundle/verify.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Verification of a Sigstore bundle for a blob, with a public key (`verify-blob --bundle --key`)
+/// or keyless (the bundle's certificate checked as keyless verify checks it, at the log's time):
+/// the artifact against the message digest or the in-toto subject, the signature with the key,
+/// and each transparency-log entry (its body against the bundle's signature, key and artifact;
+/// its SET; its inclusion proof and checkpoint) with the trusted log keys. Pure: the crypto
+/// policy's verify set (and verify_prehashed for message signatures), nothing of transport/.
+///
+///     bundle::key_verify_options o;
+///     o.log_keys = tlog::log_keys_from(trust_root);
+///     auto ok = bundle::verify_blob_bundle<crypto::mbedtls>(*b, artifact_digest, *pub, o);
+///
+/// Each error says which check failed: "bundle signature:", "artifact:", "verification material:",
+/// "transparency log:", "tlog entry N: body:", "... SET:", "... inclusion proof:", "... checkpoint:".
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace bundle {
+
+/// What a key verification of a bundle takes besides the bundle, the artifact and the key.
+struct key_verify_options {
+    tlog::log_keys log_keys;    ///< the trusted Rekor keys (tlog::log_keys_from(trust_root))
+    bool ignore_tlog = false;   ///< --insecure-ignore-tlog: no log entry needed, none checked
+    std::int64_t now = 0;       ///< Unix seconds; 0: the clock
+};
+
+/// What a successful verification found.
+struct bundle_verification {
+    std::size_t tlog_entries_verified = 0;
+    std::optional<std::int64_t> integrated_time;  ///< the earliest verified entry's
+};
+
+namespace detail {
+inline error check_failed(const std::string& check, const std::string& why) {
+    return error(errc::verification_failed, check + ": " + why);
+}
+
+inline result<bytes> pem_der(std::string_view pem_text, const std::string& check, const char* what) {
+    auto blocks = pem::decode_all(pem_text);
+    if (!blocks || blocks->size() != 1) return check_failed(check, std::string(what) + " is not one PEM block");
+    return std::move(blocks->front().der);
+}
+
+/// The in-toto statement's subjects must name the artifact's digest.
+inline result<void> check_in_toto_subject(const dsse_envelope& env, const blob_digest& artifact) {
+    if (env.payload_type != in_toto_payload_type)
+        return check_failed("artifact", "the DSSE payload type is \"" + env.payload_type + "\", not \"" +
+                                            in_toto_payload_type + "\": no subject to match the artifact with");
+    auto doc = json::parse(byte_view(env.payload).as_chars());
+    if (!doc) return check_failed("artifact", "the DSSE payload is not a JSON in-toto statement: " + doc.error().message());
+    const json::value* subjects = json::member(*doc, "subject");
+    if (!subjects || !subjects->IsArray() || subjects->Empty())
+        return check_failed("artifact", "the in-toto statement has no subject");
+    const std::string alg = cosign::to_string(artifact.algorithm);
+    const std::string want = hex::encode(artifact.value);
+    for (const auto& s : subjects->GetArray()) {
+        const json::value* d = json::member(s, "digest");
+        auto v = d ? json::string_member(*d, alg) : std::nullopt;
+        if (!v) continue;
+        std::string lower(*v);
+        for (char& c : lower)
+            if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+        if (lower == want) return {};
+    }
+    return check_failed("artifact", "no subject of the in-toto statement has the artifact's digest " + artifact.to_string());
+}
+
+/// A hashedrekord body against a message signature: same signature, same key, the artifact's hash.
+inline result<void> check_hashedrekord_body(const tlog::entry_body& body, const message_signature& msg,
+                                            const blob_digest& artifact, byte_view key_der, const std::string& check) {
+    auto sig = base64::decode(body.signature);
+    if (!sig || byte_view(*sig) != byte_view(msg.signature))
+        return check_failed(check, "the logged signature is not the bundle's signature");
+    COSIGN_TRY(bytes logged_key, pem_der(body.public_key, check, "the logged public key"));
+    if (byte_view(logged_key) != key_der)
+        return check_failed(check, "the entry was logged with another public key or certificate than the one verifying");
+    if (body.hash_algorithm != cosign::to_string(artifact.algorithm))
+        return check_failed(check, "the entry logs a " + body.hash_algorithm + " hash, the artifact is given as " +
+                                       cosign::to_string(artifact.algorithm));
+    if (body.hash_value != hex::encode(artifact.value))
+        return check_failed(check, "the entry logs artifact hash " + body.hash_value + ", the artifact's is " +
+                                       hex::encode(artifact.value));
+    return {};
+}
+
+/// A dsse v0.0.1 body against the envelope: Rekor's canonical form (payloadHash, signatures with
+/// their verifiers), or the proposed form some logs keep (proposedContent.envelope, verifiers).
+inline result<void> check_dsse_body(byte_view body_bytes, const dsse_envelope& env, byte_view key_der,
+                                    const std::string& check) {
+    auto doc = json::parse(body_bytes.as_chars());
+    if (!doc) return check_failed(check, "the entry body is not JSON");
+    const json::value* spec = json::member(*doc, "spec");
+    if (!spec || !spec->IsObject()) return check_failed(check, "the dsse entry body has no spec");
+    auto key_matches = [&](std::string_view verifier_b64) {
+        auto pem_text = base64::decode(verifier_b64);
+        if (!pem_text) return false;
+        auto der = pem_der(byte_view(*pem_text).as_chars(), check, "verifier");
+        return der && byte_view(*der) == key_der;
+    };
+    if (const json::value* ph = json::member(*spec, "payloadHash")) {
+        auto alg = json::string_member(*ph, "algorithm");
+        auto val = json::string_member(*ph, "value");
+        if (!alg || *alg != "sha256" || !val) return check_failed(check, "the dsse entry has no sha256 payloadHash");
+        if (*val != sha256(env.payload).hex())
+            return check_failed(check, "the entry logs payload hash " + std::string(*val) +
+                                           ", the bundle's DSSE payload hashes to " + sha256(env.payload).hex());
+        const json::value* sigs = json::member(*spec, "signatures");
+        if (!sigs || !sigs->IsArray()) return check_failed(check, "the dsse entry has no signatures");
+        for (const dsse_signature& s : env.signatures) {
+            bool found = false;
+            for (const auto& ls : sigs->GetArray()) {
+                auto sig = json::string_member(ls, "signature");
+                auto ver = json::string_member(ls, "verifier");
+                auto raw = sig ? base64::decode(*sig) : result<bytes>(fail(errc::invalid_json, ""));
+                if (raw && byte_view(*raw) == byte_view(s.sig) && ver && key_matches(*ver)) found = true;
+            }
+            if (!found)
+                return check_failed(check, "the entry does not log the envelope's signature with the key verifying");
+        }
+        return {};
+    }
+    const json::value* pc = json::member(*spec, "proposedContent");
+    auto env_text = pc ? json::string_member(*pc, "envelope") : std::nullopt;
+    const json::value* verifiers = pc ? json::member(*pc, "verifiers") : nullptr;
+    if (!env_text || !verifiers || !verifiers->IsArray())
+        return check_failed(check, "the dsse entry body has neither payloadHash nor proposedContent");
+    auto logged = json::parse(*env_text);
+    if (!logged) return check_failed(check, "the logged envelope is not JSON");
+    auto payload = json::string_member(*logged, "payload");
+    auto payload_raw = payload ? base64::decode(*payload) : result<bytes>(fail(errc::invalid_json, ""));
+    if (!payload_raw || byte_view(*payload_raw) != byte_view(env.payload))
+        return check_failed(check, "the logged envelope's payload is not the bundle's");
+    const json::value* sigs = json::member(*logged, "signatures");
+    if (!sigs || !sigs->IsArray()) return check_failed(check, "the logged envelope has no signatures");
+    for (const dsse_signature& s : env.signatures) {
+        bool found = false;
+        for (const auto& ls : sigs->GetArray()) {
+            auto sig = json::string_member(ls, "sig");
+            auto raw = sig ? base64::decode(*sig) : result<bytes>(fail(errc::invalid_json, ""));
+            if (raw && byte_view(*raw) == byte_view(s.sig)) found = true;
+        }
+        if (!found) return check_failed(check, "the logged envelope lacks the bundle's signature");
+    }
+    bool key_found = false;
+    for (const auto& v : verifiers->GetArray())
+        if (auto t = json::as_string(v); t && key_matches(*t)) key_found = true;
+    if (!key_found) return check_failed(check, "the entry was logged with another key than the one verifying");
+    return {};
+}
+
+}  // namespace detail
+
+/// The log's evidence for entry `i` of a bundle, whatever it logs: the SET (with the trusted key
+/// for its log ID at its integratedTime, which must not be after `now`), and when present the
+/// inclusion proof from the body's leaf hash to the proof's root and the checkpoint signed by
+/// the same log's key, for that root and tree size. At least one of SET and proof is required.
+template <class Crypto>
+result<void> verify_entry_evidence(const tlog_entry& e, std::size_t i, const tlog::log_keys& keys, std::int64_t now) {
+    const std::string at = "tlog entry " + std::to_string(i);
+    const std::string body_b64 = base64::encode(e.canonicalized_body);
+    const std::string log_id_hex = hex::encode(e.log_id);
+    if (!e.signed_entry_timestamp && !e.proof)
+        return detail::check_failed(at, "neither an inclusion promise (SET) nor an inclusion proof");
+    if (e.signed_entry_timestamp) {
+        tlog::rekor_bundle rb;
+        rb.signed_entry_timestamp = base64::encode(*e.signed_entry_timestamp);
+        rb.body = body_b64;
+        rb.integrated_time = e.integrated_time;
+        rb.log_index = e.log_index;
+        rb.log_id = log_id_hex;
+        auto ok = tlog::verify_set<Crypto>(rb, keys);
+        if (!ok) return std::move(ok).error().context(at + ": SET");
+        auto t = tlog::check_integrated_time(rb, now);
+        if (!t) return std::move(t).error().context(at + ": integratedTime");
+    }
+    if (e.proof) {
+        const inclusion_proof& p = *e.proof;
+        tlog::log_entry le;
+        le.uuid = "at log index " + std::to_string(e.log_index);
+        le.body = body_b64;
+        tlog::inclusion_proof tp;
+        tp.log_index = p.log_index;
+        tp.tree_size = p.tree_size;
+        tp.root_hash = hex::encode(p.root_hash);
+        for (const bytes& h : p.hashes) tp.hashes.push_back(hex::encode(h));
+        le.proof = std::move(tp);
+        auto ok = tlog::verify_inclusion(le);
+        if (!ok) return detail::check_failed(at + ": inclusion proof", ok.error().message());
+        if (p.checkpoint.empty()) return detail::check_failed(at + ": checkpoint", "the inclusion proof has no checkpoint");
+        auto cp = tlog::verify_checkpoint_for_proof<Crypto>(p.checkpoint, log_id_hex, e.integrated_time, keys,
+                                                            static_cast<std::uint64_t>(p.tree_size), p.root_hash);
+        if (!cp) return std::move(cp).error().context(at);
+    }
+    return {};
+}
+
+namespace detail {
+
+/// Checks one entry: its body against the bundle, SET, inclusion proof and checkpoint.
+template <class Crypto>
+result<void> verify_tlog_entry(const sigstore_bundle& b, const tlog_entry& e, std::size_t i,
+                               const blob_digest& artifact, byte_view key_der, const key_verify_options& o,
+                               std::int64_t now) {
+    const std::string at = "tlog entry " + std::to_string(i);
+    const std::string body_b64 = base64::encode(e.canonicalized_body);
+    // The body: the kind it claims, and the bundle's content.
+    {
+        auto doc = json::parse(byte_view(e.canonicalized_body).as_chars());
+        if (!doc) return check_failed(at + ": body", "canonicalizedBody is not JSON");
+        auto kind = json::string_member(*doc, "kind");
+        auto api = json::string_member(*doc, "apiVersion");
+        if (!kind || !api || *kind != e.kind || *api != e.version)
+            return check_failed(at + ": body", "the body's kind and apiVersion are not kindVersion's " + e.kind + " " +
+                                                   e.version);
+    }
+    if (e.kind == "hashedrekord") {
+        if (!b.message) return check_failed(at + ": body", "a hashedrekord entry for a bundle with a DSSE envelope");
+        auto body = tlog::parse_entry_body(body_b64);
+        if (!body) return check_failed(at + ": body", body.error().message());
+        COSIGN_TRY_VOID(check_hashedrekord_body(*body, *b.message, artifact, key_der, at + ": body"));
+    } else if (e.kind == "dsse" && e.version == "0.0.1") {
+        if (!b.dsse) return check_failed(at + ": body", "a dsse entry for a bundle with a message signature");
+        COSIGN_TRY_VOID(check_dsse_body(e.canonicalized_body, *b.dsse, key_der, at + ": body"));
+    } else {
+        return fail(errc::unsupported, at + ": entries of kind " + e.kind + " " + e.version +
+                                           " are not verified here (hashedrekord 0.0.1, dsse 0.0.1 are)");
+    }
+    return verify_entry_evidence<Crypto>(e, i, o.log_keys, now);
+}
+
+}  // namespace detail
+
+namespace detail {
+
+/// The signature checks: the artifact against the message digest or the in-toto subject, and
+/// the signature with `key` over the digest or the envelope's PAE.
+template <class Crypto>
+result<void> verify_content(const sigstore_bundle& b, const blob_digest& artifact, const typename Crypto::public_key& key) {
+    if (b.message) {
+        const message_signature& m = *b.message;
+        if (m.digest_algorithm) {
+            if (*m.digest_algorithm != artifact.algorithm)
+                return check_failed("artifact", std::string("the bundle's messageDigest is ") +
+                                                    hash_algorithm_name(*m.digest_algorithm) +
+                                                    ", the artifact is given as " + cosign::to_string(artifact.algorithm));
+            if (byte_view(m.digest) != byte_view(artifact.value))
+                return check_failed("artifact", "the artifact's digest " + artifact.to_string() +
+                                                    " is not the bundle's messageDigest " +
+                                                    std::string(cosign::to_string(artifact.algorithm)) + ":" +
+                                                    hex::encode(m.digest));
+        }
+        if constexpr (has_verify_prehashed_v<Crypto>) {
+            auto ok = Crypto::verify_prehashed(key, artifact.value, m.signature, artifact.algorithm);
+            if (!ok) {
+                if (ok.error().code() != errc::verification_failed) return std::move(ok).error().context("bundle signature");
+                return check_failed("bundle signature",
+                                    "the message signature does not verify with the key over " + artifact.to_string());
+            }
+        } else {
+            (void)key;
+            return fail(errc::unsupported, "bundle signature: this crypto policy cannot verify a signature over a digest "
+                                           "(no verify_prehashed)");
+        }
+        return {};
+    }
+    if (!b.dsse) return fail(errc::invalid_json, "bundle: neither messageSignature nor dsseEnvelope");
+    const dsse_envelope& env = *b.dsse;
+    if (env.signatures.size() != 1)
+        return check_failed("bundle signature", "the DSSE envelope has " + std::to_string(env.signatures.size()) +
+                                                    " signatures, a bundle's has exactly one");
+    const std::string signed_bytes = pae(env.payload_type, env.payload);
+    auto ok = Crypto::verify(key, byte_view(signed_bytes), env.signatures.front().sig);
+    if (!ok) {
+        if (ok.error().code() != errc::verification_failed) return std::move(ok).error().context("bundle signature");
+        return check_failed("bundle signature", "the DSSE signature does not verify with the key");
+    }
+    return check_in_toto_subject(env, artifact);
+}
+
+/// The log checks of every entry (at least one unless o.ignore_tlog); `signer_der` is the DER
+/// of the key or certificate the entries must have logged.
+template <class Crypto>
+result<bundle_verification> verify_entries(const sigstore_bundle& b, const blob_digest& artifact, byte_view signer_der,
+                                           const key_verify_options& o) {
+    bundle_verification out;
+    if (o.ignore_tlog) return out;
+    if (b.material.tlog_entries.empty())
+        return check_failed("transparency log",
+                            "the bundle has no tlog entry (pass --insecure-ignore-tlog to verify without one)");
+    const std::int64_t now = o.now != 0 ? o.now : tlog::unix_now();
+    for (std::size_t i = 0; i < b.material.tlog_entries.size(); ++i) {
+        const tlog_entry& e = b.material.tlog_entries[i];
+        COSIGN_TRY_VOID(verify_tlog_entry<Crypto>(b, e, i, artifact, signer_der, o, now));
+        ++out.tlog_entries_verified;
+        if (!out.integrated_time || e.integrated_time < *out.integrated_time) out.integrated_time = e.integrated_time;
+    }
+    return out;
+}
+
+}  // namespace detail
+
+/// Verifies a blob's bundle with a public key (cosign's `verify-blob --bundle --key`). `artifact`
+/// is the blob's digest (streamed, or given as sha256:<hex>). Checks, each error naming its check:
+/// the verification material is a public key; the artifact matches the message digest (or a
+/// subject of the DSSE in-toto statement); the signature verifies with the key (over the digest,
+/// or over the envelope's PAE); unless o.ignore_tlog, at least one log entry, and every entry
+/// verifies (body consistent with the bundle, SET with the trusted key for its log ID and time,
+/// integratedTime not in the future, inclusion proof and checkpoint when present).
+template <class Crypto>
+result<bundle_verification> verify_blob_bundle(const sigstore_bundle& b, const blob_digest& artifact,
+                                               const typename Crypto::public_key& key, const key_verify_options& o) {
+    static_assert(is_verify_crypto_v<Crypto>, "verify_blob_bundle needs a crypto policy with the verify set");
+    if (b.material.material != verification_material::kind::public_key)
+        return detail::check_failed("verification material",
+                                    "the bundle carries a certificate, not a public key hint: verify it keyless "
+                                    "(certificate identity flags) instead of with a key");
+    const std::string pem_text = Crypto::public_key_pem(key);
+    COSIGN_TRY(bytes key_der, detail::pem_der(pem_text, "verification material", "the verifying key"));
+    COSIGN_TRY_VOID(detail::verify_content<Crypto>(b, artifact, key));
+    return detail::verify_entries<Crypto>(b, artifact, key_der, o);
+}
+
+/// What a keyless verification found: the log evidence and the certificate it checked.
+struct keyless_bundle_verification {
+    bundle_verification log;
+    certificate_info certificate;
+};
+
+/// Verifies a blob's bundle keyless (cosign's `verify-blob --bundle --certificate-identity ...`):
+/// the bundle's certificate (v0.3) or chain (v0.1/v0.2, its leaf first) is the signer; the
+/// content and log checks are verify_blob_bundle's, with the certificate as what the entries
+/// logged; then the certificate checks of keyless verification (verify_keyless_certificate:
+/// chain to a Fulcio CA of policy.root, SCT, identity, validity) at the earliest verified
+/// integratedTime (now, with o.ignore_tlog).
+template <class Crypto>
+result<keyless_bundle_verification> verify_blob_bundle_keyless(const sigstore_bundle& b, const blob_digest& artifact,
+                                                               const keyless_policy& policy,
+                                                               const key_verify_options& o) {
+    static_assert(has_x509_v<Crypto>, "verify_blob_bundle_keyless: the crypto policy has no X.509 members (has_x509_v)");
+    if (b.material.material == verification_material::kind::public_key || b.material.certificates.empty())
+        return detail::check_failed("verification material",
+                                    "the bundle carries a public key hint, no certificate: verify it with --key");
+    const bytes& leaf_der = b.material.certificates.front();
+    auto leaf = Crypto::parse_certificate(byte_view(leaf_der).as_chars());
+    if (!leaf) return detail::check_failed("verification material", "the certificate does not parse: " + leaf.error().message());
+    std::string chain_pem;
+    for (std::size_t i = 1; i < b.material.certificates.size(); ++i)
+        chain_pem += pem::encode("CERTIFICATE", b.material.certificates[i]);
+    auto pub = Crypto::certificate_public_key(*leaf);
+    if (!pub) return std::move(pub).error().context("verification material: the certificate's key");
+    COSIGN_TRY_VOID(detail::verify_content<Crypto>(b, artifact, *pub));
+    keyless_bundle_verification out;
+    COSIGN_TRY(out.log, detail::verify_entries<Crypto>(b, artifact, leaf_der, o));
+    const std::int64_t t = out.log.integrated_time ? *out.log.integrated_time : (o.now != 0 ? o.now : tlog::unix_now());
+    COSIGN_TRY(out.certificate, verify_keyless_certificate<Crypto>(*leaf, chain_pem, policy, t));
+    return out;
+}
+
+}  // namespace bundle
+}  // namespace v0
+}  // namespace cosign
 // ---- cosign/cosign.hpp ----
 // SPDX-License-Identifier: Apache-2.0
 /// The entry header of cosign-cpp: everything except the backends (mbedTLS, cpp-httplib),
@@ -13269,101 +14639,6 @@ result<id_token> get_identity_token(Transport& t, const options& o, const intera
 }
 
 }  // namespace oidc
-}  // namespace v0
-}  // namespace cosign
-// ---- cosign/tlog/inclusion_proof.hpp ----
-// SPDX-License-Identifier: Apache-2.0
-/// RFC 6962 Merkle inclusion proofs, checked as transparency-dev/merkle's VerifyInclusion does
-/// (cosign checks one on every entry it fetches from Rekor). Pure: SHA-256 from core/.
-
-#include <cstdint>
-#include <string>
-#include <vector>
-
-
-namespace cosign {
-inline namespace v0 {
-namespace tlog {
-
-namespace detail {
-inline sha256_hash hash_children(const sha256_hash& l, const sha256_hash& r) {
-    sha256_hasher h;
-    const std::uint8_t one = 1;
-    h.update(byte_view(&one, 1));
-    h.update(byte_view(l.bytes.data(), l.bytes.size()));
-    h.update(byte_view(r.bytes.data(), r.bytes.size()));
-    return h.finish();
-}
-inline int bit_length(std::uint64_t v) noexcept {
-    int n = 0;
-    while (v) {
-        ++n;
-        v >>= 1;
-    }
-    return n;
-}
-inline int ones(std::uint64_t v) noexcept {
-    int n = 0;
-    for (; v; v &= v - 1) ++n;
-    return n;
-}
-inline result<sha256_hash> hash_from_hex(const std::string& h, const char* what) {
-    auto raw = hex::decode(h);
-    if (!raw || raw->size() != 32)
-        return fail(errc::verification_failed, std::string("inclusion proof: ") + what + " is not a SHA-256 hash");
-    sha256_hash out;
-    for (std::size_t i = 0; i < 32; ++i) out.bytes[i] = (*raw)[i];
-    return out;
-}
-}  // namespace detail
-
-/// The root an inclusion proof leads to from a leaf hash, or an error when the proof has the
-/// wrong shape for (index, size).
-inline result<sha256_hash> root_from_inclusion_proof(std::uint64_t index, std::uint64_t size, const sha256_hash& leaf,
-                                                     const std::vector<sha256_hash>& proof) {
-    if (size == 0 || index >= size)
-        return fail(errc::verification_failed, "inclusion proof: index " + std::to_string(index) +
-                                                   " is outside a tree of size " + std::to_string(size));
-    const int inner = detail::bit_length(index ^ (size - 1));
-    const int border = detail::ones(index >> inner);
-    if (proof.size() != static_cast<std::size_t>(inner + border))
-        return fail(errc::verification_failed, "inclusion proof: " + std::to_string(proof.size()) +
-                                                   " hashes given, " + std::to_string(inner + border) +
-                                                   " expected for index " + std::to_string(index) +
-                                                   " in a tree of size " + std::to_string(size));
-    sha256_hash seed = leaf;
-    for (int i = 0; i < inner; ++i) {
-        const auto& h = proof[static_cast<std::size_t>(i)];
-        seed = ((index >> i) & 1) == 0 ? detail::hash_children(seed, h) : detail::hash_children(h, seed);
-    }
-    for (std::size_t i = static_cast<std::size_t>(inner); i < proof.size(); ++i)
-        seed = detail::hash_children(proof[i], seed);
-    return seed;
-}
-
-/// Checks an entry's inclusion proof: the leaf hash of its body, through the proof's hashes,
-/// must give the proof's root hash. An entry without a proof is an error.
-inline result<void> verify_inclusion(const log_entry& e) {
-    if (!e.proof) return fail(errc::verification_failed, "Rekor entry " + e.uuid + " has no inclusion proof");
-    const inclusion_proof& p = *e.proof;
-    if (p.log_index < 0 || p.tree_size < 0)
-        return fail(errc::verification_failed, "inclusion proof: negative index or tree size");
-    COSIGN_TRY(sha256_hash leaf, leaf_hash(e.body));
-    std::vector<sha256_hash> hashes;
-    for (const auto& h : p.hashes) {
-        COSIGN_TRY(sha256_hash v, detail::hash_from_hex(h, "a path hash"));
-        hashes.push_back(v);
-    }
-    COSIGN_TRY(sha256_hash root, detail::hash_from_hex(p.root_hash, "the root hash"));
-    COSIGN_TRY(sha256_hash got, root_from_inclusion_proof(static_cast<std::uint64_t>(p.log_index),
-                                                          static_cast<std::uint64_t>(p.tree_size), leaf, hashes));
-    if (got != root)
-        return fail(errc::verification_failed, "inclusion proof of Rekor entry " + e.uuid + " leads to root " +
-                                                   got.hex() + ", not " + p.root_hash);
-    return {};
-}
-
-}  // namespace tlog
 }  // namespace v0
 }  // namespace cosign
 // ---- cosign/tlog/rekor_client.hpp ----
