@@ -163,7 +163,7 @@ inline std::vector<flag> sign_blob_flags() {
         {"tlog-upload", 0, kind::boolean, "true", "whether or not to upload to the tlog"},
         rekor_url_flag(),
         {"bundle", 0, kind::string, "", "write everything required to verify the blob to a FILE"},
-        {"new-bundle-format", 0, kind::boolean, "false", "output bundle in new format that contains all verification material (this build: with --key; keyless signing writes the legacy bundle only)"},
+        {"new-bundle-format", 0, kind::boolean, "false", "output bundle in new format that contains all verification material"},
         {"use-signing-config", 0, kind::boolean, "false", "whether to use a TUF-provided signing config for the service URLs (a cosign 3 flag; this build takes the service URLs from --fulcio-url and --rekor-url, so it has no effect)"},
     } + keyless_flags() + oidc_flags();
 }
@@ -176,9 +176,6 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
     const bool keyless = a.get("key").empty();
     const bool certified = keyless || a.get_bool("issue-certificate");
     const bool new_bundle = a.get_bool("new-bundle-format");
-    if (new_bundle && certified)
-        return report("--new-bundle-format: this build writes a Sigstore bundle for --key signatures only (keyless and "
-                      "--issue-certificate: drop the flag for cosign's legacy bundle)");
     const std::string& path = a.positional[0];
     const std::string prefix = "signing " + path + ": ";
     const bool tlog = a.get_bool("tlog-upload");
@@ -242,7 +239,7 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
         std::cerr << "tlog entry created with index: " << logged->log_index << "\n";
     }
     if (!a.get("bundle").empty() && new_bundle) {
-        auto w = write_sigstore_blob_bundle(a.get("bundle"), early, b64, key->public_key_pem(), logged_entry);
+        auto w = write_sigstore_blob_bundle(a.get("bundle"), early, b64, key->public_key_pem(), cert_pem, logged_entry);
         if (!w) return report(prefix + "create bundle file: " + w.error().message());
         std::cerr << "Wrote bundle to file " << a.get("bundle") << "\n";
     } else if (!a.get("bundle").empty()) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-/// Sigstore bundles for key-signed blobs in the CLI (issue 13): `sign-blob --bundle FILE
-/// --new-bundle-format` writes the v0.3 bundle cosign 3 writes, and `verify-blob --bundle FILE`
-/// verifies one with --key when the flag is given or the file is a Sigstore bundle (cosign 3's
+/// Sigstore bundles for blobs in the CLI (issue 13): `sign-blob --bundle FILE
+/// --new-bundle-format` writes the v0.3 bundle cosign 3 writes (with --key or keyless), and
+/// `verify-blob --bundle FILE` verifies one with --key or keyless when the flag is given or the file is a Sigstore bundle (cosign 3's
 /// default), against the Rekor keys of the trust root verify resolves.
 #pragma once
 
@@ -24,14 +24,25 @@
 
 namespace cli {
 
-/// Writes the v0.3 bundle of a key-signed blob to `path` (0600, as cosign's bundle files):
-/// the signature over `digest`, the key's hint, and the Rekor entry when the signature was logged.
+/// Writes the v0.3 bundle of a blob signature to `path` (0600, as cosign's bundle files): the
+/// signature over `digest`, the Rekor entry when the signature was logged, and what verifies it:
+/// with a certificate (keyless, --issue-certificate) its leaf as cosign 3 writes it, else the
+/// key's hint.
 inline cosign::result<void> write_sigstore_blob_bundle(const std::string& path, const cosign::blob_digest& digest,
                                                        const std::string& signature_b64,
                                                        const std::string& public_key_pem,
+                                                       const std::string& certificate_pem,
                                                        const std::optional<cosign::tlog::log_entry>& entry) {
     auto sig = cosign::base64::decode(signature_b64);
     if (!sig) return cosign::fail(cosign::errc::internal, "the signature is not base64");
+    if (!certificate_pem.empty()) {
+        // Fulcio's PEM may hold the chain after the leaf: v0.3 carries the leaf only.
+        auto certs = cosign::pem::decode_all(certificate_pem);
+        if (!certs || certs->empty() || certs->front().label != "CERTIFICATE")
+            return cosign::fail(cosign::errc::internal, "the signing certificate is not a PEM CERTIFICATE");
+        COSIGN_TRY(auto b, cosign::bundle::make_certified_blob_bundle(digest, *sig, certs->front().der, entry));
+        return cosign::write_file_0600(path, cosign::bundle::to_json(b));
+    }
     auto blocks = cosign::pem::decode_all(public_key_pem);
     if (!blocks || blocks->size() != 1) return cosign::fail(cosign::errc::internal, "the signing key's public key is not one PEM block");
     COSIGN_TRY(auto b, cosign::bundle::make_blob_bundle(digest, *sig, blocks->front().der, entry));

@@ -182,10 +182,6 @@ for cmd in "${COMMANDS[@]}"; do
 done
 
 say "== refusals the help announces"
-printf 'blob' > tlog-blob.txt
-run_cmd tlog "$COSIGN_CPP" sign-blob --key cosign.key --issue-certificate --tlog-upload=false --new-bundle-format tlog-blob.txt
-check_eq "sign-blob --new-bundle-format --issue-certificate exits 1" 1 "$RC"
-check_contains "  and says why" "$ERR" "--new-bundle-format: this build writes a Sigstore bundle for --key signatures only"
 run_cmd k8s "$COSIGN_CPP" triangulate --k8s-keychain example.com/app:1
 check_eq "triangulate --k8s-keychain exits 1" 1 "$RC"
 check_contains "  and says why" "$ERR" "--k8s-keychain is not supported in this build"
