@@ -18,7 +18,8 @@
 #   fake does not serve: that row is beside cosign's key-file sign), with the KMS requests per
 #   signature; a first sign through hashivault://, azurekms:// and k8s:// keys on the same fake;
 #   a keyless sign and a keyless verify against the local OIDC issuer and Fulcio/CT/Rekor
-#   (tests/peers), beside cosign 2.5 against the same services; and both binaries' stripped size.
+#   (tests/peers), beside cosign 2.5 against the same services; verify-blob of a Sigstore bundle
+#   (v0.3, key and keyless, small blob, offline) beside cosign 3.1; and both binaries' stripped size.
 # --only REGEX measures only the rows whose name matches (e.g. --only KMS).
 # Prints a Markdown table; --write also puts it into bench/RESULTS.md between the
 # "bench.sh:begin" and "bench.sh:end" markers.
@@ -303,6 +304,32 @@ if want "keyless"; then
   KEYLESS_NOTE="The keyless rows run against the local OIDC issuer (one token, given as a file) and the Fulcio/CT/Rekor mock: the \"sign, first, keyless\" row makes one Fulcio and one Rekor request per sign for both tools. The \"verify keyless\" row verifies a signature the real cosign 2.5 made keyless against the local OIDC issuer and Fulcio/CT/Rekor mock, both tools trusting them through SIGSTORE_ROOT_FILE, SIGSTORE_CT_LOG_PUBLIC_KEY_FILE and SIGSTORE_REKOR_PUBLIC_KEY."
 fi
 
+BUNDLE_NOTE=""
+if want "bundle"; then
+  say "== verify-blob --bundle: Sigstore bundles v0.3 of a small blob, cosign-cpp beside cosign 3.1"
+  # The check a device runs at boot: a bundle beside a firmware file, verified offline with the
+  # key (or keyless: the Fulcio chain, SCT and identity) and the Rekor entry (SET, inclusion
+  # proof, checkpoint) against a trusted_root.json. Both bundles are made by cosign-cpp against
+  # the local OIDC issuer and Fulcio/CT/Rekor mock; both tools verify the same files.
+  oidc_issuer_start bundle-oidc
+  sigstore_mock_start bundle --oidc-issuer "$OIDC_ISSUER" --oidc-jwks "$OIDC_ISSUER/jwks"
+  TRB=$SIGSTORE_MOCK_DIR/trusted_root.json
+  printf 'firmware image 1.2.3\n' > fw.bin
+  "$A" sign-blob -y --key keys/cosign.key --bundle fw.sigstore.json --new-bundle-format --rekor-url "$SIGSTORE_MOCK_URL" \
+    fw.bin >/dev/null 2>&1 || die "preparing fw.sigstore.json (cosign-cpp sign-blob --new-bundle-format) failed"
+  oidc_token alice@example.com "$WORK/bundle-token.jwt"
+  "$A" sign-blob -y --fulcio-url "$SIGSTORE_MOCK_URL" --rekor-url "$SIGSTORE_MOCK_URL" --trusted-root "$TRB" \
+    --identity-token "$WORK/bundle-token.jwt" --bundle fw-keyless.sigstore.json --new-bundle-format fw.bin >/dev/null 2>&1 \
+    || die "preparing fw-keyless.sigstore.json (cosign-cpp sign-blob keyless --new-bundle-format) failed"
+  $M pair "verify-blob --bundle, v0.3, key, small blob (vs cosign 3.1)" "$RUNS" "$RES" \
+    --a "$A verify-blob --key keys/cosign.pub --bundle fw.sigstore.json --trusted-root $TRB fw.bin" \
+    --b "$COSIGN3 verify-blob --key keys/cosign.pub --bundle fw.sigstore.json --trusted-root $TRB fw.bin"
+  $M pair "verify-blob --bundle, v0.3, keyless, small blob (vs cosign 3.1)" "$RUNS" "$RES" \
+    --a "$A verify-blob --certificate-identity alice@example.com --certificate-oidc-issuer $OIDC_ISSUER --bundle fw-keyless.sigstore.json --trusted-root $TRB fw.bin" \
+    --b "$COSIGN3 verify-blob --certificate-identity alice@example.com --certificate-oidc-issuer $OIDC_ISSUER --bundle fw-keyless.sigstore.json --trusted-root $TRB fw.bin"
+  BUNDLE_NOTE="The \"verify-blob --bundle\" rows are beside $(grep -m1 '^cosign 3' "$COSIGN_TOOLS_DIR/VERSIONS" 2>/dev/null || echo 'cosign 3') (not cosign 2.5): both tools verify the same v0.3 bundles of a 21-byte blob, made by cosign-cpp against the local Rekor mock (key) and the local OIDC issuer and Fulcio/CT/Rekor mock (keyless), offline, with --trusted-root (the mock's trusted_root.json)."
+fi
+
 cp "$A" a.strip; cp "$B" b.strip
 strip a.strip b.strip
 SIZE_A=$(stat -c %s a.strip) SIZE_B=$(stat -c %s b.strip)
@@ -331,7 +358,9 @@ cat > goals.json <<'EOF'
  "sign, first, key file, Rekor upload": "≤ 0.8×, 1 Rekor request",
  "verify, 1 signature, SET check": "≤ 0.5×",
  "verify keyless, 1 signature (chain, SCT, identity, SET)": "≤ 0.5×",
- "sign, first, keyless (Fulcio + Rekor)": "≤ 0.5×, ≤ 16 MB"}
+ "sign, first, keyless (Fulcio + Rekor)": "≤ 0.5×, ≤ 16 MB",
+ "verify-blob --bundle, v0.3, key, small blob (vs cosign 3.1)": "≤ 0.3×",
+ "verify-blob --bundle, v0.3, keyless, small blob (vs cosign 3.1)": "≤ 0.3×"}
 EOF
 TABLE=$WORK/table.md
 {
@@ -343,6 +372,7 @@ TABLE=$WORK/table.md
   [ -z "$KMS_NOTE" ] || { echo "$KMS_NOTE The KMS rows run against tests/peers/fake-kms-server.js (Node.js, HTTPS on 127.0.0.1): real SigV4 checks, real RS256 JWT-bearer tokens."; echo; }
   [ -z "$REKOR_NOTE" ] || { echo "$REKOR_NOTE The \"Rekor upload\" and \"SET check\" rows run against the local Rekor mock of tests/peers (Node.js, 127.0.0.1), both tools trusting its key through SIGSTORE_REKOR_PUBLIC_KEY."; echo; }
   [ -z "$KEYLESS_NOTE" ] || { echo "$KEYLESS_NOTE"; echo; }
+  [ -z "$BUNDLE_NOTE" ] || { echo "$BUNDLE_NOTE"; echo; }
   echo "Reproduce: \`bench/bench.sh --runs $RUNS\` (add \`--write\` to update this section). Run on $(date -u +%Y-%m-%d)."
 } > "$TABLE"
 say ""

@@ -502,3 +502,69 @@ TEST_CASE("The public-good keyless bundle verifies keyless: chain, SCT, identity
                                                               public_good_options()),
             "verification material:");
 }
+
+namespace {
+// The Rekor v1 entry a bundle entry came from (the inverse of bundle::from_rekor_entry).
+tlog::log_entry rekor_entry_of(const bundle::tlog_entry& e) {
+    tlog::log_entry le;
+    le.uuid = std::string(64, 'a');
+    le.body = base64::encode(e.canonicalized_body);
+    le.integrated_time = e.integrated_time;
+    le.log_id = hex::encode(e.log_id);
+    le.log_index = e.log_index;
+    le.signed_entry_timestamp = base64::encode(*e.signed_entry_timestamp);
+    tlog::inclusion_proof p;
+    p.log_index = e.proof->log_index;
+    p.tree_size = e.proof->tree_size;
+    p.root_hash = hex::encode(e.proof->root_hash);
+    for (const auto& h : e.proof->hashes) p.hashes.push_back(hex::encode(h));
+    p.checkpoint = e.proof->checkpoint;
+    le.proof = p;
+    return le;
+}
+}  // namespace
+
+TEST_CASE("make_certified_blob_bundle gives cosign 3's keyless bundle, which verifies keyless", "[bundle]") {
+    // cosign 3.1.1 sign-blob keyless against the local OIDC issuer, Fulcio and Rekor mocks
+    // (tests/data/bundles/README.md).
+    const std::string text = data("bundles/cosign3-keyless-blob.sigstore.json");
+    auto b = bundle::parse_bundle(text);
+    REQUIRE(b);
+    REQUIRE(b->material.material == bundle::verification_material::kind::certificate);
+    REQUIRE(b->material.certificates.size() == 1);
+    REQUIRE(b->material.tlog_entries.size() == 1);
+    const auto le = rekor_entry_of(b->material.tlog_entries[0]);
+    auto made = bundle::make_certified_blob_bundle(blob_txt_digest(), b->message->signature,
+                                                   b->material.certificates[0], le);
+    REQUIRE(made);
+    CHECK(bundle::to_json(*made) == text);
+    // Without a log entry: the certificate and the signature, no tlogEntries.
+    auto unlogged = bundle::make_certified_blob_bundle(blob_txt_digest(), b->message->signature,
+                                                       b->material.certificates[0], std::nullopt);
+    REQUIRE(unlogged);
+    CHECK(bundle::to_json(*unlogged).find("tlogEntries") == std::string::npos);
+    CHECK(bundle::to_json(*unlogged).find("\"certificate\":{\"rawBytes\":") != std::string::npos);
+    auto none = bundle::make_certified_blob_bundle(blob_txt_digest(), b->message->signature, bytes{}, le);
+    REQUIRE_FALSE(none);
+    CHECK(none.error().message().find("needs the signing certificate") != std::string::npos);
+
+    // What was made verifies keyless with the mock's trust root and the token's identity.
+    auto root = trust::parse_trusted_root(data("bundles/mock-keyless-trusted_root.json"));
+    REQUIRE(root);
+    keyless_policy p;
+    p.root = *root;
+    p.identity = {"alice@example.com", "", "http://127.0.0.1:42835", ""};
+    bundle::key_verify_options o;
+    o.log_keys = tlog::log_keys_from(*root);
+    o.now = b->material.tlog_entries[0].integrated_time + 60;
+    auto reparsed = bundle::parse_bundle(bundle::to_json(*made));
+    REQUIRE(reparsed);
+    auto r = bundle::verify_blob_bundle_keyless<crypto_policy>(*reparsed, blob_txt_digest(), p, o);
+    if (!r) FAIL(r.error().message());
+    CHECK(r->log.tlog_entries_verified == 1);
+    auto other = p;
+    other.identity.subject = "mallory@example.com";
+    auto refused = bundle::verify_blob_bundle_keyless<crypto_policy>(*reparsed, blob_txt_digest(), other, o);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message().find("none of the expected identities matched") != std::string::npos);
+}
