@@ -311,6 +311,9 @@ if want "bundle"; then
   # key (or keyless: the Fulcio chain, SCT and identity) and the Rekor entry (SET, inclusion
   # proof, checkpoint) against a trusted_root.json. Both bundles are made by cosign-cpp against
   # the local OIDC issuer and Fulcio/CT/Rekor mock; both tools verify the same files.
+  # cosign binds COSIGN_<FLAG> variables: COSIGN_KEY (the env:// rows' key) would be cosign 3's
+  # --key in the keyless row. Nothing after this section needs it.
+  unset COSIGN_KEY
   oidc_issuer_start bundle-oidc
   sigstore_mock_start bundle --oidc-issuer "$OIDC_ISSUER" --oidc-jwks "$OIDC_ISSUER/jwks"
   TRB=$SIGSTORE_MOCK_DIR/trusted_root.json
