@@ -18,7 +18,8 @@
 #    BUILD_DIR/verify_on_device (libstdc++ and glibc shared) and
 #    BUILD_DIR/verify_on_device-static-libstdc++ (-static-libstdc++ -static-libgcc; glibc shared),
 #    and prints both sizes.
-# Environment: DEBIAN_MIRROR (default: the machine's), CXX (g++), CC (gcc), JOBS (nproc).
+# Environment: DEBIAN_MIRROR (default: the machine's), CXX (g++), CC (gcc), JOBS (nproc), EXAMPLE
+# (default verify_on_device; verify_blob_bundle: the offline Sigstore-bundle check, no transport).
 set -euo pipefail
 
 log() { echo "sizes-minimal.sh: $*" >&2; }
@@ -28,7 +29,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build-size-minimal}
 mkdir -p "$BUILD"; BUILD=$(cd "$BUILD" && pwd)
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/cosign-cpp/mbedtls-src
-CC=${CC:-gcc}; CXX=${CXX:-g++}; JOBS=${JOBS:-$(nproc)}
+CC=${CC:-gcc}; CXX=${CXX:-g++}; JOBS=${JOBS:-$(nproc)}; EXAMPLE=${EXAMPLE:-verify_on_device}
 SUITE=bookworm
 
 # --- 1. the source ---------------------------------------------------------------------------
@@ -82,18 +83,18 @@ ar rcs "$BUILD/lib/libmbedtls.a" $(objs "${TLS[@]}")
 ar rcs "$BUILD/lib/libmbedx509.a" $(objs "${X509[@]}")
 ar rcs "$BUILD/lib/libmbedcrypto.a" $(objs "${CRYPTO[@]}")
 
-# --- 3. verify_on_device ----------------------------------------------------------------------
+# --- 3. the example ($EXAMPLE) -----------------------------------------------------------------
 LIBS=("$BUILD/lib/libmbedtls.a" "$BUILD/lib/libmbedx509.a" "$BUILD/lib/libmbedcrypto.a")
 CXXFLAGS=(-std=c++17 -Os -ffunction-sections -fdata-sections -I"$BUILD/include" -I"$ROOT/include")
-log "compiling examples/verify_on_device.cpp"
-"$CXX" "${CXXFLAGS[@]}" -c "$ROOT/examples/verify_on_device.cpp" -o "$BUILD/verify_on_device.o"
-"$CXX" "$BUILD/verify_on_device.o" -Wl,--gc-sections "${LIBS[@]}" -o "$BUILD/verify_on_device"
-"$CXX" "$BUILD/verify_on_device.o" -Wl,--gc-sections -static-libstdc++ -static-libgcc "${LIBS[@]}" \
-  -o "$BUILD/verify_on_device-static-libstdc++"
-strip "$BUILD/verify_on_device" "$BUILD/verify_on_device-static-libstdc++"
+log "compiling examples/$EXAMPLE.cpp"
+"$CXX" "${CXXFLAGS[@]}" -c "$ROOT/examples/$EXAMPLE.cpp" -o "$BUILD/$EXAMPLE.o"
+"$CXX" "$BUILD/$EXAMPLE.o" -Wl,--gc-sections "${LIBS[@]}" -o "$BUILD/$EXAMPLE"
+"$CXX" "$BUILD/$EXAMPLE.o" -Wl,--gc-sections -static-libstdc++ -static-libgcc "${LIBS[@]}" \
+  -o "$BUILD/$EXAMPLE-static-libstdc++"
+strip "$BUILD/$EXAMPLE" "$BUILD/$EXAMPLE-static-libstdc++"
 
 size_of() { stat -c %s "$1"; }
 mb() { awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1e6 }'; }
-a=$(size_of "$BUILD/verify_on_device"); b=$(size_of "$BUILD/verify_on_device-static-libstdc++")
-printf '%-45s %9s bytes  %s\n' "verify_on_device (libstdc++, glibc shared)" "$a" "$(mb "$a")"
-printf '%-45s %9s bytes  %s\n' "verify_on_device (-static-libstdc++, glibc)" "$b" "$(mb "$b")"
+a=$(size_of "$BUILD/$EXAMPLE"); b=$(size_of "$BUILD/$EXAMPLE-static-libstdc++")
+printf '%-45s %9s bytes  %s\n' "$EXAMPLE (libstdc++, glibc shared)" "$a" "$(mb "$a")"
+printf '%-45s %9s bytes  %s\n' "$EXAMPLE (-static-libstdc++, glibc)" "$b" "$(mb "$b")"
