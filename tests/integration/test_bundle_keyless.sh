@@ -8,7 +8,8 @@
 #   file, chaining to the local Fulcio root, naming the identity), the Rekor entry (hashedrekord)
 #   carries that certificate, with SET, inclusion proof and checkpoint;
 #   cosign 3 verify-blob and cosign 2 verify-blob --new-bundle-format accept it with the identity
-#   flags (the file and its sha256 digest) and refuse another identity, issuer or blob;
+#   flags (the file and its sha256 digest) and refuse another identity, issuer or blob; so does
+#   sigstore-js (@sigstore/verify, the identity as its policy);
 #   cosign-cpp verify-blob accepts it and refuses another identity, issuer, blob and an altered
 #   signature or certificate, naming the check; --issue-certificate with --key writes the same
 #   kind of bundle; a token Fulcio refuses writes no bundle.
@@ -83,6 +84,31 @@ check_fails "cosign 3 refuses another issuer" "$COSIGN3" verify-blob --certifica
 check_fails "cosign 3 refuses another blob" "$COSIGN3" verify-blob "${ID[@]}" --bundle cpp.sigstore.json --trusted-root "$TR" other.bin
 check_fails "cosign 2 refuses another identity" "$COSIGN2" verify-blob --certificate-identity mallory@example.com \
   --certificate-oidc-issuer "$OIDC_ISSUER" --bundle cpp.sigstore.json --new-bundle-format --trusted-root "$TR" blob.bin
+# sigstore-js (@sigstore/verify of tests/peers' pinned sigstore 4.1.1): the mock's trust root (Fulcio
+# CA, CT log, Rekor key), the identity as its policy (SAN and the issuer extension).
+cat > sigstore-js-verify.js <<'JS'
+'use strict';
+const fs = require('fs');
+const { TrustedRoot } = require('@sigstore/protobuf-specs');
+const { bundleFromJSON } = require('@sigstore/bundle');
+const { Verifier, toSignedEntity, toTrustMaterial } = require('@sigstore/verify');
+const [bundlePath, artifactPath, rootPath, san, issuer] = process.argv.slice(2);
+const tm = toTrustMaterial(TrustedRoot.fromJSON(JSON.parse(fs.readFileSync(rootPath, 'utf8'))));
+const verifier = new Verifier(tm, { tlogThreshold: 1, ctlogThreshold: 1, tsaThreshold: 0 });
+try {
+  verifier.verify(toSignedEntity(bundleFromJSON(JSON.parse(fs.readFileSync(bundlePath, 'utf8'))), fs.readFileSync(artifactPath)),
+    { subjectAlternativeName: san, extensions: { issuer } });
+  console.log('VERIFIED');
+} catch (e) { console.error('FAILED', e.code || '', e.message); process.exit(1); }
+JS
+check "sigstore-js verifies cosign-cpp's keyless bundle" \
+  env NODE_PATH="$PEERS_CACHE/node_modules" node sigstore-js-verify.js cpp.sigstore.json blob.bin "$TR" "$EMAIL" "$OIDC_ISSUER"
+check_fails "sigstore-js refuses another identity" \
+  env NODE_PATH="$PEERS_CACHE/node_modules" node sigstore-js-verify.js cpp.sigstore.json blob.bin "$TR" mallory@example.com "$OIDC_ISSUER"
+check_contains "... on the identity" "$ERR" "UNTRUSTED_SIGNER_ERROR certificate identity error"
+check_fails "sigstore-js refuses another blob" \
+  env NODE_PATH="$PEERS_CACHE/node_modules" node sigstore-js-verify.js cpp.sigstore.json other.bin "$TR" "$EMAIL" "$OIDC_ISSUER"
+check_contains "... on the signature" "$ERR" "SIGNATURE_ERROR"
 
 say "== cosign-cpp verifies its keyless bundle, and refuses altered ones naming the check"
 M=$(sigstore_mock_mark)
