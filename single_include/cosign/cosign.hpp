@@ -12116,17 +12116,16 @@ inline result<tlog_entry> from_rekor_entry(const tlog::log_entry& e) {
     return out;
 }
 
-/// The v0.3 bundle of a key-signed blob: `digest` the blob's, `signature` the raw (DER)
-/// signature over it, `public_key_der` the signing key's SubjectPublicKeyInfo (for the hint),
-/// `entry` the Rekor entry it was logged as (none with --tlog-upload=false).
-inline result<sigstore_bundle> make_blob_bundle(const blob_digest& digest, byte_view signature,
-                                                byte_view public_key_der,
-                                                const std::optional<tlog::log_entry>& entry) {
+namespace detail {
+
+/// The bundle around a message signature over `digest`, with the material given.
+inline result<sigstore_bundle> make_blob_bundle_with(verification_material vm, const blob_digest& digest,
+                                                     byte_view signature,
+                                                     const std::optional<tlog::log_entry>& entry) {
     sigstore_bundle b;
     b.media_type = media_type_v0_3;
     b.minor_version = 3;
-    b.material.material = verification_material::kind::public_key;
-    b.material.public_key_hint = public_key_hint(public_key_der);
+    b.material = std::move(vm);
     if (entry) {
         COSIGN_TRY(tlog_entry e, from_rekor_entry(*entry));
         b.material.tlog_entries.push_back(std::move(e));
@@ -12137,6 +12136,33 @@ inline result<sigstore_bundle> make_blob_bundle(const blob_digest& digest, byte_
     m.signature = signature.to_bytes();
     b.message = std::move(m);
     return b;
+}
+
+}  // namespace detail
+
+/// The v0.3 bundle of a key-signed blob: `digest` the blob's, `signature` the raw (DER)
+/// signature over it, `public_key_der` the signing key's SubjectPublicKeyInfo (for the hint),
+/// `entry` the Rekor entry it was logged as (none with --tlog-upload=false).
+inline result<sigstore_bundle> make_blob_bundle(const blob_digest& digest, byte_view signature,
+                                                byte_view public_key_der,
+                                                const std::optional<tlog::log_entry>& entry) {
+    verification_material vm;
+    vm.material = verification_material::kind::public_key;
+    vm.public_key_hint = public_key_hint(public_key_der);
+    return detail::make_blob_bundle_with(std::move(vm), digest, signature, entry);
+}
+
+/// The v0.3 bundle of a keyless (or --issue-certificate) blob signature, as cosign 3 writes it:
+/// `certificate_der` the Fulcio leaf (v0.3 `certificate`: the leaf only, no chain), the rest as
+/// make_blob_bundle. The Rekor entry is the one that carries this certificate.
+inline result<sigstore_bundle> make_certified_blob_bundle(const blob_digest& digest, byte_view signature,
+                                                          byte_view certificate_der,
+                                                          const std::optional<tlog::log_entry>& entry) {
+    if (certificate_der.empty()) return fail(errc::invalid_argument, "a certified blob bundle needs the signing certificate");
+    verification_material vm;
+    vm.material = verification_material::kind::certificate;
+    vm.certificates.push_back(certificate_der.to_bytes());
+    return detail::make_blob_bundle_with(std::move(vm), digest, signature, entry);
 }
 
 }  // namespace bundle
