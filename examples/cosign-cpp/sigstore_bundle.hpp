@@ -80,10 +80,11 @@ int verify_blob_sigstore_bundle(const args& a, const std::string& bundle_text, A
     if (!digest) return report(digest.error().message());
     cosign::bundle::key_verify_options o;
     o.ignore_tlog = ignore_tlog;
-    if (!ignore_tlog || keyless) {
+    if (!ignore_tlog || keyless || !b->material.rfc3161_timestamps.empty()) {
         auto root = verify_trust_root(a);
         if (!root) return report("error verifying bundle: getting the trust root: " + root.error().message());
         o.log_keys = cosign::tlog::log_keys_from(*root);
+        if (!keyless) o.timestamp_authorities = root->timestamp_authorities;  // keyless: the policy's root
         if (keyless) keyless->root = std::move(*root);
     }
     if (keyless) {
