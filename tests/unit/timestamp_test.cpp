@@ -13,6 +13,7 @@
 #include <cosign/bundle/verify.hpp>
 #include <cosign/core/base64.hpp>
 #include <cosign/crypto/mbedtls.hpp>
+#include <cosign/timestamp/request.hpp>
 #include <cosign/timestamp/sha1.hpp>
 #include <cosign/timestamp/token.hpp>
 #include <cosign/timestamp/verify.hpp>
@@ -268,4 +269,32 @@ TEST_CASE("a blob bundle's timestamps are verified", "[timestamp]") {
         REQUIRE_FALSE(v);
         CHECK(v.error().message().find("timestamp 1: ") == 0);
     }
+}
+
+TEST_CASE("a timestamp request as openssl ts -query writes it, and its answer checked", "[timestamp]") {
+    const bytes sig = to_bytes(data("sig.bin"));
+    const auto h = sha256(sig);
+    const bytes digest(h.bytes.begin(), h.bytes.end());
+    const bytes nonce = *hex::decode("a4ec2e47d843f9e8");  // what openssl-request.tsq sent
+    CHECK(timestamp::make_request(hash_algorithm::sha256, digest, nonce) == to_bytes(data("openssl-request.tsq")));
+    const bytes answer = to_bytes(data("with-certs.tsr"));  // the mock TSA's answer to it
+    auto ok = timestamp::check_response(answer, hash_algorithm::sha256, digest, nonce);
+    REQUIRE(ok);
+    CHECK(ok->nonce);
+    bytes other_nonce = nonce;
+    other_nonce[7] ^= 1;
+    auto n = timestamp::check_response(answer, hash_algorithm::sha256, digest, other_nonce);
+    REQUIRE_FALSE(n);
+    CHECK(n.error().message().find("timestamp: nonce:") == 0);
+    bytes other_digest = digest;
+    other_digest[0] ^= 1;
+    auto d = timestamp::check_response(answer, hash_algorithm::sha256, other_digest, nonce);
+    REQUIRE_FALSE(d);
+    CHECK(d.error().message().find("timestamp: message imprint:") == 0);
+    auto s384 = timestamp::check_response(answer, hash_algorithm::sha384, digest, nonce);
+    REQUIRE_FALSE(s384);
+    const bytes refused = *hex::decode("30053003020102");  // PKIStatus rejection, no token
+    auto r = timestamp::check_response(refused, hash_algorithm::sha256, digest, nonce);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message().find("timestamp: the TSA refused") == 0);
 }
