@@ -8,6 +8,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <cosign/blob.hpp>
 #include <cosign/bundle/blob_bundle.hpp>
@@ -15,6 +16,7 @@
 #include <cosign/bundle/verify.hpp>
 #include <cosign/core/pem.hpp>
 #include <cosign/keys/file_io.hpp>
+#include <cosign/timestamp/client.hpp>
 #include <cosign/tlog/steps.hpp>
 
 #include "cli.hpp"
@@ -29,12 +31,14 @@ namespace cli {
 inline cosign::result<void> write_sigstore_blob_bundle(const std::string& path, const cosign::blob_digest& digest,
                                                        const std::string& signature_b64,
                                                        const std::string& public_key_pem,
-                                                       const std::optional<cosign::tlog::log_entry>& entry) {
+                                                       const std::optional<cosign::tlog::log_entry>& entry,
+                                                       const std::vector<cosign::bytes>& timestamps = {}) {
     auto sig = cosign::base64::decode(signature_b64);
     if (!sig) return cosign::fail(cosign::errc::internal, "the signature is not base64");
     auto blocks = cosign::pem::decode_all(public_key_pem);
     if (!blocks || blocks->size() != 1) return cosign::fail(cosign::errc::internal, "the signing key's public key is not one PEM block");
     COSIGN_TRY(auto b, cosign::bundle::make_blob_bundle(digest, *sig, blocks->front().der, entry));
+    b.material.rfc3161_timestamps = timestamps;
     return cosign::write_file_0600(path, cosign::bundle::to_json(b));
 }
 
