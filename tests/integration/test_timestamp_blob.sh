@@ -5,11 +5,14 @@
 #   the token in the bundle -> cosign 3 and cosign-cpp verify-blob accept it (no log entry:
 #   --insecure-ignore-tlog, the timestamp is the bundle's time); cosign 3's timestamped bundle ->
 #   cosign-cpp accepts it; refused, naming the check, exit 1: a token with an altered signature, a
-#   token over another signature, a trust root without the TSA. No request leaves 127.0.0.1.
+#   token over another signature, a trust root without the TSA; keyless: cosign 3 signs with a
+#   Fulcio certificate, a timestamp and no log entry -> cosign-cpp checks the certificate at the
+#   timestamp's time. No request leaves 127.0.0.1.
 . "$(dirname "$0")/lib.sh"
 
 setup_interop
-sigstore_mock_start sigstore
+oidc_issuer_start
+sigstore_mock_start sigstore --oidc-issuer "$OIDC_ISSUER" --oidc-jwks "$OIDC_ISSUER/jwks"
 URL=$SIGSTORE_MOCK_URL
 TR=$SIGSTORE_MOCK_DIR/trusted_root.json
 [ -s "$TR" ] || die "the mock wrote no trusted_root.json"
@@ -57,5 +60,22 @@ check_eq "a trust root without the TSA: exit 1" 1 "$RC"
 check_contains "... naming the check" "$ERR" "timestamp 0: certificate chain: the trust root has no timestamp authority"
 run_cmd legacy "$COSIGN_CPP" sign-blob -y --key cosign.key --timestamp-server-url "$URL/api/v1/timestamp" --tlog-upload=false --bundle l.json blob.bin
 check_eq "--timestamp-server-url without --new-bundle-format: refused" 1 "$RC"
+
+say "== keyless, no log entry: the certificate at the timestamp's time"
+oidc_token alice@example.com token.jwt
+run_cmd c3keyless "$COSIGN3" sign-blob -y --use-signing-config=false --fulcio-url "$URL" --tlog-upload=false \
+  --timestamp-server-url "$URL/api/v1/timestamp" --identity-token token.jwt --trusted-root "$TR" \
+  --new-bundle-format --bundle keyless.sigstore.json blob.bin
+[ "$RC" -eq 0 ] || { show stderr "$ERR"; die "cosign 3 sign-blob keyless with a timestamp failed"; }
+ID=(--certificate-identity alice@example.com --certificate-oidc-issuer "$OIDC_ISSUER")
+check "cosign 3 verifies it" "$COSIGN3" verify-blob "${ID[@]}" --bundle keyless.sigstore.json --trusted-root "$TR" \
+  --insecure-ignore-tlog blob.bin
+check "cosign-cpp verifies it" "$COSIGN_CPP" verify-blob "${ID[@]}" --bundle keyless.sigstore.json --trusted-root "$TR" \
+  --insecure-ignore-tlog blob.bin
+jq -c --argjson t "$(jq '.verificationMaterial.timestampVerificationData' c3.sigstore.json)" \
+  '.verificationMaterial.timestampVerificationData=$t' keyless.sigstore.json > kl-other.json
+run_cmd klother "$COSIGN_CPP" verify-blob "${ID[@]}" --bundle kl-other.json --trusted-root "$TR" --insecure-ignore-tlog blob.bin
+check_eq "a keyless bundle with another signature's timestamp: exit 1" 1 "$RC"
+check_contains "... naming the check" "$ERR" "timestamp 0: message imprint:"
 
 finish

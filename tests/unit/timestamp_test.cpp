@@ -298,3 +298,32 @@ TEST_CASE("a timestamp request as openssl ts -query writes it, and its answer ch
     REQUIRE_FALSE(r);
     CHECK(r.error().message().find("timestamp: the TSA refused") == 0);
 }
+
+TEST_CASE("keyless without a log entry: the certificate is checked at the timestamp's time", "[timestamp]") {
+    // cosign 3 sign-blob keyless, --tlog-upload=false, --timestamp-server-url (the local mock).
+    auto b = bundle::parse_bundle(data("keyless/keyless.sigstore.json"));
+    REQUIRE(b);
+    auto tr = trust::parse_trusted_root(data("keyless/trusted_root.json"));
+    REQUIRE(tr);
+    std::string issuer = data("keyless/issuer.txt");
+    while (!issuer.empty() && (issuer.back() == '\n' || issuer.back() == '\r')) issuer.pop_back();
+    keyless_policy p;
+    p.root = *tr;
+    p.identity.subject = "alice@example.com";
+    p.identity.issuer = issuer;
+    blob_digest artifact;
+    const auto h = sha256(byte_view(data("keyless/blob.bin")));
+    artifact.value.assign(h.bytes.begin(), h.bytes.end());
+    bundle::key_verify_options o;
+    o.ignore_tlog = true;
+    o.now = 4102444800;  // 2100: long after the short-lived certificate expired
+    auto v = bundle::verify_blob_bundle_keyless<crypto_policy>(*b, artifact, p, o);
+    REQUIRE(v);
+    CHECK(v->log.timestamps_verified == 1);
+    bundle::sigstore_bundle untimed = *b;
+    untimed.material.rfc3161_timestamps.clear();
+    auto u = bundle::verify_blob_bundle_keyless<crypto_policy>(untimed, artifact, p, o);
+    REQUIRE_FALSE(u);
+    INFO(u.error().message());
+    CHECK(u.error().message().find("2100-01-01") != std::string::npos);  // checked at now, not valid then
+}
