@@ -164,6 +164,7 @@ inline std::vector<flag> sign_blob_flags() {
         rekor_url_flag(),
         {"bundle", 0, kind::string, "", "write everything required to verify the blob to a FILE"},
         {"new-bundle-format", 0, kind::boolean, "false", "output bundle in new format that contains all verification material"},
+        {"timestamp-server-url", 0, kind::string, "", "url to the Timestamp RFC3161 server, default none. Must be the path to the API to request timestamp responses, e.g. https://freetsa.org/tsr (this build: with --new-bundle-format only)"},
         {"use-signing-config", 0, kind::boolean, "false", "whether to use a TUF-provided signing config for the service URLs (a cosign 3 flag; this build takes the service URLs from --fulcio-url and --rekor-url, so it has no effect)"},
     } + keyless_flags() + oidc_flags();
 }
@@ -229,6 +230,19 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
     if (!signed_) return report(signed_.error().message());
     const std::string& b64 = *signed_;
     const std::string cert_pem = key->certificate().certificate_pem;
+    std::vector<cosign::bytes> timestamps;  // --timestamp-server-url: before the log, as cosign
+    if (!a.get("timestamp-server-url").empty()) {
+        if (!new_bundle || a.get("bundle").empty())
+            return report(prefix + "--timestamp-server-url: this build keeps the timestamp in a Sigstore bundle only "
+                                   "(add --new-bundle-format --bundle FILE)");
+        auto t = make_sigstore_transport(a);
+        if (!t) return report(prefix + t.error().message());
+        auto raw = cosign::base64::decode(b64);
+        if (!raw) return report(prefix + "the signature is not base64");
+        auto tok = cosign::timestamp::request_timestamp<crypto>(*t, a.get("timestamp-server-url"), *raw);
+        if (!tok) return report(prefix + tok.error().message());
+        timestamps.push_back(std::move(*tok));
+    }
     std::optional<cosign::tlog::rekor_bundle> logged;
     std::optional<cosign::tlog::log_entry> logged_entry;
     if (tlog) {
@@ -239,7 +253,7 @@ inline int cmd_sign_blob(const std::vector<std::string>& argv) {
         std::cerr << "tlog entry created with index: " << logged->log_index << "\n";
     }
     if (!a.get("bundle").empty() && new_bundle) {
-        auto w = write_sigstore_blob_bundle(a.get("bundle"), early, b64, key->public_key_pem(), cert_pem, logged_entry);
+        auto w = write_sigstore_blob_bundle(a.get("bundle"), early, b64, key->public_key_pem(), cert_pem, logged_entry, timestamps);
         if (!w) return report(prefix + "create bundle file: " + w.error().message());
         std::cerr << "Wrote bundle to file " << a.get("bundle") << "\n";
     } else if (!a.get("bundle").empty()) {

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <cosign/blob.hpp>
 #include <cosign/bundle/blob_bundle.hpp>
@@ -15,6 +16,7 @@
 #include <cosign/bundle/verify.hpp>
 #include <cosign/core/pem.hpp>
 #include <cosign/keys/file_io.hpp>
+#include <cosign/timestamp/client.hpp>
 #include <cosign/tlog/steps.hpp>
 
 #include "cli.hpp"
@@ -32,7 +34,8 @@ inline cosign::result<void> write_sigstore_blob_bundle(const std::string& path, 
                                                        const std::string& signature_b64,
                                                        const std::string& public_key_pem,
                                                        const std::string& certificate_pem,
-                                                       const std::optional<cosign::tlog::log_entry>& entry) {
+                                                       const std::optional<cosign::tlog::log_entry>& entry,
+                                                       const std::vector<cosign::bytes>& timestamps = {}) {
     auto sig = cosign::base64::decode(signature_b64);
     if (!sig) return cosign::fail(cosign::errc::internal, "the signature is not base64");
     if (!certificate_pem.empty()) {
@@ -41,11 +44,13 @@ inline cosign::result<void> write_sigstore_blob_bundle(const std::string& path, 
         if (!certs || certs->empty() || certs->front().label != "CERTIFICATE")
             return cosign::fail(cosign::errc::internal, "the signing certificate is not a PEM CERTIFICATE");
         COSIGN_TRY(auto b, cosign::bundle::make_certified_blob_bundle(digest, *sig, certs->front().der, entry));
+        b.material.rfc3161_timestamps = timestamps;
         return cosign::write_file_0600(path, cosign::bundle::to_json(b));
     }
     auto blocks = cosign::pem::decode_all(public_key_pem);
     if (!blocks || blocks->size() != 1) return cosign::fail(cosign::errc::internal, "the signing key's public key is not one PEM block");
     COSIGN_TRY(auto b, cosign::bundle::make_blob_bundle(digest, *sig, blocks->front().der, entry));
+    b.material.rfc3161_timestamps = timestamps;
     return cosign::write_file_0600(path, cosign::bundle::to_json(b));
 }
 
@@ -91,10 +96,11 @@ int verify_blob_sigstore_bundle(const args& a, const std::string& bundle_text, A
     if (!digest) return report(digest.error().message());
     cosign::bundle::key_verify_options o;
     o.ignore_tlog = ignore_tlog;
-    if (!ignore_tlog || keyless) {
+    if (!ignore_tlog || keyless || !b->material.rfc3161_timestamps.empty()) {
         auto root = verify_trust_root(a);
         if (!root) return report("error verifying bundle: getting the trust root: " + root.error().message());
         o.log_keys = cosign::tlog::log_keys_from(*root);
+        if (!keyless) o.timestamp_authorities = root->timestamp_authorities;  // keyless: the policy's root
         if (keyless) keyless->root = std::move(*root);
     }
     if (keyless) {

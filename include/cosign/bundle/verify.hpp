@@ -35,6 +35,8 @@
 #include "../tlog/inclusion_proof.hpp"
 #include "../tlog/rekor_entry.hpp"
 #include "../tlog/set.hpp"
+#include "../timestamp/verify.hpp"
+#include "../trust/trust_root.hpp"
 #include "bundle.hpp"
 #include "dsse.hpp"
 
@@ -47,12 +49,17 @@ struct key_verify_options {
     tlog::log_keys log_keys;    ///< the trusted Rekor keys (tlog::log_keys_from(trust_root))
     bool ignore_tlog = false;   ///< --insecure-ignore-tlog: no log entry needed, none checked
     std::int64_t now = 0;       ///< Unix seconds; 0: the clock
+    /// The trusted timestamp authorities (trust_root::timestamp_authorities) the bundle's RFC 3161
+    /// timestamps are verified with; keyless verification also takes those of its policy's root.
+    std::vector<trust::certificate_authority> timestamp_authorities;
 };
 
 /// What a successful verification found.
 struct bundle_verification {
     std::size_t tlog_entries_verified = 0;
     std::optional<std::int64_t> integrated_time;  ///< the earliest verified entry's
+    std::size_t timestamps_verified = 0;          ///< RFC 3161 timestamps verified
+    std::optional<trust::instant> timestamp_time; ///< the earliest verified timestamp's genTime
 };
 
 namespace detail {
@@ -324,13 +331,45 @@ result<bundle_verification> verify_entries(const sigstore_bundle& b, const blob_
 
 }  // namespace detail
 
+namespace detail {
+
+/// Every RFC 3161 timestamp of the bundle, over its signature (the message signature, or the
+/// DSSE envelope's), with the authorities given: "timestamp N: timestamp: <check>: ...".
+template <class Crypto>
+result<void> verify_timestamps(const sigstore_bundle& b, const std::vector<trust::certificate_authority>& authorities,
+                               bundle_verification& out) {
+    const auto& tokens = b.material.rfc3161_timestamps;
+    if (tokens.empty()) return {};
+    byte_view signature;
+    if (b.message)
+        signature = b.message->signature;
+    else if (b.dsse && !b.dsse->signatures.empty())
+        signature = b.dsse->signatures.front().sig;
+    trust::trust_root tsas;
+    tsas.timestamp_authorities = authorities;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        auto v = timestamp::verify_token<Crypto>(tokens[i], signature, tsas);
+        if (!v) {
+            std::string m = v.error().message();
+            if (m.rfind("timestamp: ", 0) == 0) m = m.substr(11);
+            return error(v.error().code(), "timestamp " + std::to_string(i) + ": " + m);
+        }
+        ++out.timestamps_verified;
+        if (!out.timestamp_time || v->time < *out.timestamp_time) out.timestamp_time = v->time;
+    }
+    return {};
+}
+
+}  // namespace detail
+
 /// Verifies a blob's bundle with a public key (cosign's `verify-blob --bundle --key`). `artifact`
 /// is the blob's digest (streamed, or given as sha256:<hex>). Checks, each error naming its check:
 /// the verification material is a public key; the artifact matches the message digest (or a
 /// subject of the DSSE in-toto statement); the signature verifies with the key (over the digest,
 /// or over the envelope's PAE); unless o.ignore_tlog, at least one log entry, and every entry
 /// verifies (body consistent with the bundle, SET with the trusted key for its log ID and time,
-/// integratedTime not in the future, inclusion proof and checkpoint when present).
+/// integratedTime not in the future, inclusion proof and checkpoint when present); every RFC 3161
+/// timestamp with o.timestamp_authorities (timestamp/verify.hpp).
 template <class Crypto>
 result<bundle_verification> verify_blob_bundle(const sigstore_bundle& b, const blob_digest& artifact,
                                                const typename Crypto::public_key& key, const key_verify_options& o) {
@@ -342,7 +381,9 @@ result<bundle_verification> verify_blob_bundle(const sigstore_bundle& b, const b
     const std::string pem_text = Crypto::public_key_pem(key);
     COSIGN_TRY(bytes key_der, detail::pem_der(pem_text, "verification material", "the verifying key"));
     COSIGN_TRY_VOID(detail::verify_content<Crypto>(b, artifact, key));
-    return detail::verify_entries<Crypto>(b, artifact, key_der, o);
+    COSIGN_TRY(bundle_verification out, detail::verify_entries<Crypto>(b, artifact, key_der, o));
+    COSIGN_TRY_VOID(detail::verify_timestamps<Crypto>(b, o.timestamp_authorities, out));
+    return out;
 }
 
 /// What a keyless verification found: the log evidence and the certificate it checked.
@@ -356,7 +397,8 @@ struct keyless_bundle_verification {
 /// content and log checks are verify_blob_bundle's, with the certificate as what the entries
 /// logged; then the certificate checks of keyless verification (verify_keyless_certificate:
 /// chain to a Fulcio CA of policy.root, SCT, identity, validity) at the earliest verified
-/// integratedTime (now, with o.ignore_tlog).
+/// integratedTime, else the earliest verified RFC 3161 timestamp's genTime (o.timestamp_authorities
+/// and those of policy.root), else now.
 template <class Crypto>
 result<keyless_bundle_verification> verify_blob_bundle_keyless(const sigstore_bundle& b, const blob_digest& artifact,
                                                                const keyless_policy& policy,
@@ -376,7 +418,12 @@ result<keyless_bundle_verification> verify_blob_bundle_keyless(const sigstore_bu
     COSIGN_TRY_VOID(detail::verify_content<Crypto>(b, artifact, *pub));
     keyless_bundle_verification out;
     COSIGN_TRY(out.log, detail::verify_entries<Crypto>(b, artifact, leaf_der, o));
-    const std::int64_t t = out.log.integrated_time ? *out.log.integrated_time : (o.now != 0 ? o.now : tlog::unix_now());
+    std::vector<trust::certificate_authority> tsas = o.timestamp_authorities;
+    tsas.insert(tsas.end(), policy.root.timestamp_authorities.begin(), policy.root.timestamp_authorities.end());
+    COSIGN_TRY_VOID(detail::verify_timestamps<Crypto>(b, tsas, out.log));
+    const std::int64_t t = out.log.integrated_time   ? *out.log.integrated_time
+                           : out.log.timestamp_time ? out.log.timestamp_time->seconds
+                                                    : (o.now != 0 ? o.now : tlog::unix_now());
     COSIGN_TRY(out.certificate, verify_keyless_certificate<Crypto>(*leaf, chain_pem, policy, t));
     return out;
 }
