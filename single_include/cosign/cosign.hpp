@@ -12263,6 +12263,703 @@ inline result<void> verify_inclusion(const log_entry& e) {
 }  // namespace tlog
 }  // namespace v0
 }  // namespace cosign
+// ---- cosign/timestamp/sha1.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// SHA-1 (FIPS 180-4), only to match an RFC 3161 token's ESSCertID (v1), which names the TSA's
+/// certificate by its SHA-1: never used to check a signature.
+
+#include <array>
+#include <cstdint>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace detail {
+
+/// The SHA-1 of `in`.
+inline std::array<std::uint8_t, 20> sha1(byte_view in) {
+    std::uint32_t h[5] = {0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u, 0xc3d2e1f0u};
+    auto rol = [](std::uint32_t x, unsigned n) { return (x << n) | (x >> (32u - n)); };
+    bytes msg(in.begin(), in.end());
+    const std::uint64_t bit_len = static_cast<std::uint64_t>(in.size()) * 8u;
+    msg.push_back(0x80);
+    while (msg.size() % 64 != 56) msg.push_back(0);
+    for (int i = 7; i >= 0; --i) msg.push_back(static_cast<std::uint8_t>(bit_len >> (8 * i)));
+    for (std::size_t off = 0; off < msg.size(); off += 64) {
+        std::uint32_t w[80];
+        for (std::size_t i = 0; i < 16; ++i)
+            w[i] = (std::uint32_t(msg[off + 4 * i]) << 24) | (std::uint32_t(msg[off + 4 * i + 1]) << 16) |
+                   (std::uint32_t(msg[off + 4 * i + 2]) << 8) | std::uint32_t(msg[off + 4 * i + 3]);
+        for (std::size_t i = 16; i < 80; ++i) w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+        std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+        for (std::size_t i = 0; i < 80; ++i) {
+            std::uint32_t f, k;
+            if (i < 20) {
+                f = (b & c) | (~b & d);
+                k = 0x5a827999u;
+            } else if (i < 40) {
+                f = b ^ c ^ d;
+                k = 0x6ed9eba1u;
+            } else if (i < 60) {
+                f = (b & c) | (b & d) | (c & d);
+                k = 0x8f1bbcdcu;
+            } else {
+                f = b ^ c ^ d;
+                k = 0xca62c1d6u;
+            }
+            const std::uint32_t t = rol(a, 5) + f + e + k + w[i];
+            e = d;
+            d = c;
+            c = rol(b, 30);
+            b = a;
+            a = t;
+        }
+        h[0] += a;
+        h[1] += b;
+        h[2] += c;
+        h[3] += d;
+        h[4] += e;
+    }
+    std::array<std::uint8_t, 20> out{};
+    for (std::size_t i = 0; i < 5; ++i)
+        for (std::size_t j = 0; j < 4; ++j) out[4 * i + j] = static_cast<std::uint8_t>(h[i] >> (24 - 8 * j));
+    return out;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/timestamp/token.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// An RFC 3161 timestamp token taken apart: the CMS SignedData (RFC 5652) around a TSTInfo, its
+/// one SignerInfo with the signed attributes, and the certificates it embeds; a TimeStampResp
+/// (what cosign stores in a bundle) is accepted too, its status checked. DER only, no crypto:
+/// timestamp/verify.hpp checks what is parsed here.
+///
+///     auto tok = cosign::timestamp::parse_token(der);   // "timestamp: malformed ..." when not one
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace timestamp {
+
+/// id-signedData, id-ct-TSTInfo and the CMS attributes a timestamp's signer signs.
+inline constexpr const char* oid_signed_data = "1.2.840.113549.1.7.2";
+inline constexpr const char* oid_tst_info = "1.2.840.113549.1.9.16.1.4";
+inline constexpr const char* oid_content_type = "1.2.840.113549.1.9.3";
+inline constexpr const char* oid_message_digest = "1.2.840.113549.1.9.4";
+inline constexpr const char* oid_signing_certificate = "1.2.840.113549.1.9.16.2.12";     ///< ESSCertID (SHA-1)
+inline constexpr const char* oid_signing_certificate_v2 = "1.2.840.113549.1.9.16.2.47";  ///< ESSCertIDv2
+/// id-kp-timeStamping, the usage a TSA's signing certificate must have.
+inline constexpr const char* eku_time_stamping = "1.3.6.1.5.5.7.3.8";
+
+/// A hash algorithm as an RFC 3161 token names it: one of ours, or SHA-1 (ESSCertID v1 only).
+struct token_hash {
+    std::string oid;                     ///< dotted
+    std::optional<hash_algorithm> hash;  ///< nullopt: SHA-1 or another this build does not compute
+    bool sha1 = false;
+};
+
+/// The certificate a token's ESSCertID (v1) or ESSCertIDv2 names.
+struct ess_cert_id {
+    bool v2 = false;
+    token_hash hash;          ///< SHA-1 for v1; v2's hashAlgorithm (SHA-256 when left out)
+    bytes cert_hash;
+    byte_view issuer_serial;  ///< the whole IssuerSerial element, empty when absent
+    bytes serial;             ///< IssuerSerial's serialNumber content, empty when absent
+};
+
+/// An RFC 3161 token, parsed. The views point into the DER given to parse_token.
+struct token {
+    // TSTInfo
+    byte_view tst_info;           ///< the TSTInfo DER (the eContent OCTET STRING's content)
+    std::string policy;           ///< dotted OID
+    token_hash imprint_hash;      ///< messageImprint.hashAlgorithm
+    bytes imprint;                ///< messageImprint.hashedMessage
+    bytes serial;                 ///< serialNumber (INTEGER content)
+    trust::instant gen_time;      ///< genTime, fractional seconds kept
+    std::string gen_time_text;    ///< as written ("20261208001148Z", "20261208001148.51Z")
+    std::optional<bytes> nonce;   ///< INTEGER content
+    // SignedData
+    std::vector<byte_view> certificates;  ///< embedded certificates (whole DER), empty when none
+    // the SignerInfo
+    byte_view sid_issuer;         ///< issuerAndSerialNumber's issuer Name (whole), empty with a key id
+    bytes sid_serial;             ///< issuerAndSerialNumber's serial, empty with a key id
+    bytes sid_key_id;             ///< [0] subjectKeyIdentifier, empty with issuer and serial
+    token_hash digest_algorithm;  ///< SignerInfo.digestAlgorithm
+    byte_view signed_attrs;       ///< the whole [0] IMPLICIT signedAttrs element
+    std::string content_type;     ///< the content-type attribute's OID, dotted
+    bytes message_digest;         ///< the message-digest attribute
+    std::vector<ess_cert_id> signing_certificates;  ///< from signingCertificate(V2): the first names the signer
+    std::string signature_algorithm;                ///< dotted
+    bytes signature;
+};
+
+namespace detail {
+
+inline token_hash hash_of_oid(byte_view oid) {
+    token_hash h;
+    h.oid = cosign::detail::x509::oid_to_string(oid);
+    if (h.oid == "2.16.840.1.101.3.4.2.1")
+        h.hash = hash_algorithm::sha256;
+    else if (h.oid == "2.16.840.1.101.3.4.2.2")
+        h.hash = hash_algorithm::sha384;
+    else if (h.oid == "2.16.840.1.101.3.4.2.3")
+        h.hash = hash_algorithm::sha512;
+    else if (h.oid == "2.16.840.1.101.3.4.2.4")
+        h.hash = hash_algorithm::sha224;
+    else if (h.oid == "1.3.14.3.2.26")
+        h.sha1 = true;
+    return h;
+}
+
+/// An AlgorithmIdentifier's hash (parameters, NULL or absent, ignored).
+inline bool read_hash_alg(const cosign::detail::der::tlv& alg, token_hash& out) {
+    namespace der = cosign::detail::der;
+    der::tlv oid;
+    std::size_t p = 0;
+    if (alg.tag != der::tag_sequence || !der::expect(alg.content, p, der::tag_oid, oid)) return false;
+    out = hash_of_oid(oid.content);
+    return true;
+}
+
+/// GeneralizedTime YYYYMMDDHHMMSS[.f+]Z (RFC 3161 2.4.2: no trailing zeros in the fraction).
+inline std::optional<trust::instant> parse_generalized_time(byte_view t) {
+    const std::string_view s = t.as_chars();
+    if (s.size() < 15 || s.back() != 'Z') return std::nullopt;
+    for (std::size_t i = 0; i < 14; ++i)
+        if (s[i] < '0' || s[i] > '9') return std::nullopt;
+    std::int32_t nanos = 0;
+    if (s.size() > 15) {
+        if (s[14] != '.' || s.size() < 17 || s.size() > 25 || s[s.size() - 2] == '0') return std::nullopt;
+        std::int32_t scale = 100000000;
+        for (std::size_t i = 15; i + 1 < s.size(); ++i) {
+            if (s[i] < '0' || s[i] > '9') return std::nullopt;
+            nanos += (s[i] - '0') * scale;
+            scale /= 10;
+        }
+    }
+    cosign::detail::der::tlv g;
+    g.tag = 0x18;
+    std::string whole(s.substr(0, 14));
+    whole += 'Z';
+    g.content = byte_view(whole);
+    auto secs = cosign::detail::x509::parse_time(g);
+    if (!secs) return std::nullopt;
+    return trust::instant{*secs, nanos};
+}
+
+inline error malformed(const std::string& what) {
+    return error(errc::verification_failed, "timestamp: malformed token (" + what + ")");
+}
+
+inline result<void> parse_signed_attrs(byte_view content, token& out) {
+    namespace der = cosign::detail::der;
+    auto attrs = der::children(content);
+    if (!attrs) return malformed("signed attributes");
+    for (const auto& a : *attrs) {
+        der::tlv oid, values;
+        std::size_t p = 0;
+        if (a.tag != der::tag_sequence || !der::expect(a.content, p, der::tag_oid, oid) ||
+            !der::expect(a.content, p, 0x31, values) || p != a.content.size())
+            return malformed("signed attribute");
+        const std::string id = cosign::detail::x509::oid_to_string(oid.content);
+        der::tlv v;
+        if (id == oid_content_type) {
+            if (!out.content_type.empty() || !der::read_single(values.content, der::tag_oid, v))
+                return malformed("content-type attribute");
+            out.content_type = cosign::detail::x509::oid_to_string(v.content);
+        } else if (id == oid_message_digest) {
+            if (!out.message_digest.empty() || !der::read_single(values.content, der::tag_octet_string, v))
+                return malformed("message-digest attribute");
+            out.message_digest.assign(v.content.begin(), v.content.end());
+        } else if (id == oid_signing_certificate || id == oid_signing_certificate_v2) {
+            // SigningCertificate(V2) ::= SEQUENCE { certs SEQUENCE OF ESSCertID(v2), policies ... }
+            const bool v2 = id == oid_signing_certificate_v2;
+            der::tlv sc, certs;
+            std::size_t sp = 0;
+            if (!der::read_single(values.content, der::tag_sequence, sc) ||
+                !der::expect(sc.content, sp, der::tag_sequence, certs))
+                return malformed("signing certificate attribute");
+            auto ids = der::children(certs.content);
+            if (!ids || ids->empty()) return malformed("signing certificate attribute: no ESSCertID");
+            for (const auto& e : *ids) {
+                ess_cert_id c;
+                c.v2 = v2;
+                std::size_t ep = 0;
+                der::tlv f;
+                if (e.tag != der::tag_sequence || !der::read(e.content, ep, f)) return malformed("ESSCertID");
+                if (v2) {
+                    c.hash.oid = "2.16.840.1.101.3.4.2.1";  // DEFAULT id-sha256
+                    c.hash.hash = hash_algorithm::sha256;
+                    if (f.tag == der::tag_sequence) {
+                        if (!read_hash_alg(f, c.hash) || !der::read(e.content, ep, f)) return malformed("ESSCertIDv2");
+                    }
+                } else {
+                    c.hash.oid = "1.3.14.3.2.26";
+                    c.hash.sha1 = true;
+                }
+                if (f.tag != der::tag_octet_string) return malformed("ESSCertID certHash");
+                c.cert_hash.assign(f.content.begin(), f.content.end());
+                if (ep < e.content.size()) {
+                    der::tlv is, names, serial;
+                    std::size_t ip = 0;
+                    if (!der::read(e.content, ep, is) || is.tag != der::tag_sequence || ep != e.content.size() ||
+                        !der::expect(is.content, ip, der::tag_sequence, names) ||
+                        !der::expect(is.content, ip, der::tag_integer, serial) || ip != is.content.size())
+                        return malformed("ESSCertID issuerSerial");
+                    c.issuer_serial = is.whole;
+                    c.serial.assign(serial.content.begin(), serial.content.end());
+                }
+                out.signing_certificates.push_back(std::move(c));
+            }
+        }
+    }
+    if (out.content_type.empty()) return malformed("no content-type signed attribute");
+    if (out.message_digest.empty()) return malformed("no message-digest signed attribute");
+    return {};
+}
+
+inline result<void> parse_tst_info(byte_view der_bytes, token& out) {
+    namespace der = cosign::detail::der;
+    der::tlv seq, f;
+    if (!der::read_single(der_bytes, der::tag_sequence, seq)) return malformed("TSTInfo");
+    byte_view c = seq.content;
+    std::size_t p = 0;
+    if (!der::expect(c, p, der::tag_integer, f) || !der::integer_equals(f.content, 1))
+        return malformed("TSTInfo version is not 1");
+    if (!der::expect(c, p, der::tag_oid, f)) return malformed("TSTInfo policy");
+    out.policy = cosign::detail::x509::oid_to_string(f.content);
+    der::tlv mi, alg, hashed;
+    std::size_t mp = 0;
+    if (!der::expect(c, p, der::tag_sequence, mi) || !der::expect(mi.content, mp, der::tag_sequence, alg) ||
+        !read_hash_alg(alg, out.imprint_hash) || !der::expect(mi.content, mp, der::tag_octet_string, hashed) ||
+        mp != mi.content.size())
+        return malformed("TSTInfo messageImprint");
+    out.imprint.assign(hashed.content.begin(), hashed.content.end());
+    if (!der::expect(c, p, der::tag_integer, f)) return malformed("TSTInfo serialNumber");
+    out.serial.assign(f.content.begin(), f.content.end());
+    if (!der::expect(c, p, 0x18, f)) return malformed("TSTInfo genTime");
+    auto t = parse_generalized_time(f.content);
+    if (!t) return malformed("TSTInfo genTime \"" + f.content.to_string() + "\"");
+    out.gen_time = *t;
+    out.gen_time_text = f.content.to_string();
+    while (p < c.size()) {  // accuracy, ordering, nonce, tsa, extensions
+        if (!der::read(c, p, f)) return malformed("TSTInfo");
+        if (f.tag == der::tag_integer) out.nonce = bytes(f.content.begin(), f.content.end());
+    }
+    return {};
+}
+
+}  // namespace detail
+
+/// Parses a TimeStampToken (ContentInfo with SignedData) or a TimeStampResp holding one (its
+/// status must be granted or grantedWithMods). Errors: errc::verification_failed,
+/// "timestamp: malformed token (...)" or "timestamp: the TSA refused ...".
+inline result<token> parse_token(byte_view der_bytes) {
+    namespace der = cosign::detail::der;
+    using detail::malformed;
+    der::tlv outer, first;
+    if (!der::read_single(der_bytes, der::tag_sequence, outer)) return malformed("not a DER SEQUENCE");
+    byte_view ci = outer.whole;
+    {
+        std::size_t p = 0;
+        if (!der::read(outer.content, p, first)) return malformed("empty");
+        if (first.tag == der::tag_sequence) {  // TimeStampResp { PKIStatusInfo, timeStampToken }
+            der::tlv status, tok;
+            std::size_t sp = 0;
+            if (!der::expect(first.content, sp, der::tag_integer, status)) return malformed("PKIStatusInfo");
+            if (!der::integer_equals(status.content, 0) && !der::integer_equals(status.content, 1))
+                return error(errc::verification_failed, "timestamp: the TSA refused the request (PKIStatus is not granted)");
+            if (!der::expect(outer.content, p, der::tag_sequence, tok) || p != outer.content.size())
+                return malformed("TimeStampResp has no token");
+            ci = tok.whole;
+        }
+    }
+    der::tlv ci_seq, ct, explicit0, sd;
+    std::size_t p = 0;
+    if (!der::read_single(ci, der::tag_sequence, ci_seq) || !der::expect(ci_seq.content, p, der::tag_oid, ct) ||
+        cosign::detail::x509::oid_to_string(ct.content) != oid_signed_data)
+        return malformed("not a CMS SignedData ContentInfo");
+    if (!der::expect(ci_seq.content, p, der::tag_context_0, explicit0) || p != ci_seq.content.size() ||
+        !der::read_single(explicit0.content, der::tag_sequence, sd))
+        return malformed("SignedData");
+    token out;
+    byte_view c = sd.content;
+    p = 0;
+    der::tlv f;
+    if (!der::expect(c, p, der::tag_integer, f)) return malformed("SignedData version");
+    if (!der::expect(c, p, 0x31, f)) return malformed("SignedData digestAlgorithms");
+    der::tlv encap, etype, econtent, octets;
+    std::size_t ep = 0;
+    if (!der::expect(c, p, der::tag_sequence, encap) || !der::expect(encap.content, ep, der::tag_oid, etype))
+        return malformed("encapContentInfo");
+    if (cosign::detail::x509::oid_to_string(etype.content) != oid_tst_info)
+        return error(errc::verification_failed, "timestamp: signed attributes: the signed content is not a TSTInfo (" +
+                                                    cosign::detail::x509::oid_to_string(etype.content) + ")");
+    if (!der::expect(encap.content, ep, der::tag_context_0, econtent) || ep != encap.content.size() ||
+        !der::read_single(econtent.content, der::tag_octet_string, octets))
+        return malformed("encapContentInfo eContent");
+    out.tst_info = octets.content;
+    COSIGN_TRY_VOID(detail::parse_tst_info(out.tst_info, out));
+    if (!der::read(c, p, f)) return malformed("SignedData signerInfos");
+    if (f.tag == der::tag_context_0) {  // certificates [0] IMPLICIT CertificateSet
+        auto certs = der::children(f.content);
+        if (!certs) return malformed("SignedData certificates");
+        for (const auto& k : *certs)
+            if (k.tag == der::tag_sequence) out.certificates.push_back(k.whole);
+        if (!der::read(c, p, f)) return malformed("SignedData signerInfos");
+    }
+    if (f.tag == der::tag_context_1 && !der::read(c, p, f)) return malformed("SignedData signerInfos");  // crls
+    if (f.tag != 0x31 || p != c.size()) return malformed("SignedData signerInfos");
+    auto signers = der::children(f.content);
+    if (!signers || signers->size() != 1)
+        return malformed("a timestamp has exactly one SignerInfo, this one has " +
+                         std::to_string(signers ? signers->size() : 0));
+    const der::tlv& si = signers->front();
+    if (si.tag != der::tag_sequence) return malformed("SignerInfo");
+    byte_view s = si.content;
+    std::size_t q = 0;
+    if (!der::expect(s, q, der::tag_integer, f)) return malformed("SignerInfo version");
+    if (!der::read(s, q, f)) return malformed("SignerInfo sid");
+    if (f.tag == der::tag_sequence) {
+        der::tlv name, serial;
+        std::size_t np = 0;
+        if (!der::expect(f.content, np, der::tag_sequence, name) || !der::expect(f.content, np, der::tag_integer, serial))
+            return malformed("SignerInfo issuerAndSerialNumber");
+        out.sid_issuer = name.whole;
+        out.sid_serial.assign(serial.content.begin(), serial.content.end());
+    } else if (f.tag == 0x80) {
+        out.sid_key_id.assign(f.content.begin(), f.content.end());
+    } else {
+        return malformed("SignerInfo sid");
+    }
+    if (!der::expect(s, q, der::tag_sequence, f) || !detail::read_hash_alg(f, out.digest_algorithm))
+        return malformed("SignerInfo digestAlgorithm");
+    if (!der::expect(s, q, der::tag_context_0, f))
+        return malformed("SignerInfo has no signed attributes (RFC 3161 requires them)");
+    out.signed_attrs = f.whole;
+    COSIGN_TRY_VOID(detail::parse_signed_attrs(f.content, out));
+    der::tlv salg, soid;
+    std::size_t ap = 0;
+    if (!der::expect(s, q, der::tag_sequence, salg) || !der::expect(salg.content, ap, der::tag_oid, soid))
+        return malformed("SignerInfo signatureAlgorithm");
+    out.signature_algorithm = cosign::detail::x509::oid_to_string(soid.content);
+    if (!der::expect(s, q, der::tag_octet_string, f)) return malformed("SignerInfo signature");
+    out.signature.assign(f.content.begin(), f.content.end());
+    return out;
+}
+
+}  // namespace timestamp
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/timestamp/verify.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Verification of an RFC 3161 timestamp over a signature, as sigstore-go (pkg/verify/tsa.go,
+/// through digitorus/timestamp) verifies a bundle's rfc3161Timestamps: the message imprint is the
+/// hash of the signature bytes; the signed attributes name a TSTInfo and carry its digest; the
+/// signing certificate is the one ESSCertID (v1) or ESSCertIDv2 names, embedded in the token or
+/// the leaf of the timestamp authority's chain; its signature over the DER SET of the signed
+/// attributes verifies with that certificate's key (crypto policy: ECDSA, RSA PKCS#1 v1.5); the
+/// certificate has the time-stamping usage and chains to the root of a timestamp authority of the
+/// trust root, every certificate valid at genTime and the authority trusted then.
+///
+///     auto t = cosign::timestamp::verify_token<crypto::mbedtls>(token_der, signature, trust_root);
+///     if (t) use(t->time);   // genTime, a trusted time for the signature
+///
+/// Each error names the check: "timestamp: malformed token", "timestamp: message imprint",
+/// "timestamp: signed attributes", "timestamp: signing certificate (ESSCertID)",
+/// "timestamp: signature", "timestamp: certificate chain", "timestamp: genTime".
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace timestamp {
+
+/// A timestamp that verified: when, and by which authority of the trust root.
+struct verified_timestamp {
+    trust::instant time;       ///< genTime
+    std::string time_text;     ///< genTime as the token writes it
+    std::string authority_uri; ///< the timestamp authority's uri in the trust root
+};
+
+namespace detail {
+
+inline error check_failed(const std::string& check, const std::string& why) {
+    return error(errc::verification_failed, "timestamp: " + check + ": " + why);
+}
+
+inline std::string hash_name(const token_hash& h) {
+    if (h.hash) {
+        switch (*h.hash) {
+            case hash_algorithm::sha224: return "SHA-224";
+            case hash_algorithm::sha256: return "SHA-256";
+            case hash_algorithm::sha384: return "SHA-384";
+            case hash_algorithm::sha512: return "SHA-512";
+        }
+    }
+    return h.sha1 ? "SHA-1" : h.oid;
+}
+
+/// A certificate's serial number (INTEGER content) and issuer Name (whole), or false.
+inline bool serial_and_issuer(byte_view cert_der, bytes& serial, byte_view& issuer) {
+    namespace der = cosign::detail::der;
+    der::tlv cert, tbs, t;
+    std::size_t p = 0, q = 0;
+    if (!der::read_single(cert_der, der::tag_sequence, cert) || !der::expect(cert.content, p, der::tag_sequence, tbs))
+        return false;
+    if (!der::read(tbs.content, q, t)) return false;
+    if (t.tag == der::tag_context_0 && !der::read(tbs.content, q, t)) return false;
+    if (t.tag != der::tag_integer) return false;
+    serial.assign(t.content.begin(), t.content.end());
+    if (!der::expect(tbs.content, q, der::tag_sequence, t) || !der::expect(tbs.content, q, der::tag_sequence, t))
+        return false;
+    issuer = t.whole;
+    return true;
+}
+
+/// The subjectKeyIdentifier's key id, or empty.
+inline bytes subject_key_id(byte_view cert_der) {
+    auto info = cosign::detail::x509::describe_certificate(cert_der);
+    if (!info) return {};
+    const std::string v = info->extension("2.5.29.14");
+    cosign::detail::der::tlv t;
+    if (!cosign::detail::der::read_single(byte_view(v), cosign::detail::der::tag_octet_string, t)) return {};
+    return bytes(t.content.begin(), t.content.end());
+}
+
+/// True when the token's SignerInfo identifies `cert_der`.
+inline bool is_signer(const token& tok, byte_view cert_der) {
+    if (!tok.sid_key_id.empty()) return byte_view(subject_key_id(cert_der)) == byte_view(tok.sid_key_id);
+    bytes serial;
+    byte_view issuer;
+    return serial_and_issuer(cert_der, serial, issuer) && byte_view(serial) == byte_view(tok.sid_serial) &&
+           issuer == tok.sid_issuer;
+}
+
+/// The ESSCertID check: the first ESSCertID names `cert_der` (its hash, and its issuer and serial
+/// when given).
+template <class Crypto>
+result<void> check_ess_cert_id(const token& tok, byte_view cert_der) {
+    const char* check = "signing certificate (ESSCertID)";
+    if (tok.signing_certificates.empty())
+        return check_failed(check, "the signed attributes have neither signingCertificate nor signingCertificateV2");
+    const ess_cert_id& id = tok.signing_certificates.front();
+    bytes h;
+    if (id.hash.sha1) {
+        auto s = cosign::detail::sha1(cert_der);
+        h.assign(s.begin(), s.end());
+    } else if (id.hash.hash) {
+        COSIGN_TRY(h, Crypto::digest(*id.hash.hash, cert_der));
+    } else {
+        return fail(errc::unsupported, "timestamp: signing certificate (ESSCertID): hash algorithm " + id.hash.oid +
+                                           " is not supported");
+    }
+    if (byte_view(h) != byte_view(id.cert_hash))
+        return check_failed(check, std::string(id.v2 ? "ESSCertIDv2" : "ESSCertID") + " names a certificate whose " +
+                                       hash_name(id.hash) + " is " + hex::encode(id.cert_hash) +
+                                       ", the signing certificate's is " + hex::encode(h));
+    if (!id.issuer_serial.empty()) {
+        bytes serial;
+        byte_view issuer;
+        if (!serial_and_issuer(cert_der, serial, issuer)) return check_failed(check, "the signing certificate does not parse");
+        if (byte_view(serial) != byte_view(id.serial))
+            return check_failed(check, "the issuerSerial's serial number " + hex::encode(id.serial) +
+                                           " is not the signing certificate's " + hex::encode(serial));
+        // GeneralNames: one of them a directoryName [4] holding the certificate's issuer.
+        namespace der = cosign::detail::der;
+        der::tlv is, names;
+        std::size_t p = 0;
+        bool found = false;
+        if (der::read_single(id.issuer_serial, der::tag_sequence, is) && der::expect(is.content, p, der::tag_sequence, names))
+            if (auto kids = der::children(names.content))
+                for (const auto& k : *kids) found = found || (k.tag == 0xa4 && k.content == issuer);
+        if (!found) return check_failed(check, "the issuerSerial does not name the signing certificate's issuer");
+    }
+    return {};
+}
+
+/// The hash a SignerInfo's signature algorithm implies, given its digest algorithm.
+inline std::optional<hash_algorithm> signature_hash(const token& tok) {
+    const std::string& a = tok.signature_algorithm;
+    if (a == "1.2.840.10045.4.3.2" || a == "1.2.840.113549.1.1.11") return hash_algorithm::sha256;
+    if (a == "1.2.840.10045.4.3.3" || a == "1.2.840.113549.1.1.12") return hash_algorithm::sha384;
+    if (a == "1.2.840.10045.4.3.4" || a == "1.2.840.113549.1.1.13") return hash_algorithm::sha512;
+    if (a == "1.2.840.10045.2.1" || a == "1.2.840.113549.1.1.1") return tok.digest_algorithm.hash;
+    return std::nullopt;
+}
+
+/// The chain check: `leaf` has the time-stamping usage, and chains through `intermediates` and
+/// the authority's chain to the authority's last certificate, every certificate valid at `t`.
+template <class Crypto>
+result<void> check_chain(byte_view leaf_der, const std::vector<byte_view>& intermediates,
+                         const trust::certificate_authority& tsa, const trust::instant& t, const std::string& t_text) {
+    namespace x509 = cosign::detail::x509;
+    const char* check = "certificate chain";
+    auto leaf = x509::split_certificate(leaf_der);
+    if (!leaf) return check_failed(check, "the signing certificate does not parse");
+    bool stamping = false;
+    for (const auto& e : leaf->extended_key_usages) stamping = stamping || e == eku_time_stamping;
+    if (!stamping)
+        return check_failed(check, "the signing certificate lacks the time-stamping extended key usage (" +
+                                       std::string(eku_time_stamping) + ")");
+    auto valid_at = [&](const x509::certificate_parts& c) {
+        return !(t < trust::instant::from_unix(c.not_before)) && !(trust::instant::from_unix(c.not_after) < t);
+    };
+    auto when = [](std::int64_t s) { return trust::format_rfc3339(trust::instant::from_unix(s)); };
+    if (!valid_at(*leaf))
+        return check_failed(check, "the signing certificate was not valid at genTime " + t_text + " (valid from " +
+                                       when(leaf->not_before) + " to " + when(leaf->not_after) + ")");
+    if (tsa.cert_chain.empty()) return check_failed(check, "the timestamp authority has no certificate");
+    const byte_view anchor_der = tsa.cert_chain.back();
+    if (leaf_der == anchor_der) return {};
+    std::vector<byte_view> pool_der(intermediates.begin(), intermediates.end());
+    for (std::size_t i = 0; i < tsa.cert_chain.size(); ++i) pool_der.push_back(tsa.cert_chain[i]);
+    std::vector<x509::certificate_parts> pool;
+    std::vector<bool> anchor;
+    for (byte_view d : pool_der) {
+        if (d == leaf_der) continue;
+        auto parts = x509::split_certificate(d);
+        if (!parts) continue;
+        pool.push_back(*parts);
+        anchor.push_back(d == anchor_der);
+    }
+    x509::certificate_parts current = *leaf;
+    std::string reason;
+    for (int depth = 0; depth < 8; ++depth) {
+        std::size_t found = pool.size();
+        for (std::size_t i = 0; i < pool.size(); ++i) {
+            COSIGN_TRY(bool ok, cosign::detail::keyless::signed_by<Crypto>(current, pool[i]));
+            if (ok) {
+                found = i;
+                break;
+            }
+        }
+        if (found == pool.size()) break;
+        const auto& parent = pool[found];
+        if (!parent.is_ca) return check_failed(check, "an issuing certificate is not a CA (basicConstraints)");
+        if (parent.has_key_usage && !(parent.key_usage & x509::key_usage_cert_sign))
+            return check_failed(check, "an issuing certificate may not sign certificates (keyUsage)");
+        if (!valid_at(parent))
+            return check_failed(check, "a CA certificate was not valid at genTime " + t_text + " (valid from " +
+                                           when(parent.not_before) + " to " + when(parent.not_after) + ")");
+        if (anchor[found]) return {};
+        current = parent;
+    }
+    return check_failed(check, "the signing certificate does not chain to the timestamp authority " +
+                                   (tsa.uri.empty() ? tsa.subject.common_name : tsa.uri) +
+                                   " (x509: certificate signed by unknown authority)");
+}
+
+/// Every check after the imprint and the signed attributes, against one authority.
+template <class Crypto>
+result<void> verify_with_authority(const token& tok, const trust::certificate_authority& tsa) {
+    // The signing certificate: embedded (the one the SignerInfo identifies), else the
+    // authority's leaf (sigstore-go's TSACertificate).
+    byte_view signer;
+    std::vector<byte_view> others;
+    for (byte_view c : tok.certificates) {
+        if (signer.empty() && is_signer(tok, c))
+            signer = c;
+        else
+            others.push_back(c);
+    }
+    if (signer.empty()) {
+        if (!tok.certificates.empty())
+            return check_failed("signing certificate (ESSCertID)",
+                                "none of the token's certificates is the one its SignerInfo identifies");
+        if (tsa.cert_chain.empty()) return check_failed("certificate chain", "the timestamp authority has no certificate");
+        signer = tsa.cert_chain.front();
+        if (!is_signer(tok, signer))
+            return check_failed("signing certificate (ESSCertID)",
+                                "the token embeds no certificate and its SignerInfo does not identify the timestamp "
+                                "authority's certificate");
+    }
+    COSIGN_TRY_VOID(check_ess_cert_id<Crypto>(tok, signer));
+    // The signature over the DER SET OF the signed attributes (RFC 5652 5.4).
+    {
+        auto h = signature_hash(tok);
+        if (!h)
+            return fail(errc::unsupported, "timestamp: signature: algorithm " + tok.signature_algorithm + " with digest " +
+                                               hash_name(tok.digest_algorithm) + " is not supported");
+        auto parts = cosign::detail::x509::split_certificate(signer);
+        if (!parts) return check_failed("signature", "the signing certificate does not parse");
+        auto key = Crypto::parse_public_key(parts->spki.as_chars());
+        if (!key) return std::move(key).error().context("timestamp: signature: the signing certificate's key");
+        bytes set(tok.signed_attrs.begin(), tok.signed_attrs.end());
+        set[0] = 0x31;
+        auto ok = Crypto::verify(*key, byte_view(set), byte_view(tok.signature), *h);
+        if (!ok) {
+            if (ok.error().code() != errc::verification_failed)
+                return std::move(ok).error().context("timestamp: signature");
+            return check_failed("signature", "the signature over the signed attributes does not verify with the "
+                                             "signing certificate's key");
+        }
+    }
+    return check_chain<Crypto>(signer, others, tsa, tok.gen_time, tok.gen_time_text);
+}
+
+}  // namespace detail
+
+/// Verifies the RFC 3161 token `token_der` (a TimeStampToken or a TimeStampResp) over
+/// `signature` (the bundle's signature bytes: the message signature, or the DSSE envelope's
+/// signature) against the timestamp authorities of `root` trusted at its genTime; the first
+/// authority that verifies it is named in the result. errc::verification_failed naming the check.
+template <class Crypto>
+result<verified_timestamp> verify_token(byte_view token_der, byte_view signature, const trust::trust_root& root) {
+    static_assert(is_verify_crypto_v<Crypto>, "timestamp::verify_token needs a crypto policy with the verify set");
+    COSIGN_TRY(token tok, parse_token(token_der));
+    // The message imprint: the hash of the signature bytes.
+    if (!tok.imprint_hash.hash)
+        return fail(errc::unsupported, "timestamp: message imprint: hash algorithm " +
+                                           detail::hash_name(tok.imprint_hash) + " is not supported");
+    COSIGN_TRY(bytes want, Crypto::digest(*tok.imprint_hash.hash, signature));
+    if (byte_view(want) != byte_view(tok.imprint))
+        return detail::check_failed("message imprint", "the token stamps " + detail::hash_name(tok.imprint_hash) + " " +
+                                                           hex::encode(tok.imprint) + ", the signature's is " +
+                                                           hex::encode(want));
+    // The signed attributes: content type TSTInfo, message digest over the TSTInfo.
+    if (tok.content_type != oid_tst_info)
+        return detail::check_failed("signed attributes", "the content-type attribute is " + tok.content_type +
+                                                             ", not id-ct-TSTInfo");
+    if (!tok.digest_algorithm.hash)
+        return fail(errc::unsupported, "timestamp: signed attributes: digest algorithm " +
+                                           detail::hash_name(tok.digest_algorithm) + " is not supported");
+    COSIGN_TRY(bytes tst_digest, Crypto::digest(*tok.digest_algorithm.hash, tok.tst_info));
+    if (byte_view(tst_digest) != byte_view(tok.message_digest))
+        return detail::check_failed("signed attributes", "the message-digest attribute is not the " +
+                                                             detail::hash_name(tok.digest_algorithm) +
+                                                             " of the TSTInfo");
+    // The authorities trusted at genTime; the first that verifies the token wins.
+    const auto authorities = root.timestamp_authorities_at(tok.gen_time);
+    if (authorities.empty()) {
+        if (root.timestamp_authorities.empty())
+            return detail::check_failed("certificate chain", "the trust root has no timestamp authority");
+        return detail::check_failed("genTime", "no timestamp authority of the trust root was trusted at genTime " +
+                                                   tok.gen_time_text);
+    }
+    std::optional<error> last;
+    for (const trust::certificate_authority* tsa : authorities) {
+        auto ok = detail::verify_with_authority<Crypto>(tok, *tsa);
+        if (ok) return verified_timestamp{tok.gen_time, tok.gen_time_text, tsa->uri};
+        last = std::move(ok).error();
+    }
+    return std::move(*last);
+}
+
+}  // namespace timestamp
+}  // namespace v0
+}  // namespace cosign
 // ---- cosign/bundle/verify.hpp ----
 // SPDX-License-Identifier: Apache-2.0
 /// Verification of a Sigstore bundle for a blob, with a public key (`verify-blob --bundle --key`)
@@ -12296,12 +12993,17 @@ struct key_verify_options {
     tlog::log_keys log_keys;    ///< the trusted Rekor keys (tlog::log_keys_from(trust_root))
     bool ignore_tlog = false;   ///< --insecure-ignore-tlog: no log entry needed, none checked
     std::int64_t now = 0;       ///< Unix seconds; 0: the clock
+    /// The trusted timestamp authorities (trust_root::timestamp_authorities) the bundle's RFC 3161
+    /// timestamps are verified with; keyless verification also takes those of its policy's root.
+    std::vector<trust::certificate_authority> timestamp_authorities;
 };
 
 /// What a successful verification found.
 struct bundle_verification {
     std::size_t tlog_entries_verified = 0;
     std::optional<std::int64_t> integrated_time;  ///< the earliest verified entry's
+    std::size_t timestamps_verified = 0;          ///< RFC 3161 timestamps verified
+    std::optional<trust::instant> timestamp_time; ///< the earliest verified timestamp's genTime
 };
 
 namespace detail {
@@ -12573,13 +13275,45 @@ result<bundle_verification> verify_entries(const sigstore_bundle& b, const blob_
 
 }  // namespace detail
 
+namespace detail {
+
+/// Every RFC 3161 timestamp of the bundle, over its signature (the message signature, or the
+/// DSSE envelope's), with the authorities given: "timestamp N: timestamp: <check>: ...".
+template <class Crypto>
+result<void> verify_timestamps(const sigstore_bundle& b, const std::vector<trust::certificate_authority>& authorities,
+                               bundle_verification& out) {
+    const auto& tokens = b.material.rfc3161_timestamps;
+    if (tokens.empty()) return {};
+    byte_view signature;
+    if (b.message)
+        signature = b.message->signature;
+    else if (b.dsse && !b.dsse->signatures.empty())
+        signature = b.dsse->signatures.front().sig;
+    trust::trust_root tsas;
+    tsas.timestamp_authorities = authorities;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        auto v = timestamp::verify_token<Crypto>(tokens[i], signature, tsas);
+        if (!v) {
+            std::string m = v.error().message();
+            if (m.rfind("timestamp: ", 0) == 0) m = m.substr(11);
+            return error(v.error().code(), "timestamp " + std::to_string(i) + ": " + m);
+        }
+        ++out.timestamps_verified;
+        if (!out.timestamp_time || v->time < *out.timestamp_time) out.timestamp_time = v->time;
+    }
+    return {};
+}
+
+}  // namespace detail
+
 /// Verifies a blob's bundle with a public key (cosign's `verify-blob --bundle --key`). `artifact`
 /// is the blob's digest (streamed, or given as sha256:<hex>). Checks, each error naming its check:
 /// the verification material is a public key; the artifact matches the message digest (or a
 /// subject of the DSSE in-toto statement); the signature verifies with the key (over the digest,
 /// or over the envelope's PAE); unless o.ignore_tlog, at least one log entry, and every entry
 /// verifies (body consistent with the bundle, SET with the trusted key for its log ID and time,
-/// integratedTime not in the future, inclusion proof and checkpoint when present).
+/// integratedTime not in the future, inclusion proof and checkpoint when present); every RFC 3161
+/// timestamp with o.timestamp_authorities (timestamp/verify.hpp).
 template <class Crypto>
 result<bundle_verification> verify_blob_bundle(const sigstore_bundle& b, const blob_digest& artifact,
                                                const typename Crypto::public_key& key, const key_verify_options& o) {
@@ -12591,7 +13325,9 @@ result<bundle_verification> verify_blob_bundle(const sigstore_bundle& b, const b
     const std::string pem_text = Crypto::public_key_pem(key);
     COSIGN_TRY(bytes key_der, detail::pem_der(pem_text, "verification material", "the verifying key"));
     COSIGN_TRY_VOID(detail::verify_content<Crypto>(b, artifact, key));
-    return detail::verify_entries<Crypto>(b, artifact, key_der, o);
+    COSIGN_TRY(bundle_verification out, detail::verify_entries<Crypto>(b, artifact, key_der, o));
+    COSIGN_TRY_VOID(detail::verify_timestamps<Crypto>(b, o.timestamp_authorities, out));
+    return out;
 }
 
 /// What a keyless verification found: the log evidence and the certificate it checked.
@@ -12605,7 +13341,8 @@ struct keyless_bundle_verification {
 /// content and log checks are verify_blob_bundle's, with the certificate as what the entries
 /// logged; then the certificate checks of keyless verification (verify_keyless_certificate:
 /// chain to a Fulcio CA of policy.root, SCT, identity, validity) at the earliest verified
-/// integratedTime (now, with o.ignore_tlog).
+/// integratedTime, else the earliest verified RFC 3161 timestamp's genTime (o.timestamp_authorities
+/// and those of policy.root), else now.
 template <class Crypto>
 result<keyless_bundle_verification> verify_blob_bundle_keyless(const sigstore_bundle& b, const blob_digest& artifact,
                                                                const keyless_policy& policy,
@@ -12625,7 +13362,12 @@ result<keyless_bundle_verification> verify_blob_bundle_keyless(const sigstore_bu
     COSIGN_TRY_VOID(detail::verify_content<Crypto>(b, artifact, *pub));
     keyless_bundle_verification out;
     COSIGN_TRY(out.log, detail::verify_entries<Crypto>(b, artifact, leaf_der, o));
-    const std::int64_t t = out.log.integrated_time ? *out.log.integrated_time : (o.now != 0 ? o.now : tlog::unix_now());
+    std::vector<trust::certificate_authority> tsas = o.timestamp_authorities;
+    tsas.insert(tsas.end(), policy.root.timestamp_authorities.begin(), policy.root.timestamp_authorities.end());
+    COSIGN_TRY_VOID(detail::verify_timestamps<Crypto>(b, tsas, out.log));
+    const std::int64_t t = out.log.integrated_time   ? *out.log.integrated_time
+                           : out.log.timestamp_time ? out.log.timestamp_time->seconds
+                                                    : (o.now != 0 ? o.now : tlog::unix_now());
     COSIGN_TRY(out.certificate, verify_keyless_certificate<Crypto>(*leaf, chain_pem, policy, t));
     return out;
 }
@@ -14665,6 +15407,126 @@ result<id_token> get_identity_token(Transport& t, const options& o, const intera
 }
 
 }  // namespace oidc
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/timestamp/request.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// An RFC 3161 TimeStampReq as cosign sends it to a timestamp authority (POST with
+/// `Content-Type: application/timestamp-query`): the hash of the signature, a nonce, certReq
+/// true; and the check of the TimeStampResp that comes back (granted, stamping that hash, with
+/// that nonce) before it is stored in a bundle. No I/O: the caller posts the bytes.
+///
+///     auto req = cosign::timestamp::make_request(hash_algorithm::sha256, digest_of_signature, nonce);
+///     // POST req ... -> response body
+///     auto ok = cosign::timestamp::check_response(body, hash_algorithm::sha256, digest_of_signature, nonce);
+
+#include <string>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace timestamp {
+
+namespace detail {
+inline byte_view hash_oid(hash_algorithm h) {
+    static const std::uint8_t sha224[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x04};
+    static const std::uint8_t sha256[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01};
+    static const std::uint8_t sha384[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02};
+    static const std::uint8_t sha512[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03};
+    switch (h) {
+        case hash_algorithm::sha224: return cosign::detail::der::view_of(sha224);
+        case hash_algorithm::sha384: return cosign::detail::der::view_of(sha384);
+        case hash_algorithm::sha512: return cosign::detail::der::view_of(sha512);
+        case hash_algorithm::sha256: break;
+    }
+    return cosign::detail::der::view_of(sha256);
+}
+}  // namespace detail
+
+/// The DER TimeStampReq { version 1, messageImprint { h, digest }, nonce, certReq TRUE } (the
+/// nonce as unsigned big-endian bytes; empty: no nonce).
+inline bytes make_request(hash_algorithm h, byte_view digest, byte_view nonce, bool cert_req = true) {
+    namespace der = cosign::detail::der;
+    bytes alg;
+    der::write(alg, der::tag_oid, detail::hash_oid(h));
+    alg.push_back(der::tag_null);
+    alg.push_back(0);
+    bytes imprint;
+    der::write(imprint, der::tag_sequence, alg);
+    der::write(imprint, der::tag_octet_string, digest);
+    bytes body = {der::tag_integer, 1, 1};
+    der::write(body, der::tag_sequence, imprint);
+    if (!nonce.empty()) der::write_unsigned_integer(body, nonce);
+    if (cert_req) body.insert(body.end(), {0x01, 0x01, 0xff});
+    bytes out;
+    der::write(out, der::tag_sequence, body);
+    return out;
+}
+
+/// Checks a TSA's answer to make_request before it is kept: a granted TimeStampResp (or a bare
+/// token) that parses, stamps `digest` with `h`, and carries the nonce sent (compared as
+/// unsigned integers). The signature and chain are verify_token's business, at verification.
+inline result<token> check_response(byte_view response, hash_algorithm h, byte_view digest, byte_view nonce) {
+    COSIGN_TRY(token tok, parse_token(response));
+    if (!tok.imprint_hash.hash || *tok.imprint_hash.hash != h || byte_view(tok.imprint) != digest)
+        return error(errc::verification_failed, "timestamp: message imprint: the TSA stamped " + tok.imprint_hash.oid +
+                                                    " " + hex::encode(tok.imprint) + ", not the hash requested " +
+                                                    hex::encode(digest));
+    if (!nonce.empty()) {
+        auto strip = [](byte_view v) {
+            while (!v.empty() && v[0] == 0) v = v.subview(1);
+            return v;
+        };
+        if (!tok.nonce || strip(*tok.nonce) != strip(nonce))
+            return error(errc::verification_failed, "timestamp: nonce: the TSA's answer does not carry the nonce sent");
+    }
+    return tok;
+}
+
+}  // namespace timestamp
+}  // namespace v0
+}  // namespace cosign
+// ---- cosign/timestamp/client.hpp ----
+// SPDX-License-Identifier: Apache-2.0
+/// Getting an RFC 3161 timestamp for a signature from a timestamp authority over a transport, as
+/// cosign does (`--timestamp-server-url`): POST a TimeStampReq (SHA-256 of the signature, a random
+/// 64-bit nonce, certReq) as `application/timestamp-query`; the answer is checked (granted, the
+/// imprint and nonce sent) and returned as the bytes a bundle's signedTimestamp keeps.
+///
+///     auto tok = cosign::timestamp::request_timestamp<crypto::mbedtls>(transport, url, signature);
+
+#include <string>
+
+
+namespace cosign {
+inline namespace v0 {
+namespace timestamp {
+
+/// The TSA at `url` timestamps `signature`; errors name the server or the check of its answer.
+template <class Crypto, class Transport>
+result<bytes> request_timestamp(Transport& t, const std::string& url, byte_view signature) {
+    COSIGN_TRY(bytes digest, Crypto::digest(hash_algorithm::sha256, signature));
+    bytes nonce(8);
+    COSIGN_TRY_VOID(Crypto::random(nonce.data(), nonce.size()));
+    nonce[0] &= 0x7f;  // a positive INTEGER of at most 8 bytes, as Go's client sends
+    const bytes query = make_request(hash_algorithm::sha256, digest, nonce);
+    transport::request req;
+    req.method = "POST";
+    req.url = url;
+    req.set_header("Content-Type", "application/timestamp-query");
+    req.body.assign(query.begin(), query.end());
+    req.max_response_body = 1u << 20;
+    auto resp = t.send(req);
+    if (!resp) return std::move(resp).error().context("timestamp server " + url);
+    if (resp->status < 200 || resp->status > 299)
+        return fail(errc::network, "timestamp server " + url + " answered HTTP " + std::to_string(resp->status));
+    bytes body(resp->body.begin(), resp->body.end());
+    auto ok = check_response(body, hash_algorithm::sha256, digest, nonce);
+    if (!ok) return std::move(ok).error().context("timestamp server " + url);
+    return body;
+}
+
+}  // namespace timestamp
 }  // namespace v0
 }  // namespace cosign
 // ---- cosign/tlog/rekor_client.hpp ----

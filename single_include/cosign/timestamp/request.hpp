@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
+// Generated: cosign/timestamp/request.hpp is part of the single header.
+#pragma once
+#include "../cosign.hpp"
