@@ -19,6 +19,7 @@
 
 #include "../core/base64.hpp"
 #include "../core/bytes.hpp"
+#include "../core/json_canonical.hpp"
 #include "../core/json_reader.hpp"
 #include "../core/result.hpp"
 #include "../crypto/key_info.hpp"
@@ -470,32 +471,9 @@ inline result<sigstore_bundle> parse_bundle(std::string_view text) {
 }
 
 namespace detail {
-/// Appends a JSON string as Go's protojson writes it: UTF-8 as is, no HTML escaping.
-inline void append_proto_string(std::string& out, std::string_view s) {
-    static constexpr char hexd[] = "0123456789abcdef";
-    out += '"';
-    for (char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    out += "\\u00";
-                    out += hexd[c >> 4];
-                    out += hexd[c & 15];
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    out += '"';
-}
+/// Appends a JSON string as Go's protojson writes it: UTF-8 as is, no HTML escaping; only `"`,
+/// `\` and controls escaped, which is JCS's escaping too.
+inline void append_proto_string(std::string& out, std::string_view s) { json::append_jcs_string(out, s); }
 
 /// A small writer of protojson's compact output: fields in the order written, zero values left
 /// out by the caller, int64 as strings.
